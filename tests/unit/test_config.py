@@ -1,0 +1,297 @@
+"""Configuration: the example loads; every kind of mistake is reported with its file and dotted key."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from tno_bot.config import (
+    ConfigError,
+    ConfigProblem,
+    Person,
+    default_config_path,
+    format_problems,
+    load_config,
+)
+from tno_bot.domain.funding import RoundingPolicy
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "config" / "tno.example.toml"
+BUDGET_2023 = ROOT / "config" / "budgets" / "2023.toml"
+MILLET = "@pierre-alain.millet:tno.example"
+
+
+def _edit(text: str, edits) -> str:
+    for old, new in edits:
+        assert old in text, f"edit target not found: {old!r}"
+        text = text.replace(old, new, 1)
+    return text
+
+
+def write_config(tmp_path: Path, main=(), budget=(), budget_name: str = "2023.toml") -> Path:
+    """Copy the example config and its 2023 budget into tmp_path, applying (old, new) text edits."""
+    path = tmp_path / "tno.toml"
+    path.write_text(_edit(EXAMPLE.read_text(encoding="utf-8"), main), encoding="utf-8")
+    (tmp_path / "budgets").mkdir()
+    (tmp_path / "budgets" / budget_name).write_text(_edit(BUDGET_2023.read_text(encoding="utf-8"), budget),
+                                                    encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[ConfigProblem]:
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.problems, "ConfigError without problems"
+    for problem in info.value.problems:
+        assert problem.expected
+    return info.value.problems
+
+
+def located(problems: list[ConfigProblem]) -> set[tuple[str, str]]:
+    return {(Path(p.file).name, p.key) for p in problems}
+
+
+# --- the example -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(EXAMPLE)
+
+
+def test_example_members_and_keys(config):
+    assert [(m.id, m.name, m.body) for m in config.members] == [
+        ("metropole", "Métropole de Lyon", "Conseil de la Métropole"),
+        ("ville-lyon", "Ville de Lyon", "Conseil municipal"),
+        ("sitiv", "SITIV", "Comité syndical"),
+    ]
+    assert [k.valid_from for k in config.key_sets] == [2022]
+    assert dict(config.keys_for(2022).shares) == {"metropole": D(53), "ville-lyon": D("30.6"), "sitiv": D("16.4")}
+    assert config.keys_for(2035) is config.keys_for(2022)
+    assert config.keys_for(2021) is None
+
+
+def test_example_people_of_the_signature_sheet(config):
+    assert len(config.people) == 9
+    for member in ("metropole", "ville-lyon", "sitiv"):
+        seats = sorted(p.seat for p in config.people if p.member == member)
+        assert seats == ["suppleant", "titulaire", "titulaire"]
+    assert config.person("@emeline.baume:tno.example") == Person(
+        "@emeline.baume:tno.example", "Emeline Baume", "metropole", "titulaire"
+    )
+    assert all(p.matrix_id.endswith(":tno.example") for p in config.people + config.staff)
+
+
+def test_example_roles_rules_and_settings(config):
+    assert config.roles_of(MILLET) == {"president", "representant"}
+    assert config.roles_of("@secretariat:tno.example") == {"secretariat"}
+    assert config.roles_of("@herve.groleas:tno.example") == {"comite_technique"}
+    assert config.roles_of("@admin:tno.example") == {"admin"}
+    assert config.roles_of("@damien.lefort:tno.example") == {"representant"}
+    assert config.roles_of("@stranger:tno.example") == frozenset()
+    assert config.is_known("@admin:tno.example") and config.is_known("@secretariat:tno.example")
+    assert not config.is_known("@stranger:tno.example")
+    assert config.display_name("@herve.groleas:tno.example") == "Hervé Groléas"
+    assert config.display_name("@stranger:tno.example") == "@stranger:tno.example"
+    assert config.rooms == ("#conference:tno.example",)
+    rules = config.rules
+    assert (rules.agenda_notice_days, rules.reply_window_days, rules.quorum_per_member) == (30, 15, 1)
+    assert (rules.max_proxies_per_holder, rules.decision_rule) == (1, "unanimite")
+    assert (config.timezone, config.locale) == ("Europe/Paris", "fr")
+    assert config.path == EXAMPLE
+
+
+def test_example_budget(config):
+    budget = config.budgets[2023]
+    assert budget.rounding is RoundingPolicy.PER_MEMBER_HALF_UP
+    assert len(budget.lines) == 15 and len(budget.receipts) == 4
+    assert [(c.label, c.amount) for c in budget.components] == [
+        ("Solde 2022", D(95000)),
+        ("Étude de faisabilité 2022", D(70140)),
+        ("Budget 2023", D(544175)),
+    ]
+    assert budget.components[1].advance.member == "metropole"
+    assert budget.components[1].advance.amount == D(70140)
+
+
+def test_find_member_by_id_or_name(config):
+    assert config.find_member("ville-lyon").id == "ville-lyon"
+    assert config.find_member("metropole de lyon").id == "metropole"
+    assert config.find_member("Sitiv").id == "sitiv"
+    assert config.find_member("Villeurbanne") is None
+    assert config.member("sitiv").name == "SITIV" and config.member("nope") is None
+
+
+def test_default_config_path(tmp_path, monkeypatch):
+    monkeypatch.delenv("TNO_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert default_config_path() == Path("config/tno.example.toml")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "tno.toml").write_text("")
+    assert default_config_path() == Path("config/tno.toml")
+    monkeypatch.setenv("TNO_CONFIG", "/etc/tno.toml")
+    assert default_config_path() == Path("/etc/tno.toml")
+
+
+# --- every problem names its file and key ----------------------------------------------------------------------
+
+MAIN = "tno.toml"
+BUDGET = "2023.toml"
+EMELINE = 'matrix_id = "@emeline.baume:tno.example"'
+
+
+@pytest.mark.parametrize(
+    "main, budget, where",
+    [
+        pytest.param([('sitiv = "16.4"', 'sitiv = "16.3"')], [], (MAIN, "keys[0].shares"), id="keys-not-100"),
+        pytest.param([('sitiv = "16.4"', 'sitiv = "16.4"\nvilleurbanne = "0"')], [],
+                     (MAIN, "keys[0].shares.villeurbanne"), id="key-unknown-member"),
+        pytest.param([('sitiv = "16.4"\n', '')], [], (MAIN, "keys[0].shares.sitiv"), id="key-set-missing-member"),
+        pytest.param([("valid_from = 2022", 'valid_from = "2022"')], [], (MAIN, "keys[0].valid_from"),
+                     id="key-wrong-type"),
+        pytest.param([('[keys.shares]', 'shares = "53/30.6/16.4"\n[unused]')], [], (MAIN, "keys[0].shares"),
+                     id="shares-not-a-table"),
+        pytest.param([('metropole = "53"', 'metropole = "beaucoup"')], [], (MAIN, "keys[0].shares.metropole"),
+                     id="share-not-a-number"),
+        pytest.param([], [('advance = { member = "metropole"', 'advance = { member = "lyon"')],
+                     (BUDGET, "components[1].advance.member"), id="advance-unknown-member"),
+        pytest.param([('member = "metropole"\nseat', 'member = "grand-lyon"\nseat')], [],
+                     (MAIN, "people[0].member"), id="person-unknown-member"),
+        pytest.param([('"@zemorda.khelifi:tno.example"\nname', '"@emeline.baume:tno.example"\nname')], [],
+                     (MAIN, "people[1].matrix_id"), id="duplicate-matrix-id"),
+        pytest.param([('"@fabrice.faury:tno.example"\nname', '"@emeline.baume:tno.example"\nname')], [],
+                     (MAIN, "staff[1].matrix_id"), id="staff-duplicates-a-person"),
+        pytest.param([(EMELINE, 'matrix_id = "emeline.baume@tno.example"')], [], (MAIN, "people[0].matrix_id"),
+                     id="matrix-id-no-sigil"),
+        pytest.param([(EMELINE, 'matrix_id = "@Emeline Baume:tno.example"')], [], (MAIN, "people[0].matrix_id"),
+                     id="matrix-id-bad-localpart"),
+        pytest.param([(EMELINE, 'matrix_id = "@emeline.baume:tno_example"')], [], (MAIN, "people[0].matrix_id"),
+                     id="matrix-id-bad-server"),
+        pytest.param([(EMELINE, 'matrix_id = "@emeline.baume"')], [], (MAIN, "people[0].matrix_id"),
+                     id="matrix-id-no-server"),
+        pytest.param([('"metropole"\nseat = "titulaire"', '"metropole"\nseat = "president"')], [],
+                     (MAIN, "people[0].seat"), id="bad-seat"),
+        pytest.param([(f'president = ["{MILLET}"]', 'president = ["@nobody:tno.example"]')], [],
+                     (MAIN, "roles.president[0]"), id="president-not-a-person"),
+        pytest.param([(f'president = ["{MILLET}"]', 'president = ["@secretariat:tno.example"]')], [],
+                     (MAIN, "roles.president[0]"), id="president-is-staff"),
+        pytest.param([('secretariat = ["@secretariat:tno.example"]', 'secretariat = ["@ghost:tno.example"]')], [],
+                     (MAIN, "roles.secretariat[0]"), id="secretariat-unknown"),
+        pytest.param([('admins = ["@admin:tno.example"]', 'admins = ["admin"]')], [], (MAIN, "roles.admins[0]"),
+                     id="admin-malformed"),
+        pytest.param([('rooms = ["#conference:tno.example"]', 'rooms = ["conference"]')], [], (MAIN, "rooms[0]"),
+                     id="room-malformed"),
+        pytest.param([], [("amount = 95000", "amount = -95000")], (BUDGET, "components[0].amount"),
+                     id="negative-component"),
+        pytest.param([], [("fonctionnement = 140000", "fonctionnement = -140000")], (BUDGET, "lines[0].fonctionnement"),
+                     id="negative-line"),
+        pytest.param([], [("amount = 70140 }", "amount = -70140 }")], (BUDGET, "components[1].advance.amount"),
+                     id="negative-advance"),
+        pytest.param([], [("amount = 95000", "amount = 95000.001")], (BUDGET, "components[0].amount"),
+                     id="amount-below-the-cent"),
+        pytest.param([], [("fonctionnement = 544175", "fonctionnement = 544176")], (BUDGET, "fonctionnement"),
+                     id="section-unbalanced"),
+        pytest.param([], [("investissement = 350000", "investissement = 340000")], (BUDGET, "investissement"),
+                     id="investment-unbalanced"),
+        pytest.param([], [('rounding = "per_member_half_up"', 'rounding = "bankers"')], (BUDGET, "rounding"),
+                     id="unknown-rounding"),
+        pytest.param([], [('from_budget = "fonctionnement"', 'from_budget = "cantine"')],
+                     (BUDGET, "components[2].from_budget"), id="unknown-section"),
+        pytest.param([], [('from_budget = "fonctionnement"', 'from_budget = "fonctionnement"\namount = 1')],
+                     (BUDGET, "components[2]"), id="amount-and-from-budget"),
+        pytest.param([("agenda_notice_days = 30", 'agenda_notice_days = "30"')], [],
+                     (MAIN, "rules.agenda_notice_days"), id="rule-wrong-type"),
+        pytest.param([("quorum_per_member = 1", "quorum_per_member = true")], [],
+                     (MAIN, "rules.quorum_per_member"), id="bool-is-not-an-integer"),
+        pytest.param([('decision_rule = "unanimite"', 'decision_rule = "majorite"')], [],
+                     (MAIN, "rules.decision_rule"), id="unknown-decision-rule"),
+        pytest.param([('name = "SITIV"', "name = 3")], [], (MAIN, "members[2].name"), id="name-wrong-type"),
+        pytest.param([('rooms = ["#conference:tno.example"]', 'rooms = "#conference:tno.example"')], [],
+                     (MAIN, "rooms"), id="rooms-not-a-list"),
+        pytest.param([('locale = "fr"\n', "")], [], (MAIN, "locale"), id="missing-locale"),
+        pytest.param([('body = "Comité syndical"\n', "")], [], (MAIN, "members[2].body"), id="missing-body"),
+        pytest.param([], [('label = "Solde 2022"\n', "")], (BUDGET, "components[0].label"), id="missing-label"),
+        pytest.param([('id = "sitiv"', 'id = "metropole"')], [], (MAIN, "members[2].id"), id="duplicate-member"),
+        pytest.param([('id = "sitiv"', 'id = "SITIV!"')], [], (MAIN, "members[2].id"), id="malformed-member-id"),
+        pytest.param([('timezone = "Europe/Paris"', 'timezone = "Europe/Lyon"')], [], (MAIN, "timezone"),
+                     id="unknown-timezone"),
+        pytest.param([('locale = "fr"', 'locale = "de"')], [], (MAIN, "locale"), id="unsupported-locale"),
+        pytest.param([('locale = "fr"', 'locale = "fr"\ntimezon = "Europe/Paris"')], [], (MAIN, "timezon"),
+                     id="unknown-top-level-key"),
+        pytest.param([("agenda_notice_days = 30", "agenda_notice_days = 30\nagenda_days = 30")], [],
+                     (MAIN, "rules.agenda_days"), id="unknown-nested-key"),
+        pytest.param([], [("rounding =", "roundng =")], (BUDGET, "roundng"), id="unknown-budget-key"),
+        pytest.param([], [("year = 2023", "year = 2024")], (BUDGET, "year"), id="budget-year-not-file-name"),
+        pytest.param([('budgets_dir = "budgets"', 'budgets_dir = "nowhere"')], [], (MAIN, "budgets_dir"),
+                     id="no-budget-dir"),
+        pytest.param([('[rules]', 'rules = [')], [], (MAIN, ""), id="toml-syntax-error"),
+        pytest.param([], [("[[lines]]", "[[lines]")], (BUDGET, ""), id="budget-toml-syntax-error"),
+    ],
+)
+def test_each_problem_names_file_and_key(tmp_path, main, budget, where):
+    assert where in located(problems_of(write_config(tmp_path, main, budget)))
+
+
+def test_budget_file_name_must_be_a_year(tmp_path):
+    assert ("2023-projet.toml", "") in located(problems_of(write_config(tmp_path, budget_name="2023-projet.toml")))
+
+
+def test_budget_year_needs_keys_in_force(tmp_path):
+    path = write_config(tmp_path, budget=[("year = 2023", "year = 2021")], budget_name="2021.toml")
+    assert ("2021.toml", "year") in located(problems_of(path))
+
+
+def test_duplicate_key_year(tmp_path):
+    second = '[[keys]]\nvalid_from = 2022\n[keys.shares]\nmetropole = 53\nville-lyon = 30.6\nsitiv = 16.4\n\n[[people]]'
+    path = write_config(tmp_path, main=[("[[people]]", second)])
+    assert (MAIN, "keys[1].valid_from") in located(problems_of(path))
+
+
+def test_missing_file(tmp_path):
+    problems = problems_of(tmp_path / "absent.toml")
+    assert located(problems) == {("absent.toml", "")}
+
+
+def test_admins_may_be_anyone_valid_and_numbers_parse_exactly(tmp_path):
+    path = write_config(tmp_path, main=[
+        ('admins = ["@admin:tno.example"]', 'admins = ["@ops:other.example:8448"]'),
+        ('ville-lyon = "30.6"', "ville-lyon = 30.6"),  # a TOML float, read without binary artefacts
+    ])
+    config = load_config(path)
+    assert config.roles_of("@ops:other.example:8448") == {"admin"}
+    assert config.keys_for(2023).shares["ville-lyon"] == D("30.6")
+
+
+def test_several_problems_at_once(tmp_path):
+    path = write_config(
+        tmp_path,
+        main=[
+            ('sitiv = "16.4"', 'sitiv = "16"'),
+            (EMELINE, 'matrix_id = "@emeline:"'),
+            ('timezone = "Europe/Paris"', 'timezone = "Mars/Olympus"'),
+            ('locale = "fr"', 'locale = "fr"\nlangue = "fr"'),
+        ],
+        budget=[("fonctionnement = 544175", "fonctionnement = 1"), ("amount = 95000", "amount = -1")],
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    problems = info.value.problems
+    assert {
+        (MAIN, "keys[0].shares"),
+        (MAIN, "people[0].matrix_id"),
+        (MAIN, "timezone"),
+        (MAIN, "langue"),
+        (BUDGET, "fonctionnement"),
+        (BUDGET, "components[0].amount"),
+    } <= located(problems)
+    text = str(info.value)
+    assert text == format_problems(problems)
+    assert f"{path}: keys[0].shares: " in text
+    assert len(text.splitlines()) == len(problems)
+
+
+def test_problem_string():
+    assert str(ConfigProblem("tno.toml", "locale", "one of fr, en")) == "tno.toml: locale: one of fr, en"
+    assert str(ConfigProblem("tno.toml", "", "valid TOML")) == "tno.toml: valid TOML"

@@ -1,0 +1,216 @@
+"""Funding of the entente: split by the keys, call for funds, reconciliation, budget summary.
+
+Pure code on Decimal euros. Rounding is always to the euro and symmetric around zero:
+``split(-a, ...) == {m: -p for m, p in split(a, ...).items()}``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from enum import Enum
+
+SECTIONS = ("investissement", "fonctionnement")
+EURO = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+class RoundingPolicy(str, Enum):
+    PER_MEMBER_HALF_UP = "per_member_half_up"  # each part rounded to the euro, half up (the deliberation's method)
+    LARGEST_REMAINDER = "largest_remainder"  # parts always add up to the whole
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """Contribution keys (percent by member id) in force from `valid_from` on; order = display order."""
+
+    valid_from: int
+    shares: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    mission: str
+    label: str
+    investissement: Decimal
+    fonctionnement: Decimal
+
+
+@dataclass(frozen=True)
+class Receipt:
+    label: str
+    investissement: Decimal
+    fonctionnement: Decimal
+
+
+@dataclass(frozen=True)
+class Advance:
+    """An amount one member already paid, deducted from its part."""
+
+    member: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Component:
+    label: str
+    amount: Decimal
+    advance: Advance | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    year: int
+    rounding: RoundingPolicy
+    lines: tuple[BudgetLine, ...]
+    receipts: tuple[Receipt, ...]
+    components: tuple[Component, ...]  # the call for funds of `year`, in display order
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a label, for matching user input."""
+    decomposed = unicodedata.normalize("NFKD", text.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def split(amount: Decimal, shares: Mapping[str, Decimal], policy: RoundingPolicy) -> dict[str, Decimal]:
+    """Split `amount` by `shares` (percent, summing to 100) into parts rounded to the euro.
+
+    PER_MEMBER_HALF_UP rounds each part on its own, so the parts may miss the whole by a few euros.
+    LARGEST_REMAINDER floors each part, then hands the missing euros one by one to the largest remainders
+    (ties: larger share, then display order); when the amount has cents, the last fraction of a euro goes to the
+    next part in that ranking, so the parts always add up to the whole exactly.
+    A negative amount is split as its opposite and every part negated.
+    Raises ValueError on a non-finite amount, an empty or negative share, or shares not summing to 100.
+    """
+    if not amount.is_finite():
+        raise ValueError(f"amount must be finite: {amount}")
+    if not shares or any(s < 0 for s in shares.values()) or sum(shares.values()) != HUNDRED:
+        raise ValueError(f"shares must be non-negative percentages summing to 100: {dict(shares)}")
+    with localcontext() as ctx:
+        ctx.prec = 28 + max(0, amount.adjusted())
+        parts = _split_positive(abs(amount), shares, policy)
+        return {m: -p for m, p in parts.items()} if amount < 0 else parts
+
+
+def _split_positive(amount: Decimal, shares: Mapping[str, Decimal], policy: RoundingPolicy) -> dict[str, Decimal]:
+    exact = {m: amount * s / HUNDRED for m, s in shares.items()}
+    if policy is RoundingPolicy.PER_MEMBER_HALF_UP:
+        return {m: v.quantize(EURO, ROUND_HALF_UP) for m, v in exact.items()}
+    parts = {m: v.quantize(EURO, ROUND_FLOOR) for m, v in exact.items()}
+    order = list(shares)
+    ranking = sorted(order, key=lambda m: (-(exact[m] - parts[m]), -shares[m], order.index(m)))
+    leftover = amount - sum(parts.values())
+    for member in ranking:
+        if leftover <= 0:
+            break
+        given = min(EURO, leftover)
+        parts[member] += given
+        leftover -= given
+    return parts
+
+
+@dataclass(frozen=True)
+class ComponentShares:
+    """One component of a call for funds: `base` split, minus any advance; `total` = sum of `parts`."""
+
+    label: str
+    base: Decimal
+    parts: dict[str, Decimal]
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Note:
+    """A reconciliation point: rounding (whole vs rounded parts) or balance (expenses vs receipts)."""
+
+    kind: str  # "rounding" | "balance"
+    label: str  # component label, or section name
+    expected: Decimal  # rounding: the whole split; balance: expenses
+    actual: Decimal  # rounding: sum of the rounded parts; balance: receipts
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.actual
+
+    @property
+    def difference(self) -> Decimal:
+        return self.actual - self.expected
+
+
+@dataclass(frozen=True)
+class CallForFunds:
+    year: int
+    components: tuple[ComponentShares, ...]
+    member_totals: dict[str, Decimal]
+    total: Decimal
+    notes: tuple[Note, ...]  # "rounding" notes for components whose parts differ from the whole, then one
+    # "balance" note per budget section (ok or not)
+
+
+def call_for_funds(budget: Budget, keys: KeySet) -> CallForFunds:
+    """The call for funds of `budget.year`: each component split by `keys`, with the reconciliation notes."""
+    components: list[ComponentShares] = []
+    notes: list[Note] = []
+    for component in budget.components:
+        parts = split(component.amount, keys.shares, budget.rounding)
+        rounded_sum = sum(parts.values(), Decimal(0))
+        if rounded_sum != component.amount:
+            notes.append(Note("rounding", component.label, component.amount, rounded_sum))
+        if component.advance is not None:
+            if component.advance.member not in parts:
+                raise ValueError(f"advance by unknown member {component.advance.member!r} in {component.label!r}")
+            parts[component.advance.member] -= component.advance.amount
+        components.append(ComponentShares(component.label, component.amount, parts, sum(parts.values(), Decimal(0))))
+    member_totals = {m: sum((c.parts[m] for c in components), Decimal(0)) for m in keys.shares}
+    summary = summarize_budget(budget)
+    notes += [Note("balance", s, summary.expenses[s], summary.receipts_total[s]) for s in SECTIONS]
+    return CallForFunds(
+        year=budget.year,
+        components=tuple(components),
+        member_totals=member_totals,
+        total=sum(member_totals.values(), Decimal(0)),
+        notes=tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """Expenses by mission and section, receipts and balance (receipts - expenses) of a whole budget.
+
+    Only `lines` is filtered when a mission is asked; the totals always cover the whole budget.
+    """
+
+    year: int
+    missions: tuple[tuple[str, Decimal, Decimal], ...]  # (mission, investissement, fonctionnement), file order
+    lines: tuple[BudgetLine, ...]
+    expenses: dict[str, Decimal]
+    receipts: tuple[Receipt, ...]
+    receipts_total: dict[str, Decimal]
+    balance: dict[str, Decimal]
+
+
+def summarize_budget(budget: Budget, mission: str | None = None) -> BudgetSummary:
+    """Summarize `budget`; `mission` (case/accent-insensitive) filters the lines, unknown -> ValueError."""
+    by_mission: dict[str, tuple[Decimal, Decimal]] = {}
+    for line in budget.lines:
+        inv, fonct = by_mission.get(line.mission, (Decimal(0), Decimal(0)))
+        by_mission[line.mission] = (inv + line.investissement, fonct + line.fonctionnement)
+    lines = budget.lines
+    if mission is not None:
+        lines = tuple(line for line in budget.lines if fold(line.mission) == fold(mission))
+        if not lines:
+            raise ValueError(f"unknown mission {mission!r}; known: {', '.join(by_mission)}")
+    expenses = {s: sum((getattr(line, s) for line in budget.lines), Decimal(0)) for s in SECTIONS}
+    receipts_total = {s: sum((getattr(r, s) for r in budget.receipts), Decimal(0)) for s in SECTIONS}
+    return BudgetSummary(
+        year=budget.year,
+        missions=tuple((name, inv, fonct) for name, (inv, fonct) in by_mission.items()),
+        lines=lines,
+        expenses=expenses,
+        receipts=budget.receipts,
+        receipts_total=receipts_total,
+        balance={s: receipts_total[s] - expenses[s] for s in SECTIONS},
+    )
