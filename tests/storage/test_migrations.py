@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import inspect, insert, text
+from sqlmodel import Session, SQLModel, select
+
+from tno_bot.storage import LATEST_VERSION, SchemaTooNewError, SchemaVersion, current_version, migrate
+from tno_bot.storage import migrations
+
+TABLES = {"schema_version", "sync_state", "processed_event", "outbox_message", "room_setting"}
+
+
+def test_migrate_from_empty_creates_every_table_and_records_versions(bare_engine):
+    assert current_version(bare_engine) == 0
+    assert migrate(bare_engine) == [m.version for m in migrations.MIGRATIONS]
+    assert TABLES <= set(inspect(bare_engine).get_table_names())
+    assert current_version(bare_engine) == LATEST_VERSION
+    with Session(bare_engine) as session:
+        rows = session.exec(select(SchemaVersion).order_by(SchemaVersion.version)).all()
+    assert [row.version for row in rows] == [m.version for m in migrations.MIGRATIONS]
+    assert all(row.description and row.applied_at.utcoffset().total_seconds() == 0 for row in rows)
+
+
+def test_migrate_twice_is_a_no_op(engine):
+    assert migrate(engine) == []
+    assert current_version(engine) == LATEST_VERSION
+    with Session(engine) as session:
+        assert len(session.exec(select(SchemaVersion)).all()) == len(migrations.MIGRATIONS)
+
+
+def test_migrated_schema_matches_the_models(engine):
+    inspector = inspect(engine)
+    for name in TABLES:
+        model_columns = {column.name for column in SQLModel.metadata.tables[name].columns}
+        assert {column["name"] for column in inspector.get_columns(name)} == model_columns, name
+
+
+def test_newer_database_is_refused(engine):
+    with engine.begin() as connection:
+        connection.execute(
+            insert(migrations.schema_version).values(
+                version=LATEST_VERSION + 1, description="from the future", applied_at=migrations.utcnow()
+            )
+        )
+    with pytest.raises(SchemaTooNewError, match=f"version {LATEST_VERSION + 1}.*up to {LATEST_VERSION}"):
+        migrate(engine)
+
+
+def test_failing_step_leaves_no_trace(engine, monkeypatch):
+    def broken(connection):
+        connection.execute(text("CREATE TABLE half_done (id INTEGER PRIMARY KEY)"))
+        raise RuntimeError("boom")
+
+    steps = (*migrations.MIGRATIONS, migrations.Migration(LATEST_VERSION + 1, "broken", broken))
+    monkeypatch.setattr(migrations, "MIGRATIONS", steps)
+    monkeypatch.setattr(migrations, "LATEST_VERSION", LATEST_VERSION + 1)
+    with pytest.raises(RuntimeError, match="boom"):
+        migrate(engine)
+    assert "half_done" not in inspect(engine).get_table_names()
+    assert current_version(engine) == LATEST_VERSION
+
+
+def test_concurrent_migrations_apply_each_step_once(bare_engine):
+    barrier = threading.Barrier(3)
+    results: list[list[int]] = []
+
+    def run():
+        barrier.wait()
+        results.append(migrate(bare_engine))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 3
+    assert sorted(v for applied in results for v in applied) == [m.version for m in migrations.MIGRATIONS]
+    assert current_version(bare_engine) == LATEST_VERSION

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+
+from tno_bot.storage import (
+    FAILED,
+    PENDING,
+    SENT,
+    OutboxMessage,
+    enqueue_message,
+    mark_attempt_failed,
+    mark_sent,
+    pending_messages,
+)
+
+ROOM = "!conference:tno.example"
+
+
+def _enqueue(engine, *bodies):
+    with Session(engine) as session:
+        ids = [enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": body}).id for body in bodies]
+        session.commit()
+    return ids
+
+
+def test_enqueue_stores_content_and_a_stable_txn_id(engine):
+    content = {"msgtype": "m.notice", "body": "Appel de fonds 2023 : 639 176 €", "format": "org.matrix.custom.html"}
+    with Session(engine) as session:
+        message = enqueue_message(session, ROOM, content)
+        assert message.id is not None
+        txn_id = message.txn_id
+        session.commit()
+    assert len(txn_id) == 32 and int(txn_id, 16) >= 0
+    for _ in range(2):
+        with Session(engine) as session:
+            (stored,) = pending_messages(session)
+            assert stored.txn_id == txn_id
+            assert stored.payload == content
+            assert "639 176 €" in stored.content  # JSON text, not ASCII-escaped
+            assert (stored.room_id, stored.event_type, stored.status, stored.attempts) == (
+                ROOM,
+                "m.room.message",
+                PENDING,
+                0,
+            )
+            assert stored.created_at.utcoffset() == timedelta(0)
+            assert stored.sent_at is None
+
+
+def test_event_type_and_distinct_txn_ids(engine):
+    with Session(engine) as session:
+        poll = enqueue_message(session, ROOM, {"body": "poll"}, event_type="org.matrix.msc3381.poll.start")
+        other = enqueue_message(session, ROOM, {"body": "poll"}, event_type="org.matrix.msc3381.poll.start")
+        session.commit()
+        assert poll.event_type == "org.matrix.msc3381.poll.start"
+        assert poll.txn_id != other.txn_id
+
+
+def test_pending_messages_oldest_first_with_limit(engine):
+    ids = _enqueue(engine, "one", "two", "three")
+    with Session(engine) as session:
+        assert [m.id for m in pending_messages(session)] == ids
+        assert [m.payload["body"] for m in pending_messages(session, limit=2)] == ["one", "two"]
+
+
+def test_mark_sent(engine):
+    first, second = _enqueue(engine, "one", "two")
+    with Session(engine) as session:
+        mark_sent(session, first, "$sent:tno.example")
+        session.commit()
+    with Session(engine) as session:
+        assert [m.id for m in pending_messages(session)] == [second]
+        sent = session.get(OutboxMessage, first)
+        assert (sent.status, sent.event_id, sent.attempts) == (SENT, "$sent:tno.example", 1)
+        assert sent.sent_at.utcoffset() == timedelta(0)
+        assert sent.sent_at >= sent.created_at
+
+
+def test_failed_attempt_stays_pending_until_give_up(engine):
+    (message_id,) = _enqueue(engine, "one")
+    with Session(engine) as session:
+        mark_attempt_failed(session, message_id, "M_LIMIT_EXCEEDED", give_up=False)
+        session.commit()
+    with Session(engine) as session:
+        (pending,) = pending_messages(session)
+        assert (pending.attempts, pending.last_error, pending.status) == (1, "M_LIMIT_EXCEEDED", PENDING)
+        mark_attempt_failed(session, message_id, "M_FORBIDDEN", give_up=True)
+        session.commit()
+    with Session(engine) as session:
+        assert pending_messages(session) == []
+        failed = session.get(OutboxMessage, message_id)
+        assert (failed.attempts, failed.last_error, failed.status, failed.sent_at) == (2, "M_FORBIDDEN", FAILED, None)
+
+
+def test_unknown_message_id(engine):
+    with Session(engine) as session:
+        with pytest.raises(LookupError):
+            mark_sent(session, 999, "$x")
+        with pytest.raises(LookupError):
+            mark_attempt_failed(session, 999, "error", give_up=True)

@@ -1,0 +1,48 @@
+"""Database URL and engine: SQLite by default, PostgreSQL (psycopg 3) by URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long an SQLite connection waits for another writer before failing."""
+
+
+def database_url(data_dir: Path) -> str:
+    """``$TNO_DATABASE_URL`` if set, else the SQLite file ``<data_dir>/tno.db``."""
+    return os.environ.get("TNO_DATABASE_URL") or f"sqlite:///{Path(data_dir) / 'tno.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; ``postgresql://`` and ``postgres://`` are served by psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    """SQLite with its parent directory created, WAL journal, foreign keys on and a busy timeout.
+
+    The driver's default transaction handling is kept: a transaction begins at the first write, so the
+    loser of a race on a primary key gets an IntegrityError, as on PostgreSQL.
+    """
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    return engine

@@ -1,0 +1,158 @@
+"""Versioned schema migrations, as numbered and described steps (after maubot's upgrade tables).
+
+Each step's DDL is written out here with SQLAlchemy ``Table`` objects of its own ``MetaData`` and never
+follows later changes to `tables.py`: a released step must create the same schema forever. A new schema
+change is a new step appended to `MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Connection,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    inspect,
+    select,
+)
+
+from .columns import UTCDateTime, utcnow
+
+ADVISORY_LOCK_KEY = 0x74_6E_6F_62  # "tnob": serialises migrate() across processes on PostgreSQL
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was migrated by a newer tno-bot than this one."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: applied once, in order, inside a transaction."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+_bookkeeping = MetaData()
+schema_version = Table(
+    "schema_version",
+    _bookkeeping,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", String, nullable=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+
+def _v1_initial_schema(connection: Connection) -> None:
+    """Sync token, processed events, outbox, room settings."""
+    metadata = MetaData()
+    Table(
+        "sync_state",
+        metadata,
+        Column("key", String, primary_key=True),
+        Column("value", Text, nullable=False),
+    )
+    Table(
+        "processed_event",
+        metadata,
+        Column("event_id", String, primary_key=True),
+        Column("room_id", String, nullable=False),
+        Column("sender", String, nullable=False),
+        Column("processed_at", UTCDateTime, nullable=False),
+    )
+    Table(
+        "outbox_message",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("txn_id", String, nullable=False, unique=True),
+        Column("room_id", String, nullable=False),
+        Column("event_type", String, nullable=False),
+        Column("content", Text, nullable=False),
+        Column("status", String, nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("last_error", Text),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("sent_at", UTCDateTime),
+        Column("event_id", String),
+        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="ck_outbox_message_status"),
+        Index("ix_outbox_message_status_id", "status", "id"),
+    )
+    Table(
+        "room_setting",
+        metadata,
+        Column("room_id", String, primary_key=True),
+        Column("language", String, nullable=False),
+        Column("set_by", String, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+    )
+    metadata.create_all(connection)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema: sync state, processed events, outbox, room settings", _v1_initial_schema),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def current_version(engine: Engine) -> int:
+    """The highest applied migration, 0 for an empty database."""
+    with engine.connect() as connection:
+        return _version(connection)
+
+
+def migrate(engine: Engine) -> list[int]:
+    """Apply the pending migrations, one transaction each, and return the versions applied.
+
+    Each transaction first takes a lock (PostgreSQL advisory lock, SQLite write lock), so concurrent
+    callers apply every step once. Raises SchemaTooNewError if the database is newer than this code.
+    """
+    applied: list[int] = []
+    for step in MIGRATIONS:
+        with engine.connect() as connection, connection.begin():
+            _lock(connection)
+            schema_version.create(connection, checkfirst=True)
+            version = _version(connection)
+            _refuse_newer(version)
+            if step.version <= version:
+                continue
+            step.apply(connection)
+            connection.execute(
+                schema_version.insert().values(
+                    version=step.version, description=step.description, applied_at=utcnow()
+                )
+            )
+            applied.append(step.version)
+    return applied
+
+
+def _lock(connection: Connection) -> None:
+    """Hold an exclusive migration lock until the transaction ends."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _version(connection: Connection) -> int:
+    if not inspect(connection).has_table(schema_version.name):
+        return 0
+    return connection.execute(select(func.coalesce(func.max(schema_version.c.version), 0))).scalar_one()
+
+
+def _refuse_newer(version: int) -> None:
+    if version > LATEST_VERSION:
+        raise SchemaTooNewError(
+            f"the database schema is at version {version}, but this tno-bot only knows versions up to "
+            f"{LATEST_VERSION}: upgrade tno-bot, or point TNO_DATABASE_URL at another database"
+        )

@@ -1,0 +1,36 @@
+"""Sync loop state: the persisted sync token and the processed-event ids."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from .tables import ProcessedEvent, SyncState
+
+SYNC_TOKEN_KEY = "sync_token"
+
+
+def get_sync_token(session: Session) -> str | None:
+    """The stored ``next_batch`` token, None before the first sync."""
+    state = session.get(SyncState, SYNC_TOKEN_KEY)
+    return state.value if state else None
+
+
+def set_sync_token(session: Session, token: str) -> None:
+    """Store the ``next_batch`` token."""
+    session.merge(SyncState(key=SYNC_TOKEN_KEY, value=token))
+    session.flush()
+
+
+def is_processed(session: Session, event_id: str) -> bool:
+    """Whether the event was already handled."""
+    return session.get(ProcessedEvent, event_id) is not None
+
+
+def mark_processed(session: Session, event_id: str, room_id: str, sender: str) -> None:
+    """Record the event as handled, in the caller's transaction.
+
+    The row is flushed at once: if another process recorded the same event first, this (or the commit)
+    raises ``sqlalchemy.exc.IntegrityError`` and the caller rolls back everything written with it.
+    """
+    session.add(ProcessedEvent(event_id=event_id, room_id=room_id, sender=sender))
+    session.flush()
