@@ -1,0 +1,28 @@
+# `make demo` and `make test` are all a fresh machine needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+STAMP := $(VENV)/.tno-installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: venv demo test clean distclean
+
+venv: $(STAMP)
+
+# Reinstalled only when pyproject.toml changes (or the venv is missing).
+$(STAMP): pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: venv
+	$(VENV)/bin/tno-bot demo
+
+test: venv
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf build .pytest_cache *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
