@@ -1,0 +1,156 @@
+"""`tno-bot`: the command line. Each subcommand is one small function registered in `SUBCOMMANDS`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tno_bot import demo, service
+from tno_bot.commands.arguments import parse_year
+from tno_bot.commands.errors import UsageError
+from tno_bot.commands.funding import budget_of, keys_of, summary_of
+from tno_bot.config import Config, ConfigError, format_problems, load_config
+from tno_bot.domain.funding import call_for_funds
+from tno_bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
+from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report
+
+EXIT_CONFIG = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="fichier de configuration (défaut : $TNO_CONFIG, config/tno.toml, " "sinon config/tno.example.toml)",
+    )
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    _config_option(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="texte (défaut) ou JSON")
+    parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help="langue du texte (défaut : locale de la config)")
+
+
+def _translator(args: argparse.Namespace, config: Config) -> Translator:
+    return translator(getattr(args, "lang", None) or config.locale)
+
+
+# --- check-config ----------------------------------------------------------------------------------------------
+
+
+def _check_config_arguments(parser: argparse.ArgumentParser) -> None:
+    _config_option(parser)
+
+
+def check_config(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    tr = _translator(args, config)
+    years = ", ".join(str(y) for y in sorted(config.budgets)) or "-"
+    print(
+        f"OK — {config.path}: "
+        + ", ".join(
+            [
+                tr.ngettext("{n} member", "{n} members", len(config.members)),
+                tr.ngettext("{n} representative", "{n} representatives", len(config.people)),
+                tr.ngettext("{n} room", "{n} rooms", len(config.rooms)),
+                tr.gettext("budgets: {years}", years=years),
+            ]
+        )
+    )
+    return 0
+
+
+# --- appel, budget ---------------------------------------------------------------------------------------------
+
+
+def _appel_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("year", metavar="année")
+    _report_options(parser)
+
+
+def appel(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    tr = _translator(args, config)
+    year = parse_year(args.year, tr)
+    call = call_for_funds(budget_of(config, year, tr), keys_of(config, year, tr))
+    text = {
+        "text": lambda: appel_report(call, config, tr)[0],
+        "json": lambda: json.dumps(appel_json(call, config), ensure_ascii=False, indent=2),
+    }[args.format]()
+    print(text)
+    return 0
+
+
+def _budget_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("year", metavar="année")
+    parser.add_argument("mission", nargs="*", help="une mission (détail de ses lignes)")
+    _report_options(parser)
+
+
+def budget(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    tr = _translator(args, config)
+    year = parse_year(args.year, tr)
+    mission = " ".join(args.mission) or None
+    summary = summary_of(budget_of(config, year, tr), mission, tr)
+    text = {
+        "text": lambda: budget_report(summary, tr, mission)[0],
+        "json": lambda: json.dumps(budget_json(summary), ensure_ascii=False, indent=2),
+    }[args.format]()
+    print(text)
+    return 0
+
+
+# --- run, demo ------------------------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    return service.run(load_config(args.config))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    return demo.run(load_config(args.config))
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand("check-config", "vérifie la configuration", _check_config_arguments, check_config),
+    Subcommand("appel", "appel de fonds d'une année", _appel_arguments, appel),
+    Subcommand("budget", "budget d'une année", _budget_arguments, budget),
+    Subcommand("run", "lance le bot (variables TNO_HOMESERVER, TNO_USER_ID, TNO_PASSWORD…)", _config_option, run),
+    Subcommand("demo", "démonstration sur un Synapse local jetable", _config_option, run_demo),
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tno-bot", description="Bot Matrix de l'entente Territoire Numérique Ouvert")
+    commands = parser.add_subparsers(dest="command", metavar="commande", required=True)
+    for sub in SUBCOMMANDS:
+        sub_parser = commands.add_parser(sub.name, help=sub.help, description=sub.help)
+        sub.arguments(sub_parser)
+        sub_parser.set_defaults(run=sub.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ConfigError as error:
+        print(format_problems(error.problems), file=sys.stderr)
+        return EXIT_CONFIG
+    except UsageError as error:
+        print(error.sentence, file=sys.stderr)
+        return EXIT_USAGE

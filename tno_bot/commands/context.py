@@ -1,0 +1,39 @@
+"""What a handler receives (the context of one command) and what it returns (replies)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from tno_bot.config import Config
+from tno_bot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, Translator, translator
+
+
+@dataclass
+class CommandContext:
+    config: Config
+    sender: str
+    room_id: str
+    event_id: str
+    language: str
+    now: datetime
+    session: Session
+
+    @property
+    def tr(self) -> Translator:
+        """The translator of the room's language (the default one if the stored language is not supported)."""
+        return translator(self.language if self.language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE)
+
+    @property
+    def current_year(self) -> int:
+        """The year of `now` in the entente's timezone."""
+        return self.now.astimezone(ZoneInfo(self.config.timezone)).year
+
+
+@dataclass(frozen=True)
+class Reply:
+    body: str
+    html: str | None = None

@@ -1,0 +1,232 @@
+"""The one command registry: each command is declared once, by a decorator, with its French name, its English
+aliases, its typed arguments, who may run it and its help text. Usage lines, `!aide` and parse errors derive from it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from tno_bot.commands.arguments import fold, parse_amount, parse_year, shorten, take_amount
+from tno_bot.commands.context import CommandContext, Reply
+from tno_bot.commands.errors import CommandError, UsageError
+from tno_bot.i18n import SUPPORTED_LANGUAGES, N_, Translator
+
+PREFIX = "!"
+Handler = Callable[..., Reply | list[Reply]]
+
+ROLE_LABELS = {
+    "president": N_("the président"),
+    "secretariat": N_("the secrétariat"),
+    "comite_technique": N_("the comité technique"),
+    "admin": N_("the admins"),
+    "representant": N_("the representatives"),
+}
+
+
+def take_word(rest: str) -> tuple[str, str]:
+    head, *tail = rest.split(None, 1)
+    return head, tail[0] if tail else ""
+
+
+def take_line(rest: str) -> tuple[str, str]:
+    return rest.strip(), ""
+
+
+@dataclass(frozen=True)
+class ArgKind:
+    """How one argument is written (`placeholder`, or `choices`), cut from the line (`take`) and read (`parse`)."""
+
+    placeholder: str  # msgid
+    parse: Callable[[str, CommandContext], object]
+    take: Callable[[str], tuple[str, str]] = take_word
+    choices: tuple[str, ...] = ()
+
+    def shown(self, tr: Translator) -> str:
+        return "|".join(self.choices) if self.choices else tr.gettext(self.placeholder)
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str  # keyword of the handler
+    kind: ArgKind
+    optional: bool = False
+
+    def usage(self, tr: Translator) -> str:
+        shown = self.kind.shown(tr)
+        return f"[{shown}]" if self.optional else shown if self.kind.choices else f"<{shown}>"
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # French
+    aliases: tuple[str, ...]  # English first
+    args: tuple[Arg, ...]
+    roles: frozenset[str] | None  # None: everyone in the room
+    help: str  # msgid
+    group: str  # msgid
+    handler: Handler
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def name_in(self, language: str) -> str:
+        """The French name in French, the first English alias in English."""
+        return self.aliases[0] if language == "en" and self.aliases else self.name
+
+    def usage(self, tr: Translator) -> str:
+        return " ".join([PREFIX + self.name_in(tr.language), *(arg.usage(tr) for arg in self.args)])
+
+    def who_may_run(self, tr: Translator) -> str | None:
+        """Who may run the command ("the admins or the président"), or None when everyone in the room may."""
+        if self.roles is None:
+            return None
+        return tr.join_or([tr.gettext(ROLE_LABELS[role]) for role in sorted(self.roles)])
+
+    def check_allowed(self, ctx: CommandContext) -> None:
+        if self.roles is None or self.roles & ctx.config.roles_of(ctx.sender):
+            return
+        tr = ctx.tr
+        name = PREFIX + self.name_in(tr.language)
+        raise CommandError(tr.gettext("Only {roles} may use {command}.", roles=self.who_may_run(tr), command=name))
+
+    def bind(self, rest: str, ctx: CommandContext) -> dict[str, object]:
+        """The handler's keyword arguments read from the text after the command name."""
+        tr, values = ctx.tr, {}
+        for arg in self.args:
+            rest = rest.strip()
+            if not rest:
+                if arg.optional:
+                    break
+                raise UsageError(tr.gettext("Missing {argument}.", argument=arg.usage(tr))).for_command(self)
+            token, rest = arg.kind.take(rest)
+            try:
+                values[arg.name] = arg.kind.parse(token, ctx)
+            except UsageError as error:
+                raise error.for_command(self)
+        if rest.strip():
+            raise UsageError(tr.gettext("Too many arguments: “{extra}”.", extra=shorten(rest.strip()))).for_command(
+                self
+            )
+        return values
+
+    def run(self, ctx: CommandContext, values: dict[str, object]) -> list[Reply]:
+        self.check_allowed(ctx)
+        try:
+            replies = self.handler(ctx, **values)
+        except UsageError as error:
+            raise error.for_command(self)
+        return replies if isinstance(replies, list) else [replies]
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._by_name: dict[str, Command] = {}
+        self._commands: list[Command] = []
+
+    def command(
+        self,
+        name: str,
+        *,
+        aliases: tuple[str, ...] = (),
+        args: tuple[Arg, ...] = (),
+        roles: frozenset[str] | None = None,
+        help: str,
+        group: str,
+    ) -> Callable[[Handler], Handler]:
+        """Declares the decorated function as the handler of `!name` (and of its aliases)."""
+
+        def register(handler: Handler) -> Handler:
+            command = Command(name, aliases, args, roles, help, group, handler)
+            self._check(command)
+            self._commands.append(command)
+            self._by_name.update({fold(n): command for n in command.names})
+            return handler
+
+        return register
+
+    def _check(self, command: Command) -> None:
+        """Declaration mistakes fail at import time."""
+        taken = [n for n in command.names if fold(n) in self._by_name]
+        if taken:
+            raise ValueError(f"command name(s) {taken} already registered")
+        optional = [arg.optional for arg in command.args]
+        if optional != sorted(optional):
+            raise ValueError(f"!{command.name}: an optional argument precedes a required one")
+        if any(arg.kind.take is take_line for arg in command.args[:-1]):
+            raise ValueError(f"!{command.name}: only the last argument may take the rest of the line")
+        unknown = (command.roles or frozenset()) - ROLE_LABELS.keys()
+        if unknown:
+            raise ValueError(f"!{command.name}: unknown roles {sorted(unknown)}")
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(self._commands)
+
+    def find(self, word: str) -> Command | None:
+        """The command named `word` (with or without "!", case- and accent-insensitive)."""
+        return self._by_name.get(fold(word.removeprefix(PREFIX)))
+
+    def closest(self, word: str) -> list[str]:
+        """Up to three command names resembling `word`, with their "!"."""
+        matches = difflib.get_close_matches(fold(word.removeprefix(PREFIX)), list(self._by_name), n=3, cutoff=0.5)
+        return list(dict.fromkeys(PREFIX + self._by_name[m].name for m in matches))
+
+    def groups(self) -> dict[str, list[Command]]:
+        """Commands by help group (msgid), in declaration order."""
+        grouped: dict[str, list[Command]] = {}
+        for command in self._commands:
+            grouped.setdefault(command.group, []).append(command)
+        return grouped
+
+
+REGISTRY = Registry()
+command = REGISTRY.command
+
+
+def unknown_command(word: str, tr: Translator) -> CommandError:
+    closest = REGISTRY.closest(word)
+    sentence = tr.gettext("Unknown command “{word}”.", word=PREFIX + shorten(word.removeprefix(PREFIX)))
+    if closest:
+        sentence += " " + tr.gettext("Did you mean {names}?", names=tr.join_or(closest))
+    return CommandError(sentence + " " + tr.gettext("Type !aide for the list of commands."))
+
+
+def _parse_member(text: str, ctx: CommandContext):
+    member = ctx.config.find_member(text)
+    if member is None:
+        tr = ctx.tr
+        known = tr.join_or([f"{m.name} ({m.id})" for m in ctx.config.members])
+        sentence = tr.gettext("Unknown member “{text}”: choose {members}.", text=shorten(text), members=known)
+        raise UsageError(sentence)
+    return member
+
+
+def _parse_language(text: str, ctx: CommandContext) -> str:
+    language = fold(text)
+    if language not in SUPPORTED_LANGUAGES:
+        tr = ctx.tr
+        raise UsageError(
+            tr.gettext(
+                "Unknown language “{text}”: choose {languages}.",
+                text=shorten(text),
+                languages=tr.join_or(SUPPORTED_LANGUAGES),
+            )
+        )
+    return language
+
+
+def _parse_command(text: str, ctx: CommandContext) -> Command:
+    found = REGISTRY.find(text)
+    if found is None:
+        raise unknown_command(text, ctx.tr)
+    return found
+
+
+YEAR = ArgKind(N_("year"), lambda text, ctx: parse_year(text, ctx.tr))
+AMOUNT = ArgKind(N_("amount"), lambda text, ctx: parse_amount(text, ctx.tr), take=take_amount)
+MEMBER = ArgKind(N_("member"), _parse_member, take=take_line)
+MISSION = ArgKind(N_("mission"), lambda text, ctx: text, take=take_line)
+LANGUAGE = ArgKind(N_("language"), _parse_language, choices=SUPPORTED_LANGUAGES)
+COMMAND = ArgKind(N_("command"), _parse_command)

@@ -1,0 +1,101 @@
+"""Message catalogs (fr default, en) and the formatting of money, numbers and dates, by Babel.
+
+The `.po` catalogs are read and compiled in memory at first use: no build step. Msgids are English; parameters are
+`{name}` placeholders filled with `str.format`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from decimal import Decimal
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, parse_pattern
+from babel.support import Translations
+
+SUPPORTED_LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+DOMAIN = "tno_bot"
+CURRENCY = "EUR"
+LOCALES_DIR = Path(__file__).parent / "locales"
+
+
+def N_(msgid: str) -> str:
+    """Marks a msgid declared at import time (help texts, labels); translated later with `Translator.gettext`."""
+    return msgid
+
+
+def catalog_path(language: str) -> Path:
+    return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _compile(language: str) -> Translations:
+    """Reads the `.po` catalog of `language` and compiles it in memory."""
+    with catalog_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+class Translator:
+    """Messages and formats of one language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.locale = Locale.parse(language)
+        self._translations = _compile(language)
+        currency = parse_pattern(self.locale.currency_formats["standard"])
+        self._money_whole = copy.copy(currency)
+        self._money_whole.frac_prec = (0, 0)
+        self._money_cents = currency
+        self._percent = copy.copy(parse_pattern(self.locale.percent_formats[None]))
+        self._percent.frac_prec = (0, 2)
+
+    def gettext(self, msgid: str, **params) -> str:
+        text = self._translations.gettext(msgid)
+        return text.format(**params) if params else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **params) -> str:
+        return self._translations.ngettext(singular, plural, n).format(n=n, **params)
+
+    def money(self, amount: Decimal) -> str:
+        """`305 797 €` in fr, `€305,797` in en; cents only when the amount is not whole."""
+        amount = Decimal(amount)
+        pattern = self._money_whole if amount == amount.to_integral_value() else self._money_cents
+        return pattern.apply(amount, self.locale, currency=CURRENCY, currency_digits=False)
+
+    def number(self, value) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: Decimal) -> str:
+        """`value` in percent (30.6 -> fr `30,6 %`, en `30.6%`)."""
+        return self._percent.apply(Decimal(value) / 100, self.locale)
+
+    def join_and(self, items) -> str:
+        """The items joined with "and", in the language."""
+        return format_list(list(items), style="standard", locale=self.locale)
+
+    def join_or(self, items) -> str:
+        """The items joined with "or", in the language."""
+        return format_list(list(items), style="or", locale=self.locale)
+
+    def date(self, d: datetime.date, format: str = "full") -> str:
+        return format_date(d, format=format, locale=self.locale)
+
+
+@lru_cache(maxsize=None)
+def translator(language: str) -> Translator:
+    """The cached translator of `language` ("fr" or "en"); anything else is a ValueError."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}; expected one of {', '.join(SUPPORTED_LANGUAGES)}")
+    return Translator(language)
