@@ -1,0 +1,62 @@
+"""A stale encryption store never silently breaks encryption: the bot repairs it and says so in its log."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tno_bot.matrix.participant import Participant
+
+pytestmark = pytest.mark.e2e
+
+
+async def ask_in_encrypted_room(participant: Participant, bot_id: str) -> str:
+    room_id = await participant.create_room("Chiffré", invite=[bot_id], encrypted=True)
+    await participant.wait_joined(room_id, bot_id)
+    reply = await participant.wait_reply(await participant.send(room_id, "!cles"))
+    return reply.content["body"]
+
+
+async def test_store_made_on_another_server_gets_its_keys_published_again(synapse_factory, bot_factory, tmp_path,
+                                                                         caplog):
+    caplog.set_level(logging.INFO, logger="tno_bot")
+    first, second = synapse_factory(), synapse_factory()  # same server name, different homeservers
+    data_dir = tmp_path / "bot"
+    runner = bot_factory(first, data_dir, f"sqlite:///{tmp_path / 'first.db'}")
+    await runner.start()
+    await runner.stop()
+
+    runner = bot_factory(second, data_dir, f"sqlite:///{tmp_path / 'second.db'}")
+    await runner.start()
+    second.register("emeline.baume", "pw")
+    emeline = Participant(second.url, second.user_id("emeline.baume"), "pw", tmp_path / "emeline")
+    await emeline.start()
+    try:
+        body = await ask_in_encrypted_room(emeline, runner.settings.user_id)
+    finally:
+        await emeline.stop()
+
+    assert "53" in body
+    assert any("no keys for device TNOBOT: publishing them again" in record.getMessage() for record in caplog.records)
+
+
+async def test_store_that_does_not_match_the_servers_keys_is_replaced(synapse_factory, bot_factory, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="tno_bot")
+    server = synapse_factory()
+    runner = bot_factory(server, tmp_path / "first")
+    await runner.start()
+    await runner.stop()
+
+    runner = bot_factory(server, tmp_path / "second")  # a fresh store for a device the server already knows
+    await runner.start()
+    server.register("emeline.baume", "pw")
+    emeline = Participant(server.url, server.user_id("emeline.baume"), "pw", tmp_path / "emeline")
+    await emeline.start()
+    try:
+        body = await ask_in_encrypted_room(emeline, runner.settings.user_id)
+    finally:
+        await emeline.stop()
+
+    assert "53" in body
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("resetting the device and starting a fresh encryption store" in message for message in messages)

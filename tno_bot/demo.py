@@ -1,0 +1,102 @@
+"""`tno-bot demo`: the bot and three representatives on a throwaway local Synapse, in an encrypted room.
+
+Everything runs on loopback in a temporary directory (never the checkout's `storage/`) and is stopped at the end.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import secrets
+import tempfile
+import textwrap
+from datetime import datetime
+from pathlib import Path
+
+from tno_bot import storage
+from tno_bot.config import Config, Person
+from tno_bot.homeserver import ThrowawaySynapse
+from tno_bot.matrix.bot import TnoBot
+from tno_bot.matrix.participant import Participant
+from tno_bot.matrix.settings import MatrixSettings
+
+BOT_LOCALPART = "tno-bot"
+SCRIPT = ("!aide", "!cles", "!appel 2023", "!appel deux-mille")
+
+
+def _localpart(matrix_id: str) -> str:
+    return matrix_id[1:].split(":", 1)[0]
+
+
+def _one_titulaire_per_member(config: Config) -> list[Person]:
+    chosen: dict[str, Person] = {}
+    for person in config.people:
+        if person.seat == "titulaire":
+            chosen.setdefault(person.member, person)
+    return list(chosen.values())
+
+
+def _print_message(name: str, text: str) -> None:
+    stamp = datetime.now().strftime("%H:%M:%S")
+    lines = text.replace("\u202f", " ").replace("\u00a0", " ").splitlines() or [""]
+    print(f"[{stamp}] {name} : {lines[0]}")
+    for line in lines[1:]:
+        print(textwrap.indent(line, " " * 11) if line else "")
+
+
+async def _play(config: Config, synapse: ThrowawaySynapse, workdir: Path) -> None:
+    bot_password = secrets.token_urlsafe(16)
+    bot_id = synapse.register(BOT_LOCALPART, bot_password)
+    representatives = _one_titulaire_per_member(config)
+    passwords = {person.matrix_id: secrets.token_urlsafe(16) for person in representatives}
+    for person in representatives:
+        synapse.register(_localpart(person.matrix_id), passwords[person.matrix_id])
+
+    engine = storage.make_engine(f"sqlite:///{workdir / 'bot' / 'tno.db'}")
+    storage.migrate(engine)
+    settings = MatrixSettings(homeserver=synapse.url, user_id=bot_id, data_dir=workdir / "bot",
+                              password=bot_password)
+    bot = TnoBot(dataclasses.replace(config, rooms=()), settings, engine)
+    bot_task = asyncio.create_task(bot.run())
+    people = [Participant(synapse.url, person.matrix_id, passwords[person.matrix_id],
+                          workdir / "people" / _localpart(person.matrix_id)) for person in representatives]
+    try:
+        await asyncio.wait_for(bot.ready.wait(), 60)
+        for participant in people:
+            await participant.start()
+        host, guests = people[0], people[1:]
+        room_id = await host.create_room("Conférence intercommunale TNO",
+                                         invite=[bot_id] + [guest.user_id for guest in guests], encrypted=True)
+        for guest in guests:
+            await guest.join(room_id)
+        await host.wait_joined(room_id, bot_id)
+        print(f"Salon chiffré « Conférence intercommunale TNO » : {len(people)} représentants et le bot.\n")
+
+        names = {person.matrix_id: person.name for person in representatives}
+        for turn, text in enumerate(SCRIPT):
+            speaker = people[turn % len(people)]
+            event_id = await speaker.send(room_id, text)
+            _print_message(names[speaker.user_id], text)
+            reply = await speaker.wait_reply(event_id)
+            _print_message("tno-bot", reply.content["body"])
+            print()
+    finally:
+        for participant in people:
+            await participant.stop()
+        bot_task.cancel()
+        await asyncio.gather(bot_task, return_exceptions=True)
+        engine.dispose()
+
+
+def run(config: Config) -> int:
+    """Play the demo and print the transcript; returns the process exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    with tempfile.TemporaryDirectory(prefix="tno-demo-") as directory:
+        workdir = Path(directory)
+        print("Démarrage d'un Synapse local jetable…")
+        server_name = config.people[0].matrix_id.split(":", 1)[1]  # the cast's server, so their ids are real
+        with ThrowawaySynapse(workdir / "synapse", server_name=server_name) as synapse:
+            print(f"Synapse prêt sur {synapse.url} (serveur {server_name}).")
+            asyncio.run(_play(config, synapse, workdir))
+        print("Démo terminée : Synapse arrêté, fichiers temporaires supprimés.")
+    return 0

@@ -1,0 +1,68 @@
+"""The running bot: login, rooms, sync loop, dispatcher and outbox sender put together."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from nio import JoinError
+
+from tno_bot.config import Config
+from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
+from tno_bot.matrix.outbox import OutboxSender
+from tno_bot.matrix.session import connect
+from tno_bot.matrix.settings import MatrixSettings
+from tno_bot.matrix.sync import SyncLoop
+
+log = logging.getLogger(__name__)
+
+
+class TnoBot:
+    def __init__(self, config: Config, settings: MatrixSettings, engine) -> None:
+        self.config = config
+        self.settings = settings
+        self.engine = engine
+        self.dispatcher = Dispatcher(config, engine)
+        self.ready = asyncio.Event()
+
+    async def run(self) -> None:
+        """Run until cancelled; `ready` is set once the bot answers commands."""
+        client = await connect(self.settings)
+        outbox = OutboxSender(client, self.engine)
+
+        async def on_message(message: IncomingMessage) -> None:
+            if await asyncio.to_thread(self.dispatcher.process, message):
+                outbox.wake()
+
+        async def on_invite(room_id: str, inviter: str) -> None:
+            if self.config.is_known(inviter):
+                result = await client.join(room_id)
+                if isinstance(result, JoinError):
+                    log.warning("invitation to %s from %s could not be accepted: %s", room_id, inviter, result.message)
+                else:
+                    log.info("joined %s on the invitation of %s", room_id, inviter)
+            else:
+                await client.room_leave(room_id)
+                log.warning("invitation to %s from %s declined: not named in the configuration", room_id, inviter)
+
+        sync = SyncLoop(client, self.engine, on_message, on_invite)
+        outbox_task: asyncio.Task | None = None
+        try:
+            await self._join_configured_rooms(client)
+            await sync.catch_up()
+            outbox_task = asyncio.create_task(outbox.run(), name="tno-outbox")
+            outbox.wake()
+            log.info("tno-bot ready: %s (device %s) on %s, %d room(s) joined",
+                     client.user_id, client.device_id, self.settings.homeserver, len(client.rooms))
+            self.ready.set()
+            await sync.run_forever()
+        finally:
+            if outbox_task:
+                outbox_task.cancel()
+                await asyncio.gather(outbox_task, return_exceptions=True)
+            await client.close()
+
+    async def _join_configured_rooms(self, client) -> None:
+        for room in self.config.rooms:
+            result = await client.join(room)
+            if isinstance(result, JoinError):
+                log.warning("configured room %s could not be joined: %s", room, result.message)

@@ -1,0 +1,84 @@
+"""From a received message to stored replies, exactly once.
+
+The processed-event row, every state change of the handler and the outbox rows of the replies are written in one
+transaction: if the bot dies before the commit nothing happened and the command is handled again after the restart;
+once committed, the event is never handled again (a racing second commit fails on the processed-event key).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from tno_bot import storage
+from tno_bot.commands import CommandContext, CommandCrashed, Reply, handle_text
+from tno_bot.config import Config
+from tno_bot.matrix.content import notice_reply
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    room_id: str
+    event_id: str
+    sender: str
+    body: str
+    origin_server_ts: int  # milliseconds since the epoch
+
+    @property
+    def sent_at(self) -> datetime:
+        return datetime.fromtimestamp(self.origin_server_ts / 1000, tz=timezone.utc)
+
+    @property
+    def looks_like_command(self) -> bool:
+        return self.body.lstrip().startswith("!")
+
+
+class Dispatcher:
+    """Runs commands against the registry and queues their replies in the outbox."""
+
+    def __init__(self, config: Config, engine) -> None:
+        self.config = config
+        self.engine = engine
+
+    def process(self, message: IncomingMessage) -> int:
+        """Handle `message` unless it was already handled; returns the number of replies queued."""
+        try:
+            return self._once(message, lambda context: handle_text(context, message.body))
+        except CommandCrashed as crash:
+            # Everything the failing handler wrote was rolled back with its transaction; only the apology stays.
+            return self._once(message, lambda context: [crash.reply])
+
+    def _once(self, message: IncomingMessage, answer: Callable[[CommandContext], list[Reply] | None]) -> int:
+        try:
+            with Session(self.engine) as session, session.begin():
+                if storage.is_processed(session, message.event_id):
+                    return 0
+                replies = answer(self._context(session, message))
+                if replies is None:
+                    return 0
+                for reply in replies:
+                    storage.enqueue_message(
+                        session, message.room_id, notice_reply(reply.body, reply.html, message.event_id)
+                    )
+                storage.mark_processed(session, message.event_id, message.room_id, message.sender)
+                return len(replies)
+        except IntegrityError:
+            log.info("event %s was handled concurrently; skipped", message.event_id)
+            return 0
+
+    def _context(self, session: Session, message: IncomingMessage) -> CommandContext:
+        return CommandContext(
+            config=self.config,
+            sender=message.sender,
+            room_id=message.room_id,
+            event_id=message.event_id,
+            language=storage.get_room_language(session, message.room_id) or self.config.locale,
+            now=message.sent_at,
+            session=session,
+        )

@@ -1,0 +1,93 @@
+"""The one paced sender: delivers the outbox rows with their stored transaction ids.
+
+A message re-sent after a crash reuses its transaction id, so the homeserver answers with the event it already has
+instead of posting it twice. Rate limits are honoured with the server's `retry_after_ms`; other errors are retried a
+bounded number of times, then the row is marked failed and logged.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from aiohttp import ClientConnectionError
+from nio import AsyncClient, LocalProtocolError, RoomSendError, RoomSendResponse, SendRetryError
+from sqlmodel import Session
+
+from tno_bot import storage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+IDLE_POLL_SECONDS = 5.0
+RETRY_DELAY_SECONDS = 2.0
+
+
+class OutboxSender:
+    def __init__(self, client: AsyncClient, engine) -> None:
+        self.client = client
+        self.engine = engine
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Called after new rows were committed."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            while await self.drain():
+                pass
+
+    async def drain(self) -> bool:
+        """Send what is pending; True when everything tried went out (so there may be more), False to back off."""
+        pending = await asyncio.to_thread(self._pending)
+        for message in pending:
+            if not await self._deliver(message):
+                await asyncio.sleep(RETRY_DELAY_SECONDS)
+                return False
+        return bool(pending)
+
+    def _pending(self) -> list[storage.OutboxMessage]:
+        with Session(self.engine) as session:
+            return storage.pending_messages(session)
+
+    async def _deliver(self, message: storage.OutboxMessage) -> bool:
+        while True:
+            try:
+                response = await self.client.room_send(
+                    message.room_id,
+                    message.event_type,
+                    json.loads(message.content),
+                    tx_id=message.txn_id,
+                    ignore_unverified_devices=True,
+                )
+            except (ClientConnectionError, TimeoutError, SendRetryError, LocalProtocolError) as error:
+                # The homeserver is unreachable or the room is not synced yet: not the message's fault, retry later.
+                log.warning("outbox: message %s not sent yet (%s)", message.id, type(error).__name__)
+                return False
+            if isinstance(response, RoomSendResponse):
+                await asyncio.to_thread(self._record, storage.mark_sent, message.id, response.event_id)
+                return True
+            if isinstance(response, RoomSendError) and response.status_code == "M_LIMIT_EXCEEDED":
+                delay = (response.retry_after_ms or 1000) / 1000
+                log.warning("outbox: rate limited by the homeserver, waiting %.1f s", delay)
+                await asyncio.sleep(delay)
+                continue
+            give_up = message.attempts + 1 >= MAX_ATTEMPTS
+            error = f"{getattr(response, 'status_code', '')} {getattr(response, 'message', response)}".strip()
+            await asyncio.to_thread(self._record, storage.mark_attempt_failed, message.id, error, give_up)
+            if give_up:
+                log.error("outbox: message %s to %s given up after %d attempts: %s",
+                          message.id, message.room_id, MAX_ATTEMPTS, error)
+                return True
+            log.warning("outbox: message %s refused (%s), will retry", message.id, error)
+            return False
+
+    def _record(self, write, *args) -> None:
+        with Session(self.engine) as session, session.begin():
+            write(session, *args)

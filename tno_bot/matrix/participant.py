@@ -1,0 +1,110 @@
+"""A real Matrix user driven by a script: the representatives of the demo, the tests and the bench."""
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    LoginError,
+    MatrixRoom,
+    RoomCreateError,
+    RoomMessageNotice,
+    RoomMessageText,
+    RoomSendResponse,
+    RoomVisibility,
+)
+
+
+@dataclass(frozen=True)
+class Received:
+    room_id: str
+    event_id: str
+    sender: str
+    content: dict
+    received_at: float  # time.monotonic()
+
+    @property
+    def reply_to(self) -> str | None:
+        return self.content.get("m.relates_to", {}).get("m.in_reply_to", {}).get("event_id")
+
+
+class Participant:
+    """Logs in with its own encryption store, syncs in the background and records every message it sees."""
+
+    def __init__(self, homeserver: str, user_id: str, password: str, store_dir: Path) -> None:
+        store_dir.mkdir(parents=True, exist_ok=True)
+        self.password = password
+        self.client = AsyncClient(homeserver, user_id, store_path=str(store_dir),
+                                  config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False))
+        self.received: list[Received] = []
+        self._sync_task: asyncio.Task | None = None
+        self.client.add_event_callback(self._record, (RoomMessageText, RoomMessageNotice))
+
+    @property
+    def user_id(self) -> str:
+        return self.client.user_id
+
+    async def _record(self, room: MatrixRoom, event) -> None:
+        self.received.append(Received(room.room_id, event.event_id, event.sender, event.source.get("content", {}),
+                                      time.monotonic()))
+
+    async def start(self) -> None:
+        response = await self.client.login(self.password, device_name="participant")
+        if isinstance(response, LoginError):
+            raise RuntimeError(f"{self.client.user}: login refused ({response.message})")
+        await self.client.sync(timeout=0, full_state=True)
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        self._sync_task = asyncio.create_task(self.client.sync_forever(timeout=5_000, full_state=True))
+
+    async def stop(self) -> None:
+        if self._sync_task:
+            self._sync_task.cancel()
+            await asyncio.gather(self._sync_task, return_exceptions=True)
+        await self.client.close()
+
+    async def create_room(self, name: str, invite: list[str], encrypted: bool) -> str:
+        initial_state = [{"type": "m.room.encryption", "state_key": "",
+                          "content": {"algorithm": "m.megolm.v1.aes-sha2"}}] if encrypted else []
+        response = await self.client.room_create(visibility=RoomVisibility.private, name=name, invite=invite,
+                                                 initial_state=initial_state)
+        if isinstance(response, RoomCreateError):
+            raise RuntimeError(f"room creation refused: {response.message}")
+        await self.wait_for(lambda: response.room_id in self.client.rooms)
+        return response.room_id
+
+    async def join(self, room_id: str) -> None:
+        await self.client.join(room_id)
+        await self.wait_for(lambda: room_id in self.client.rooms)
+
+    async def wait_joined(self, room_id: str, user_id: str, timeout: float = 30.0) -> None:
+        """Until `user_id` has joined the room (not merely been invited)."""
+        def joined() -> bool:
+            room = self.client.rooms.get(room_id)
+            return bool(room) and user_id in room.users and user_id not in room.invited_users
+        await self.wait_for(joined, timeout)
+
+    async def send(self, room_id: str, text: str, msgtype: str = "m.text") -> str:
+        response = await self.client.room_send(room_id, "m.room.message", {"msgtype": msgtype, "body": text},
+                                               ignore_unverified_devices=True)
+        if not isinstance(response, RoomSendResponse):
+            raise RuntimeError(f"message refused: {response}")
+        return response.event_id
+
+    def replies_to(self, event_id: str) -> list[Received]:
+        return [message for message in self.received if message.reply_to == event_id]
+
+    async def wait_reply(self, event_id: str, timeout: float = 30.0) -> Received:
+        await self.wait_for(lambda: self.replies_to(event_id), timeout)
+        return self.replies_to(event_id)[0]
+
+    async def wait_for(self, condition, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not met in time")
+            await asyncio.sleep(0.05)

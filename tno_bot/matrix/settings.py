@@ -1,0 +1,67 @@
+"""Connection settings of the bot, read from the environment (secrets never live in the TOML files)."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DEVICE_ID = "TNOBOT"
+_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-:\[\]]+$")
+
+
+class SettingsError(Exception):
+    """A missing or malformed environment variable; the message names the variable."""
+
+
+def _read(env: dict[str, str], name: str) -> str | None:
+    """`NAME`, or the content of the file named by `NAME_FILE` (for container secrets)."""
+    if env.get(name):
+        return env[name].strip()
+    file_name = env.get(f"{name}_FILE")
+    if not file_name:
+        return None
+    try:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise SettingsError(f"{name}_FILE: cannot read {file_name} ({error.strerror})") from None
+
+
+@dataclass(frozen=True)
+class MatrixSettings:
+    homeserver: str
+    user_id: str
+    data_dir: Path
+    device_id: str = DEFAULT_DEVICE_ID
+    password: str | None = field(default=None, repr=False)
+    access_token: str | None = field(default=None, repr=False)
+
+    @property
+    def store_dir(self) -> Path:
+        """Where nio keeps the encryption store."""
+        return self.data_dir / "crypto"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "MatrixSettings":
+        env = dict(os.environ if env is None else env)
+        homeserver = _read(env, "TNO_HOMESERVER")
+        user_id = _read(env, "TNO_USER_ID")
+        password = _read(env, "TNO_PASSWORD")
+        access_token = _read(env, "TNO_ACCESS_TOKEN")
+        missing = [name for name, value in (("TNO_HOMESERVER", homeserver), ("TNO_USER_ID", user_id)) if not value]
+        if not (password or access_token):
+            missing.append("TNO_PASSWORD or TNO_ACCESS_TOKEN")
+        if missing:
+            raise SettingsError("missing environment variable(s): " + ", ".join(missing))
+        if not homeserver.startswith(("http://", "https://")):
+            raise SettingsError("TNO_HOMESERVER: expected an http(s):// URL")
+        if not _USER_ID.match(user_id):
+            raise SettingsError("TNO_USER_ID: expected a Matrix user id such as @tno-bot:example.org")
+        return cls(
+            homeserver=homeserver.rstrip("/"),
+            user_id=user_id,
+            data_dir=Path(_read(env, "TNO_DATA_DIR") or "storage"),
+            device_id=_read(env, "TNO_DEVICE_ID") or DEFAULT_DEVICE_ID,
+            password=password,
+            access_token=access_token,
+        )

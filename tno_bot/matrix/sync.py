@@ -1,0 +1,183 @@
+"""The sync loop: persisted token, no lost burst, supervised with backoff.
+
+* The first start ever skips history; afterwards the stored token resumes where the bot stopped, so commands sent
+  while it was down are handled (once: the dispatcher dedupes by event id).
+* A `limited` timeline (a burst larger than the sync returned) is paged back with `/messages` down to the previous
+  sync position, so no event of the burst is lost.
+* Sync errors are returned by nio, not raised: every failure is logged and retried with exponential backoff and
+  jitter, and the recovery is logged too.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+
+from aiohttp import ClientConnectionError
+from nio import (
+    AsyncClient,
+    InviteMemberEvent,
+    MegolmEvent,
+    MessageDirection,
+    RoomMessagesResponse,
+    RoomMessageText,
+    SyncResponse,
+)
+from sqlmodel import Session
+
+from tno_bot import storage
+from tno_bot.matrix.dispatcher import IncomingMessage
+
+log = logging.getLogger(__name__)
+
+LONG_POLL_MS = 30_000
+TIMELINE_LIMIT = 100
+SYNC_FILTER = {
+    "room": {"timeline": {"limit": TIMELINE_LIMIT}, "state": {"lazy_load_members": False}},
+    "presence": {"not_types": ["*"]},
+    "account_data": {"not_types": ["*"]},
+}
+FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 0}}}
+MAX_BACKOFF_SECONDS = 60.0
+
+MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
+InviteHandler = Callable[[str, str], Awaitable[None]]
+
+
+class SyncLoop:
+    def __init__(self, client: AsyncClient, engine, on_message: MessageHandler, on_invite: InviteHandler) -> None:
+        self.client = client
+        self.engine = engine
+        self.on_message = on_message
+        self.on_invite = on_invite
+        self.token: str | None = None
+        self._undecrypted: list[tuple[str, MegolmEvent]] = []
+
+    async def catch_up(self) -> None:
+        """First sync of this process: full room state, then what happened since the stored token (if any)."""
+        self.token = await asyncio.to_thread(self._load_token)
+        if self.token is None:
+            response = await self._sync_until_ok(timeout=0, sync_filter=FIRST_SYNC_FILTER, full_state=True)
+            log.info("first start: history skipped")
+            await self._handle_invites(response)
+            await self._save_token(response.next_batch)
+        else:
+            response = await self._sync_until_ok(timeout=0, sync_filter=SYNC_FILTER, full_state=True)
+            await self._handle(response)
+        await self.housekeeping()
+
+    async def run_forever(self) -> None:
+        while True:
+            response = await self._sync_until_ok(timeout=LONG_POLL_MS, sync_filter=SYNC_FILTER)
+            await self._handle(response)
+            await self.housekeeping()
+
+    async def _sync_until_ok(self, **kwargs) -> SyncResponse:
+        failures = 0
+        while True:
+            try:
+                response = await self.client.sync(since=self.token, **kwargs)
+            except (ClientConnectionError, TimeoutError, asyncio.TimeoutError) as error:
+                response = error
+            if isinstance(response, SyncResponse):
+                if failures:
+                    log.warning("homeserver reachable again after %d failed sync(s)", failures)
+                return response
+            failures += 1
+            delay = min(MAX_BACKOFF_SECONDS, 2.0 ** min(failures, 6)) * random.uniform(0.5, 1.0)
+            log.warning("sync failed (%s): retrying in %.1f s", _describe(response), delay)
+            await asyncio.sleep(delay)
+
+    async def housekeeping(self) -> None:
+        """Encryption chores that nio's own sync_forever would do: to-device messages and key management."""
+        client = self.client
+        try:
+            if client.outgoing_to_device_messages:
+                await client.send_to_device_messages()
+            if client.should_upload_keys:
+                await client.keys_upload()
+            if client.should_query_keys:
+                await client.keys_query()
+            if client.should_claim_keys:
+                await client.keys_claim(client.get_users_for_key_claiming())
+        except (ClientConnectionError, TimeoutError, asyncio.TimeoutError) as error:
+            log.warning("encryption housekeeping postponed (%s)", _describe(error))
+
+    async def _handle(self, response: SyncResponse) -> None:
+        await self._handle_invites(response)
+        await self._retry_undecrypted()
+        for room_id, info in response.rooms.join.items():
+            events = list(info.timeline.events)
+            if info.timeline.limited and self.token:
+                events = await self._page_back(room_id, info.timeline.prev_batch, self.token) + events
+            for event in events:
+                await self._handle_event(room_id, event)
+        await self._save_token(response.next_batch)
+
+    async def _page_back(self, room_id: str, start: str | None, stop: str) -> list:
+        """The events between the previous sync position `stop` and the start of a limited timeline, oldest first."""
+        older: list = []
+        while start:
+            page = await self.client.room_messages(room_id, start=start, end=stop,
+                                                   direction=MessageDirection.back, limit=TIMELINE_LIMIT)
+            if not isinstance(page, RoomMessagesResponse) or not page.chunk:
+                break
+            older.extend(page.chunk)
+            start = page.end if page.end != start else None
+        if older:
+            log.info("room %s: burst larger than one sync, %d earlier event(s) fetched", room_id, len(older))
+        return list(reversed(older))
+
+    async def _handle_event(self, room_id: str, event) -> None:
+        if isinstance(event, MegolmEvent):
+            log.warning("room %s: event %s cannot be decrypted yet (session %s): keys requested",
+                        room_id, event.event_id, event.session_id)
+            self._undecrypted.append((room_id, event))
+            try:
+                await self.client.request_room_key(event)
+            except Exception:  # a duplicate request is refused by nio; the key may still come
+                log.debug("room key already requested for %s", event.session_id)
+            return
+        if not isinstance(event, RoomMessageText) or event.sender == self.client.user_id:
+            return
+        message = IncomingMessage(room_id=room_id, event_id=event.event_id, sender=event.sender,
+                                  body=event.body, origin_server_ts=event.server_timestamp)
+        if message.looks_like_command:
+            await self.on_message(message)
+
+    async def _retry_undecrypted(self) -> None:
+        waiting, self._undecrypted = self._undecrypted, []
+        for room_id, event in waiting:
+            try:
+                decrypted = self.client.decrypt_event(event)
+            except Exception:
+                self._undecrypted.append((room_id, event))
+                continue
+            decrypted.room_id = room_id
+            await self._handle_event(room_id, decrypted)
+
+    async def _handle_invites(self, response: SyncResponse) -> None:
+        for room_id, info in response.rooms.invite.items():
+            inviter = next((event.sender for event in info.invite_state
+                            if isinstance(event, InviteMemberEvent) and event.state_key == self.client.user_id
+                            and event.membership == "invite"), None)
+            if inviter:
+                await self.on_invite(room_id, inviter)
+
+    def _load_token(self) -> str | None:
+        with Session(self.engine) as session:
+            return storage.get_sync_token(session)
+
+    async def _save_token(self, token: str) -> None:
+        def write() -> None:
+            with Session(self.engine) as session, session.begin():
+                storage.set_sync_token(session, token)
+        await asyncio.to_thread(write)
+        self.token = token
+
+
+def _describe(error) -> str:
+    if isinstance(error, Exception):
+        return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"{getattr(error, 'status_code', '')} {getattr(error, 'message', '')}".strip() or type(error).__name__

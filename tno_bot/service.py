@@ -1,0 +1,51 @@
+"""`tno-bot run`: the bot as a long-running service."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from tno_bot import storage
+from tno_bot.config import Config
+from tno_bot.matrix.bot import TnoBot
+from tno_bot.matrix.session import LoginFailed
+from tno_bot.matrix.settings import MatrixSettings, SettingsError
+
+log = logging.getLogger("tno_bot")
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # nio logs request URLs at DEBUG/INFO; keep it to warnings so no token can reach the log.
+    logging.getLogger("nio").setLevel(logging.WARNING)
+
+
+async def _serve(bot: TnoBot) -> None:
+    task = asyncio.create_task(bot.run())
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop_signal, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        log.info("tno-bot stopped")
+
+
+def run(config: Config) -> int:
+    """Run the bot until SIGINT/SIGTERM; returns the process exit code."""
+    configure_logging()
+    try:
+        settings = MatrixSettings.from_env()
+    except SettingsError as error:
+        log.error("configuration: %s", error)
+        return 2
+    engine = storage.make_engine(storage.database_url(settings.data_dir))
+    applied = storage.migrate(engine)
+    if applied:
+        log.info("database migrated to version %d", applied[-1])
+    try:
+        asyncio.run(_serve(TnoBot(config, settings, engine)))
+    except LoginFailed as error:
+        log.error("%s", error)
+        return 1
+    return 0
