@@ -91,6 +91,7 @@ async def _play(config: Config, synapse: ThrowawaySynapse, workdir: Path) -> Non
 def run(config: Config) -> int:
     """Play the demo and print the transcript; returns the process exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("nio").setLevel(logging.ERROR)  # key-sharing chatter of the first encrypted messages
     with tempfile.TemporaryDirectory(prefix="tno-demo-") as directory:
         workdir = Path(directory)
         print("Démarrage d'un Synapse local jetable…")

@@ -24,12 +24,14 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -135,6 +137,7 @@ class ThrowawaySynapse:
         self.log_config_path = self.config_dir / "log.yaml"
         self.log_path = self.workdir / "homeserver.log"
         self.shared_secret = hashlib.sha256(os.urandom(32)).hexdigest()
+        self._admin_access_token: str | None = None
         self.process: subprocess.Popen | None = None
         self.start_seconds: float | None = None  # duration of the last start(), for reports
         self._log_file = None
@@ -314,11 +317,12 @@ class ThrowawaySynapse:
     def user_id(self, localpart: str) -> str:
         return f"@{localpart}:{self.server_name}"
 
-    def _request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+    def _request(self, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            self.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
-        )
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, json.loads(response.read() or b"{}")
@@ -356,6 +360,29 @@ class ThrowawaySynapse:
         if payload.get("errcode") == "M_USER_IN_USE":
             return self.user_id(localpart)
         raise SynapseError(f"cannot register {localpart!r}: HTTP {status} {payload}")
+
+
+    def exempt_from_rate_limits(self, user_id: str) -> None:
+        """Lift the message rate limit of `user_id`, so that only the bot meets the limits a test sets."""
+        status, payload = self._request(
+            "POST", f"/_synapse/admin/v1/users/{urllib.parse.quote(user_id)}/override_ratelimit",
+            {"messages_per_second": 0, "burst_count": 0}, token=self._admin_token(),
+        )
+        if status != 200:
+            raise SynapseError(f"cannot lift the rate limit of {user_id}: HTTP {status} {payload}")
+
+    def _admin_token(self) -> str:
+        if self._admin_access_token is None:
+            password = secrets.token_urlsafe(16)
+            localpart = f"harness-admin-{secrets.token_hex(4)}"
+            self.register(localpart, password, admin=True)
+            status, payload = self._request("POST", "/_matrix/client/v3/login", {
+                "type": "m.login.password", "identifier": {"type": "m.id.user", "user": localpart},
+                "password": password})
+            if status != 200:
+                raise SynapseError(f"cannot log in the harness admin: HTTP {status}")
+            self._admin_access_token = payload["access_token"]
+        return self._admin_access_token
 
 
 def _same_group(process: subprocess.Popen) -> bool:

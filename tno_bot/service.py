@@ -14,10 +14,19 @@ from tno_bot.matrix.settings import MatrixSettings, SettingsError
 log = logging.getLogger("tno_bot")
 
 
+# At DEBUG, nio logs whole responses (the login's access token among them) and peewee the SQL of the encryption
+# store: these libraries are kept to warnings so that no secret can reach the log.
+LIBRARY_LOG_LEVELS = {"nio": logging.WARNING, "peewee": logging.WARNING}
+
+
+def quiet_libraries() -> None:
+    for name, level in LIBRARY_LOG_LEVELS.items():
+        logging.getLogger(name).setLevel(level)
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # nio logs request URLs at DEBUG/INFO; keep it to warnings so no token can reach the log.
-    logging.getLogger("nio").setLevel(logging.WARNING)
+    quiet_libraries()
 
 
 async def _serve(bot: TnoBot) -> None:

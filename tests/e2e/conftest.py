@@ -88,12 +88,12 @@ async def bot_runner(synapse, cast, bot_factory, tmp_path) -> BotRunner:
 
 @pytest.fixture
 async def person(synapse, cast, tmp_path):
-    """`await person("emeline.baume")`: that representative, logged in with a client of their own."""
+    """`await person("emeline.baume")`: that registered user, logged in with a client of their own."""
     started: dict[str, Participant] = {}
 
     async def get(localpart: str) -> Participant:
         if localpart not in started:
-            participant = Participant(synapse.url, cast[localpart], password_of(localpart),
+            participant = Participant(synapse.url, synapse.user_id(localpart), password_of(localpart),
                                       tmp_path / "people" / localpart)
             await participant.start()
             started[localpart] = participant
