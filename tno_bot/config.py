@@ -7,6 +7,9 @@ People: `[[people]]` are the seated representatives (titulaire / suppléant of a
 other named users (secrétariat, comité technique…), with an optional member. Roles `president` must name a
 representative, `secretariat` and `comite_technique` a representative or a staff member; `admins` may be any valid
 matrix id (an operator need not be part of the entente).
+
+Agenda deadlines: `[rules]` (notice, reply window, optional `extend_to_working_day`) and the optional `[reminders]`
+table (offsets in days, wall-clock hours), every key defaulting to `ReminderSettings`.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tno_bot.domain.agenda import AgendaRules
 from tno_bot.domain.funding import (
     SECTIONS,
     Advance,
@@ -32,6 +37,7 @@ from tno_bot.domain.funding import (
     RoundingPolicy,
     fold,
 )
+from tno_bot.domain.reminders import ReminderSettings
 
 SEATS = ("titulaire", "suppleant")
 LOCALES = ("fr", "en")
@@ -44,6 +50,7 @@ USER_ID = re.compile(rf"@[a-z0-9._=\-/+]+:{_SERVER}")  # Matrix spec user id gra
 ROOM = re.compile(rf"#[^:\s]+:{_SERVER}|![^:\s]+(?::{_SERVER})?")  # room alias or room id
 MEMBER_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 BUDGET_FILE = re.compile(r"(\d{4})\.toml")
+CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,7 @@ class Rules:
     quorum_per_member: int
     max_proxies_per_holder: int
     decision_rule: str
+    extend_to_working_day: bool = False  # a deadline ending on a day off moves to the next working day
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,13 @@ class Config:
     locale: str
     budgets: Mapping[int, Budget]
     staff: tuple[Staff, ...] = ()
+    reminders: ReminderSettings = ReminderSettings()
+
+    @property
+    def agenda_rules(self) -> AgendaRules:
+        """The agenda deadlines' rules, for the domain."""
+        return AgendaRules(self.rules.agenda_notice_days, self.rules.reply_window_days,
+                           self.rules.extend_to_working_day)
 
     def member(self, member_id: str) -> Member | None:
         return next((m for m in self.members if m.id == member_id), None)
@@ -278,6 +293,34 @@ class _Reader:
             return None
         return number
 
+    def boolean(self, data: dict, name: str, prefix: str, default: bool) -> bool | None:
+        value = data.get(name, default)
+        if not isinstance(value, bool):
+            self.add(_join(prefix, name), f"true or false (got {value!r})")
+            return None
+        return value
+
+    def clock_time(self, data: dict, name: str, prefix: str, default: time) -> time | None:
+        """A wall-clock time "HH:MM" (or a TOML local time)."""
+        value = data.get(name, default)
+        if isinstance(value, time) and value.tzinfo is None:
+            return value
+        if isinstance(value, str) and (match := CLOCK_TIME.fullmatch(value)):
+            return time(int(match[1]), int(match[2]))
+        self.add(_join(prefix, name), f'a time of day "HH:MM" such as "09:00" (got {value!r})')
+        return None
+
+    def day_offsets(self, data: dict, name: str, prefix: str, default: tuple[int, ...]) -> tuple[int, ...] | None:
+        """A list of distinct numbers of days, 0 to 366."""
+        value = data.get(name, list(default))
+        key = _join(prefix, name)
+        what = "a list of distinct whole numbers of days from 0 to 366, such as [7, 1]"
+        if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 366
+                                              for v in value) or len(set(value)) != len(value):
+            self.add(key, f"{what} (got {value!r})")
+            return None
+        return tuple(value)
+
     def strings(self, data: dict, name: str, prefix: str, pattern: re.Pattern, what: str) -> tuple[str, ...]:
         """A list of strings each matching `pattern`; the invalid ones are reported and dropped."""
         value = data.get(name, [])
@@ -306,7 +349,7 @@ class _Reader:
 # --- main file -------------------------------------------------------------------------------------------------
 
 _MAIN_REQUIRED = ("members", "people", "keys", "rooms", "rules", "timezone", "locale")
-_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir")
+_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders")
 _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_proxies_per_holder", "decision_rule")
 
 
@@ -330,9 +373,10 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
             r.add("timezone", f"an IANA time zone such as Europe/Paris (got {timezone!r})")
     locale = r.choice(data, "locale", "", LOCALES)
     budgets = _budgets(r, data, path, member_ids, key_sets)
+    reminders = _reminders(r, data)
     if problems:
         return None
-    return Config(path, members, people, key_sets, roles, rooms, rules, timezone, locale, budgets, staff)
+    return Config(path, members, people, key_sets, roles, rooms, rules, timezone, locale, budgets, staff, reminders)
 
 
 def _members(r: _Reader, data: dict) -> tuple[Member, ...]:
@@ -438,12 +482,32 @@ def _roles(r: _Reader, data: dict, people: set[str], staff: set[str]) -> Roles:
 
 
 def _rules(r: _Reader, data: dict) -> Rules | None:
-    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES)) is None:
+    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES, ("extend_to_working_day",))) is None:
         return None
     minimum = {"quorum_per_member": 1}
     values = [r.integer(table, name, "rules", minimum.get(name, 0)) for name in _RULES[:-1]]
     values.append(r.choice(table, "decision_rule", "rules", DECISION_RULES))
+    values.append(r.boolean(table, "extend_to_working_day", "rules", default=False))
     return None if None in values else Rules(*values)
+
+
+def _reminders(r: _Reader, data: dict) -> ReminderSettings | None:
+    """The optional `[reminders]` table; every key defaults to ReminderSettings'."""
+    d = ReminderSettings()
+    table = r.table(data.get("reminders", {}), "reminders", optional=(
+        "notice_days_before", "window_days_before", "hour", "conference_eve", "conference_morning",
+        "conference_morning_hour"))
+    if table is None:
+        return None
+    values = (
+        r.day_offsets(table, "notice_days_before", "reminders", d.notice_days_before),
+        r.day_offsets(table, "window_days_before", "reminders", d.window_days_before),
+        r.clock_time(table, "hour", "reminders", d.hour),
+        r.boolean(table, "conference_eve", "reminders", d.conference_eve),
+        r.boolean(table, "conference_morning", "reminders", d.conference_morning),
+        r.clock_time(table, "conference_morning_hour", "reminders", d.conference_morning_hour),
+    )
+    return None if None in values else ReminderSettings(*values)
 
 
 # --- budgets ---------------------------------------------------------------------------------------------------

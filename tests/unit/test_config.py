@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from tno_bot.config import (
     format_problems,
     load_config,
 )
+from tno_bot.domain.agenda import AgendaRules
 from tno_bot.domain.funding import RoundingPolicy
+from tno_bot.domain.reminders import ReminderSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "tno.example.toml"
@@ -295,3 +298,69 @@ def test_several_problems_at_once(tmp_path):
 def test_problem_string():
     assert str(ConfigProblem("tno.toml", "locale", "one of fr, en")) == "tno.toml: locale: one of fr, en"
     assert str(ConfigProblem("tno.toml", "", "valid TOML")) == "tno.toml: valid TOML"
+
+
+# --- agenda rules and reminders ----------------------------------------------------------------------------------
+
+
+def test_example_agenda_rules_and_reminders(config):
+    assert config.rules.extend_to_working_day is False
+    assert config.agenda_rules == AgendaRules(notice_days=30, reply_window_days=15, extend_to_working_day=False)
+    assert config.reminders == ReminderSettings(
+        notice_days_before=(7, 1), window_days_before=(3,), hour=time(9, 0), conference_eve=True,
+        conference_morning=True, conference_morning_hour=time(8, 0),
+    )
+
+
+def test_reminders_and_extension_are_optional(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start, end = text.index("[reminders]"), text.index("# Membres de l'entente")
+    path = write_config(tmp_path, main=[(text[start:end], ""), ("extend_to_working_day = false\n", "")])
+    config = load_config(path)
+    assert config.reminders == ReminderSettings()
+    assert config.agenda_rules.extend_to_working_day is False
+
+
+def test_reminders_set(tmp_path):
+    path = write_config(tmp_path, main=[
+        ("extend_to_working_day = false", "extend_to_working_day = true"),
+        ("notice_days_before = [7, 1]", "notice_days_before = [14, 7, 0]"),
+        ('hour = "09:00"', "hour = 10:30:00"),  # a TOML local time is accepted too
+        ("conference_morning = true", "conference_morning = false"),
+    ])
+    config = load_config(path)
+    assert config.agenda_rules.extend_to_working_day is True
+    assert config.reminders.notice_days_before == (14, 7, 0)
+    assert config.reminders.hour == time(10, 30)
+    assert config.reminders.conference_morning is False
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        pytest.param("extend_to_working_day = false", 'extend_to_working_day = "no"', "rules.extend_to_working_day",
+                     id="extension-not-a-boolean"),
+        pytest.param("notice_days_before = [7, 1]", "notice_days_before = [7, 7]", "reminders.notice_days_before",
+                     id="duplicate-offset"),
+        pytest.param("notice_days_before = [7, 1]", "notice_days_before = [-1]", "reminders.notice_days_before",
+                     id="negative-offset"),
+        pytest.param("window_days_before = [3]", "window_days_before = 3", "reminders.window_days_before",
+                     id="offsets-not-a-list"),
+        pytest.param("window_days_before = [3]", "window_days_before = [true]", "reminders.window_days_before",
+                     id="offset-boolean"),
+        pytest.param('hour = "09:00"', 'hour = "9h"', "reminders.hour", id="hour-malformed"),
+        pytest.param('hour = "09:00"', 'hour = "24:00"', "reminders.hour", id="hour-out-of-range"),
+        pytest.param('conference_morning_hour = "08:00"', "conference_morning_hour = 8",
+                     "reminders.conference_morning_hour", id="morning-hour-not-a-time"),
+        pytest.param("conference_eve = true", "conference_eve = 1", "reminders.conference_eve", id="eve-not-a-bool"),
+        pytest.param("conference_eve = true", "conference_eve = true\nweekly = true", "reminders.weekly",
+                     id="unknown-reminder-key"),
+    ],
+)
+def test_reminder_problems(tmp_path, old, new, key):
+    assert (MAIN, key) in located(problems_of(write_config(tmp_path, main=[(old, new)])))
+
+
+def test_reminders_must_be_a_table(tmp_path):
+    path = write_config(tmp_path, main=[('locale = "fr"', 'locale = "fr"\nreminders = 3'), ("[reminders]", "[x]")])
+    assert (MAIN, "reminders") in located(problems_of(path))

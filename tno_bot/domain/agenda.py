@@ -1,0 +1,386 @@
+"""Conferences, their timeline and the ordre du jour: brouillon -> proposé (numbered versions) -> fixé.
+
+The convention: the comité technique proposes the agenda, sent to the representatives at the latest
+`notice_days` before the conference; without any avis within `reply_window_days` of the sending it is fixed as
+proposed (tacitly, dated at the end of the window); an avis stops the tacit fixing, then the comité amends and
+sends a new version (new window) or the président fixes it. A fixed agenda is locked.
+
+Everything is a frozen value built from plain fields (ids, version numbers, texts, aware datetimes), so it can be
+stored as rows and rebuilt. Every transition takes `now` and the actor's roles, returns a new value, and refuses
+with an `AgendaError` carrying a `Reason` code (never a sentence: the command layer words it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from enum import Enum
+from types import MappingProxyType
+
+from tno_bot.domain.calendar import Deadline, at_local, deadline, local_date, require_aware
+
+PRESIDENT = "president"
+SECRETARIAT = "secretariat"
+COMITE_TECHNIQUE = "comite_technique"
+REPRESENTANT = "representant"
+ADMIN = "admin"
+
+
+class Action(str, Enum):
+    CONFERENCE_NOUVELLE = "conference_nouvelle"
+    CONFERENCE_DEPLACER = "conference_deplacer"
+    CONFERENCE_ANNULER = "conference_annuler"
+    ODJ_MODIFIER = "odj_modifier"  # ajouter / retirer / déplacer a point of the draft
+    ODJ_ENVOYER = "odj_envoyer"
+    ODJ_ENVOYER_HORS_DELAI = "odj_envoyer_hors_delai"
+    ODJ_AVIS = "odj_avis"
+    ODJ_AMENDER = "odj_amender"
+    ODJ_FIXER = "odj_fixer"
+
+
+PERMISSIONS: Mapping[Action, frozenset[str]] = MappingProxyType({
+    Action.CONFERENCE_NOUVELLE: frozenset({PRESIDENT, SECRETARIAT}),
+    Action.CONFERENCE_DEPLACER: frozenset({PRESIDENT, SECRETARIAT}),
+    Action.CONFERENCE_ANNULER: frozenset({PRESIDENT, SECRETARIAT}),
+    Action.ODJ_MODIFIER: frozenset({COMITE_TECHNIQUE, SECRETARIAT}),
+    Action.ODJ_ENVOYER: frozenset({COMITE_TECHNIQUE}),
+    Action.ODJ_ENVOYER_HORS_DELAI: frozenset({PRESIDENT}),
+    Action.ODJ_AVIS: frozenset({REPRESENTANT}),
+    Action.ODJ_AMENDER: frozenset({COMITE_TECHNIQUE}),
+    Action.ODJ_FIXER: frozenset({PRESIDENT}),
+})
+
+
+class Reason(str, Enum):
+    """Why a change is refused (or, for NOTICE_PASSED on a conference, what to warn about)."""
+
+    FORBIDDEN = "forbidden"  # details: action, allowed (role names)
+    IN_PAST = "in_past"  # the conference would start before now
+    CANCELLED = "cancelled"  # the conference is cancelled
+    CONFERENCE_STARTED = "conference_started"  # the conference has already started
+    NOTICE_PASSED = "notice_passed"  # details: notice (Deadline); hors-délai sending by the président possible
+    LOCKED = "locked"  # the agenda is fixed
+    NOT_DRAFT = "not_draft"  # the agenda is proposed: amend it first
+    NOT_PROPOSED = "not_proposed"  # no proposal is waiting for replies
+    EMPTY_TITLE = "empty_title"
+    EMPTY_TEXT = "empty_text"
+    EMPTY_AGENDA = "empty_agenda"
+    NO_SUCH_POINT = "no_such_point"  # details: numero, count
+    BAD_POSITION = "bad_position"  # details: position, count
+    WINDOW_CLOSED = "window_closed"  # details: window (Deadline)
+    WINDOW_OPEN = "window_open"  # details: window (Deadline)
+    NO_AVIS = "no_avis"  # nothing to amend or to fix explicitly: no avis on the current version
+    AVIS_GIVEN = "avis_given"  # an avis blocks the tacit fixing
+
+
+class AgendaError(Exception):
+    """A refused change: `code` for the command layer, `details` to word it."""
+
+    def __init__(self, code: Reason, **details):
+        super().__init__(f"{code.value}: {details}" if details else code.value)
+        self.code = code
+        self.details = details
+
+
+def allowed(action: Action, roles: Iterable[str]) -> bool:
+    """Whether someone with `roles` may perform `action`."""
+    return not PERMISSIONS[action].isdisjoint(roles)
+
+
+def check_allowed(action: Action, roles: Iterable[str]) -> None:
+    """AgendaError(FORBIDDEN) unless `roles` may perform `action`."""
+    if not allowed(action, roles):
+        raise AgendaError(Reason.FORBIDDEN, action=action, allowed=PERMISSIONS[action])
+
+
+@dataclass(frozen=True)
+class AgendaRules:
+    """The convention's numbers (config `[rules]`)."""
+
+    notice_days: int = 30
+    reply_window_days: int = 15
+    extend_to_working_day: bool = False
+
+
+# --- conferences -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conference:
+    """A conférence intercommunale on `day` at `start_time`, Europe/Paris; `id` is the storage id."""
+
+    id: int | None
+    day: date
+    start_time: time
+    lieu: str = ""
+    cancelled: bool = False
+
+    @property
+    def starts_at(self) -> datetime:
+        return at_local(self.day, self.start_time)
+
+    def deplacer(self, day: date, start_time: time, *, roles: Iterable[str], now: datetime,
+                 rules: AgendaRules) -> tuple[Conference, tuple[Reason, ...]]:
+        """The conference moved, with its warnings (NOTICE_PASSED); deadlines follow from the new date."""
+        check_allowed(Action.CONFERENCE_DEPLACER, roles)
+        self._check_changeable(now)
+        moved = replace(self, day=day, start_time=start_time)
+        return moved, _schedule_warnings(moved, now, rules)
+
+    def annuler(self, *, roles: Iterable[str], now: datetime) -> Conference:
+        check_allowed(Action.CONFERENCE_ANNULER, roles)
+        self._check_changeable(now)
+        return replace(self, cancelled=True)
+
+    def _check_changeable(self, now: datetime) -> None:
+        if self.cancelled:
+            raise AgendaError(Reason.CANCELLED)
+        if require_aware(now) >= self.starts_at:
+            raise AgendaError(Reason.CONFERENCE_STARTED)
+
+
+def nouvelle_conference(day: date, start_time: time, lieu: str = "", *, roles: Iterable[str], now: datetime,
+                        rules: AgendaRules, id: int | None = None) -> tuple[Conference, tuple[Reason, ...]]:
+    """A new conference and its warnings: NOTICE_PASSED when its notice deadline is already past.
+    Refused (IN_PAST) when it would start before `now`."""
+    check_allowed(Action.CONFERENCE_NOUVELLE, roles)
+    conference = Conference(id, day, start_time, lieu.strip())
+    return conference, _schedule_warnings(conference, now, rules)
+
+
+def _schedule_warnings(conference: Conference, now: datetime, rules: AgendaRules) -> tuple[Reason, ...]:
+    if require_aware(now) >= conference.starts_at:
+        raise AgendaError(Reason.IN_PAST, starts_at=conference.starts_at)
+    return () if notice_deadline(conference, rules).is_open(now) else (Reason.NOTICE_PASSED,)
+
+
+def notice_deadline(conference: Conference, rules: AgendaRules) -> Deadline:
+    """Last day to send the agenda proposal: D - notice_days, calendar days."""
+    return deadline(conference.day, -rules.notice_days, rules.extend_to_working_day)
+
+
+def reply_window(sent_on: date, days: int, extend_to_working_day: bool) -> Deadline:
+    """Last day of the reply window of a proposal sent on `sent_on`: sending day + `days`."""
+    return deadline(sent_on, days, extend_to_working_day)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The conference's deadlines. Before any sending, `reply_window` is that of a proposal sent on the last
+    day of the notice (the latest the window can close) and `reply_window_version` is None."""
+
+    starts_at: datetime
+    notice: Deadline
+    reply_window: Deadline
+    reply_window_version: int | None
+
+
+def timeline(conference: Conference, rules: AgendaRules, odj: OrdreDuJour | None = None) -> Timeline:
+    notice = notice_deadline(conference, rules)
+    current = odj.current if odj is not None else None
+    if current is None:
+        window = reply_window(notice.effective, rules.reply_window_days, rules.extend_to_working_day)
+        return Timeline(conference.starts_at, notice, window, None)
+    return Timeline(conference.starts_at, notice, current.window, current.numero)
+
+
+# --- ordre du jour ---------------------------------------------------------------------------------------------
+
+
+class Etat(str, Enum):
+    BROUILLON = "brouillon"
+    PROPOSE = "propose"
+    FIXE = "fixe"
+
+
+class ModeFixation(str, Enum):
+    TACITE = "tacite"  # the window closed with no avis
+    PRESIDENT = "president"  # fixed by the président after an avis (or a hors-délai proposal)
+
+
+@dataclass(frozen=True)
+class Version:
+    """A proposal as sent: frozen points and the reply window opened by the sending (rules frozen with it)."""
+
+    numero: int
+    points: tuple[str, ...]
+    sent_at: datetime
+    sent_by: str
+    hors_delai: bool  # sent after the notice deadline, by the président
+    window_days: int
+    extend_to_working_day: bool
+
+    @property
+    def window(self) -> Deadline:
+        return reply_window(local_date(self.sent_at), self.window_days, self.extend_to_working_day)
+
+
+@dataclass(frozen=True)
+class Avis:
+    version: int
+    auteur: str  # matrix id
+    texte: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Fixation:
+    """How and when a version was fixed; tacit: `at` is the end of the window and `day` its last day."""
+
+    version: int
+    mode: ModeFixation
+    at: datetime
+    day: date
+    by: str | None  # the président's matrix id; None when tacit
+
+
+@dataclass(frozen=True)
+class OrdreDuJour:
+    """The agenda of one conference. `brouillon` holds the draft's points (state BROUILLON, possibly derived from
+    the last version after an avis); `versions` every proposal sent, numbered from 1."""
+
+    etat: Etat = Etat.BROUILLON
+    brouillon: tuple[str, ...] = ()
+    versions: tuple[Version, ...] = ()
+    avis: tuple[Avis, ...] = ()
+    fixation: Fixation | None = None
+
+    @property
+    def current(self) -> Version | None:
+        """The last version sent."""
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def points(self) -> tuple[str, ...]:
+        """The points to show: the draft's, else those of the last version."""
+        return self.brouillon if self.etat is Etat.BROUILLON else self.current.points
+
+    @property
+    def avis_en_cours(self) -> tuple[Avis, ...]:
+        """The avis given on the last version."""
+        current = self.current
+        return tuple(a for a in self.avis if current is not None and a.version == current.numero)
+
+    @property
+    def tacit_fixing_at(self) -> datetime | None:
+        """When the agenda will fix itself (end of the window), or None (not proposed, or an avis was given)."""
+        if self.etat is not Etat.PROPOSE or self.avis_en_cours:
+            return None
+        return self.current.window.closes_at()
+
+    # draft editing
+
+    def ajouter(self, titre: str, *, roles: Iterable[str]) -> OrdreDuJour:
+        """Append a point to the draft."""
+        self._check_draft(roles)
+        titre = titre.strip()
+        if not titre:
+            raise AgendaError(Reason.EMPTY_TITLE)
+        return replace(self, brouillon=self.brouillon + (titre,))
+
+    def retirer(self, numero: int, *, roles: Iterable[str]) -> OrdreDuJour:
+        """Remove point `numero` (from 1) of the draft."""
+        self._check_draft(roles)
+        index = self._index(numero)
+        return replace(self, brouillon=self.brouillon[:index] + self.brouillon[index + 1:])
+
+    def deplacer(self, numero: int, position: int, *, roles: Iterable[str]) -> OrdreDuJour:
+        """Move point `numero` so that it becomes point `position` (both from 1)."""
+        self._check_draft(roles)
+        index = self._index(numero)
+        count = len(self.brouillon)
+        if not 1 <= position <= count:
+            raise AgendaError(Reason.BAD_POSITION, position=position, count=count)
+        points = list(self.brouillon)
+        points.insert(position - 1, points.pop(index))
+        return replace(self, brouillon=tuple(points))
+
+    def _check_draft(self, roles: Iterable[str]) -> None:
+        check_allowed(Action.ODJ_MODIFIER, roles)
+        self._check_state(Etat.BROUILLON)
+
+    def _check_state(self, wanted: Etat) -> None:
+        if self.etat is Etat.FIXE:
+            raise AgendaError(Reason.LOCKED)
+        if self.etat is not wanted:
+            raise AgendaError(Reason.NOT_DRAFT if wanted is Etat.BROUILLON else Reason.NOT_PROPOSED)
+
+    def _index(self, numero: int) -> int:
+        if not 1 <= numero <= len(self.brouillon):
+            raise AgendaError(Reason.NO_SUCH_POINT, numero=numero, count=len(self.brouillon))
+        return numero - 1
+
+    # proposal, replies, fixing
+
+    def envoyer(self, *, by: str, roles: Iterable[str], now: datetime, conference: Conference, rules: AgendaRules,
+                hors_delai: bool = False) -> OrdreDuJour:
+        """Freeze the draft as the next version and open its reply window.
+
+        The first sending after the notice deadline is refused (NOTICE_PASSED) unless `hors_delai` is asked, which
+        only the président may do; the version then records it. A new version after an avis is not late: the
+        notice was met by the first one.
+        """
+        check_allowed(Action.ODJ_ENVOYER_HORS_DELAI if hors_delai else Action.ODJ_ENVOYER, roles)
+        self._check_state(Etat.BROUILLON)
+        if conference.cancelled:
+            raise AgendaError(Reason.CANCELLED)
+        if require_aware(now) >= conference.starts_at:
+            raise AgendaError(Reason.CONFERENCE_STARTED)
+        if not self.brouillon:
+            raise AgendaError(Reason.EMPTY_AGENDA)
+        notice = notice_deadline(conference, rules)
+        late = not self.versions and not notice.is_open(now)
+        if late and not hors_delai:
+            raise AgendaError(Reason.NOTICE_PASSED, notice=notice)
+        version = Version(
+            numero=len(self.versions) + 1,
+            points=self.brouillon,
+            sent_at=now,
+            sent_by=by,
+            hors_delai=late,
+            window_days=rules.reply_window_days,
+            extend_to_working_day=rules.extend_to_working_day,
+        )
+        return replace(self, etat=Etat.PROPOSE, brouillon=(), versions=self.versions + (version,))
+
+    def donner_avis(self, texte: str, *, by: str, roles: Iterable[str], now: datetime) -> OrdreDuJour:
+        """Record a representative's avis on the current version while its window is open."""
+        check_allowed(Action.ODJ_AVIS, roles)
+        self._check_state(Etat.PROPOSE)
+        window = self.current.window
+        if not window.is_open(now):
+            raise AgendaError(Reason.WINDOW_CLOSED, window=window)
+        texte = texte.strip()
+        if not texte:
+            raise AgendaError(Reason.EMPTY_TEXT)
+        return replace(self, avis=self.avis + (Avis(self.current.numero, by, texte, now),))
+
+    def amender(self, *, roles: Iterable[str]) -> OrdreDuJour:
+        """Back to a draft holding the current version's points, after an avis on it."""
+        check_allowed(Action.ODJ_AMENDER, roles)
+        self._check_state(Etat.PROPOSE)
+        if not self.avis_en_cours:
+            raise AgendaError(Reason.NO_AVIS)
+        return replace(self, etat=Etat.BROUILLON, brouillon=self.current.points)
+
+    def fixer(self, *, by: str, roles: Iterable[str], now: datetime) -> OrdreDuJour:
+        """Fix the current version by the président: after an avis on it, or when it was sent hors délai."""
+        check_allowed(Action.ODJ_FIXER, roles)
+        self._check_state(Etat.PROPOSE)
+        if not self.avis_en_cours and not self.current.hors_delai:
+            raise AgendaError(Reason.NO_AVIS)
+        fixation = Fixation(self.current.numero, ModeFixation.PRESIDENT, now, local_date(now), by)
+        return replace(self, etat=Etat.FIXE, fixation=fixation)
+
+    def fixer_tacitement(self, now: datetime) -> OrdreDuJour:
+        """Fix the current version once its window has closed with no avis, dated at the end of the window
+        (also right for a fixing that fell due while the bot was down)."""
+        self._check_state(Etat.PROPOSE)
+        if self.avis_en_cours:
+            raise AgendaError(Reason.AVIS_GIVEN)
+        window = self.current.window
+        if window.is_open(now):
+            raise AgendaError(Reason.WINDOW_OPEN, window=window)
+        fixation = Fixation(self.current.numero, ModeFixation.TACITE, window.closes_at(), window.effective, None)
+        return replace(self, etat=Etat.FIXE, fixation=fixation)
