@@ -34,6 +34,20 @@ class CommandContext:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file posted with a reply (an iCalendar file, a compte rendu in Markdown)."""
+
+    filename: str
+    mimetype: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Reply:
+    """An answer: an `m.notice` replying to the command, or an `m.text` that notifies `mentions` when there are
+    any (a proposal sent to the representatives, a reminder); `attachment` is uploaded and posted after it."""
+
     body: str
     html: str | None = None
+    mentions: tuple[str, ...] = ()
+    attachment: Attachment | None = None

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from tno_bot import storage
 from tno_bot.commands import CommandContext, CommandCrashed, Reply, handle_text
 from tno_bot.config import Config
-from tno_bot.matrix.content import notice_reply
+from tno_bot.matrix.content import contents_for
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,8 @@ class Dispatcher:
                 if replies is None:
                     return 0
                 for reply in replies:
-                    storage.enqueue_message(
-                        session, message.room_id, notice_reply(reply.body, reply.html, message.event_id)
-                    )
+                    for content in contents_for(reply, message.event_id):
+                        storage.enqueue_message(session, message.room_id, content)
                 storage.mark_processed(session, message.event_id, message.room_id, message.sender)
                 return len(replies)
         except IntegrityError:

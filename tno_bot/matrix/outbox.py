@@ -7,14 +7,25 @@ bounded number of times, then the row is marked failed and logged.
 from __future__ import annotations
 
 import asyncio
+import base64
+import io
 import json
 import logging
 
 from aiohttp import ClientConnectionError
-from nio import AsyncClient, LocalProtocolError, RoomSendError, RoomSendResponse, SendRetryError
+from nio import (
+    AsyncClient,
+    LocalProtocolError,
+    RoomSendError,
+    RoomSendResponse,
+    SendRetryError,
+    UploadError,
+    UploadResponse,
+)
 from sqlmodel import Session
 
 from tno_bot import storage
+from tno_bot.matrix.content import ATTACHMENT_KEY
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +67,34 @@ class OutboxSender:
         with Session(self.engine) as session:
             return storage.pending_messages(session)
 
+    async def _with_uploaded_attachment(self, room_id: str, content: dict) -> dict | UploadError:
+        """`content` ready to send: its attachment uploaded (encrypted when the room is) and referenced."""
+        encoded = content.pop(ATTACHMENT_KEY, None)
+        if encoded is None:
+            return content
+        data = base64.b64decode(encoded)
+        room = self.client.rooms.get(room_id)
+        encrypt = bool(room and room.encrypted)
+        response, keys = await self.client.upload(
+            lambda *_: io.BytesIO(data), content_type=content["info"]["mimetype"], filename=content["filename"],
+            encrypt=encrypt, filesize=len(data),
+        )
+        if not isinstance(response, UploadResponse):
+            return response
+        if encrypt:
+            content["file"] = {"url": response.content_uri, **keys}
+        else:
+            content["url"] = response.content_uri
+        return content
+
     async def _deliver(self, message: storage.OutboxMessage) -> bool:
         while True:
             try:
-                response = await self.client.room_send(
+                content = await self._with_uploaded_attachment(message.room_id, json.loads(message.content))
+                response = content if isinstance(content, UploadError) else await self.client.room_send(
                     message.room_id,
                     message.event_type,
-                    json.loads(message.content),
+                    content,
                     tx_id=message.txn_id,
                     ignore_unverified_devices=True,
                 )
@@ -73,7 +105,7 @@ class OutboxSender:
             if isinstance(response, RoomSendResponse):
                 await asyncio.to_thread(self._record, storage.mark_sent, message.id, response.event_id)
                 return True
-            if isinstance(response, RoomSendError) and response.status_code == "M_LIMIT_EXCEEDED":
+            if isinstance(response, (RoomSendError, UploadError)) and response.status_code == "M_LIMIT_EXCEEDED":
                 delay = (response.retry_after_ms or 1000) / 1000
                 log.warning("outbox: rate limited by the homeserver, waiting %.1f s", delay)
                 await asyncio.sleep(delay)
