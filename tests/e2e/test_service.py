@@ -1,0 +1,60 @@
+"""`tno-bot run` as an operator starts it: environment, readiness line, answers, clean stop on SIGTERM."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+TNO_BOT = Path(sys.executable).with_name("tno-bot")
+CONFIG = Path(__file__).parents[2] / "config" / "tno.example.toml"
+
+
+async def wait_for_line(process: subprocess.Popen, needle: str, seen: list[str], timeout: float = 60) -> None:
+    async def read() -> None:
+        while True:
+            line = await asyncio.to_thread(process.stderr.readline)
+            if not line:
+                raise AssertionError("tno-bot exited:\n" + "".join(seen))
+            seen.append(line)
+            if needle in line:
+                return
+    await asyncio.wait_for(read(), timeout)
+
+
+async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person, tmp_path):
+    password_file = tmp_path / "password"
+    password_file.write_text("secret-tno-bot\n", encoding="utf-8")  # the cast's password for the bot account
+    env = {**os.environ, "TNO_HOMESERVER": synapse.url, "TNO_USER_ID": cast["tno-bot"],
+           "TNO_PASSWORD_FILE": str(password_file), "TNO_DATA_DIR": str(tmp_path / "data"),
+           "TNO_DEVICE_ID": "SERVICE"}
+    env.pop("TNO_DATABASE_URL", None)
+    process = subprocess.Popen([str(TNO_BOT), "run", "--config", str(CONFIG)], env=env, text=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen: list[str] = []
+    try:
+        await wait_for_line(process, "tno-bot ready", seen)
+        emeline = await person("emeline.baume")
+        room_id = await emeline.create_room("Service", invite=[cast["tno-bot"]], encrypted=True)
+        await emeline.wait_joined(room_id, cast["tno-bot"])
+        reply = await emeline.wait_reply(await emeline.send(room_id, "!cles 2023"))
+        assert "30,6" in reply.content["body"]
+        process.send_signal(signal.SIGTERM)
+        exit_code = await asyncio.to_thread(process.wait, 20)
+        seen.extend(process.stderr.readlines())
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    assert exit_code == 0
+    log = "".join(seen)
+    assert "#conference:tno.example could not be joined" in log  # the example's room does not exist here
+    assert (tmp_path / "data" / "tno.db").exists()
+    assert "secret-tno-bot" not in log and "syt_" not in log
