@@ -30,6 +30,7 @@ from tno_bot.matrix.content import ATTACHMENT_KEY
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+MAX_RATE_LIMIT_WAITS = 20
 IDLE_POLL_SECONDS = 5.0
 RETRY_DELAY_SECONDS = 2.0
 
@@ -88,7 +89,7 @@ class OutboxSender:
         return content
 
     async def _deliver(self, message: storage.OutboxMessage) -> bool:
-        while True:
+        for _ in range(MAX_RATE_LIMIT_WAITS):
             try:
                 content = await self._with_uploaded_attachment(message.room_id, json.loads(message.content))
                 response = content if isinstance(content, UploadError) else await self.client.room_send(
@@ -119,6 +120,7 @@ class OutboxSender:
                 return True
             log.warning("outbox: message %s refused (%s), will retry", message.id, error)
             return False
+        return False  # still rate limited: the row stays pending and is tried again later
 
     def _record(self, write, *args) -> None:
         with Session(self.engine) as session, session.begin():

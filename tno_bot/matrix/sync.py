@@ -40,6 +40,7 @@ SYNC_FILTER = {
 }
 FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 0}}}
 MAX_BACKOFF_SECONDS = 60.0
+MAX_UNDECRYPTED = 500  # events kept for a retry once their room key arrives
 
 MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
 InviteHandler = Callable[[str, str], Awaitable[None]]
@@ -133,7 +134,7 @@ class SyncLoop:
         if isinstance(event, MegolmEvent):
             log.warning("room %s: event %s cannot be decrypted yet (session %s): keys requested",
                         room_id, event.event_id, event.session_id)
-            self._undecrypted.append((room_id, event))
+            self._undecrypted = self._undecrypted[-(MAX_UNDECRYPTED - 1):] + [(room_id, event)]
             try:
                 await self.client.request_room_key(event)
             except Exception:  # a duplicate request is refused by nio; the key may still come
