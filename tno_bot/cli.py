@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
-from tno_bot import demo, service
+from sqlmodel import Session
+
+from tno_bot import demo, service, storage
+from tno_bot.commands.agenda import ics_file
 from tno_bot.commands.arguments import parse_year
 from tno_bot.commands.errors import UsageError
 from tno_bot.commands.funding import budget_of, keys_of, summary_of
@@ -114,6 +119,39 @@ def budget(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- ics ------------------------------------------------------------------------------------------------------
+
+
+def _ics_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("number", metavar="n", help="numéro de la conférence (voir !conferences)")
+    parser.add_argument("--output", "-o", type=Path, help="fichier à écrire (défaut : conference-<n>.ics)")
+    _config_option(parser)
+    parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help="langue des titres (défaut : locale de la config)")
+
+
+def ics(args: argparse.Namespace, now: datetime | None = None) -> int:
+    """The iCalendar file of conference <n>, read from the bot's database ($TNO_DATABASE_URL or $TNO_DATA_DIR)."""
+    config = load_config(args.config)
+    tr = _translator(args, config)
+    if not args.number.isdigit():
+        raise UsageError(tr.gettext("“{text}” is not a number: write a whole number such as 2.", text=args.number))
+    engine = storage.make_engine(storage.database_url(Path(os.environ.get("TNO_DATA_DIR", "storage"))))
+    try:
+        storage.migrate(engine)
+        with Session(engine) as session:
+            conference = storage.get_conference(session, int(args.number))
+            if conference is None:
+                raise UsageError(tr.gettext("There is no conference no. {n}: !conferences lists them.",
+                                            n=int(args.number)))
+            attachment = ics_file(session, config, conference, tr, now or datetime.now(timezone.utc))
+    finally:
+        engine.dispose()
+    output = args.output or Path(attachment.filename)
+    output.write_bytes(attachment.data)
+    print(output)
+    return 0
+
+
 # --- run, demo ------------------------------------------------------------------------------------------------
 
 
@@ -129,6 +167,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("check-config", "vérifie la configuration", _check_config_arguments, check_config),
     Subcommand("appel", "appel de fonds d'une année", _appel_arguments, appel),
     Subcommand("budget", "budget d'une année", _budget_arguments, budget),
+    Subcommand("ics", "fichier iCalendar d'une conférence et de ses délais", _ics_arguments, ics),
     Subcommand("run", "lance le bot (variables TNO_HOMESERVER, TNO_USER_ID, TNO_PASSWORD…)", _config_option, run),
     Subcommand("demo", "démonstration sur un Synapse local jetable", _config_option, run_demo),
 )

@@ -9,7 +9,8 @@ from sqlmodel import Session, SQLModel, select
 from tno_bot.storage import LATEST_VERSION, SchemaTooNewError, SchemaVersion, current_version, migrate
 from tno_bot.storage import migrations
 
-TABLES = {"schema_version", "sync_state", "processed_event", "outbox_message", "room_setting"}
+TABLES = {"schema_version", "sync_state", "processed_event", "outbox_message", "room_setting", "conference", "agenda",
+          "agenda_point", "agenda_version", "agenda_avis", "reminder"}
 
 
 def test_migrate_from_empty_creates_every_table_and_records_versions(bare_engine):

@@ -315,3 +315,21 @@ def test_declaration_mistakes_fail_at_import_time():
         registry.command("x", args=(Arg("a", YEAR, optional=True), Arg("b", YEAR)), help="h", group="g")(_noop)
     with pytest.raises(ValueError, match="unknown roles"):
         registry.command("y", roles=frozenset({"king"}), help="h", group="g")(_noop)
+
+
+def test_sub_command_declaration_mistakes_fail_at_import_time():
+    registry = Registry()
+    with pytest.raises(ValueError, match="no top-level command"):
+        registry.command("nouvelle", parent="conference", help="h")(_noop)
+    registry.command("conference", help="h", group="g")(_noop)
+    registry.command("nouvelle", aliases=("new",), parent="conference", help="h")(_noop)
+    with pytest.raises(ValueError, match="already registered"):
+        registry.command("New", parent="conference", help="h")(_noop)
+    with pytest.raises(ValueError, match="no top-level command"):
+        registry.command("x", parent="nouvelle", help="h")(_noop)
+    with pytest.raises(ValueError, match="help group is required"):
+        registry.command("z", help="h")(_noop)
+    [conference] = list(registry)  # sub-commands are not top-level commands
+    [sub] = registry.subcommands(conference)
+    assert (sub.group, sub.spelled("fr"), sub.spelled("en")) == ("g", "conference nouvelle", "conference new")
+    assert registry.find_sub(conference, "NEW") is sub and registry.find("nouvelle") is None

@@ -7,13 +7,21 @@ from html import escape
 from tno_bot import storage
 from tno_bot.commands.context import CommandContext, Reply
 from tno_bot.commands.registry import COMMAND, LANGUAGE, PREFIX, REGISTRY, Arg, Command, command
-from tno_bot.i18n import N_, Translator, translator
+from tno_bot.i18n import N_, SUPPORTED_LANGUAGES, Translator, translator
 
 GROUP = N_("General")
 
 
 def _other_names(cmd: Command, tr: Translator) -> list[str]:
+    if cmd.parent is not None:  # the sub-command in the other language, if spelled differently
+        return list(dict.fromkeys(PREFIX + cmd.spelled(lang) for lang in SUPPORTED_LANGUAGES
+                                  if cmd.spelled(lang) != cmd.spelled(tr.language)))
     return [PREFIX + n for n in cmd.names if n != cmd.name_in(tr.language)]
+
+
+def _with_subcommands(commands: list[Command]) -> list[Command]:
+    """Each command followed by its sub-commands."""
+    return [c for cmd in commands for c in (cmd, *REGISTRY.subcommands(cmd))]
 
 
 def _summary_line(cmd: Command, tr: Translator) -> str:
@@ -27,7 +35,8 @@ def _summary_line(cmd: Command, tr: Translator) -> str:
 def _all_commands(tr: Translator) -> Reply:
     title = tr.gettext("Commands:")
     footer = tr.gettext("Type !aide <command> for one command.")
-    groups = [(tr.gettext(group), [_summary_line(c, tr) for c in cmds]) for group, cmds in REGISTRY.groups().items()]
+    groups = [(tr.gettext(group), [_summary_line(c, tr) for c in _with_subcommands(cmds)])
+              for group, cmds in REGISTRY.groups().items()]
     plain = "\n\n".join([title, *("\n".join([name, *("• " + l for l in lines)]) for name, lines in groups), footer])
     html = (
         f"<p><strong>{escape(title)}</strong></p>"
@@ -48,6 +57,11 @@ def _one_command(cmd: Command, tr: Translator) -> Reply:
     if who:
         lines.append(tr.gettext("Who may use it: {roles}.", roles=who))
     html = f"<p><code>{escape(lines[0])}</code></p>" + "".join(f"<p>{escape(l)}</p>" for l in lines[1:])
+    subs = [_summary_line(sub, tr) for sub in REGISTRY.subcommands(cmd)]
+    if subs:
+        label = tr.gettext("Sub-commands:")
+        lines += [label, *("• " + line for line in subs)]
+        html += f"<p>{escape(label)}</p><ul>{''.join(f'<li>{escape(line)}</li>' for line in subs)}</ul>"
     return Reply("\n".join(lines), html)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tno_bot.commands.context import CommandContext
 from tno_bot.commands.errors import CommandError
-from tno_bot.commands.registry import PREFIX, REGISTRY, Command, take_word, unknown_command
+from tno_bot.commands.registry import PREFIX, REGISTRY, Command, resolve_subcommand, take_word, unknown_command
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -38,4 +38,5 @@ def parse(text: str, ctx: CommandContext) -> Invocation:
     command = REGISTRY.find(word)
     if command is None:
         raise unknown_command(word, tr)
+    command, rest = resolve_subcommand(command, rest, tr)
     return Invocation(command, command.bind(rest, ctx))

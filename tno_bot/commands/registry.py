@@ -25,6 +25,12 @@ ROLE_LABELS = {
 }
 
 
+def grammatical_number(roles) -> int:
+    """1 when `roles` names one person or body ("le président"), else 2 ("les représentants", "A ou B")."""
+    roles = set(roles)
+    return 1 if len(roles) == 1 and not roles & {"admin", "representant"} else 2
+
+
 def take_word(rest: str) -> tuple[str, str]:
     head, *tail = rest.split(None, 1)
     return head, tail[0] if tail else ""
@@ -67,6 +73,7 @@ class Command:
     help: str  # msgid
     group: str  # msgid
     handler: Handler
+    parent: Command | None = None  # a sub-command: `!parent name args…`
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -76,8 +83,13 @@ class Command:
         """The French name in French, the first English alias in English."""
         return self.aliases[0] if language == "en" and self.aliases else self.name
 
+    def spelled(self, language: str) -> str:
+        """The command as typed, without "!" nor arguments: "appel", "conference nouvelle" / "conference new"."""
+        own = self.name_in(language)
+        return f"{self.parent.name_in(language)} {own}" if self.parent else own
+
     def usage(self, tr: Translator) -> str:
-        return " ".join([PREFIX + self.name_in(tr.language), *(arg.usage(tr) for arg in self.args)])
+        return " ".join([PREFIX + self.spelled(tr.language), *(arg.usage(tr) for arg in self.args)])
 
     def who_may_run(self, tr: Translator) -> str | None:
         """Who may run the command ("the admins or the président"), or None when everyone in the room may."""
@@ -89,8 +101,9 @@ class Command:
         if self.roles is None or self.roles & ctx.config.roles_of(ctx.sender):
             return
         tr = ctx.tr
-        name = PREFIX + self.name_in(tr.language)
-        raise CommandError(tr.gettext("Only {roles} may use {command}.", roles=self.who_may_run(tr), command=name))
+        name = PREFIX + self.spelled(tr.language)
+        raise CommandError(tr.ngettext("Only {roles} may use {command}.", "Only {roles} may use {command}.",
+                                       grammatical_number(self.roles), roles=self.who_may_run(tr), command=name))
 
     def bind(self, rest: str, ctx: CommandContext) -> dict[str, object]:
         """The handler's keyword arguments read from the text after the command name."""
@@ -125,6 +138,7 @@ class Registry:
     def __init__(self) -> None:
         self._by_name: dict[str, Command] = {}
         self._commands: list[Command] = []
+        self._subs: dict[str, dict[str, Command]] = {}  # parent's name -> folded sub-command name -> sub-command
 
     def command(
         self,
@@ -134,22 +148,36 @@ class Registry:
         args: tuple[Arg, ...] = (),
         roles: frozenset[str] | None = None,
         help: str,
-        group: str,
+        group: str | None = None,
+        parent: str | None = None,
     ) -> Callable[[Handler], Handler]:
-        """Declares the decorated function as the handler of `!name` (and of its aliases)."""
+        """Declares the decorated function as the handler of `!name` (and of its aliases); with `parent`, of the
+        sub-command `!parent name` (the parent is declared first; the group defaults to the parent's)."""
 
         def register(handler: Handler) -> Handler:
-            command = Command(name, aliases, args, roles, help, group, handler)
+            owner = None
+            if parent is not None:
+                owner = self.find(parent)
+                if owner is None or owner.parent is not None:
+                    raise ValueError(f"!{name}: no top-level command {parent!r} to attach it to")
+            command = Command(name, aliases, args, roles, help, group or (owner.group if owner else ""), handler,
+                              owner)
+            if not command.group:
+                raise ValueError(f"!{name}: a help group is required")
             self._check(command)
-            self._commands.append(command)
-            self._by_name.update({fold(n): command for n in command.names})
+            if owner is None:
+                self._commands.append(command)
+                self._by_name.update({fold(n): command for n in command.names})
+            else:
+                self._subs.setdefault(owner.name, {}).update({fold(n): command for n in command.names})
             return handler
 
         return register
 
     def _check(self, command: Command) -> None:
         """Declaration mistakes fail at import time."""
-        taken = [n for n in command.names if fold(n) in self._by_name]
+        known = self._by_name if command.parent is None else self._subs.get(command.parent.name, {})
+        taken = [n for n in command.names if fold(n) in known]
         if taken:
             raise ValueError(f"command name(s) {taken} already registered")
         optional = [arg.optional for arg in command.args]
@@ -162,7 +190,16 @@ class Registry:
             raise ValueError(f"!{command.name}: unknown roles {sorted(unknown)}")
 
     def __iter__(self) -> Iterator[Command]:
+        """The top-level commands, in declaration order."""
         return iter(self._commands)
+
+    def subcommands(self, command: Command) -> list[Command]:
+        """The sub-commands of `command`, in declaration order."""
+        return list(dict.fromkeys(self._subs.get(command.name, {}).values()))
+
+    def find_sub(self, command: Command, word: str) -> Command | None:
+        """The sub-command of `command` named `word` (case- and accent-insensitive)."""
+        return self._subs.get(command.name, {}).get(fold(word))
 
     def find(self, word: str) -> Command | None:
         """The command named `word` (with or without "!", case- and accent-insensitive)."""
@@ -217,10 +254,35 @@ def _parse_language(text: str, ctx: CommandContext) -> str:
     return language
 
 
+def unknown_subcommand(command: Command, word: str, tr: Translator) -> UsageError:
+    names = tr.join_or(sub.name_in(tr.language) for sub in REGISTRY.subcommands(command))
+    sentence = tr.gettext("Unknown sub-command “{word}” of {command}: choose {names}.", word=shorten(word),
+                          command=PREFIX + command.name_in(tr.language), names=names)
+    return UsageError(sentence).for_command(command)
+
+
+def resolve_subcommand(command: Command, rest: str, tr: Translator) -> tuple[Command, str]:
+    """`command` or its sub-command named by the first word of `rest`, and the text left. A word that names no
+    sub-command and is not a number (the parent's own argument) is refused with the list of sub-commands."""
+    if not rest.strip() or not REGISTRY.subcommands(command):
+        return command, rest
+    word, after = take_word(rest.strip())
+    sub = REGISTRY.find_sub(command, word)
+    if sub is not None:
+        return sub, after
+    if word[:1].isalpha():
+        raise unknown_subcommand(command, word, tr)
+    return command, rest
+
+
 def _parse_command(text: str, ctx: CommandContext) -> Command:
-    found = REGISTRY.find(text)
+    word, rest = take_word(text)
+    found = REGISTRY.find(word)
     if found is None:
-        raise unknown_command(text, ctx.tr)
+        raise unknown_command(word, ctx.tr)
+    found, rest = resolve_subcommand(found, rest, ctx.tr)
+    if rest.strip():
+        raise UsageError(ctx.tr.gettext("Too many arguments: “{extra}”.", extra=shorten(rest.strip())))
     return found
 
 
@@ -229,4 +291,4 @@ AMOUNT = ArgKind(N_("amount"), lambda text, ctx: parse_amount(text, ctx.tr), tak
 MEMBER = ArgKind(N_("member"), _parse_member, take=take_line)
 MISSION = ArgKind(N_("mission"), lambda text, ctx: text, take=take_line)
 LANGUAGE = ArgKind(N_("language"), _parse_language, choices=SUPPORTED_LANGUAGES)
-COMMAND = ArgKind(N_("command"), _parse_command)
+COMMAND = ArgKind(N_("command"), _parse_command, take=take_line)

@@ -1,0 +1,258 @@
+"""Work done by the clock (SQLite and PostgreSQL): reminders sent once, missed ones recorded and shown, tacit fixing
+dated at the end of the window, an avis blocking it, moves and cancellations replanning, `upcoming` instants."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from tno_bot import storage
+from tno_bot.commands import CommandContext, handle_text
+from tno_bot.config import load_config
+from tno_bot.domain.calendar import PARIS
+from tno_bot.scheduled import Posting, run_due_work, upcoming
+
+ROOT = Path(__file__).resolve().parents[2]
+UTC = timezone.utc
+ROOM = "!conference:tno.example"
+OTHER_ROOM = "!bureau:tno.example"
+SECRETARIAT = "@secretariat:tno.example"
+FAURY = "@fabrice.faury:tno.example"
+MILLET = "@pierre-alain.millet:tno.example"
+BAUME = "@emeline.baume:tno.example"
+COMITE = ("@fabrice.faury:tno.example", "@herve.groleas:tno.example", "@stephane.vangheluwe:tno.example")
+REPRESENTATIVES = (
+    "@emeline.baume:tno.example", "@zemorda.khelifi:tno.example", "@matthieu.viera:tno.example",
+    "@bertrand.maes:tno.example", "@laurent.bosetti:tno.example", "@emmanuel.vivien:tno.example",
+    "@pierre-alain.millet:tno.example", "@alain.viollet:tno.example", "@damien.lefort:tno.example",
+)
+
+
+def paris(y, m, d, h=10, mi=0) -> datetime:
+    return datetime(y, m, d, h, mi, tzinfo=PARIS)
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(ROOT / "config" / "tno.example.toml")
+
+
+class Clockwork:
+    """Commands and clock runs, each in its own transaction (as the dispatcher and the scheduler do)."""
+
+    def __init__(self, engine, config):
+        self.engine, self.config = engine, config
+
+    def say(self, text, sender, now, room=ROOM) -> str:
+        with Session(self.engine) as session, session.begin():
+            [reply] = handle_text(CommandContext(self.config, sender, room, "$event", "fr", now, session), text)
+        return plain(reply.body)
+
+    def run(self, now) -> list[Posting]:
+        with Session(self.engine) as session, session.begin():
+            return run_due_work(session, self.config, now)
+
+    def upcoming(self, now) -> list[datetime]:
+        with Session(self.engine) as session:
+            return upcoming(session, now)
+
+    def statuses(self) -> dict[str, str]:
+        with Session(self.engine) as session:
+            return {r.key: r.status for r in session.exec(select(storage.ReminderRow).order_by(storage.ReminderRow.id))}
+
+    def agenda_row(self) -> storage.AgendaRow:
+        with Session(self.engine) as session:
+            return session.get(storage.AgendaRow, 1)
+
+
+@pytest.fixture
+def clock(engine, config):
+    """Conference no. 1 on Friday 7 November 2025 at 14:30 (notice until Wednesday 8 October), two points."""
+    clock = Clockwork(engine, config)
+    clock.say("!conference nouvelle 2025-11-07 14:30 Hôtel de la Métropole", SECRETARIAT, paris(2025, 9, 1))
+    clock.say("!odj ajouter Budget 2026", FAURY, paris(2025, 9, 1))
+    clock.say("!odj ajouter Feuille de route", FAURY, paris(2025, 9, 1))
+    return clock
+
+
+@pytest.fixture
+def proposed(clock):
+    """Sent on Wednesday 1 October at 10:00: replies until Thursday 16 October inclusive."""
+    clock.say("!odj envoyer", FAURY, paris(2025, 10, 1, 10))
+    return clock
+
+
+# --- reminders ---------------------------------------------------------------------------------------------------
+
+
+def test_upcoming_lists_the_reminders_of_a_new_conference(clock):
+    assert clock.upcoming(paris(2025, 9, 1)) == [
+        utc(2025, 10, 1, 7), utc(2025, 10, 7, 7),  # 09:00 summer time, 7 and 1 days before the notice deadline
+        utc(2025, 11, 6, 8), utc(2025, 11, 7, 7),  # eve at 09:00, morning at 08:00, winter time
+    ]
+    assert clock.upcoming(utc(2025, 10, 1, 7)) == [utc(2025, 10, 7, 7), utc(2025, 11, 6, 8), utc(2025, 11, 7, 7)]
+
+
+def test_a_reminder_is_sent_once_in_the_room_mentioning_the_comite(clock):
+    assert clock.run(utc(2025, 10, 1, 6, 59)) == []
+    [posting] = clock.run(utc(2025, 10, 1, 7))
+    assert posting.room_id == ROOM
+    assert posting.reply.mentions == COMITE
+    body = plain(posting.reply.body)
+    assert body.splitlines()[0] == (
+        "Rappel : l'ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à 14:30 doit être envoyé aux "
+        "représentants au plus tard le mercredi 8 octobre 2025 (J-30) — dans 7 jours. Envoyez-le avec !odj envoyer.")
+    assert "1. Budget 2026" in body and body.splitlines()[-1] == (
+        "Le comité technique : Fabrice Faury, Hervé Groléas et Stéphane Vangheluwe")
+    assert '<a href="https://matrix.to/#/@herve.groleas:tno.example">Hervé Groléas</a>' in posting.reply.html
+    assert clock.statuses()["notice-7d"] == "sent"
+    assert clock.run(utc(2025, 10, 1, 7)) == [] and clock.run(utc(2025, 10, 2)) == []  # never twice
+
+
+def test_a_reminder_speaks_the_language_of_the_room(clock):
+    with Session(clock.engine) as session, session.begin():
+        storage.set_room_language(session, ROOM, "en", MILLET)
+    [posting] = clock.run(utc(2025, 10, 1, 7))
+    assert plain(posting.reply.body).startswith(
+        "Reminder: the agenda of the conference no. 1 of Friday, November 7, 2025 at 2:30 PM must be sent")
+
+
+def test_a_reminder_due_during_an_outage_is_sent_once_while_still_relevant(clock):
+    [posting] = clock.run(paris(2025, 10, 5, 12))  # down from 1 to 5 October: the deadline of 8 October is ahead
+    assert "— dans 3 jours." in plain(posting.reply.body)
+    assert clock.statuses()["notice-7d"] == "sent"
+    assert clock.run(paris(2025, 10, 5, 12)) == []
+
+
+def test_reminders_missed_during_an_outage_are_recorded_and_shown(clock):
+    assert clock.run(paris(2025, 10, 9, 8)) == []  # down from 30 September to 9 October: the notice has passed
+    assert clock.statuses() == {"notice-7d": "missed", "notice-1d": "missed", "eve": "pending", "morning": "pending"}
+    reply = clock.say("!rappels", BAUME, paris(2025, 10, 9, 9))
+    assert reply.splitlines() == [
+        "Conférence n° 1 : vendredi 7 novembre 2025 à 14:30, Hôtel de la Métropole",
+        "• jeudi 6 novembre 2025 à 09:00 — tout le monde : la conférence a lieu demain",
+        "• vendredi 7 novembre 2025 à 08:00 — tout le monde : la conférence a lieu aujourd'hui",
+        "Rappels manqués :",
+        "• mercredi 1 octobre 2025 à 09:00 — le comité technique : envoyer l'ordre du jour — manqué : le bot était "
+        "arrêté et ce rappel n'avait plus d'objet le jeudi 9 octobre 2025.",
+        "• mardi 7 octobre 2025 à 09:00 — le comité technique : envoyer l'ordre du jour — manqué : le bot était "
+        "arrêté et ce rappel n'avait plus d'objet le jeudi 9 octobre 2025.",
+    ]
+    with Session(clock.engine) as session:
+        rows = storage.reminders_of(session, 1, [storage.REMINDER_MISSED])
+    assert [r.done_at for r in rows] == [paris(2025, 10, 9, 8)] * 2
+
+
+def test_rappels_without_conference(engine, config):
+    assert Clockwork(engine, config).say("!rappels", BAUME, paris(2025, 9, 1)) == (
+        "Aucune conférence à venir, donc aucun rappel.")
+
+
+def test_the_window_reminder_pings_the_representatives(proposed):
+    assert proposed.statuses()["notice-1d"] == "cancelled"  # sent: no more notice reminders
+    [posting] = proposed.run(utc(2025, 10, 13, 7))
+    assert posting.reply.mentions == REPRESENTATIVES
+    assert plain(posting.reply.body).startswith(
+        "Rappel : les réponses à la version 1 de l'ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à "
+        "14:30 sont ouvertes jusqu'au jeudi 16 octobre 2025 inclus — dans 3 jours.")
+
+
+def test_eve_and_morning_ping_everyone_with_the_fixed_agenda(proposed):
+    proposed.run(paris(2025, 10, 20))
+    [eve] = proposed.run(utc(2025, 11, 6, 8))
+    assert len(eve.reply.mentions) == 13 and set(REPRESENTATIVES + COMITE) <= set(eve.reply.mentions)
+    lines = plain(eve.reply.body).splitlines()
+    assert lines[:6] == [
+        "Rappel : la conférence intercommunale a lieu demain, vendredi 7 novembre 2025 à 14:30.",
+        "Lieu : Hôtel de la Métropole",
+        "Fixé tacitement le jeudi 16 octobre 2025 (version 1) : aucun avis dans le délai de réponse.",
+        "Ordre du jour :", "1. Budget 2026", "2. Feuille de route"]
+    [morning] = proposed.run(utc(2025, 11, 7, 7))
+    assert plain(morning.reply.body).startswith("Rappel : la conférence intercommunale a lieu aujourd'hui, vendredi")
+    assert proposed.upcoming(utc(2025, 11, 7, 7)) == []
+
+
+# --- tacit fixing -------------------------------------------------------------------------------------------------
+
+
+def test_upcoming_after_sending_includes_the_end_of_the_window(proposed):
+    assert proposed.upcoming(paris(2025, 10, 1, 10)) == [
+        utc(2025, 10, 13, 7),  # window-3d
+        utc(2025, 10, 16, 22),  # the window closes at midnight, Paris: the tacit fixing
+        utc(2025, 11, 6, 8), utc(2025, 11, 7, 7),
+    ]
+
+
+def test_tacit_fixing_when_the_window_closes_without_avis(proposed):
+    [reminder] = proposed.run(utc(2025, 10, 16, 21, 59))  # the window reminder of 13 October, sent late but in time
+    assert plain(reminder.reply.body).startswith("Rappel : les réponses à la version 1")
+    assert proposed.run(utc(2025, 10, 16, 21, 59)) == []
+    [posting] = proposed.run(utc(2025, 10, 16, 22))
+    assert posting.room_id == ROOM and posting.reply.mentions == ()
+    assert plain(posting.reply.body).splitlines() == [
+        "Ordre du jour fixé tacitement le jeudi 16 octobre 2025 : la version 1, envoyée le mercredi 1 octobre 2025, "
+        "n'a reçu aucun avis dans le délai de réponse. Il est désormais verrouillé.",
+        "Ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à 14:30 :",
+        "1. Budget 2026", "2. Feuille de route"]
+    row = proposed.agenda_row()
+    assert (row.etat, row.fixed_version, row.fixed_mode, row.fixed_by) == ("fixe", 1, "tacite", None)
+    assert (row.fixed_day, row.fixed_at) == (date(2025, 10, 16), utc(2025, 10, 16, 22))
+    assert proposed.run(utc(2025, 10, 17)) == []
+    assert utc(2025, 10, 16, 22) not in proposed.upcoming(utc(2025, 10, 1))
+    assert "Fixé tacitement le jeudi 16 octobre 2025 (version 1)" in proposed.say("!odj", BAUME, paris(2025, 10, 17))
+
+
+def test_a_window_closed_during_an_outage_is_fixed_at_start_up_dated_at_its_end(proposed):
+    postings = proposed.run(paris(2025, 11, 6, 9, 30))  # down from 12 October to the eve of the conference
+    assert [p.reply.body.split(" ")[0] for p in postings] == ["Ordre", "Rappel"]  # the fixing, then the eve
+    assert "fixé tacitement le jeudi 16 octobre 2025" in plain(postings[0].reply.body)
+    assert "Fixé tacitement le jeudi 16 octobre 2025" in plain(postings[1].reply.body)
+    row = proposed.agenda_row()
+    assert (row.fixed_day, row.fixed_at) == (date(2025, 10, 16), utc(2025, 10, 16, 22))
+    assert proposed.statuses() == {"notice-7d": "cancelled", "notice-1d": "cancelled", "window-3d-v1": "missed",
+                                   "eve": "sent", "morning": "pending"}
+    assert proposed.run(paris(2025, 11, 6, 9, 30)) == []
+
+
+def test_an_avis_blocks_the_tacit_fixing(proposed):
+    proposed.say("!odj avis Ajouter l'hébergement", BAUME, paris(2025, 10, 3))
+    assert utc(2025, 10, 16, 22) not in proposed.upcoming(paris(2025, 10, 3))
+    [reminder] = proposed.run(utc(2025, 10, 13, 7))  # the other representatives may still reply
+    assert reminder.reply.mentions == REPRESENTATIVES
+    assert proposed.run(paris(2025, 10, 20)) == []
+    assert proposed.agenda_row().etat == "propose"
+    assert "1 avis sur la version 1 :" in proposed.say("!odj", BAUME, paris(2025, 10, 20))
+
+
+def test_a_move_replans_the_reminders_and_the_clock(clock):
+    clock.say("!conference deplacer 1 2025-11-21 14:30", SECRETARIAT, paris(2025, 9, 2))
+    assert clock.upcoming(paris(2025, 9, 2)) == [utc(2025, 10, 15, 7), utc(2025, 10, 21, 7), utc(2025, 11, 20, 8),
+                                                 utc(2025, 11, 21, 7)]
+    assert clock.run(utc(2025, 10, 1, 7)) == []  # the old notice-7d was cancelled
+    [posting] = clock.run(utc(2025, 10, 15, 7))
+    assert "au plus tard le mercredi 22 octobre 2025 (J-30)" in plain(posting.reply.body)
+
+
+def test_a_cancelled_conference_has_no_more_work(proposed):
+    proposed.say("!conference annuler 1", SECRETARIAT, paris(2025, 10, 2))
+    assert proposed.upcoming(paris(2025, 10, 2)) == []
+    assert proposed.run(paris(2025, 11, 7, 9)) == []
+    assert set(proposed.statuses().values()) == {"cancelled"}
+    assert proposed.agenda_row().etat == "propose"  # a cancelled conference's agenda is not fixed
+
+
+def test_conferences_of_two_rooms_post_in_their_own_room(clock):
+    clock.say("!conference nouvelle 2025-11-07 10:00", SECRETARIAT, paris(2025, 9, 1), room=OTHER_ROOM)
+    postings = clock.run(utc(2025, 10, 1, 7))
+    assert sorted(p.room_id for p in postings) == [OTHER_ROOM, ROOM]

@@ -1,0 +1,398 @@
+"""Agenda reports: conferences, their deadlines, the ordre du jour, reminders, as (plain, html) in a language.
+
+Dates in full ("lundi 7 novembre 2022"), times in Europe/Paris. Every user text (titles, avis, lieu) and every
+config string is escaped in the HTML. Mentions are matrix.to pills in the HTML and names in the plain body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from html import escape
+
+from babel.dates import format_time
+
+from tno_bot.config import Config
+from tno_bot.domain.agenda import (
+    Action,
+    AgendaRules,
+    Conference,
+    Etat,
+    ModeFixation,
+    OrdreDuJour,
+    Version,
+    timeline,
+)
+from tno_bot.domain.calendar import PARIS, Deadline, DayOff, holiday_name, local_date
+from tno_bot.domain.ics import CalendarEvent, EventKind
+from tno_bot.domain.reminders import Reminder, ReminderKind
+from tno_bot.i18n import N_, Translator
+
+BULLET = "• "
+MATRIX_TO = "https://matrix.to/#/"
+ROLE_PEOPLE = {
+    "president": N_("the président"),
+    "secretariat": N_("the secrétariat"),
+    "comite_technique": N_("the comité technique"),
+    "admin": N_("the admins"),
+    "representant": N_("the representatives"),
+}
+ACTION_LABELS = {
+    Action.CONFERENCE_NOUVELLE: N_("create a conference"),
+    Action.CONFERENCE_DEPLACER: N_("move a conference"),
+    Action.CONFERENCE_ANNULER: N_("cancel a conference"),
+    Action.ODJ_MODIFIER: N_("change the draft agenda"),
+    Action.ODJ_ENVOYER: N_("send the agenda proposal"),
+    Action.ODJ_ENVOYER_HORS_DELAI: N_("send the agenda proposal after the notice deadline"),
+    Action.ODJ_AVIS: N_("give an avis on the agenda"),
+    Action.ODJ_AMENDER: N_("amend the proposed agenda"),
+    Action.ODJ_FIXER: N_("fix the agenda"),
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A report being built: parallel plain and HTML blocks."""
+
+    plain: list[str]
+    html: list[str]
+
+    @classmethod
+    def empty(cls) -> Text:
+        return cls([], [])
+
+    def para(self, sentence: str, html: str | None = None) -> Text:
+        self.plain.append(sentence)
+        self.html.append(f"<p>{html if html is not None else escape(sentence)}</p>")
+        return self
+
+    def bullets(self, items: Sequence[str], html_items: Sequence[str] | None = None) -> Text:
+        if items:
+            self.plain.extend(BULLET + item for item in items)
+            shown = html_items if html_items is not None else [escape(i) for i in items]
+            self.html.append("<ul>" + "".join(f"<li>{i}</li>" for i in shown) + "</ul>")
+        return self
+
+    def numbered(self, points: Sequence[str]) -> Text:
+        if points:
+            self.plain.extend(f"{i}. {p}" for i, p in enumerate(points, 1))
+            self.html.append("<ol>" + "".join(f"<li>{escape(p)}</li>" for p in points) + "</ol>")
+        return self
+
+    def extend(self, other: Text) -> Text:
+        self.plain.extend(other.plain)
+        self.html.extend(other.html)
+        return self
+
+    def done(self) -> tuple[str, str]:
+        return "\n".join(self.plain), "".join(self.html)
+
+
+# --- words -------------------------------------------------------------------------------------------------------
+
+
+def clock(t: time, tr: Translator) -> str:
+    """A wall-clock time: fr "14:30", en "2:30 PM"."""
+    return format_time(t, format="short", locale=tr.locale)
+
+
+def when(instant: datetime, tr: Translator) -> str:
+    """An instant in full, Paris time: "lundi 7 novembre 2022 à 14:30"."""
+    local = instant.astimezone(PARIS)
+    return tr.gettext("{date} at {time}", date=tr.date(local.date()), time=clock(local.time(), tr))
+
+
+def countdown(day: date, now: datetime, tr: Translator) -> str:
+    """"today", "tomorrow", "in 12 days", "3 days ago" (calendar days, Paris)."""
+    days = (day - local_date(now)).days
+    if days == 0:
+        return tr.gettext("today")
+    if days == 1:
+        return tr.gettext("tomorrow")
+    if days > 1:
+        return tr.ngettext("in {n} day", "in {n} days", days)
+    return tr.ngettext("{n} day ago", "{n} days ago", -days)
+
+
+def conference_title(conference: Conference, tr: Translator) -> str:
+    """"conference no. 3 of lundi 7 novembre 2022 at 14:30"."""
+    return tr.gettext("conference no. {n} of {when}", n=conference.id, when=when(conference.starts_at, tr))
+
+
+def conference_line(conference: Conference, tr: Translator) -> str:
+    """"Conférence n° 3 : lundi 7 novembre 2022 à 14:30, Hôtel de la Métropole"."""
+    line = tr.gettext("Conference no. {n}: {when}", n=conference.id, when=when(conference.starts_at, tr))
+    return f"{line}, {conference.lieu}" if conference.lieu else line
+
+
+def counting_note(tr: Translator) -> str:
+    return tr.gettext("Deadlines count calendar days, Paris time.")
+
+
+def day_off_note(deadline: Deadline, tr: Translator) -> str | None:
+    """What to know when a deadline ends on a Saturday, a Sunday or a public holiday, else None."""
+    if deadline.day_off is None:
+        return None
+    due, next_day = tr.date(deadline.due), tr.date(deadline.next_working_day)
+    if deadline.day_off is DayOff.HOLIDAY:
+        why = tr.gettext("{date} is a public holiday ({name})", date=due,
+                         name=holiday_name(deadline.due, tr.language) or deadline.holiday)
+    else:
+        why = tr.gettext("{date} falls on a weekend", date=due)
+    if deadline.extended:
+        return tr.gettext("{why}: the deadline moves to the next working day, {next}.", why=why, next=next_day)
+    return tr.gettext("{why}; the next working day is {next} (the deadline does not move).", why=why, next=next_day)
+
+
+def pill(matrix_id: str, config: Config) -> str:
+    return f'<a href="{escape(MATRIX_TO + matrix_id)}">{escape(config.display_name(matrix_id))}</a>'
+
+
+def people_line(label: str, ids: Sequence[str], config: Config, tr: Translator) -> tuple[str, str]:
+    """"Représentants : A, B et C" in plain, with pills in the HTML."""
+    plain = tr.gettext("{label}: {names}", label=label, names=tr.join_and(config.display_name(i) for i in ids))
+    html = escape(tr.gettext("{label}: {names}", label=label, names="\x00")).replace(
+        "\x00", tr.join_and(pill(i, config) for i in ids))
+    return plain, html
+
+
+def people_with_roles(config: Config, roles: Iterable[str]) -> tuple[str, ...]:
+    """The matrix ids behind role names ("representant": every seated representative), without duplicates."""
+    ids: list[str] = []
+    for role in roles:
+        if role == "representant":
+            ids += [p.matrix_id for p in config.people]
+        elif role == "admin":
+            ids += config.roles.admins
+        elif role in ("president", "secretariat", "comite_technique"):
+            ids += getattr(config.roles, role)
+    return tuple(dict.fromkeys(ids))
+
+
+def roles_label(roles: Iterable[str], tr: Translator) -> str:
+    roles = list(roles)
+    if {"president", "secretariat", "comite_technique", "representant"} <= set(roles):
+        return tr.gettext("everyone")
+    return tr.join_and(tr.gettext(ROLE_PEOPLE[r]) for r in roles if r in ROLE_PEOPLE)
+
+
+# --- timeline and agenda -----------------------------------------------------------------------------------------
+
+
+def deadline_items(conference: Conference, odj: OrdreDuJour, rules: AgendaRules, now: datetime,
+                   tr: Translator) -> list[str]:
+    """The notice deadline and the reply window, with countdowns and day-off notes."""
+    line = timeline(conference, rules, odj)
+    notice = line.notice
+    items = [tr.gettext("Last day to send the agenda to the representatives (D-{days}): {date} — {countdown}.",
+                        days=rules.notice_days, date=tr.date(notice.effective),
+                        countdown=countdown(notice.effective, now, tr))]
+    if note := day_off_note(notice, tr):
+        items.append(note)
+    window = line.reply_window
+    if line.reply_window_version is None:
+        items.append(tr.gettext("Reply window: {days} days from the sending; at the latest until {date} if the agenda "
+                                "is sent on the last day.", days=rules.reply_window_days,
+                                date=tr.date(window.effective)))
+    else:
+        items.append(tr.gettext("Replies to version {version} until {date} inclusive — {countdown}.",
+                                version=line.reply_window_version, date=tr.date(window.effective),
+                                countdown=countdown(window.effective, now, tr)))
+        if note := day_off_note(window, tr):
+            items.append(note)
+    return items
+
+
+def agenda_state(conference: Conference, odj: OrdreDuJour, config: Config, tr: Translator) -> str:
+    """brouillon / proposé le … (réponses jusqu'au …) / fixé le … (tacitement, ou par le président)."""
+    if odj.etat is Etat.BROUILLON:
+        if odj.versions:
+            return tr.gettext("Draft of version {next}, after an avis on version {version}.",
+                              next=odj.current.numero + 1, version=odj.current.numero)
+        return tr.gettext("Draft, not sent yet.")
+    if odj.etat is Etat.PROPOSE:
+        version = odj.current
+        state = tr.gettext("Proposed on {date} (version {version}), replies until {end} inclusive.",
+                           date=tr.date(local_date(version.sent_at)), version=version.numero,
+                           end=tr.date(version.window.effective))
+        return state + (" " + late_note(version, config, tr) if version.hors_delai else "")
+    fixation = odj.fixation
+    if fixation.mode is ModeFixation.TACITE:
+        state = tr.gettext("Fixed tacitly on {date} (version {version}): no avis within the reply window.",
+                           date=tr.date(fixation.day), version=fixation.version)
+    else:
+        state = tr.gettext("Fixed by the président, {name}, on {date} (version {version}).",
+                           name=config.display_name(fixation.by or ""), date=tr.date(fixation.day),
+                           version=fixation.version)
+    version = odj.versions[fixation.version - 1]
+    return state + (" " + late_note(version, config, tr) if version.hors_delai else "")
+
+
+def agenda_report(conference: Conference, odj: OrdreDuJour, config: Config, now: datetime,
+                  tr: Translator) -> tuple[str, str]:
+    """`!odj`: the agenda of a conference with its state, its points and the avis on the current version."""
+    text = Text.empty().para(tr.gettext("Agenda of the {conference}:", conference=conference_title(conference, tr)))
+    if conference.cancelled:
+        text.para(tr.gettext("This conference is cancelled."))
+    text.para(agenda_state(conference, odj, config, tr))
+    if odj.points:
+        text.numbered(odj.points)
+    else:
+        text.para(tr.gettext("No point yet: add one with !odj ajouter <title>."))
+    avis = odj.avis_en_cours
+    if avis:
+        text.para(tr.ngettext("{n} avis on version {version}:", "{n} avis on version {version}:", len(avis),
+                              version=odj.current.numero))
+        text.bullets([avis_line(a.auteur, a.at, a.texte, config, tr) for a in avis])
+    elif odj.etat is Etat.PROPOSE:
+        text.para(tr.gettext("No avis so far: without one, the agenda is fixed tacitly at the end of {date}.",
+                             date=tr.date(odj.current.window.effective)))
+    return text.done()
+
+
+def late_note(version: Version, config: Config, tr: Translator) -> str:
+    return tr.gettext("Sent after the notice deadline by the président ({name}), on {date}.",
+                      name=config.display_name(version.sent_by), date=tr.date(local_date(version.sent_at)))
+
+
+def avis_line(author: str, at: datetime, texte: str, config: Config, tr: Translator) -> str:
+    return tr.gettext("{name}, {when}: “{text}”", name=config.display_name(author), when=when(at, tr), text=texte)
+
+
+def reminder_label(kind: ReminderKind, version: int | None, tr: Translator) -> str:
+    return {
+        ReminderKind.NOTICE: lambda: tr.gettext("send the agenda proposal"),
+        ReminderKind.WINDOW: lambda: tr.gettext("reply to version {version} of the agenda", version=version),
+        ReminderKind.EVE: lambda: tr.gettext("the conference is tomorrow"),
+        ReminderKind.MORNING: lambda: tr.gettext("the conference is today"),
+    }[kind]()
+
+
+def reminder_item(reminder: Reminder, tr: Translator) -> str:
+    """"mardi 30 septembre 2025 à 09:00 — le comité technique : envoyer l'ordre du jour"."""
+    return tr.gettext("{when} — {who}: {what}", when=when(reminder.due_at, tr), who=roles_label(reminder.roles, tr),
+                      what=reminder_label(reminder.kind, reminder.version, tr))
+
+
+def timeline_report(conference: Conference, odj: OrdreDuJour, reminders: Sequence[Reminder], config: Config,
+                    now: datetime, tr: Translator, headline: str | None = None) -> Text:
+    """A conference, its deadlines with countdowns, the state of its agenda and the reminders to come."""
+    text = Text.empty()
+    if headline:
+        text.para(headline)
+    text.para(conference_line(conference, tr) + " — " + countdown(conference.day, now, tr) + ".")
+    if conference.cancelled:
+        text.para(tr.gettext("This conference is cancelled."))
+        return text
+    text.para(counting_note(tr)).bullets(deadline_items(conference, odj, config.agenda_rules, now, tr))
+    text.para(tr.gettext("Agenda: {state}", state=agenda_state(conference, odj, config, tr)))
+    if reminders:
+        text.para(tr.gettext("Reminders planned in this room:")).bullets([reminder_item(r, tr) for r in reminders])
+    else:
+        text.para(tr.gettext("No reminder to come."))
+    return text
+
+
+# --- messages that notify ----------------------------------------------------------------------------------------
+
+
+def proposal_message(conference: Conference, odj: OrdreDuJour, config: Config, tr: Translator) -> tuple[str, str]:
+    """The proposal as sent to the representatives: numbered version, points, end of the reply window."""
+    version = odj.current
+    text = Text.empty().para(tr.gettext("Agenda proposal, version {version}, for the {conference}.",
+                                        version=version.numero, conference=conference_title(conference, tr)))
+    if conference.lieu:
+        text.para(tr.gettext("Place: {place}", place=conference.lieu))
+    if version.hors_delai:
+        text.para(late_note(version, config, tr))
+    text.numbered(version.points)
+    window = version.window
+    text.para(tr.gettext("Representatives may give an avis with !odj avis <text> until {date} inclusive; without any "
+                         "avis, the agenda is fixed as proposed at the end of that day.",
+                         date=tr.date(window.effective)))
+    if note := day_off_note(window, tr):
+        text.para(note)
+    text.para(*people_line(tr.gettext("Representatives"), [p.matrix_id for p in config.people], config, tr))
+    return text.done()
+
+
+def avis_message(conference: Conference, odj: OrdreDuJour, author: str, at: datetime, texte: str, config: Config,
+                 tr: Translator) -> tuple[str, str]:
+    """An avis recorded: the président and the comité technique are told the agenda will not fix itself."""
+    text = Text.empty().para(tr.gettext("Avis recorded on version {version} of the agenda of the {conference}:",
+                                        version=odj.current.numero, conference=conference_title(conference, tr)))
+    text.bullets([avis_line(author, at, texte, config, tr)])
+    text.para(tr.gettext("The agenda will not be fixed tacitly. The comité technique may amend it (!odj amender) and "
+                         "send a new version, or the président may fix it (!odj fixer)."))
+    ids = people_with_roles(config, ("president", "comite_technique"))
+    text.para(*people_line(tr.gettext("To act"), ids, config, tr))
+    return text.done()
+
+
+def tacit_fixing_message(conference: Conference, odj: OrdreDuJour, tr: Translator) -> tuple[str, str]:
+    """"Ordre du jour fixé tacitement le …", the version and its points."""
+    fixation = odj.fixation
+    version = odj.versions[fixation.version - 1]
+    text = Text.empty().para(tr.gettext(
+        "Agenda fixed tacitly on {date}: version {version}, sent on {sent}, received no avis within the reply window. "
+        "It is now locked.", date=tr.date(fixation.day), version=fixation.version,
+        sent=tr.date(local_date(version.sent_at))))
+    text.para(tr.gettext("Agenda of the {conference}:", conference=conference_title(conference, tr)))
+    text.numbered(version.points)
+    return text.done()
+
+
+def reminder_message(reminder: Reminder, conference: Conference, odj: OrdreDuJour, config: Config, now: datetime,
+                     tr: Translator) -> tuple[str, str]:
+    """A reminder as posted in the conference room, naming the people who must act."""
+    rules = config.agenda_rules
+    line = timeline(conference, rules, odj)
+    text = Text.empty()
+    if reminder.kind is ReminderKind.NOTICE:
+        notice = line.notice
+        text.para(tr.gettext("Reminder: the agenda of the {conference} must be sent to the representatives by "
+                             "{date} at the latest (D-{days}) — {countdown}. Send it with !odj envoyer.",
+                             conference=conference_title(conference, tr), date=tr.date(notice.effective),
+                             days=rules.notice_days, countdown=countdown(notice.effective, now, tr)))
+        if note := day_off_note(notice, tr):
+            text.para(note)
+        state = agenda_state(conference, odj, config, tr)
+        text.para(state)
+        text.numbered(odj.points)
+    elif reminder.kind is ReminderKind.WINDOW:
+        window = line.reply_window
+        text.para(tr.gettext("Reminder: replies to version {version} of the agenda of the {conference} are open until "
+                             "{date} inclusive — {countdown}. Without any avis, it is fixed as proposed. Reply with "
+                             "!odj avis <text>.", version=reminder.version,
+                             conference=conference_title(conference, tr), date=tr.date(window.effective),
+                             countdown=countdown(window.effective, now, tr)))
+        if note := day_off_note(window, tr):
+            text.para(note)
+        text.numbered(odj.points)
+    else:
+        key = (N_("Reminder: the conférence intercommunale is tomorrow, {when}.")
+               if reminder.kind is ReminderKind.EVE else N_("Reminder: the conférence intercommunale is today, {when}."))
+        text.para(tr.gettext(key, when=when(conference.starts_at, tr)))
+        if conference.lieu:
+            text.para(tr.gettext("Place: {place}", place=conference.lieu))
+        text.para(agenda_state(conference, odj, config, tr))
+        if odj.etat is Etat.FIXE:
+            text.para(tr.gettext("Agenda:")).numbered(odj.versions[odj.fixation.version - 1].points)
+        else:
+            text.numbered(odj.points)
+    ids = people_with_roles(config, reminder.roles)
+    if ids:
+        text.para(*people_line(roles_label(reminder.roles, tr).capitalize(), ids, config, tr))
+    return text.done()
+
+
+def ics_summary(event: CalendarEvent, conference: Conference, tr: Translator) -> str:
+    """The summary of one event of the iCalendar file."""
+    day = tr.date(conference.day)
+    if event.kind is EventKind.CONFERENCE:
+        return tr.gettext("TNO conférence intercommunale (no. {n})", n=conference.id)
+    if event.kind is EventKind.NOTICE:
+        return tr.gettext("Last day to send the agenda — conference of {date}", date=day)
+    return tr.gettext("Last day to reply to agenda version {version} — conference of {date}", version=event.version,
+                      date=day)

@@ -1,0 +1,97 @@
+"""Work done by the clock, pure of Matrix: reminders due and tacit fixings, from the rows of `storage`.
+
+`run_due_work` does, in the caller's transaction, everything due at `now`, in chronological order (a tacit fixing
+that fell due during an outage comes before the eve reminder that shows the fixed agenda): each reminder due is
+posted if what it announces is still ahead, else recorded as missed; each reply window closed without avis is
+fixed tacitly, dated at the end of the window. Rows are marked in the same transaction, so nothing is done twice.
+`upcoming` lists the future instants at which there will be work, for the runtime's scheduler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from tno_bot import storage
+from tno_bot.commands.context import Reply
+from tno_bot.config import Config
+from tno_bot.domain.agenda import AgendaError
+from tno_bot.domain.calendar import require_aware
+from tno_bot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, Translator, translator
+from tno_bot.reports.agenda import people_with_roles, reminder_message, tacit_fixing_message
+
+__all__ = ["Posting", "run_due_work", "upcoming"]
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A message the bot posts by itself (an `m.text`, notifying `reply.mentions`)."""
+
+    room_id: str
+    reply: Reply
+
+
+def _translator(session: Session, config: Config, room_id: str) -> Translator:
+    language = storage.get_room_language(session, room_id) or config.locale
+    return translator(language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def run_due_work(session: Session, config: Config, now: datetime) -> list[Posting]:
+    """Everything due at `now`, done and marked in the caller's transaction; the messages to post."""
+    require_aware(now)
+    work: list[tuple[datetime, int, object]] = [(row.due_at, 1, row) for row in storage.due_reminders(session, now)]
+    for conference_id in storage.proposed_agendas(session):
+        at = storage.load_agenda(session, conference_id).tacit_fixing_at
+        if at is not None and at <= now:
+            work.append((at, 0, conference_id))
+    postings: list[Posting] = []
+    for _, order, item in sorted(work, key=lambda w: (w[0], w[1], getattr(w[2], "id", w[2]))):
+        posting = _fix_tacitly(session, config, item, now) if order == 0 else _remind(session, config, item, now)
+        if posting is not None:
+            postings.append(posting)
+    return postings
+
+
+def _fix_tacitly(session: Session, config: Config, conference_id: int, now: datetime) -> Posting | None:
+    conference = storage.get_conference(session, conference_id)
+    odj = storage.load_agenda(session, conference_id)
+    try:
+        fixed = odj.fixer_tacitement(now)
+    except AgendaError:  # nothing to fix any more
+        return None
+    storage.save_agenda(session, conference_id, fixed)
+    storage.replan_reminders(session, conference_id, config.agenda_rules, config.reminders, now)
+    room = storage.conference_room(session, conference_id)
+    plain, html = tacit_fixing_message(conference, fixed, _translator(session, config, room))
+    return Posting(room, Reply(plain, html))
+
+
+def _remind(session: Session, config: Config, row: storage.ReminderRow, now: datetime) -> Posting | None:
+    if row.status != storage.REMINDER_PENDING:  # cancelled by a tacit fixing processed just before
+        return None
+    conference = storage.get_conference(session, row.conference_id)
+    reminder = storage.as_reminder(row)
+    if conference.cancelled:
+        storage.mark_reminder(session, row, storage.REMINDER_CANCELLED, now)
+        return None
+    if not reminder.is_still_relevant(now):
+        storage.mark_reminder(session, row, storage.REMINDER_MISSED, now)
+        return None
+    odj = storage.load_agenda(session, row.conference_id)
+    room = storage.conference_room(session, row.conference_id)
+    plain, html = reminder_message(reminder, conference, odj, config, now, _translator(session, config, room))
+    storage.mark_reminder(session, row, storage.REMINDER_SENT, now)
+    return Posting(room, Reply(plain, html, mentions=people_with_roles(config, reminder.roles)))
+
+
+def upcoming(session: Session, now: datetime) -> list[datetime]:
+    """The future instants (UTC) at which `run_due_work` will have work: pending reminders, tacit fixings."""
+    require_aware(now)
+    instants = set(storage.pending_instants(session, now))
+    for conference_id in storage.proposed_agendas(session):
+        at = storage.load_agenda(session, conference_id).tacit_fixing_at
+        if at is not None and at > now:
+            instants.add(at)
+    return sorted(instants)
