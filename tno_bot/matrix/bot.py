@@ -9,6 +9,7 @@ from nio import JoinError
 from tno_bot.config import Config
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 from tno_bot.matrix.outbox import OutboxSender
+from tno_bot.matrix.scheduler import DueWork
 from tno_bot.matrix.session import connect
 from tno_bot.matrix.settings import MatrixSettings
 from tno_bot.matrix.sync import SyncLoop
@@ -28,10 +29,15 @@ class TnoBot:
         """Run until cancelled; `ready` is set once the bot answers commands."""
         client = await connect(self.settings)
         outbox = OutboxSender(client, self.engine)
+        write_lock = asyncio.Lock()  # commands and the clock's work change the same rows: one at a time
+        due_work = DueWork(self.config, self.engine, write_lock, outbox.wake)
 
         async def on_message(message: IncomingMessage) -> None:
-            if await asyncio.to_thread(self.dispatcher.process, message):
-                outbox.wake()
+            async with write_lock:
+                queued = await asyncio.to_thread(self.dispatcher.process, message)
+            if queued:
+                outbox.submit(queued)
+                await due_work.replan()
 
         async def on_invite(room_id: str, inviter: str) -> None:
             if self.config.is_known(inviter):
@@ -48,7 +54,8 @@ class TnoBot:
         outbox_task: asyncio.Task | None = None
         try:
             await self._join_configured_rooms(client)
-            await sync.catch_up()
+            await sync.catch_up()  # commands sent during an outage first (an avis may stop a tacit fixing) ...
+            await due_work.start()  # ... then what fell due meanwhile
             outbox_task = asyncio.create_task(outbox.run(), name="tno-outbox")
             outbox.wake()
             log.info("tno-bot ready: %s (device %s) on %s, %d room(s) joined",
@@ -56,6 +63,7 @@ class TnoBot:
             self.ready.set()
             await sync.run_forever()
         finally:
+            due_work.stop()
             if outbox_task:
                 outbox_task.cancel()
                 await asyncio.gather(outbox_task, return_exceptions=True)

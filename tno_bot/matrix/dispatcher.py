@@ -46,30 +46,30 @@ class Dispatcher:
         self.config = config
         self.engine = engine
 
-    def process(self, message: IncomingMessage) -> int:
-        """Handle `message` unless it was already handled; returns the number of replies queued."""
+    def process(self, message: IncomingMessage) -> list[storage.OutboxMessage]:
+        """Handle `message` unless it was already handled; returns the outbox rows committed for its replies."""
         try:
             return self._once(message, lambda context: handle_text(context, message.body))
         except CommandCrashed as crash:
             # Everything the failing handler wrote was rolled back with its transaction; only the apology stays.
             return self._once(message, lambda context: [crash.reply])
 
-    def _once(self, message: IncomingMessage, answer: Callable[[CommandContext], list[Reply] | None]) -> int:
+    def _once(self, message: IncomingMessage,
+              answer: Callable[[CommandContext], list[Reply] | None]) -> list[storage.OutboxMessage]:
         try:
-            with Session(self.engine) as session, session.begin():
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 if storage.is_processed(session, message.event_id):
-                    return 0
+                    return []
                 replies = answer(self._context(session, message))
                 if replies is None:
-                    return 0
-                for reply in replies:
-                    for content in contents_for(reply, message.event_id):
-                        storage.enqueue_message(session, message.room_id, content)
+                    return []
+                queued = [storage.enqueue_message(session, message.room_id, content)
+                          for reply in replies for content in contents_for(reply, message.event_id)]
                 storage.mark_processed(session, message.event_id, message.room_id, message.sender)
-                return len(replies)
+            return queued
         except IntegrityError:
             log.info("event %s was handled concurrently; skipped", message.event_id)
-            return 0
+            return []
 
     def _context(self, session: Session, message: IncomingMessage) -> CommandContext:
         return CommandContext(

@@ -32,41 +32,60 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 MAX_RATE_LIMIT_WAITS = 20
 IDLE_POLL_SECONDS = 5.0
+PAGE = 50
 RETRY_DELAY_SECONDS = 2.0
 
 
 class OutboxSender:
+    """Sends fresh replies at once, in order; anything not sent then (an error, a restart) is sent from the rows."""
+
     def __init__(self, client: AsyncClient, engine) -> None:
         self.client = client
         self.engine = engine
-        self._wake = asyncio.Event()
+        self._fresh: asyncio.Queue[list[storage.OutboxMessage] | None] = asyncio.Queue()
+        self._backlog = True  # rows may be pending in the database (always true at start-up)
+
+    def submit(self, messages: list[storage.OutboxMessage]) -> None:
+        """Rows just committed: sent without reading them back, unless older rows are still waiting."""
+        self._fresh.put_nowait(messages)
 
     def wake(self) -> None:
-        """Called after new rows were committed."""
-        self._wake.set()
+        """Rows were committed without being handed over: send from the database."""
+        self._fresh.put_nowait(None)
 
     async def run(self) -> None:
         while True:
             try:
-                await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
+                fresh = await asyncio.wait_for(self._fresh.get(), IDLE_POLL_SECONDS)
             except TimeoutError:
-                pass
-            self._wake.clear()
-            while await self.drain():
-                pass
+                fresh = None
+            if fresh and not self._backlog:
+                self._backlog = not await self._send_in_order(fresh)
+            else:
+                await self.drain()
 
-    async def drain(self) -> bool:
-        """Send what is pending; True when everything tried went out (so there may be more), False to back off."""
-        pending = await asyncio.to_thread(self._pending)
-        for message in pending:
-            if not await self._deliver(message):
+    async def drain(self) -> None:
+        """Send the pending rows, oldest first, until none is left or one must wait."""
+        while True:
+            pending = await asyncio.to_thread(self._pending)
+            if not await self._send_in_order(pending):
+                self._backlog = True
                 await asyncio.sleep(RETRY_DELAY_SECONDS)
+                return
+            if len(pending) < PAGE:
+                self._backlog = False
+                return
+
+    async def _send_in_order(self, messages: list[storage.OutboxMessage]) -> bool:
+        """False at the first message that must wait (it and the later ones stay pending)."""
+        for message in messages:
+            if not await self._deliver(message):
                 return False
-        return bool(pending)
+        return True
 
     def _pending(self) -> list[storage.OutboxMessage]:
         with Session(self.engine) as session:
-            return storage.pending_messages(session)
+            return storage.pending_messages(session, limit=PAGE)
 
     async def _with_uploaded_attachment(self, room_id: str, content: dict) -> dict | UploadError:
         """`content` ready to send: its attachment uploaded (encrypted when the room is) and referenced."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import ClientConnectionError
@@ -40,6 +41,7 @@ SYNC_FILTER = {
 }
 FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 0}}}
 MAX_BACKOFF_SECONDS = 60.0
+TOKEN_SAVE_INTERVAL_SECONDS = 30.0
 MAX_UNDECRYPTED = 500  # events kept for a retry once their room key arrives
 
 MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
@@ -53,6 +55,8 @@ class SyncLoop:
         self.on_message = on_message
         self.on_invite = on_invite
         self.token: str | None = None
+        self._handled = 0  # commands and invitations handled in the sync being processed
+        self._saved_at = 0.0
         self._undecrypted: list[tuple[str, MegolmEvent]] = []
 
     async def catch_up(self) -> None:
@@ -106,6 +110,7 @@ class SyncLoop:
             log.warning("encryption housekeeping postponed (%s)", _describe(error))
 
     async def _handle(self, response: SyncResponse) -> None:
+        self._handled = 0
         await self._handle_invites(response)
         await self._retry_undecrypted()
         for room_id, info in response.rooms.join.items():
@@ -114,7 +119,12 @@ class SyncLoop:
                 events = await self._page_back(room_id, info.timeline.prev_batch, self.token) + events
             for event in events:
                 await self._handle_event(room_id, event)
-        await self._save_token(response.next_batch)
+        if self._handled or time.monotonic() - self._saved_at > TOKEN_SAVE_INTERVAL_SECONDS:
+            await self._save_token(response.next_batch)
+        else:
+            # Nothing was handled (e.g. the echo of the bot's own reply): resuming from the older stored token after a
+            # crash would only replay events that are ignored or already processed. Saves a write per reply.
+            self.token = response.next_batch
 
     async def _page_back(self, room_id: str, start: str | None, stop: str) -> list:
         """The events between the previous sync position `stop` and the start of a limited timeline, oldest first."""
@@ -145,6 +155,7 @@ class SyncLoop:
         message = IncomingMessage(room_id=room_id, event_id=event.event_id, sender=event.sender,
                                   body=event.body, origin_server_ts=event.server_timestamp)
         if message.looks_like_command:
+            self._handled += 1
             await self.on_message(message)
 
     async def _retry_undecrypted(self) -> None:
@@ -164,6 +175,7 @@ class SyncLoop:
                             if isinstance(event, InviteMemberEvent) and event.state_key == self.client.user_id
                             and event.membership == "invite"), None)
             if inviter:
+                self._handled += 1
                 await self.on_invite(room_id, inviter)
 
     def _load_token(self) -> str | None:
@@ -176,6 +188,7 @@ class SyncLoop:
                 storage.set_sync_token(session, token)
         await asyncio.to_thread(write)
         self.token = token
+        self._saved_at = time.monotonic()
 
 
 def _describe(error) -> str:
