@@ -29,8 +29,9 @@ def example_config() -> Config:
 
 @pytest.fixture(scope="session")
 def cast(synapse, example_config) -> dict[str, str]:
-    """Every person of the example config plus the bot, registered on the test homeserver: localpart -> user id."""
-    localparts = {person.matrix_id[1:].split(":")[0] for person in example_config.people} | {BOT_LOCALPART}
+    """Every person and staff member of the example config plus the bot, registered on the test homeserver: localpart -> user id."""
+    named = [person.matrix_id for person in example_config.people] + [staff.matrix_id for staff in example_config.staff]
+    localparts = {matrix_id[1:].split(":")[0] for matrix_id in named} | {BOT_LOCALPART}
     return {localpart: synapse.register(localpart, password_of(localpart)) for localpart in sorted(localparts)}
 
 
