@@ -33,13 +33,13 @@ def conference_day() -> date:
     return (datetime.now(timezone.utc) + timedelta(days=60)).date()
 
 
-async def conference_room(bot_runner, person):
+async def conference_room(bot_runner, person, encrypted: bool = True):
     """A room with the bot, the secrétariat, a member of the comité technique and a representative."""
     await bot_runner.start()
     secretariat, comite, emeline = (await person(SECRETARIAT), await person(COMITE), await person(REPRESENTATIVE))
     bot = bot_runner.settings.user_id
     room_id = await secretariat.create_room("Conférence TNO", invite=[bot, comite.user_id, emeline.user_id],
-                                            encrypted=True)
+                                            encrypted=encrypted)
     await comite.join(room_id)
     await emeline.join(room_id)
     await secretariat.wait_joined(room_id, bot)
@@ -51,8 +51,8 @@ async def ask(participant, room_id: str, text: str) -> str:
     return plain(reply.content["body"])
 
 
-async def prepared_conference(bot_runner, person, send: bool):
-    room_id, secretariat, comite, emeline = await conference_room(bot_runner, person)
+async def prepared_conference(bot_runner, person, send: bool, encrypted: bool = True):
+    room_id, secretariat, comite, emeline = await conference_room(bot_runner, person, encrypted)
     created = await ask(secretariat, room_id, f"!conference nouvelle {conference_day().isoformat()} 14:30 "
                                               "Hôtel de la Métropole")
     assert "Hôtel de la Métropole" in created
@@ -157,3 +157,29 @@ async def test_a_reminder_due_while_the_bot_was_down_is_posted_once_after_restar
 
     assert len(posted_by_bot(comite, room_id, "Rappel")) == 1
     assert notice_reminder(bot_runner).status == "sent"
+
+
+@pytest.mark.parametrize("encrypted", [True, False], ids=["encrypted", "clear"])
+async def test_the_calendar_file_is_uploaded_and_opens_as_icalendar(bot_runner, person, encrypted):
+    from nio.crypto.attachments import decrypt_attachment
+
+    room_id, _, _, emeline = await prepared_conference(bot_runner, person, send=True, encrypted=encrypted)
+
+    command = await emeline.send(room_id, "!conference ics")
+    await emeline.wait_for(lambda: any(message.content.get("msgtype") == "m.file"
+                                       for message in emeline.received if message.room_id == room_id))
+    [posted] = [message for message in emeline.received
+                if message.room_id == room_id and message.content.get("msgtype") == "m.file"]
+    assert emeline.replies_to(command)  # the notice that announces the file
+    if encrypted:  # no clear `url`: the file is encrypted and its keys travel in the (encrypted) event
+        assert "url" not in posted.content
+        file = posted.content["file"]
+        download = await emeline.client.download(file["url"])
+        data = decrypt_attachment(download.body, file["key"]["k"], file["hashes"]["sha256"], file["iv"])
+    else:
+        data = (await emeline.client.download(posted.content["url"])).body
+    calendar = data.decode("utf-8")
+
+    assert calendar.startswith("BEGIN:VCALENDAR")
+    assert conference_day().strftime("%Y%m%d") in calendar
+    assert "TZID=Europe/Paris" in calendar

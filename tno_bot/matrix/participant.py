@@ -12,6 +12,8 @@ from nio import (
     LoginError,
     MatrixRoom,
     RoomCreateError,
+    RoomEncryptedFile,
+    RoomMessageFile,
     RoomMessageNotice,
     RoomMessageText,
     RoomPreset,
@@ -43,7 +45,8 @@ class Participant:
                                   config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False))
         self.received: list[Received] = []
         self._sync_task: asyncio.Task | None = None
-        self.client.add_event_callback(self._record, (RoomMessageText, RoomMessageNotice))
+        self.client.add_event_callback(self._record, (RoomMessageText, RoomMessageNotice, RoomMessageFile,
+                                                     RoomEncryptedFile))
 
     @property
     def user_id(self) -> str:
