@@ -573,3 +573,28 @@ def test_through_the_dispatcher_the_proposal_notifies_and_the_calendar_is_a_file
     assert proposal["m.relates_to"] == {"m.in_reply_to": {"event_id": "$3"}}
     assert "https://matrix.to/#/@emeline.baume:tno.example" in proposal["formatted_body"]
     assert events[4]["filename"] == "conference-1.ics" and events[4]["info"]["mimetype"] == "text/calendar"
+
+
+def test_a_proposal_sent_from_another_room_is_posted_in_the_conference_room(engine, config):
+    import json
+
+    from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
+
+    dispatcher = Dispatcher(config, engine)
+    elsewhere = "!comite-technique:tno.example"
+
+    def send(room_id, event_id, body, sender, now):
+        dispatcher.process(IncomingMessage(room_id, event_id, sender, body, int(now.timestamp() * 1000)))
+
+    send(ROOM, "$1", "!conference nouvelle 2025-11-07 14:30", SECRETARIAT, NOW)
+    send(elsewhere, "$2", "!odj ajouter Budget 2026", FAURY, NOW)
+    send(elsewhere, "$3", "!odj envoyer", FAURY, SENT)
+    with Session(engine) as session:
+        rows = list(session.exec(select(storage.OutboxMessage).order_by(storage.OutboxMessage.id)))
+    notice, proposal = [(row.room_id, json.loads(row.content)) for row in rows][-2:]
+
+    assert notice[0] == elsewhere and notice[1]["msgtype"] == "m.notice"
+    assert "Publié dans le salon de la conférence" in notice[1]["body"]
+    assert proposal[0] == ROOM and proposal[1]["msgtype"] == "m.text"
+    assert "m.relates_to" not in proposal[1]  # a reply cannot point to an event of another room
+    assert proposal[1]["m.mentions"] == {"user_ids": sorted(REPRESENTATIVES)}

@@ -9,6 +9,7 @@ with its reminders replanned, in the command's transaction.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, time
 
 from tno_bot import storage
@@ -262,6 +263,16 @@ def _timeline_reply(ctx: CommandContext, conference: Conference, headline: str |
                        report.html[:cut] + text.html + report.html[cut:]).done())
 
 
+def in_conference_room(ctx: CommandContext, conference: Conference, reply: Reply) -> list[Reply]:
+    """`reply` where the conference's people are: its room; typed elsewhere, the command gets a short notice."""
+    room_id = storage.conference_room(ctx.session, conference.id)
+    if room_id in (None, ctx.room_id):
+        return [reply]
+    tr = ctx.tr
+    notice = tr.gettext("Posted in the room of the {conference}.", conference=conference_title(conference, tr))
+    return [Reply(notice), replace(reply, room_id=room_id)]
+
+
 # --- !conference ------------------------------------------------------------------------------------------------
 
 
@@ -305,7 +316,7 @@ def conference_nouvelle(ctx: CommandContext, day: date, start: time, place: str 
     roles=PRESIDENCY,
     help=N_("Move a conference: every deadline and reminder is recomputed."),
 )
-def conference_deplacer(ctx: CommandContext, number: int, day: date, start: time) -> Reply:
+def conference_deplacer(ctx: CommandContext, number: int, day: date, start: time) -> list[Reply]:
     current = choose_conference(ctx, number)
     try:
         moved, warnings = current.deplacer(day, start, roles=_roles(ctx), now=ctx.now, rules=ctx.config.agenda_rules)
@@ -316,7 +327,7 @@ def conference_deplacer(ctx: CommandContext, number: int, day: date, start: time
     headline = ctx.tr.gettext("Conference no. {n} moved from {before} to {after}; its deadlines and reminders are "
                               "recomputed.", n=moved.id, before=when(current.starts_at, ctx.tr),
                               after=when(moved.starts_at, ctx.tr))
-    return _timeline_reply(ctx, moved, headline, warnings)
+    return in_conference_room(ctx, moved, _timeline_reply(ctx, moved, headline, warnings))
 
 
 @command(
@@ -327,7 +338,7 @@ def conference_deplacer(ctx: CommandContext, number: int, day: date, start: time
     roles=PRESIDENCY,
     help=N_("Cancel a conference: its reminders are cancelled."),
 )
-def conference_annuler(ctx: CommandContext, number: int) -> Reply:
+def conference_annuler(ctx: CommandContext, number: int) -> list[Reply]:
     current = choose_conference(ctx, number)
     try:
         cancelled = current.annuler(roles=_roles(ctx), now=ctx.now)
@@ -339,7 +350,7 @@ def conference_annuler(ctx: CommandContext, number: int) -> Reply:
     tr = ctx.tr
     sentence = tr.gettext("The {conference} is cancelled.", conference=conference_title(cancelled, tr))
     sentence += " " + tr.ngettext("{n} reminder cancelled.", "{n} reminders cancelled.", pending)
-    return Reply(*Text.empty().para(sentence).done())
+    return in_conference_room(ctx, cancelled, Reply(*Text.empty().para(sentence).done()))
 
 
 def ics_file(session, config: Config, conference: Conference, tr: Translator, now: datetime) -> Attachment:
@@ -490,12 +501,12 @@ def odj_deplacer(ctx: CommandContext, numero: int, position: int) -> Reply:
     help=N_("Send the draft to the representatives as a numbered version: the reply window opens. After the notice "
             "deadline, only the président may send it, with “hors-delai”."),
 )
-def odj_envoyer(ctx: CommandContext, late: bool = False) -> Reply:
+def odj_envoyer(ctx: CommandContext, late: bool = False) -> list[Reply]:
     config = ctx.config
     chosen, _, after = _change(ctx, lambda c, o: o.envoyer(by=ctx.sender, roles=_roles(ctx), now=ctx.now,
                                                            conference=c, rules=config.agenda_rules, hors_delai=late))
     plain, html = proposal_message(chosen, after, config, ctx.tr)
-    return Reply(plain, html, mentions=tuple(p.matrix_id for p in config.people))
+    return in_conference_room(ctx, chosen, Reply(plain, html, mentions=tuple(p.matrix_id for p in config.people)))
 
 
 @command(
@@ -534,9 +545,9 @@ def odj_amender(ctx: CommandContext) -> Reply:
     roles=frozenset({"president"}),
     help=N_("Fix the proposed agenda, after an avis or a late sending: it is then locked."),
 )
-def odj_fixer(ctx: CommandContext) -> Reply:
+def odj_fixer(ctx: CommandContext) -> list[Reply]:
     chosen, _, after = _change(ctx, lambda c, o: o.fixer(by=ctx.sender, roles=_roles(ctx), now=ctx.now))
-    return Reply(*agenda_report(chosen, after, ctx.config, ctx.now, ctx.tr))
+    return in_conference_room(ctx, chosen, Reply(*agenda_report(chosen, after, ctx.config, ctx.now, ctx.tr)))
 
 
 # --- !rappels ---------------------------------------------------------------------------------------------------

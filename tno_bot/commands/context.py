@@ -45,9 +45,11 @@ class Attachment:
 @dataclass(frozen=True)
 class Reply:
     """An answer: an `m.notice` replying to the command, or an `m.text` that notifies `mentions` when there are
-    any (a proposal sent to the representatives, a reminder); `attachment` is uploaded and posted after it."""
+    any (a proposal sent to the representatives, a reminder); `attachment` is uploaded and posted after it.
+    `room_id` posts it in another room than the command's (the conference room), as an `m.text`."""
 
     body: str
     html: str | None = None
     mentions: tuple[str, ...] = ()
     attachment: Attachment | None = None
+    room_id: str | None = None

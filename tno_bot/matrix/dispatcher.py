@@ -63,8 +63,11 @@ class Dispatcher:
                 replies = answer(self._context(session, message))
                 if replies is None:
                     return []
-                queued = [storage.enqueue_message(session, message.room_id, content)
-                          for reply in replies for content in contents_for(reply, message.event_id)]
+                queued = [storage.enqueue_message(session, room_id, content)
+                          for reply in replies
+                          for room_id in [reply.room_id or message.room_id]
+                          for content in contents_for(reply, message.event_id if room_id == message.room_id
+                                                      else None)]
                 storage.mark_processed(session, message.event_id, message.room_id, message.sender)
             return queued
         except IntegrityError:
