@@ -10,10 +10,17 @@ from tno_bot.matrix.participant import Participant
 pytestmark = pytest.mark.e2e
 
 
-async def ask_in_encrypted_room(participant: Participant, bot_id: str) -> str:
-    room_id = await participant.create_room("Chiffré", invite=[bot_id], encrypted=True)
-    await participant.wait_joined(room_id, bot_id)
-    reply = await participant.wait_reply(await participant.send(room_id, "!cles"))
+async def ask_in_encrypted_room(server, bot_id: str, tmp_path) -> str:
+    """A representative of `server` asks `!cles` in a new encrypted room with the bot; the answer's body."""
+    server.register("emeline.baume", "pw")
+    emeline = Participant(server.url, server.user_id("emeline.baume"), "pw", tmp_path / "emeline")
+    await emeline.start()
+    try:
+        room_id = await emeline.create_room("Chiffré", invite=[bot_id], encrypted=True)
+        await emeline.wait_joined(room_id, bot_id)
+        reply = await emeline.wait_reply(await emeline.send(room_id, "!cles"))
+    finally:
+        await emeline.stop()
     return reply.content["body"]
 
 
@@ -28,13 +35,7 @@ async def test_store_made_on_another_server_gets_its_keys_published_again(synaps
 
     runner = bot_factory(second, data_dir, f"sqlite:///{tmp_path / 'second.db'}")
     await runner.start()
-    second.register("emeline.baume", "pw")
-    emeline = Participant(second.url, second.user_id("emeline.baume"), "pw", tmp_path / "emeline")
-    await emeline.start()
-    try:
-        body = await ask_in_encrypted_room(emeline, runner.settings.user_id)
-    finally:
-        await emeline.stop()
+    body = await ask_in_encrypted_room(second, runner.settings.user_id, tmp_path)
 
     assert "53" in body
     assert any("no keys for device TNOBOT: publishing them again" in record.getMessage() for record in caplog.records)
@@ -49,13 +50,7 @@ async def test_store_that_does_not_match_the_servers_keys_is_replaced(synapse_fa
 
     runner = bot_factory(server, tmp_path / "second")  # a fresh store for a device the server already knows
     await runner.start()
-    server.register("emeline.baume", "pw")
-    emeline = Participant(server.url, server.user_id("emeline.baume"), "pw", tmp_path / "emeline")
-    await emeline.start()
-    try:
-        body = await ask_in_encrypted_room(emeline, runner.settings.user_id)
-    finally:
-        await emeline.stop()
+    body = await ask_in_encrypted_room(server, runner.settings.user_id, tmp_path)
 
     assert "53" in body
     messages = [record.getMessage() for record in caplog.records]
