@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import sys
@@ -18,9 +20,12 @@ from tno_bot.commands.agenda import ics_file
 from tno_bot.commands.arguments import parse_year
 from tno_bot.commands.errors import UsageError
 from tno_bot.commands.funding import budget_of, keys_of, summary_of
+from tno_bot.commands.seance import cr_file
 from tno_bot.config import Config, ConfigError, format_problems, load_config
 from tno_bot.domain.funding import call_for_funds
+from tno_bot.exports import decisions_csv, decisions_json, scdl_export
 from tno_bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
+from tno_bot.register import history_of, register
 from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report
 
 EXIT_CONFIG = 1
@@ -62,6 +67,7 @@ def _check_config_arguments(parser: argparse.ArgumentParser) -> None:
 
 def check_config(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    history_of(config)  # the history files beside it (history/<year>.toml): ConfigError naming file and key
     tr = _translator(args, config)
     years = ", ".join(str(y) for y in sorted(config.budgets)) or "-"
     print(
@@ -152,6 +158,115 @@ def ics(args: argparse.Namespace, now: datetime | None = None) -> int:
     return 0
 
 
+def _engine():
+    """The bot's database: $TNO_DATABASE_URL, else the SQLite file of $TNO_DATA_DIR (default storage/)."""
+    engine = storage.make_engine(storage.database_url(Path(os.environ.get("TNO_DATA_DIR", "storage"))))
+    storage.migrate(engine)
+    return engine
+
+
+# --- cr, export votes ------------------------------------------------------------------------------------------
+
+
+def _cr_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("number", metavar="n", help="numéro de la conférence (voir !conferences)")
+    parser.add_argument("--output", "-o", type=Path, help="fichier à écrire (défaut : compte-rendu-<date>.md)")
+    _config_option(parser)
+
+
+def cr(args: argparse.Namespace) -> int:
+    """The compte rendu of conference <n> as a Markdown file, the same as posted in the room."""
+    config = load_config(args.config)
+    tr = translator(config.locale)
+    if not args.number.isdigit():
+        raise UsageError(tr.gettext("“{text}” is not a number: write a whole number such as 2.", text=args.number))
+    engine = _engine()
+    try:
+        with Session(engine) as session:
+            attachment = cr_file(session, config, int(args.number), tr)
+    finally:
+        engine.dispose()
+    output = args.output or Path(attachment.filename)
+    output.write_bytes(attachment.data)
+    print(output)
+    return 0
+
+
+EXPORT_FIELDS = ("conference", "vote_id", "item", "title", "outcome", "decision", "event_id", "voter", "at", "choice",
+                 "seat", "member", "basis", "mandant", "counted")
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("what", choices=("votes", "decisions", "scdl"),
+                        help="votes : chaque bulletin de chaque vote clos ; decisions : le registre des décisions et "
+                             "de leur ratification, membre par membre ; scdl : les délibérations des membres au "
+                             "schéma SCDL « Délibérations » (CSV)")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="CSV (défaut) ou JSON")
+    parser.add_argument("--output", "-o", type=Path, help="fichier à écrire (défaut : la sortie standard)")
+    _config_option(parser)
+
+
+def export(args: argparse.Namespace) -> int:
+    """Every ballot of every closed vote (changed ones included: `counted` marks the one that counts per seat)."""
+    if args.what != "votes":
+        return export_ratification(args)
+    engine = _engine()
+    try:
+        with Session(engine) as session:
+            rows = [{
+                "conference": e.conference_id, "vote_id": e.vote_id, "item": e.item, "title": e.title,
+                "outcome": e.outcome, "decision": e.decision, "event_id": e.ballot.event_id, "voter": e.ballot.voter,
+                "at": e.ballot.at.isoformat(), "choice": e.ballot.choice.value, "seat": e.ballot.seat,
+                "member": e.ballot.member, "basis": e.ballot.basis.value, "mandant": e.ballot.mandant,
+                "counted": e.counted,
+            } for e in storage.closed_ballots(session)]
+    finally:
+        engine.dispose()
+    if args.format == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(args.output)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def export_ratification(args: argparse.Namespace) -> int:
+    """`export decisions` (CSV or JSON) and `export scdl` (CSV of the SCDL schema): the decisions of the database
+    and of the history files, with their ratification."""
+    config = load_config(args.config)
+    engine = _engine()
+    try:
+        with Session(engine) as session:
+            entries = register(session, config)
+    finally:
+        engine.dispose()
+    if args.what == "scdl":
+        if args.format != "csv":
+            raise UsageError("Le schéma SCDL « Délibérations » se publie en CSV : --format csv.")
+        text, empty = scdl_export(entries, config, history_of(config))
+        if empty:
+            print("Colonnes obligatoires du schéma SCDL à compléter avant publication : " + ", ".join(empty),
+                  file=sys.stderr)
+    elif args.format == "json":
+        text = json.dumps(decisions_json(entries, config), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = decisions_csv(entries, config)
+    if args.output:
+        args.output.write_bytes(text.encode("utf-8"))
+        print(args.output)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 # --- run, demo ------------------------------------------------------------------------------------------------
 
 
@@ -168,6 +283,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("appel", "appel de fonds d'une année", _appel_arguments, appel),
     Subcommand("budget", "budget d'une année", _budget_arguments, budget),
     Subcommand("ics", "fichier iCalendar d'une conférence et de ses délais", _ics_arguments, ics),
+    Subcommand("cr", "compte rendu d'une conférence (fichier Markdown)", _cr_arguments, cr),
+    Subcommand("export", "export des votes clos (chaque bulletin), des décisions et de leur ratification, des "
+                         "délibérations au schéma SCDL", _export_arguments, export),
     Subcommand("run", "lance le bot (variables TNO_HOMESERVER, TNO_USER_ID, TNO_PASSWORD…)", _config_option, run),
     Subcommand("demo", "démonstration sur un Synapse local jetable", _config_option, run_demo),
 )

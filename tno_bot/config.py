@@ -10,6 +10,9 @@ matrix id (an operator need not be part of the entente).
 
 Agenda deadlines: `[rules]` (notice, reply window, optional `extend_to_working_day`) and the optional `[reminders]`
 table (offsets in days, wall-clock hours), every key defaulting to `ReminderSettings`.
+
+Ratification: the optional `[ratification]` table (`reminder_interval_days`, `reminder_hour`), defaulting to
+`RatificationSettings`.
 """
 
 from __future__ import annotations
@@ -121,6 +124,15 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class RatificationSettings:
+    """Config `[ratification]`: while a member's deliberation on a decision is awaited, its representatives are
+    reminded every `reminder_interval_days` calendar days after the decision, at `reminder_hour` (Europe/Paris)."""
+
+    reminder_interval_days: int = 14
+    reminder_hour: time = time(9, 0)
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     members: tuple[Member, ...]
@@ -134,6 +146,7 @@ class Config:
     budgets: Mapping[int, Budget]
     staff: tuple[Staff, ...] = ()
     reminders: ReminderSettings = ReminderSettings()
+    ratification: RatificationSettings = RatificationSettings()
 
     @property
     def agenda_rules(self) -> AgendaRules:
@@ -349,7 +362,7 @@ class _Reader:
 # --- main file -------------------------------------------------------------------------------------------------
 
 _MAIN_REQUIRED = ("members", "people", "keys", "rooms", "rules", "timezone", "locale")
-_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders")
+_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification")
 _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_proxies_per_holder", "decision_rule")
 
 
@@ -374,9 +387,11 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
     locale = r.choice(data, "locale", "", LOCALES)
     budgets = _budgets(r, data, path, member_ids, key_sets)
     reminders = _reminders(r, data)
+    ratification = _ratification(r, data)
     if problems:
         return None
-    return Config(path, members, people, key_sets, roles, rooms, rules, timezone, locale, budgets, staff, reminders)
+    return Config(path, members, people, key_sets, roles, rooms, rules, timezone, locale, budgets, staff, reminders,
+                  ratification)
 
 
 def _members(r: _Reader, data: dict) -> tuple[Member, ...]:
@@ -508,6 +523,21 @@ def _reminders(r: _Reader, data: dict) -> ReminderSettings | None:
         r.clock_time(table, "conference_morning_hour", "reminders", d.conference_morning_hour),
     )
     return None if None in values else ReminderSettings(*values)
+
+
+def _ratification(r: _Reader, data: dict) -> RatificationSettings | None:
+    """The optional `[ratification]` table; every key defaults to RatificationSettings'."""
+    d = RatificationSettings()
+    table = r.table(data.get("ratification", {}), "ratification",
+                    optional=("reminder_interval_days", "reminder_hour"))
+    if table is None:
+        return None
+    interval = table.get("reminder_interval_days", d.reminder_interval_days)
+    if isinstance(interval, bool) or not isinstance(interval, int) or not 1 <= interval <= 366:
+        r.add("ratification.reminder_interval_days", f"a whole number of days from 1 to 366 (got {interval!r})")
+        interval = None
+    hour = r.clock_time(table, "reminder_hour", "ratification", d.reminder_hour)
+    return None if None in (interval, hour) else RatificationSettings(interval, hour)
 
 
 # --- budgets ---------------------------------------------------------------------------------------------------

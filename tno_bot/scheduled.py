@@ -5,6 +5,12 @@ that fell due during an outage comes before the eve reminder that shows the fixe
 posted if what it announces is still ahead, else recorded as missed; each reply window closed without avis is
 fixed tacitly, dated at the end of the window. Rows are marked in the same transaction, so nothing is done twice.
 `upcoming` lists the future instants at which there will be work, for the runtime's scheduler.
+
+Ratification (issue 5): while a member's deliberation on a pending decision is awaited, its representatives are
+reminded in the room of the conference every `[ratification] reminder_interval_days` (one message per member and
+room, listing its awaited decisions); each reminder is recorded with its due time, so it is sent once, and one
+that fell due during an outage is sent once at the next run. Decisions of the history files have no room: they are
+not reminded.
 """
 
 from __future__ import annotations
@@ -20,9 +26,12 @@ from tno_bot.config import Config
 from tno_bot.domain.agenda import AgendaError
 from tno_bot.domain.calendar import require_aware
 from tno_bot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, Translator, translator
+from tno_bot.register import AwaitedReminder, awaited_reminders
 from tno_bot.reports.agenda import people_with_roles, reminder_message, tacit_fixing_message
+from tno_bot.reports.ratification import reminder_message as awaited_message
 
 __all__ = ["Posting", "run_due_work", "upcoming"]
+
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,22 @@ def run_due_work(session: Session, config: Config, now: datetime) -> list[Postin
         posting = _fix_tacitly(session, config, item, now) if order == 0 else _remind(session, config, item, now)
         if posting is not None:
             postings.append(posting)
+    return postings + _remind_awaited(session, config, now)
+
+
+def _remind_awaited(session: Session, config: Config, now: datetime) -> list[Posting]:
+    """The reminders of awaited members due at `now`: one posting per room and member, recorded as sent."""
+    groups: dict[tuple[str, str], list[AwaitedReminder]] = {}
+    for reminder in awaited_reminders(session, config):
+        if reminder.due_at <= now:
+            groups.setdefault((reminder.decision.room_id, reminder.member), []).append(reminder)
+    postings = []
+    for (room, member), items in groups.items():
+        mentions = tuple(p.matrix_id for p in config.people if p.member == member)
+        plain, html = awaited_message(member, [(r.decision, r.ratification) for r in items], config, now,
+                                      _translator(session, config, room), mentions)
+        storage.add_ratification_reminders(session, [(r.decision.key, member, r.due_at) for r in items], room, now)
+        postings.append(Posting(room, Reply(plain, html, mentions=mentions)))
     return postings
 
 
@@ -86,10 +111,12 @@ def _remind(session: Session, config: Config, row: storage.ReminderRow, now: dat
     return Posting(room, Reply(plain, html, mentions=people_with_roles(config, reminder.roles)))
 
 
-def upcoming(session: Session, now: datetime) -> list[datetime]:
-    """The future instants (UTC) at which `run_due_work` will have work: pending reminders, tacit fixings."""
+def upcoming(session: Session, now: datetime, config: Config) -> list[datetime]:
+    """The future instants (UTC) at which `run_due_work` will have work: pending reminders, tacit fixings, and the
+    reminders of members awaited on a decision (on the schedule of `config`)."""
     require_aware(now)
     instants = set(storage.pending_instants(session, now))
+    instants.update(r.due_at for r in awaited_reminders(session, config) if r.due_at > now)
     for conference_id in storage.proposed_agendas(session):
         at = storage.load_agenda(session, conference_id).tacit_fixing_at
         if at is not None and at > now:

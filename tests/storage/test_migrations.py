@@ -10,7 +10,9 @@ from tno_bot.storage import LATEST_VERSION, SchemaTooNewError, SchemaVersion, cu
 from tno_bot.storage import migrations
 
 TABLES = {"schema_version", "sync_state", "processed_event", "outbox_message", "room_setting", "conference", "agenda",
-          "agenda_point", "agenda_version", "agenda_avis", "reminder"}
+          "agenda_point", "agenda_version", "agenda_avis", "reminder", "seance", "seance_point",
+          "seance_pause", "attendance_fact", "vote", "ballot", "decision", "seance_note",
+          "ratification_fact", "ratification_announcement", "ratification_reminder"}
 
 
 def test_migrate_from_empty_creates_every_table_and_records_versions(bare_engine):

@@ -65,7 +65,7 @@ class Clockwork:
 
     def upcoming(self, now) -> list[datetime]:
         with Session(self.engine) as session:
-            return upcoming(session, now)
+            return upcoming(session, now, self.config)
 
     def statuses(self) -> dict[str, str]:
         with Session(self.engine) as session:

@@ -12,6 +12,7 @@ from tno_bot.config import (
     ConfigError,
     ConfigProblem,
     Person,
+    RatificationSettings,
     default_config_path,
     format_problems,
     load_config,
@@ -364,3 +365,43 @@ def test_reminder_problems(tmp_path, old, new, key):
 def test_reminders_must_be_a_table(tmp_path):
     path = write_config(tmp_path, main=[('locale = "fr"', 'locale = "fr"\nreminders = 3'), ("[reminders]", "[x]")])
     assert (MAIN, "reminders") in located(problems_of(path))
+
+
+# --- ratification --------------------------------------------------------------------------------------------------
+
+
+def test_example_ratification_settings(config):
+    assert config.ratification == RatificationSettings(reminder_interval_days=14, reminder_hour=time(9, 0))
+
+
+def test_ratification_is_optional(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start, end = text.index("[ratification]"), text.index("# Membres de l'entente")
+    assert load_config(write_config(tmp_path, main=[(text[start:end], "")])).ratification == RatificationSettings()
+
+
+def test_ratification_set(tmp_path):
+    path = write_config(tmp_path, main=[("reminder_interval_days = 14", "reminder_interval_days = 7"),
+                                        ('reminder_hour = "09:00"', 'reminder_hour = "17:30"')])
+    assert load_config(path).ratification == RatificationSettings(7, time(17, 30))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        pytest.param("reminder_interval_days = 14", "reminder_interval_days = 0", "ratification.reminder_interval_days",
+                     id="interval-zero"),
+        pytest.param("reminder_interval_days = 14", 'reminder_interval_days = "14"',
+                     "ratification.reminder_interval_days", id="interval-not-an-integer"),
+        pytest.param("reminder_interval_days = 14", "reminder_interval_days = true",
+                     "ratification.reminder_interval_days", id="interval-boolean"),
+        pytest.param("reminder_interval_days = 14", "reminder_interval_days = 400",
+                     "ratification.reminder_interval_days", id="interval-too-long"),
+        pytest.param('reminder_hour = "09:00"', 'reminder_hour = "9h"', "ratification.reminder_hour",
+                     id="hour-malformed"),
+        pytest.param('reminder_hour = "09:00"', 'reminder_hour = "09:00"\nweekly = true', "ratification.weekly",
+                     id="unknown-key"),
+    ],
+)
+def test_ratification_problems(tmp_path, old, new, key):
+    assert (MAIN, key) in located(problems_of(write_config(tmp_path, main=[(old, new)])))

@@ -48,6 +48,8 @@ class ArgKind:
     parse: Callable[[str, CommandContext], object]
     take: Callable[[str], tuple[str, str]] = take_word
     choices: tuple[str, ...] = ()
+    words: bool = False  # may start with a letter ("TNO 2026-01"): as a parent's first argument, a word that names
+    # no sub-command is read as this argument instead of being refused as an unknown sub-command
 
     def shown(self, tr: Translator) -> str:
         return "|".join(self.choices) if self.choices else tr.gettext(self.placeholder)
@@ -270,7 +272,7 @@ def resolve_subcommand(command: Command, rest: str, tr: Translator) -> tuple[Com
     sub = REGISTRY.find_sub(command, word)
     if sub is not None:
         return sub, after
-    if word[:1].isalpha():
+    if word[:1].isalpha() and not (command.args and command.args[0].kind.words):
         raise unknown_subcommand(command, word, tr)
     return command, rest
 

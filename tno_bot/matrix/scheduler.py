@@ -96,4 +96,4 @@ class DueWork:
 
     def _upcoming(self) -> list[datetime]:
         with Session(self.engine) as session:
-            return upcoming(session, self.clock())
+            return upcoming(session, self.clock(), self.config)

@@ -185,9 +185,193 @@ def _v2_agenda(connection: Connection) -> None:
     metadata.create_all(connection)
 
 
+def _v3_sessions(connection: Connection) -> None:
+    """Séances (agenda frozen at opening, suspensions), attendance facts, votes, ballots, decisions, notes."""
+    metadata = MetaData()
+    Table("conference", metadata, Column("id", Integer, primary_key=True))  # referenced, already created by step 2
+    Table(
+        "seance",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("conference_id", Integer, ForeignKey("conference.id"), nullable=False, unique=True),
+        Column("room_id", String, nullable=False),
+        Column("agenda_version", Integer, nullable=False),
+        Column("opened_at", UTCDateTime, nullable=False),
+        Column("opened_by", String, nullable=False),
+        Column("opened_event_id", String, nullable=False),
+        Column("closed_at", UTCDateTime),
+        Column("closed_by", String),
+        Column("closed_event_id", String),
+    )
+    Table(
+        "seance_point",
+        metadata,
+        Column("seance_id", Integer, ForeignKey("seance.id"), primary_key=True, autoincrement=False),
+        Column("numero", Integer, primary_key=True, autoincrement=False),
+        Column("title", Text, nullable=False),
+    )
+    Table(
+        "seance_pause",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("seance_id", Integer, ForeignKey("seance.id"), nullable=False),
+        Column("suspended_at", UTCDateTime, nullable=False),
+        Column("suspended_by", String, nullable=False),
+        Column("suspended_event_id", String, nullable=False),
+        Column("resumed_at", UTCDateTime),
+        Column("resumed_by", String),
+        Column("resumed_event_id", String),
+        Index("ix_seance_pause_seance_id", "seance_id"),
+    )
+    Table(
+        "attendance_fact",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("seance_id", Integer, ForeignKey("seance.id"), nullable=False),
+        Column("kind", String, nullable=False),
+        Column("person", String, nullable=False),
+        Column("recorded_by", String, nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("event_id", String, nullable=False),
+        Column("status", String),
+        Column("mandataire", String),
+        CheckConstraint("kind IN ('presence', 'pouvoir', 'retrait')", name="ck_attendance_fact_kind"),
+        CheckConstraint("status IS NULL OR status IN ('present', 'excuse', 'absent')",
+                        name="ck_attendance_fact_status"),
+        Index("ix_attendance_fact_seance_id", "seance_id"),
+    )
+    Table(
+        "vote",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("seance_id", Integer, ForeignKey("seance.id"), nullable=False),
+        Column("item", Integer, nullable=False),
+        Column("title", Text, nullable=False),
+        Column("opened_by", String, nullable=False),
+        Column("opened_at", UTCDateTime, nullable=False),
+        Column("opened_event_id", String, nullable=False, unique=True),
+        Column("closed_by", String),
+        Column("closed_at", UTCDateTime),
+        Column("closed_event_id", String),
+        Column("rule", String),
+        Column("outcome", String),
+        Column("pour", Integer),
+        Column("contre", Integer),
+        Column("abstention", Integer),
+        Column("by_member", Text),
+        UniqueConstraint("seance_id", "item", name="uq_vote_seance_item"),
+        CheckConstraint("outcome IS NULL OR outcome IN ('adoptee_unanimite', 'adoptee_unanimite_suffrages_exprimes', "
+                        "'rejetee')", name="ck_vote_outcome"),
+        Index("ix_vote_seance_id", "seance_id"),
+    )
+    Table(
+        "ballot",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("vote_id", Integer, ForeignKey("vote.id"), nullable=False),
+        Column("event_id", String, nullable=False),
+        Column("voter", String, nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("choice", String, nullable=False),
+        Column("seat", String, nullable=False),
+        Column("member", String, nullable=False),
+        Column("basis", String, nullable=False),
+        Column("mandant", String),
+        UniqueConstraint("vote_id", "event_id", name="uq_ballot_vote_event"),
+        CheckConstraint("choice IN ('pour', 'contre', 'abstention')", name="ck_ballot_choice"),
+        Index("ix_ballot_vote_id", "vote_id"),
+    )
+    Table(
+        "decision",
+        metadata,
+        Column("id", String, primary_key=True),
+        Column("year", Integer, nullable=False),
+        Column("number", Integer, nullable=False),
+        Column("vote_id", Integer, ForeignKey("vote.id"), nullable=False, unique=True),
+        Column("conference_id", Integer, ForeignKey("conference.id"), nullable=False),
+        Column("item", Integer, nullable=False),
+        Column("title", Text, nullable=False),
+        Column("outcome", String, nullable=False),
+        Column("pour", Integer, nullable=False),
+        Column("contre", Integer, nullable=False),
+        Column("abstention", Integer, nullable=False),
+        Column("adopted_at", UTCDateTime, nullable=False),
+        UniqueConstraint("year", "number", name="uq_decision_year_number"),
+        Index("ix_decision_conference_id", "conference_id"),
+    )
+    Table(
+        "seance_note",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("seance_id", Integer, ForeignKey("seance.id"), nullable=False),
+        Column("author", String, nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("event_id", String, nullable=False),
+        Column("text", Text, nullable=False),
+        Index("ix_seance_note_seance_id", "seance_id"),
+    )
+    for table in metadata.sorted_tables:
+        if table.name != "conference":
+            table.create(connection)
+
+
+def _v4_ratification(connection: Connection) -> None:
+    """Ratification: facts of the members' deliberations on each decision, announcements, reminders sent."""
+    metadata = MetaData()
+    Table(
+        "ratification_fact",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("decision_id", String, nullable=False),
+        Column("member", String, nullable=False),
+        Column("kind", String, nullable=False),
+        Column("day", Date),
+        Column("correction", Boolean, nullable=False),
+        Column("number", String),
+        Column("adopted", Boolean),
+        Column("pour", Integer),
+        Column("contre", Integer),
+        Column("abstention", Integer),
+        Column("identifier", String),
+        Column("target", String),
+        Column("recorded_by", String, nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("event_id", String, nullable=False),
+        UniqueConstraint("decision_id", "event_id", name="uq_ratification_fact_decision_event"),
+        CheckConstraint("kind IN ('deliberation', 'publication', 'transmission', 'annulation')",
+                        name="ck_ratification_fact_kind"),
+        Index("ix_ratification_fact_decision_id", "decision_id"),
+    )
+    Table(
+        "ratification_announcement",
+        metadata,
+        Column("decision_id", String, primary_key=True),
+        Column("executory_on", Date, nullable=False),
+        Column("room_id", String, nullable=False),
+        Column("announced_at", UTCDateTime, nullable=False),
+        Column("event_id", String, nullable=False),
+    )
+    Table(
+        "ratification_reminder",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("decision_id", String, nullable=False),
+        Column("member", String, nullable=False),
+        Column("due_at", UTCDateTime, nullable=False),
+        Column("sent_at", UTCDateTime, nullable=False),
+        Column("room_id", String, nullable=False),
+        UniqueConstraint("decision_id", "member", "due_at", name="uq_ratification_reminder_due"),
+        Index("ix_ratification_reminder_decision_id", "decision_id"),
+    )
+    metadata.create_all(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: sync state, processed events, outbox, room settings", _v1_initial_schema),
     Migration(2, "agenda: conferences, ordre du jour (points, versions, avis, fixation), reminders", _v2_agenda),
+    Migration(3, "sessions: séances, attendance facts, votes, ballots, decisions, notes", _v3_sessions),
+    Migration(4, "ratification: deliberation facts, executory announcements, reminders of awaited members",
+              _v4_ratification),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

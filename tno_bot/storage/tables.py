@@ -187,3 +187,145 @@ class ReminderRow(SQLModel, table=True):
     @property
     def role_names(self) -> tuple[str, ...]:
         return tuple(r for r in self.roles.split(",") if r)
+
+
+# --- sessions (issue 4): séances, attendance, votes, ballots, decisions, notes -----------------------------------
+
+FACT_KINDS = ("presence", "pouvoir", "retrait")
+CHOICES = ("pour", "contre", "abstention")
+
+
+class SeanceRow(SQLModel, table=True):
+    """The séance of a conference: opened on the fixed agenda (`agenda_version`, points in `seance_point`), closed
+    once. One séance per conference."""
+
+    __tablename__ = "seance"
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", unique=True)
+    room_id: str
+    agenda_version: int
+    opened_at: datetime = Field(sa_type=UTCDateTime)
+    opened_by: str
+    opened_event_id: str
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by: str | None = None
+    closed_event_id: str | None = None
+
+
+class SeancePoint(SQLModel, table=True):
+    """A point of the agenda as fixed when the séance was opened (frozen)."""
+
+    __tablename__ = "seance_point"
+
+    seance_id: int = Field(foreign_key="seance.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    numero: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    title: str = Field(sa_type=Text)
+
+
+class SeancePause(SQLModel, table=True):
+    """A suspension of a séance and its resumption (NULL while suspended)."""
+
+    __tablename__ = "seance_pause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seance_id: int = Field(foreign_key="seance.id", index=True)
+    suspended_at: datetime = Field(sa_type=UTCDateTime)
+    suspended_by: str
+    suspended_event_id: str
+    resumed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resumed_by: str | None = None
+    resumed_event_id: str | None = None
+
+
+class AttendanceRow(SQLModel, table=True):
+    """One `AttendanceFact` of a séance; `id` is the recording order. Append-only."""
+
+    __tablename__ = "attendance_fact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seance_id: int = Field(foreign_key="seance.id", index=True)
+    kind: str  # presence | pouvoir | retrait
+    person: str  # whose status changes, or the mandant
+    recorded_by: str
+    at: datetime = Field(sa_type=UTCDateTime)
+    event_id: str
+    status: str | None = None  # presence only: present | excuse | absent
+    mandataire: str | None = None  # pouvoir only
+
+
+class VoteRow(SQLModel, table=True):
+    """A vote on a point of a séance's agenda; at closing, the result is frozen in the row (`outcome`, counts,
+    `by_member` as JSON: member -> {pour, contre, abstention})."""
+
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("seance_id", "item", name="uq_vote_seance_item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    seance_id: int = Field(foreign_key="seance.id", index=True)
+    item: int
+    title: str = Field(sa_type=Text)
+    opened_by: str
+    opened_at: datetime = Field(sa_type=UTCDateTime)
+    opened_event_id: str = Field(unique=True)
+    closed_by: str | None = None
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_event_id: str | None = None
+    rule: str | None = None
+    outcome: str | None = None  # Outcome value
+    pour: int | None = None
+    contre: int | None = None
+    abstention: int | None = None
+    by_member: str | None = Field(default=None, sa_type=Text)
+
+
+class BallotRow(SQLModel, table=True):
+    """Every ballot, changed or not, in recording order (`id`); the latest per seat counts."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("vote_id", "event_id", name="uq_ballot_vote_event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="vote.id", index=True)
+    event_id: str
+    voter: str
+    at: datetime = Field(sa_type=UTCDateTime)
+    choice: str
+    seat: str  # the titulaire whose seat the ballot votes for
+    member: str
+    basis: str  # titulaire | pouvoir | suppleance
+    mandant: str | None = None  # as named by the voter
+
+
+class DecisionRow(SQLModel, table=True):
+    """An adopted decision of the conference, "TNO <year>-<nn>": numbered per year, never reused. The wording code
+    and the counts are those of the vote's closing (for the ratification by the members' bodies)."""
+
+    __tablename__ = "decision"
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_decision_year_number"),)
+
+    id: str = Field(primary_key=True)  # "TNO 2026-01"
+    year: int
+    number: int
+    vote_id: int = Field(foreign_key="vote.id", unique=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    item: int
+    title: str = Field(sa_type=Text)
+    outcome: str  # Outcome value (the wording)
+    pour: int
+    contre: int
+    abstention: int
+    adopted_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class NoteRow(SQLModel, table=True):
+    """A point raised under "questions diverses" (`!note`)."""
+
+    __tablename__ = "seance_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seance_id: int = Field(foreign_key="seance.id", index=True)
+    author: str
+    at: datetime = Field(sa_type=UTCDateTime)
+    event_id: str
+    text: str = Field(sa_type=Text)

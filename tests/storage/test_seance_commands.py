@@ -1,0 +1,740 @@
+"""Séance commands on a real database (SQLite and PostgreSQL), one transaction per command as the dispatcher does:
+opening and closing, attendance, pouvoirs, quorum, votes with every wording and refusal, decision numbers, notes,
+the compte rendu (message, Markdown file, CLI) and the ballots export; the rows written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from tno_bot import storage
+from tno_bot.cli import main
+from tno_bot.commands import CommandContext, handle_text
+from tno_bot.config import load_config
+from tno_bot.domain.calendar import PARIS
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "config" / "tno.example.toml"
+ROOM = "!conference:tno.example"
+OTHER_ROOM = "!bureau:tno.example"
+SECRETARIAT = "@secretariat:tno.example"
+FAURY = "@fabrice.faury:tno.example"  # comité technique (staff)
+BAUME, KHELIFI, VIERA = "@emeline.baume:tno.example", "@zemorda.khelifi:tno.example", "@matthieu.viera:tno.example"
+MAES, BOSETTI, VIVIEN = "@bertrand.maes:tno.example", "@laurent.bosetti:tno.example", "@emmanuel.vivien:tno.example"
+MILLET, VIOLLET, LEFORT = ("@pierre-alain.millet:tno.example", "@alain.viollet:tno.example",
+                           "@damien.lefort:tno.example")
+PRESIDENT = MILLET
+STRANGER = "@stranger:elsewhere.example"
+REPRESENTATIVES = (BAUME, KHELIFI, VIERA, MAES, BOSETTI, VIVIEN, MILLET, VIOLLET, LEFORT)
+
+
+def paris(y, m, d, h=10, mi=0) -> datetime:
+    return datetime(y, m, d, h, mi, tzinfo=PARIS)
+
+
+DAY = (2025, 11, 7)  # conference no. 1, Friday 7 November 2025 at 10:00
+
+
+def at(h=10, mi=0, day=DAY) -> datetime:
+    return paris(*day, h, mi)
+
+
+def plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(CONFIG)
+
+
+class Bot:
+    """Each command in its own transaction, with its own event id; `now` moves forward a minute per command unless
+    given."""
+
+    def __init__(self, engine, config):
+        self.engine, self.config = engine, config
+        self.events = itertools.count(1)
+        self.now = at(9, 55)
+        self.last_event = None
+        self.room = ROOM  # the room commands are typed in
+
+    def ask(self, text, sender=BAUME, now=None, language="fr", room=None):
+        room = room or self.room
+        if now is None:
+            self.now += timedelta(minutes=1)
+            now = self.now
+        self.last_event = f"$ev{next(self.events)}"
+        with Session(self.engine) as session, session.begin():
+            ctx = CommandContext(self.config, sender, room, self.last_event, language, now, session)
+            return handle_text(ctx, text)
+
+    def say(self, text, sender=BAUME, now=None, language="fr", room=None) -> str:
+        replies = self.ask(text, sender, now, language, room)
+        assert replies is not None and len(replies) == 1
+        return plain(replies[0].body)
+
+    def rows(self, table, **where):
+        with Session(self.engine) as session:
+            query = select(table)
+            for name, value in where.items():
+                query = query.where(getattr(table, name) == value)
+            return session.exec(query.order_by(*table.__table__.primary_key.columns)).all()
+
+    def prepare(self, day=DAY, points=("Budget 2026", "Feuille de route", "Questions diverses")):
+        """A conference on `day` at 10:00 with its agenda fixed by the président (after an avis)."""
+        y, m, d = day
+        created = paris(y, m, d) - timedelta(days=60)
+        number = self.say(f"!conference nouvelle {y}-{m:02d}-{d:02d} 10:00 Hôtel de la Métropole", SECRETARIAT,
+                          now=created).split("n° ")[1].split(" ")[0]
+        for point in points:
+            self.say(f"!odj ajouter {point}", FAURY, now=created)
+        self.ask("!odj envoyer", FAURY, now=created + timedelta(days=2))
+        self.say("!odj avis D'accord", BAUME, now=created + timedelta(days=3))
+        self.say("!odj fixer", PRESIDENT, now=created + timedelta(days=4))
+        return int(number)
+
+
+@pytest.fixture
+def bot(engine, config):
+    return Bot(engine, config)
+
+
+@pytest.fixture
+def prepared(bot):
+    bot.prepare()
+    return bot
+
+
+@pytest.fixture
+def opened(prepared):
+    prepared.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    prepared.now = at(10, 0)
+    return prepared
+
+
+@pytest.fixture
+def quorate(opened):
+    """Present: Khelifi (Métropole), Maes and Bosetti (Ville de Lyon), Millet and Viollet (SITIV)."""
+    opened.say("!present", MILLET)
+    opened.say("!present Zemorda Khelifi, Bertrand Maes, Laurent Bosetti et @alain.viollet:tno.example",
+               SECRETARIAT)
+    return opened
+
+
+def vote_all(bot, choices: dict[str, str]):
+    for voter, choice in choices.items():
+        bot.say(f"!vote {choice}", voter)
+
+
+# --- !seance ouvrir ----------------------------------------------------------------------------------------------
+
+
+def test_ouvrir_records_the_seance_with_its_agenda_and_calls_the_representatives(prepared):
+    [reply] = prepared.ask("!seance ouvrir", SECRETARIAT, now=at(10, 2))
+    body = plain(reply.body)
+    assert body.splitlines()[:5] == [
+        "Séance de la conférence n° 1 du vendredi 7 novembre 2025 à 10:00 ouverte à 10:02 par Secrétariat de la "
+        "conférence.",
+        "Ordre du jour fixé (version 1) :", "1. Budget 2026", "2. Feuille de route", "3. Questions diverses"]
+    assert reply.mentions == REPRESENTATIVES
+    [row] = prepared.rows(storage.SeanceRow)
+    assert (row.conference_id, row.room_id, row.agenda_version, row.opened_by, row.opened_at, row.closed_at) == (
+        1, ROOM, 1, SECRETARIAT, at(10, 2), None)
+    assert [(p.numero, p.title) for p in prepared.rows(storage.SeancePoint)] == [
+        (1, "Budget 2026"), (2, "Feuille de route"), (3, "Questions diverses")]
+    assert prepared.say("!seance ouvrir", PRESIDENT, now=at(10, 3)) == (
+        "La séance de la conférence n° 1 est déjà ouverte dans ce salon depuis 10:02 : close-la d'abord avec "
+        "!seance clore.")
+    assert prepared.say("!seance ouvrir 1", PRESIDENT, now=at(10, 3), room=OTHER_ROOM) == (
+        "La séance de la conférence n° 1 est déjà ouverte dans un autre salon.")
+    assert "Ordre du jour fixé (version 1)" in prepared.say("!seance", KHELIFI, now=at(10, 4))
+
+
+def test_ouvrir_needs_a_fixed_agenda_and_says_why(bot):
+    bot.say("!conference nouvelle 2025-11-07 10:00", SECRETARIAT, now=paris(2025, 9, 1))
+    bot.say("!odj ajouter Budget", FAURY, now=paris(2025, 9, 1))
+    assert bot.say("!seance ouvrir", PRESIDENT, now=at(10, 0)) == (
+        "La séance de la conférence n° 1 ne peut pas s'ouvrir : son ordre du jour n'est encore qu'un brouillon : il "
+        "doit être envoyé (!odj envoyer) puis fixé.")
+    bot.ask("!odj envoyer", FAURY, now=paris(2025, 10, 1))
+    bot.say("!odj avis Non", BAUME, now=paris(2025, 10, 2))
+    assert "son ordre du jour est proposé mais pas encore fixé" in bot.say("!seance ouvrir 1", PRESIDENT, now=at())
+    assert bot.say("!seance ouvrir", PRESIDENT, now=at(day=(2025, 11, 8))) == (
+        "Aucune conférence n'est prévue aujourd'hui : donnez le numéro de la conférence à ouvrir (!conferences les "
+        "liste).\nUtilisation : !seance ouvrir [n]")
+    assert bot.say("!seance ouvrir 4", PRESIDENT, now=at()).startswith("Il n'y a pas de conférence n° 4")
+    assert bot.rows(storage.SeanceRow) == []
+
+
+@pytest.mark.parametrize("sender", [BAUME, FAURY, STRANGER])
+def test_seance_changes_are_for_the_president_and_the_secretariat(opened, sender):
+    for text in ("!seance ouvrir", "!seance suspendre", "!seance reprendre", "!seance clore"):
+        assert opened.say(text, sender) == f"Seuls le président ou le secrétariat peuvent utiliser {text}."
+    assert opened.rows(storage.SeanceRow)[0].closed_at is None
+
+
+def test_without_a_seance_every_command_says_how_to_open_one(prepared):
+    sentence = ("Aucune séance n'est ouverte dans ce salon : le président ou le secrétariat l'ouvre avec "
+                "!seance ouvrir.")
+    for text, sender in [("!present", BAUME), ("!presents", BAUME), ("!quorum", BAUME), ("!pouvoir Khelifi", BAUME),
+                         ("!vote", BAUME), ("!vote pour", BAUME), ("!vote ouvrir 1", PRESIDENT), ("!note x", BAUME),
+                         ("!seance clore", SECRETARIAT)]:
+        reply = prepared.say(text, sender)
+        assert reply == sentence or reply.startswith("« Khelifi »"), text
+    assert prepared.say("!cr") == "Aucune séance n'a eu lieu dans ce salon : donnez un numéro de conférence."
+
+
+def test_suspension_and_resumption_are_recorded_and_stop_votes(quorate):
+    assert quorate.say("!seance reprendre", PRESIDENT) == "La séance n'est pas suspendue."
+    assert quorate.say("!seance suspendre", PRESIDENT, now=at(10, 40)) == (
+        "Séance suspendue à 10:40. Reprise avec !seance reprendre.")
+    assert quorate.say("!seance suspendre", PRESIDENT, now=at(10, 41)) == (
+        "La séance est suspendue depuis 10:40 : reprenez-la d'abord avec !seance reprendre.")
+    assert quorate.say("!vote ouvrir 1", PRESIDENT, now=at(10, 42)).startswith("La séance est suspendue depuis 10:40")
+    assert "Suspendue depuis 10:40." in quorate.say("!seance", now=at(10, 43))
+    reply = quorate.say("!seance reprendre", SECRETARIAT, now=at(10, 55))
+    assert reply.splitlines()[0] == "Séance reprise à 10:55."
+    [pause] = quorate.rows(storage.SeancePause)
+    assert (pause.suspended_at, pause.suspended_by, pause.resumed_at, pause.resumed_by) == (
+        at(10, 40), PRESIDENT, at(10, 55), SECRETARIAT)
+
+
+# --- attendance --------------------------------------------------------------------------------------------------
+
+
+def test_present_oneself_and_others_by_id_or_name(opened):
+    assert opened.say("!present", BAUME, now=at(10, 1)).splitlines() == [
+        "Présence enregistrée à 10:01 : Emeline Baume.",
+        "Quorum non atteint : aucun représentant présent pour Ville de Lyon et SITIV.",
+        "Les pouvoirs ne rendent pas un membre présent."]
+    # a pill leaves the display name in the body; names are case- and accent-insensitive; ids as typed
+    reply = opened.say("!present BERTRAND maes: @pierre-alain.millet:tno.example et herve groleas", SECRETARIAT,
+                       now=at(10, 2))
+    assert reply.splitlines()[:2] == [
+        "Présence enregistrée à 10:02 : Bertrand Maes, Pierre-Alain Millet et Hervé Groléas.",
+        "Quorum atteint : au moins 1 représentant de chaque membre est présent."]
+    assert opened.say("!present Emeline Baume", SECRETARIAT).splitlines()[0] == (
+        "Déjà noté(e)s présent(e)s : Emeline Baume.")
+    facts = opened.rows(storage.AttendanceRow)
+    assert [(f.kind, f.person, f.status, f.recorded_by) for f in facts] == [
+        ("presence", BAUME, "present", BAUME), ("presence", MAES, "present", SECRETARIAT),
+        ("presence", MILLET, "present", SECRETARIAT), ("presence", "@herve.groleas:tno.example", "present",
+                                                       SECRETARIAT)]
+    assert facts[1].event_id == facts[2].event_id and facts[1].at == at(10, 2)
+
+
+def test_attendance_refusals(opened):
+    assert opened.say("!present Zemorda Khelifi", BAUME) == (
+        "Seuls le président ou le secrétariat peuvent enregistrer la présence d'autres personnes.")
+    assert opened.say("!excuse Zemorda Khelifi", BAUME).startswith("Seuls le président ou le secrétariat")
+    assert opened.say("!present", STRANGER) == (
+        "@stranger:elsewhere.example n'est ni représentant ni membre nommé de l'administration de la conférence : sa "
+        "présence n'est pas enregistrée.")
+    assert opened.say("!present Jean Dupont", SECRETARIAT) == (
+        "« Jean » n'est ni un identifiant Matrix (@utilisateur:serveur) ni le nom d'une personne de la conférence.\n"
+        "Utilisation : !present [@personnes…]")
+    assert opened.say("!absent", SECRETARIAT).splitlines()[0] == (
+        "Absence enregistrée à 10:05 : Secrétariat de la conférence.")
+    assert [f.person for f in opened.rows(storage.AttendanceRow)] == [SECRETARIAT]
+
+
+def test_presents_by_member_titulaires_and_suppleants_apart(quorate):
+    quorate.say("!excuse", BAUME)
+    quorate.say("!pouvoir Zemorda Khelifi", BAUME, now=at(10, 10))
+    quorate.say("!present", FAURY)
+    [reply] = quorate.ask("!presents")
+    assert plain(reply.body).splitlines() == [
+        "Présences :",
+        "Métropole de Lyon",
+        "• Titulaires — présents : Zemorda Khelifi ; excusés : Emeline Baume",
+        "• Suppléants — absents : Matthieu Viera",
+        "Ville de Lyon",
+        "• Titulaires — présents : Bertrand Maes, Laurent Bosetti",
+        "• Suppléants — absents : Emmanuel Vivien",
+        "SITIV",
+        "• Titulaires — présents : Pierre-Alain Millet, Alain Viollet",
+        "• Suppléants — absents : Damien Lefort",
+        "Administration (sans siège), présents : Fabrice Faury",
+        "Pouvoirs :",
+        "• Emeline Baume à Zemorda Khelifi (10:10)",
+        "Quorum atteint : au moins 1 représentant de chaque membre est présent.",
+        "Les pouvoirs ne rendent pas un membre présent."]
+    assert '<a href="https://matrix.to/#/@zemorda.khelifi:tno.example">Zemorda Khelifi</a>' in reply.html
+    assert "Titulaires — present: Zemorda Khelifi; excused: Emeline Baume" in quorate.say("!attendance",
+                                                                                       language="en")
+
+
+def test_quorum_counts_people_present_not_pouvoirs(opened):
+    opened.say("!present", KHELIFI)
+    opened.say("!present", MILLET)
+    opened.say("!excuse", MAES)
+    opened.say("!pouvoir Zemorda Khelifi", MAES)
+    assert opened.say("!quorum").splitlines() == [
+        "Quorum non atteint : aucun représentant présent pour Ville de Lyon.",
+        "Les pouvoirs ne rendent pas un membre présent."]
+    assert opened.say("!quorum", language="en").splitlines()[0] == (
+        "Quorum not reached: no representative present for Ville de Lyon.")
+    opened.say("!present", VIVIEN)  # a suppléant makes the member present
+    assert opened.say("!quorum").startswith("Quorum atteint")
+
+
+# --- pouvoirs ----------------------------------------------------------------------------------------------------
+
+
+def test_pouvoir_given_refused_and_revoked(opened):
+    opened.say("!present", KHELIFI)
+    assert opened.say("!pouvoir Zemorda Khelifi", BAUME, now=at(10, 10)) == (
+        "Pouvoir enregistré à 10:10 : Zemorda Khelifi vote pour Emeline Baume dans cette séance (avec !vote <choix> "
+        "Emeline Baume).")
+    assert opened.say("!pouvoir @alain.viollet:tno.example", BAUME) == (
+        "Emeline Baume a déjà donné un pouvoir à Zemorda Khelifi : retirez-le d'abord avec !pouvoir retirer.")
+    assert opened.say("!pouvoir Zemorda Khelifi", MAES) == (
+        "Zemorda Khelifi détient déjà 1 pouvoir (de Emeline Baume) : c'est le maximum par représentant.")
+    assert opened.say("!pouvoir Alain Viollet", KHELIFI) == (
+        "Zemorda Khelifi est noté présent : un représentant présent vote lui-même et ne donne pas de pouvoir. "
+        "Enregistrez d'abord l'absence (!absent ou !excuse).")
+    assert opened.say("!pouvoir Fabrice Faury", MAES) == (
+        "Fabrice Faury n'est pas représentant à la conférence : un pouvoir ne se donne qu'à un représentant.")
+    assert opened.say("!pouvoir Bertrand Maes", MAES) == (
+        "Un pouvoir se donne à un autre représentant, pas à soi-même.")
+    assert opened.say("!pouvoir Bertrand Maes", VIVIEN).startswith("Emmanuel Vivien est suppléant")
+    assert opened.say("!pouvoir Bertrand Maes", FAURY) == "Seul un représentant donne un pouvoir ; Fabrice Faury n'en " \
+                                                          "est pas un."
+    assert opened.say("!pouvoir retirer", MAES) == (
+        "Bertrand Maes n'a donné aucun pouvoir dans cette séance : il n'y a rien à retirer.")
+    assert opened.say("!pouvoir retirer", BAUME, now=at(10, 30)) == (
+        "Pouvoir retiré à 10:30 : Zemorda Khelifi ne vote plus pour Emeline Baume.")
+    facts = [(f.kind, f.person, f.mandataire) for f in opened.rows(storage.AttendanceRow)]
+    assert facts[:3] == [("presence", KHELIFI, None), ("pouvoir", BAUME, KHELIFI), ("retrait", BAUME, None)]
+
+
+# --- votes -------------------------------------------------------------------------------------------------------
+
+
+def test_vote_ouvrir_refusals(opened):
+    opened.say("!present", KHELIFI)
+    assert opened.say("!vote ouvrir 1", SECRETARIAT) == "Seul le président peut utiliser !vote ouvrir."
+    assert opened.say("!vote ouvrir 1", PRESIDENT) == (
+        "Le quorum n'est pas atteint : aucun représentant de Ville de Lyon et SITIV n'est présent (les pouvoirs ne "
+        "comptent pas). Rien ne peut être voté tant qu'il ne l'est pas.")
+    opened.say("!present Bertrand Maes, Pierre-Alain Millet", SECRETARIAT)
+    assert opened.say("!vote ouvrir 7", PRESIDENT) == (
+        "Le point 7 n'est pas à l'ordre du jour fixé de cette séance : il compte 3 points (!seance les montre).\n"
+        "Utilisation : !vote ouvrir <n° du point> [titre]")
+    assert opened.rows(storage.VoteRow) == []
+    [reply] = opened.ask("!vote ouvrir 1 Budget 2026 <amendé>", PRESIDENT, now=at(10, 20))
+    assert plain(reply.body).splitlines()[0] == "Vote sur le point 1 : « Budget 2026 <amendé> » — ouvert à 10:20."
+    assert "&lt;amendé&gt;" in reply.html
+    assert reply.mentions == (KHELIFI, MAES, MILLET)
+    assert opened.say("!vote ouvrir 2", PRESIDENT) == (
+        "Le vote sur le point 1 est ouvert : closez-le d'abord avec !vote clore.")
+    assert opened.say("!seance clore", PRESIDENT) == (
+        "Le vote sur le point 1 est ouvert : closez-le d'abord avec !vote clore.")
+    vote_all(opened, {KHELIFI: "pour"})
+    opened.say("!vote clore", PRESIDENT, now=at(10, 30))
+    assert opened.say("!vote ouvrir 1", PRESIDENT) == (
+        "Le point 1 a déjà été voté dans cette séance (vote clos à 10:30).")
+    [row] = opened.rows(storage.VoteRow)
+    assert (row.item, row.title, row.opened_by, row.opened_at) == (1, "Budget 2026 <amendé>", PRESIDENT, at(10, 20))
+
+
+def test_unanimity_without_abstention_is_decision_tno_2025_01(quorate):
+    quorate.say("!vote ouvrir 1", PRESIDENT)
+    vote_all(quorate, {KHELIFI: "pour", MAES: "pour", BOSETTI: "pour", MILLET: "pour", VIOLLET: "pour"})
+    reply = quorate.say("!vote clore", PRESIDENT, now=at(10, 30))
+    assert reply.splitlines() == [
+        "Vote sur le point 1 : « Budget 2026 » — clos à 10:30.",
+        "Décision TNO 2025-01 adoptée à l'unanimité (5 pour, 0 contre, 0 abstention).",
+        "Règle : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un seul vote "
+        "contre, ou aucun suffrage exprimé, vaut rejet.",
+        "Par membre :",
+        "• Métropole de Lyon : 1 pour, 0 contre, 0 abstention",
+        "• Ville de Lyon : 2 pour, 0 contre, 0 abstention",
+        "• SITIV : 2 pour, 0 contre, 0 abstention"]
+    [decision] = quorate.rows(storage.DecisionRow)
+    [vote] = quorate.rows(storage.VoteRow)
+    assert (decision.id, decision.year, decision.number, decision.vote_id, decision.conference_id, decision.item,
+            decision.title, decision.outcome, decision.pour, decision.contre, decision.abstention,
+            decision.adopted_at) == ("TNO 2025-01", 2025, 1, vote.id, 1, 1, "Budget 2026", "adoptee_unanimite", 5, 0,
+                                     0, at(10, 30))
+    assert (vote.closed_by, vote.closed_at, vote.outcome, vote.rule, vote.pour) == (
+        PRESIDENT, at(10, 30), "adoptee_unanimite", "unanimite", 5)
+    assert json.loads(vote.by_member) == {"metropole": {"pour": 1, "contre": 0, "abstention": 0},
+                                          "ville-lyon": {"pour": 2, "contre": 0, "abstention": 0},
+                                          "sitiv": {"pour": 2, "contre": 0, "abstention": 0}}
+    # a closed vote is immutable: no more ballots
+    assert quorate.say("!vote contre", MAES) == (
+        "Aucun vote n'est ouvert. Le président en ouvre un avec !vote ouvrir <n° du point>.")
+    assert len(quorate.rows(storage.BallotRow)) == 5
+
+
+def test_unanimity_with_abstentions_and_in_english(quorate):
+    quorate.say("!vote ouvrir 2", PRESIDENT)
+    vote_all(quorate, {KHELIFI: "pour", MAES: "abstention", MILLET: "pour"})
+    reply = quorate.say("!vote close", PRESIDENT, language="en")
+    assert reply.splitlines()[1] == "Decision TNO 2025-01 adopted unanimously of the votes cast (2 for, 0 against, " \
+                                    "1 abstention)."
+    assert quorate.rows(storage.DecisionRow)[0].outcome == "adoptee_unanimite_suffrages_exprimes"
+
+
+@pytest.mark.parametrize("choices, wording", [
+    ({KHELIFI: "pour", MAES: "contre", MILLET: "pour"}, "Proposition rejetée (2 pour, 1 contre, 0 abstention)."),
+    ({KHELIFI: "abstention", MAES: "abstention"}, "Proposition rejetée (0 pour, 0 contre, 2 abstentions)."),
+    ({}, "Proposition rejetée (0 pour, 0 contre, 0 abstention)."),
+])
+def test_rejections_get_no_number(quorate, choices, wording):
+    quorate.say("!vote ouvrir 1", PRESIDENT)
+    vote_all(quorate, choices)
+    assert quorate.say("!vote clore", PRESIDENT).splitlines()[1] == wording
+    assert quorate.rows(storage.DecisionRow) == []
+    assert quorate.rows(storage.VoteRow)[0].outcome == "rejetee"
+
+
+def test_vote_changes_the_latest_counts_every_ballot_is_kept(quorate):
+    quorate.say("!vote ouvrir 1", PRESIDENT)
+    quorate.say("!vote contre", MAES, now=at(10, 21))
+    reply = quorate.say("!vote pour", MAES, now=at(10, 22))
+    assert reply.splitlines() == [
+        "Bertrand Maes vote « pour ». Ce vote remplace le vote « contre » de Bertrand Maes à 10:21 ; chaque vote reste "
+        "consigné.",
+        "Décompte : 1 pour, 0 contre, 0 abstention ; 5 sièges n'ont pas voté."]
+    ballots = quorate.rows(storage.BallotRow)
+    assert [(b.voter, b.choice, b.seat, b.basis, b.at) for b in ballots] == [
+        (MAES, "contre", MAES, "titulaire", at(10, 21)), (MAES, "pour", MAES, "titulaire", at(10, 22))]
+    assert ballots[0].event_id != ballots[1].event_id
+    vote_all(quorate, {KHELIFI: "pour", BOSETTI: "pour", MILLET: "pour", VIOLLET: "pour"})
+    assert "adoptée à l'unanimité (5 pour" in quorate.say("!vote clore", PRESIDENT)
+
+
+def test_a_proxy_vote_and_the_mandant_who_comes_and_votes(quorate):
+    quorate.say("!excuse", BAUME)
+    quorate.say("!pouvoir Zemorda Khelifi", BAUME)
+    quorate.say("!vote ouvrir 1", PRESIDENT)
+    assert quorate.say("!vote pour Emeline Baume", KHELIFI, now=at(10, 21)).splitlines()[0] == (
+        "Zemorda Khelifi vote « pour » pour le siège de Emeline Baume.")
+    assert quorate.say("!vote contre @laurent.bosetti:tno.example", KHELIFI) == (
+        "Zemorda Khelifi ne vote pas pour le siège de Laurent Bosetti : aucun pouvoir de Laurent Bosetti à Zemorda "
+        "Khelifi n'est en cours, ou Laurent Bosetti est présent.")
+    assert "Zemorda Khelifi : pour (siège de Emeline Baume, par pouvoir" in quorate.say("!vote")
+    # the mandant comes and votes: recorded present, the pouvoir ends, her ballot replaces the mandataire's
+    reply = quorate.say("!vote contre", BAUME, now=at(10, 25))
+    assert reply.splitlines()[:3] == [
+        "Emeline Baume est désormais noté présent.",
+        "Le pouvoir donné par Emeline Baume à Zemorda Khelifi prend fin : Emeline Baume vote en personne.",
+        "Emeline Baume vote « contre ». Ce vote remplace le vote « pour » de Zemorda Khelifi à 10:21 ; chaque vote "
+        "reste consigné."]
+    assert quorate.say("!vote pour Emeline Baume", KHELIFI).startswith("Zemorda Khelifi ne vote pas pour le siège")
+    ballots = quorate.rows(storage.BallotRow)
+    assert [(b.voter, b.seat, b.basis, b.mandant, b.choice) for b in ballots] == [
+        (KHELIFI, BAUME, "pouvoir", BAUME, "pour"), (BAUME, BAUME, "titulaire", None, "contre")]
+    assert quorate.rows(storage.AttendanceRow)[-1].person == BAUME
+    assert quorate.rows(storage.AttendanceRow)[-1].status == "present"
+
+
+def test_a_suppleant_votes_for_an_absent_titulaire_without_pouvoir(quorate):
+    quorate.say("!vote ouvrir 1", PRESIDENT)
+    reply = quorate.say("!vote pour", VIERA)  # not marked present: the ballot records him present
+    assert reply.splitlines()[:2] == ["Matthieu Viera est désormais noté présent.",
+                                      "Matthieu Viera vote « pour » pour le siège de Emeline Baume."]
+    assert quorate.rows(storage.BallotRow)[0].basis == "suppleance"
+    assert quorate.say("!vote pour", LEFORT) == (
+        "Damien Lefort est présent mais ne vote pour aucun siège : les titulaires du membre votent (un suppléant ne "
+        "vote qu'à la place d'un titulaire absent qui n'a pas donné de pouvoir).")
+    assert len(quorate.rows(storage.BallotRow)) == 1
+    assert LEFORT not in [f.person for f in quorate.rows(storage.AttendanceRow)]  # the refusal wrote nothing
+
+
+@pytest.mark.parametrize("sender, sentence", [
+    (STRANGER, "@stranger:elsewhere.example n'est pas représentant à la conférence : seuls les représentants votent."),
+    (FAURY, "Fabrice Faury n'est pas représentant à la conférence : seuls les représentants votent."),
+    (SECRETARIAT, "Secrétariat de la conférence n'est pas représentant à la conférence : seuls les représentants "
+                  "votent."),
+])
+def test_people_outside_the_cast_cannot_vote(quorate, sender, sentence):
+    quorate.say("!vote ouvrir 1", PRESIDENT)
+    assert quorate.say("!vote pour", sender) == sentence
+    assert quorate.rows(storage.BallotRow) == []
+
+
+def test_the_tally_says_who_voted_and_who_has_not(quorate):
+    quorate.say("!vote ouvrir 1", PRESIDENT, now=at(10, 20))
+    quorate.say("!vote pour", MILLET, now=at(10, 21))
+    quorate.say("!vote abstention", MAES, now=at(10, 22))
+    assert quorate.say("!vote").splitlines() == [
+        "Vote sur le point 1 : « Budget 2026 » — ouvert depuis 10:20.",
+        "Décompte : 1 pour, 0 contre, 1 abstention.",
+        "Ont voté :",
+        "• Bertrand Maes : abstention (10:22)",
+        "• Pierre-Alain Millet : pour (10:21)",
+        "N'ont pas encore voté :",
+        "• siège de Emeline Baume : personne ne peut voter pour lui maintenant",
+        "• Zemorda Khelifi",
+        "• Laurent Bosetti",
+        "• Alain Viollet"]
+    assert quorate.say("!vote") .startswith("Vote sur le point 1")
+    assert quorate.say("!vote", now=at(10, 25), language="en").splitlines()[1] == "So far: 1 for, 0 against, " \
+                                                                                  "1 abstention."
+
+
+def test_closing_checks_the_quorum_again(quorate):
+    quorate.say("!vote ouvrir 1", PRESIDENT)
+    vote_all(quorate, {KHELIFI: "pour"})
+    quorate.say("!absent Zemorda Khelifi", SECRETARIAT)
+    assert quorate.say("!vote clore", PRESIDENT).startswith(
+        "Le quorum n'est pas atteint : aucun représentant de Métropole de Lyon n'est présent")
+    assert quorate.rows(storage.VoteRow)[0].closed_at is None
+    assert quorate.say("!vote clore", MAES) == "Seul le président peut utiliser !vote clore."
+
+
+def test_decision_numbers_follow_each_other_and_restart_each_year(bot):
+    def held(day, items):
+        bot.room = f"!room-{day[1]}:tno.example"  # each conference in its own room
+        number = bot.prepare(day=day)
+        bot.now = paris(*day, 9, 59)
+        bot.say(f"!seance ouvrir {number}", SECRETARIAT)
+        bot.say("!present Zemorda Khelifi, Bertrand Maes, Pierre-Alain Millet", SECRETARIAT)
+        replies = []
+        for item in items:
+            bot.say(f"!vote ouvrir {item}", PRESIDENT)
+            vote_all(bot, {KHELIFI: "pour", MAES: "pour", MILLET: "pour"})
+            replies.append(bot.say("!vote clore", PRESIDENT).splitlines()[1])
+        bot.say("!seance clore", SECRETARIAT)
+        return replies
+
+    assert [r.split(" adoptée")[0] for r in held((2025, 11, 7), [1, 2])] == ["Décision TNO 2025-01",
+                                                                          "Décision TNO 2025-02"]
+    assert held((2025, 12, 12), [1])[0].startswith("Décision TNO 2025-03")
+    assert held((2026, 1, 16), [2])[0].startswith("Décision TNO 2026-01")
+    assert [d.id for d in bot.rows(storage.DecisionRow)] == ["TNO 2025-01", "TNO 2025-02", "TNO 2025-03",
+                                                             "TNO 2026-01"]
+    with Session(bot.engine) as session:
+        assert [d.id for d in storage.decisions(session, 2026)] == ["TNO 2026-01"]
+
+
+# --- notes and the compte rendu ----------------------------------------------------------------------------------
+
+
+def _full_seance(bot):
+    """A séance like the seed's: attendance, a pouvoir, two decisions, a rejection, a suspension, notes."""
+    bot.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    bot.say("!present Zemorda Khelifi, Bertrand Maes, Laurent Bosetti, Pierre-Alain Millet, Alain Viollet",
+            SECRETARIAT, now=at(10, 1))
+    bot.say("!present", FAURY, now=at(10, 1))
+    bot.say("!excuse", BAUME, now=at(10, 2))
+    bot.say("!pouvoir Zemorda Khelifi", BAUME, now=at(10, 3))
+    bot.say("!vote ouvrir 1", PRESIDENT, now=at(10, 5))
+    for voter in (KHELIFI, MAES, BOSETTI, MILLET, VIOLLET):
+        bot.say("!vote pour", voter, now=at(10, 6))
+    bot.say("!vote pour Emeline Baume", KHELIFI, now=at(10, 7))
+    bot.say("!vote clore", PRESIDENT, now=at(10, 10))
+    bot.say("!seance suspendre", PRESIDENT, now=at(10, 40))
+    bot.say("!seance reprendre", PRESIDENT, now=at(10, 55))
+    bot.say("!vote ouvrir 2 Feuille de route *révisée*", PRESIDENT, now=at(11, 0))
+    for voter, choice in ((KHELIFI, "pour"), (MAES, "abstention"), (MILLET, "pour")):
+        bot.say(f"!vote {choice}", voter, now=at(11, 1))
+    bot.say("!vote clore", PRESIDENT, now=at(11, 5))
+    bot.say("!absent", VIOLLET, now=at(11, 30))
+    assert bot.say("!note Sollicitation de collaboration de la ville de Villeurbanne", MILLET, now=at(12, 0)) == (
+        "Consigné en « questions diverses » (1 à ce stade).")
+    bot.say("!note Évaluation des premières missions <en 2023>", FAURY, now=at(12, 5))
+
+
+EXPECTED_MINUTES = """\
+# Entente intercommunale Territoire Numérique Ouvert
+
+## Compte rendu de la conférence intercommunale du 7 novembre 2025
+
+---
+
+Conférence n° 1, Hôtel de la Métropole.
+
+Ouverture de séance : 10h00
+
+Président de séance : Pierre-Alain Millet
+
+Présents : Zemorda Khelifi, Bertrand Maes, Laurent Bosetti, Pierre-Alain Millet, Alain Viollet (jusqu'à 11h30)
+
+Excusé(e)s : Emeline Baume
+
+Absent(e)s : Matthieu Viera, Emmanuel Vivien, Damien Lefort
+
+Pouvoirs :
+
+- Emeline Baume à Zemorda Khelifi (donné à 10h03)
+
+Représentant l'administration : Fabrice Faury
+
+Séance suspendue de 10h40 à 10h55.
+
+Ordre du jour fixé (version 1), 3 points.
+
+### 1/ Décision TNO 2025-01 : Budget 2026
+
+Vote ouvert à 10h05, clos à 10h10.
+
+La décision TNO 2025-01 est adoptée à l'unanimité (6 pour, 0 contre, 0 abstention).
+
+- Métropole de Lyon : 2 pour, 0 contre, 0 abstention
+- Ville de Lyon : 2 pour, 0 contre, 0 abstention
+- SITIV : 2 pour, 0 contre, 0 abstention
+
+Votes par pouvoir : Zemorda Khelifi pour Emeline Baume.
+
+### 2/ Décision TNO 2025-02 : Feuille de route
+
+Intitulé du vote : Feuille de route \\*révisée\\*
+
+Vote ouvert à 11h00, clos à 11h05.
+
+La décision TNO 2025-02 est adoptée à l'unanimité des suffrages exprimés (2 pour, 0 contre, 1 abstention).
+
+- Métropole de Lyon : 1 pour, 0 contre, 0 abstention
+- Ville de Lyon : 0 pour, 0 contre, 1 abstention
+- SITIV : 1 pour, 0 contre, 0 abstention
+
+### 3/ Questions diverses
+
+Point non soumis au vote.
+
+### 4/ Questions diverses
+
+- Sollicitation de collaboration de la ville de Villeurbanne (Pierre-Alain Millet, 12h00)
+- Évaluation des premières missions \\<en 2023\\> (Fabrice Faury, 12h05)
+
+Fin de séance : 12h15
+"""
+
+
+def test_closing_posts_the_compte_rendu_as_a_message_and_a_markdown_file(prepared):
+    _full_seance(prepared)
+    [reply] = prepared.ask("!seance clore", SECRETARIAT, now=at(12, 15))
+    body = plain(reply.body)
+    assert body.splitlines()[0] == "Séance close à 12:15. Le compte rendu suit (compte-rendu-2025-11-07.md)."
+    attachment = reply.attachment
+    assert (attachment.filename, attachment.mimetype) == ("compte-rendu-2025-11-07.md", "text/markdown")
+    assert attachment.data.decode("utf-8") == EXPECTED_MINUTES
+    assert "ENTENTE INTERCOMMUNALE TERRITOIRE NUMÉRIQUE OUVERT" in body
+    assert "• Évaluation des premières missions <en 2023> (Fabrice Faury, 12h05)" in body
+    assert "Fin de séance : 12h15" in body.splitlines()
+    assert "<h3>1/ Décision TNO 2025-01 : Budget 2026</h3>" in reply.html
+    assert "&lt;en 2023&gt;" in reply.html and "<en 2023>" not in reply.html
+    [seance] = prepared.rows(storage.SeanceRow)
+    assert (seance.closed_at, seance.closed_by) == (at(12, 15), SECRETARIAT)
+    assert [(n.author, n.text) for n in prepared.rows(storage.NoteRow)] == [
+        (MILLET, "Sollicitation de collaboration de la ville de Villeurbanne"),
+        (FAURY, "Évaluation des premières missions <en 2023>")]
+    # closed: nothing changes any more, the séance is not reopened, !cr gives the same file from any room
+    assert prepared.say("!present", BAUME).startswith("Aucune séance n'est ouverte dans ce salon")
+    assert prepared.say("!seance ouvrir 1", SECRETARIAT).startswith(
+        "La séance de la conférence n° 1 a été close le vendredi 7 novembre 2025 à 12:15")
+    [again] = prepared.ask("!cr 1", room=OTHER_ROOM)
+    assert plain(again.body).splitlines()[0] == "Compte rendu de la conférence n° 1 (compte-rendu-2025-11-07.md)."
+    assert again.attachment == attachment
+    assert prepared.ask("!minutes", language="en")[0].attachment == attachment
+    assert prepared.say("!cr 5") == "La conférence n° 5 n'a pas eu de séance : il n'y a pas de compte rendu."
+
+
+def test_cr_during_the_seance_is_provisional(opened):
+    opened.say("!note Point divers", MILLET)
+    assert opened.say("!note Hors conférence", STRANGER) == (
+        "Seules les personnes de la conférence (représentants, administration) consignent des notes.")
+    [reply] = opened.ask("!cr")
+    body = plain(reply.body)
+    assert body.splitlines()[0] == ("Compte rendu provisoire de la conférence n° 1 : la séance est encore ouverte "
+                                    "(compte-rendu-2025-11-07.md).")
+    assert "Compte rendu provisoire : la séance n'est pas close." in body
+    assert "Fin de séance" not in body and "Point divers (Pierre-Alain Millet" in body
+
+
+def test_the_cli_writes_the_compte_rendu_and_exports_the_ballots(prepared, engine, tmp_path, monkeypatch, capsys):
+    _full_seance(prepared)
+    [reply] = prepared.ask("!seance clore", SECRETARIAT, now=at(12, 15))
+    monkeypatch.setenv("TNO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    output = tmp_path / "cr.md"
+    assert main(["cr", "1", "--output", str(output), "--config", str(CONFIG)]) == 0
+    assert capsys.readouterr().out.strip() == str(output)
+    assert output.read_bytes() == reply.attachment.data
+    monkeypatch.chdir(tmp_path)
+    assert main(["cr", "1", "--config", str(CONFIG)]) == 0
+    assert (tmp_path / "compte-rendu-2025-11-07.md").read_text(encoding="utf-8") == EXPECTED_MINUTES
+    capsys.readouterr()
+    assert main(["cr", "3", "--config", str(CONFIG)]) == 2
+    assert "La conférence n° 3 n'a pas eu de séance" in capsys.readouterr().err
+
+    assert main(["export", "votes"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 9  # 6 + 3 ballots, the changed ones included
+    assert rows[5] == {"conference": "1", "vote_id": "1", "item": "1", "title": "Budget 2026",
+                       "outcome": "adoptee_unanimite", "decision": "TNO 2025-01", "event_id": rows[5]["event_id"],
+                       "voter": KHELIFI, "at": "2025-11-07T09:07:00+00:00", "choice": "pour", "seat": BAUME,
+                       "member": "metropole", "basis": "pouvoir", "mandant": BAUME, "counted": "True"}
+    assert main(["export", "votes", "--format", "json"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert [(e["voter"], e["choice"], e["decision"]) for e in exported[6:]] == [
+        (KHELIFI, "pour", "TNO 2025-02"), (MAES, "abstention", "TNO 2025-02"), (MILLET, "pour", "TNO 2025-02")]
+
+
+def test_an_open_vote_is_not_exported(quorate, engine, monkeypatch, capsys):
+    quorate.say("!vote ouvrir 1", PRESIDENT)
+    quorate.say("!vote pour", MAES)
+    monkeypatch.setenv("TNO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    assert main(["export", "votes", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+# --- help --------------------------------------------------------------------------------------------------------
+
+
+def test_aide_vote_says_the_ballot_is_not_secret(bot):
+    reply = bot.say("!aide vote")
+    assert reply.splitlines()[0] == "!vote"
+    assert "Le vote n'est pas secret" in reply and "le scrutin secret n'est pas pris en charge" in reply
+    assert "• !vote ouvrir <n° du point> [titre] (!vote open) — " in reply
+    assert "• !vote pour [@mandant] (!vote for) — " in reply
+    english = bot.say("!help vote", language="en")
+    assert "Ballots are not secret" in english and "a secret ballot is not supported" in english
+    assert "!pouvoir <@mandataire|retirer>" in bot.say("!aide pouvoir")
+
+
+# --- through the dispatcher --------------------------------------------------------------------------------------
+
+
+def test_through_the_dispatcher_the_opening_notifies_and_the_minutes_are_a_file(engine, config):
+    from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
+
+    Bot(engine, config).prepare()
+    dispatcher = Dispatcher(config, engine)
+
+    def send(event_id, body, sender, now):
+        return dispatcher.process(IncomingMessage(ROOM, event_id, sender, body, int(now.timestamp() * 1000)))
+
+    send("$open", "!seance ouvrir", SECRETARIAT, at(10, 0))
+    send("$p", "!present Zemorda Khelifi, Bertrand Maes, Pierre-Alain Millet", SECRETARIAT, at(10, 1))
+    send("$v", "!vote ouvrir 1", PRESIDENT, at(10, 2))
+    for i, voter in enumerate((KHELIFI, MAES, MILLET)):
+        send(f"$b{i}", "!vote pour", voter, at(10, 3))
+    assert send("$b0", "!vote contre", KHELIFI, at(10, 4)) == []  # the same event again: counted once
+    send("$c", "!vote clore", PRESIDENT, at(10, 5))
+    send("$end", "!seance clore", PRESIDENT, at(10, 6))
+    with Session(engine) as session:
+        events = [json.loads(row.content) for row in session.exec(select(storage.OutboxMessage)
+                                                                   .order_by(storage.OutboxMessage.id))]
+        ballots = session.exec(select(storage.BallotRow)).all()
+    assert [(b.event_id, b.choice) for b in ballots] == [("$b0", "pour"), ("$b1", "pour"), ("$b2", "pour")]
+    assert [e["msgtype"] for e in events] == ["m.text", "m.notice", "m.text", "m.notice", "m.notice", "m.notice",
+                                              "m.notice", "m.notice", "m.file"]
+    assert events[0]["m.mentions"] == {"user_ids": sorted(REPRESENTATIVES)}
+    assert events[2]["m.mentions"] == {"user_ids": sorted([KHELIFI, MAES, MILLET])}
+    assert "Décision TNO 2025-01 adoptée à l'unanimité (3 pour, 0 contre, 0 abstention)." in events[6]["body"]
+    assert events[7]["m.relates_to"] == {"m.in_reply_to": {"event_id": "$end"}}
+    assert "<h2>Compte rendu de la conférence intercommunale du 7 novembre 2025</h2>" in events[7]["formatted_body"]
+    assert events[8]["filename"] == "compte-rendu-2025-11-07.md"
+    assert events[8]["info"]["mimetype"] == "text/markdown"

@@ -1,0 +1,127 @@
+"""A séance of the conference: its opening on the fixed agenda, suspensions, resumptions and closing.
+
+A `Seance` is plain fields, storable as rows. Decisions (`ouvrir_seance`, `Seance.suspendre`, `reprendre`,
+`clore`) check the rules and return the new state, or raise `SeanceRefused` with a reason code; the command layer
+words them. The agenda is frozen at opening: a vote is only ever on a point of that snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from tno_bot.domain.agenda import Conference, Etat, OrdreDuJour
+
+
+class Reason(str, Enum):
+    CANCELLED = "cancelled"  # the conference is cancelled
+    AGENDA_NOT_FIXED = "agenda_not_fixed"  # no fixed agenda to open the séance on
+    CLOSED = "closed"  # the séance is closed: nothing changes any more
+    SUSPENDED = "suspended"  # the séance is suspended (already, or: no vote while suspended)
+    NOT_SUSPENDED = "not_suspended"  # nothing to resume
+
+
+class SeanceRefused(ValueError):
+    def __init__(self, reason: Reason, **params: Any):
+        super().__init__(f"{reason.value} {params}" if params else reason.value)
+        self.reason = reason
+        self.params = params
+
+
+def _aware(at: datetime) -> None:
+    if at.tzinfo is None:
+        raise ValueError("times must be timezone-aware")
+
+
+@dataclass(frozen=True)
+class Pause:
+    suspended_at: datetime
+    suspended_by: str
+    suspended_event_id: str
+    resumed_at: datetime | None = None
+    resumed_by: str | None = None
+    resumed_event_id: str | None = None
+
+    @property
+    def ongoing(self) -> bool:
+        return self.resumed_at is None
+
+
+@dataclass(frozen=True)
+class Seance:
+    conference_id: int
+    room_id: str
+    points: tuple[str, ...]  # the fixed agenda at opening; point n is points[n - 1]
+    agenda_version: int
+    opened_at: datetime
+    opened_by: str
+    opened_event_id: str
+    pauses: tuple[Pause, ...] = ()
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    closed_event_id: str | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        _aware(self.opened_at)
+        if self.closed_at is not None:
+            _aware(self.closed_at)
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def suspended(self) -> bool:
+        return bool(self.pauses) and self.pauses[-1].ongoing
+
+    @property
+    def agenda(self) -> dict[int, str]:
+        """Point number -> title."""
+        return {i: title for i, title in enumerate(self.points, 1)}
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise SeanceRefused(Reason.CLOSED, closed_at=self.closed_at)
+
+    def suspendre(self, *, by: str, at: datetime, event_id: str) -> Seance:
+        _aware(at)
+        self._check_open()
+        if self.suspended:
+            raise SeanceRefused(Reason.SUSPENDED, since=self.pauses[-1].suspended_at)
+        return replace(self, pauses=self.pauses + (Pause(at, by, event_id),))
+
+    def reprendre(self, *, by: str, at: datetime, event_id: str) -> Seance:
+        _aware(at)
+        self._check_open()
+        if not self.suspended:
+            raise SeanceRefused(Reason.NOT_SUSPENDED)
+        last = replace(self.pauses[-1], resumed_at=at, resumed_by=by, resumed_event_id=event_id)
+        return replace(self, pauses=self.pauses[:-1] + (last,))
+
+    def clore(self, *, by: str, at: datetime, event_id: str) -> Seance:
+        """The closed séance; a suspension still going on ends at the closing."""
+        _aware(at)
+        self._check_open()
+        seance = self.reprendre(by=by, at=at, event_id=event_id) if self.suspended else self
+        return replace(seance, closed_at=at, closed_by=by, closed_event_id=event_id)
+
+    def check_votes_allowed(self) -> None:
+        """Votes are opened, cast and closed only while the séance sits (open, not suspended)."""
+        self._check_open()
+        if self.suspended:
+            raise SeanceRefused(Reason.SUSPENDED, since=self.pauses[-1].suspended_at)
+
+
+def ouvrir_seance(conference: Conference, odj: OrdreDuJour, room_id: str, *, by: str, at: datetime,
+                  event_id: str) -> Seance:
+    """Open the séance of `conference` on its fixed agenda."""
+    _aware(at)
+    if conference.cancelled:
+        raise SeanceRefused(Reason.CANCELLED, conference=conference.id)
+    if odj.etat is not Etat.FIXE or odj.fixation is None:
+        raise SeanceRefused(Reason.AGENDA_NOT_FIXED, conference=conference.id, etat=odj.etat)
+    version = odj.versions[odj.fixation.version - 1]
+    return Seance(conference.id, room_id, version.points, version.numero, at, by, event_id)

@@ -1,0 +1,135 @@
+"""The register of the decisions known to the bot, with where their ratification stands.
+
+A decision is known when it was adopted in a séance (a row of the `decision` table, with its conference and the
+room of that conference) or when a history file records it (`config/history/<year>.toml`, loaded with
+`tno_bot.history`: its deliberations are the starting facts of the ratification, and it has no room). Its
+`Ratification` is the replay of the history's facts followed by the facts stored by the commands, in recording
+order. A decision found in both (same id) is the séance's, with the history's facts first.
+
+Shared by the commands, the clock (`scheduled.py`) and the CLI exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from sqlmodel import Session
+
+from tno_bot import storage
+from tno_bot.config import Config
+from tno_bot.domain.calendar import local_date
+from tno_bot.domain.decisions import DecisionId, parse_decision_id
+from tno_bot.domain.ratification import Ratification, RatificationFact, next_reminder
+from tno_bot.domain.voting import Outcome
+from tno_bot.history import History, default_history_dir, load_history
+
+SEANCE = "seance"
+HISTORY = "history"
+
+
+@dataclass(frozen=True)
+class KnownDecision:
+    id: DecisionId
+    decided_on: date  # the day of the conference that adopted it (Europe/Paris)
+    title: str
+    outcome: Outcome
+    source: str  # SEANCE or HISTORY
+    pour: int | None = None  # the conference's counts, when known
+    contre: int | None = None
+    abstention: int | None = None
+    conference_id: int | None = None
+    room_id: str | None = None  # the conference's room: where it is announced and reminders are posted
+    document: str | None = None  # the number the document bears (history)
+    history_facts: tuple[RatificationFact, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return str(self.id)
+
+
+def _stamp(directory: Path) -> tuple[tuple[str, float], ...]:
+    if not directory.is_dir():
+        return ()
+    return tuple((str(f), f.stat().st_mtime) for f in sorted(directory.glob("*.toml")))
+
+
+@lru_cache(maxsize=8)
+def _load(directory: str, members: tuple[str, ...], stamp: tuple) -> History:
+    return load_history(Path(directory), members)
+
+
+def history_of(config: Config) -> History:
+    """The history files beside the config (`history/`), loaded once per change of their files; ConfigError when
+    one is wrong."""
+    directory = default_history_dir(config.path)
+    return _load(str(directory), tuple(m.id for m in config.members), _stamp(directory))
+
+
+def known_decisions(session: Session, config: Config, year: int | None = None) -> list[KnownDecision]:
+    """Every known decision (of `year`), in id order."""
+    history = history_of(config)
+    found: dict[DecisionId, KnownDecision] = {}
+    for record in history.decisions:
+        if record.outcome.adopted and (year is None or record.id.year == year):
+            found[record.id] = KnownDecision(record.id, record.conference, record.title, record.outcome, HISTORY,
+                                             document=record.document, history_facts=history.facts(record.id))
+    for row in storage.decisions(session, year):
+        decision_id = DecisionId(row.year, row.number)
+        earlier = found.get(decision_id)
+        found[decision_id] = KnownDecision(
+            decision_id, local_date(row.adopted_at), row.title, Outcome(row.outcome), SEANCE, row.pour, row.contre,
+            row.abstention, row.conference_id, storage.conference_room(session, row.conference_id),
+            history_facts=earlier.history_facts if earlier else ())
+    return [found[d] for d in sorted(found)]
+
+
+def find_decision(session: Session, config: Config, decision_id: DecisionId | str) -> KnownDecision | None:
+    wanted = decision_id if isinstance(decision_id, DecisionId) else parse_decision_id(decision_id)
+    return next((d for d in known_decisions(session, config, wanted.year) if d.id == wanted), None)
+
+
+def ratification_of(session: Session, config: Config, decision: KnownDecision,
+                    stored: Sequence[RatificationFact] | None = None) -> Ratification:
+    """The decision's ratification: the history's facts, then the stored ones."""
+    facts = stored if stored is not None else storage.ratification_facts(session, decision.key)
+    return Ratification.replay(decision.id, decision.decided_on, [m.id for m in config.members],
+                               decision.history_facts + tuple(facts), history_of(config).sirens)
+
+
+def register(session: Session, config: Config, year: int | None = None) -> list[tuple[KnownDecision, Ratification]]:
+    """Every known decision (of `year`) with its ratification."""
+    stored = storage.all_ratification_facts(session)
+    return [(d, ratification_of(session, config, d, stored.get(d.key, ())))
+            for d in known_decisions(session, config, year)]
+
+
+@dataclass(frozen=True)
+class AwaitedReminder:
+    """The next reminder of a member whose deliberation on a decision is awaited."""
+
+    decision: KnownDecision
+    ratification: Ratification
+    member: str
+    due_at: datetime  # UTC instant (`next_reminder`)
+
+
+def awaited_reminders(session: Session, config: Config,
+                      entries: Sequence[tuple[KnownDecision, Ratification]] | None = None) -> list[AwaitedReminder]:
+    """For every pending decision that has a conference room, and every member whose deliberation is awaited, when
+    its next reminder is due: `[ratification] reminder_interval_days` after the decision, then after the previous
+    reminder, at `reminder_hour` (Europe/Paris). Decisions of the history (no room) are not reminded."""
+    settings = config.ratification
+    last = storage.last_ratification_reminders(session)
+    found = []
+    for decision, ratification in (register(session, config) if entries is None else entries):
+        if decision.room_id is None:
+            continue
+        for member in ratification.awaited():
+            due = next_reminder(decision.decided_on, last.get((decision.key, member)),
+                                settings.reminder_interval_days, settings.reminder_hour)
+            found.append(AwaitedReminder(decision, ratification, member, due))
+    return found

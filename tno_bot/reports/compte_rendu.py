@@ -1,0 +1,215 @@
+"""The compte rendu (minutes) of a séance, in French, modelled on the minutes of the conference of 7 November 2022.
+
+One structure (`Block`s) rendered three ways: Markdown (the file posted and written by `tno-bot cr`), a plain body
+and the HTML of the message. The minutes are an official French document: they are in French whatever the room's
+language. User texts (titles, notes) are escaped in the Markdown and the HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+from tno_bot.config import Config
+from tno_bot.domain.agenda import Conference
+from tno_bot.domain.attendance import Attendance, Basis, FactKind, PouvoirEnd, Status
+from tno_bot.domain.calendar import PARIS
+from tno_bot.domain.seance import Seance
+from tno_bot.i18n import translator
+from tno_bot.reports.seance import counts_text, outcome_label
+
+MARKDOWN_MIMETYPE = "text/markdown"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _md(text: str) -> str:
+    """User text made inert in Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def heure(instant: datetime) -> str:
+    """"10h05", Paris time, as the seed's minutes write it."""
+    local = instant.astimezone(PARIS)
+    return f"{local.hour}h{local.minute:02d}"
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # h1 | h2 | h3 | p | ul | hr
+    text: str = ""  # raw text (h*, p)
+    items: tuple[str, ...] = ()  # raw items (ul)
+
+
+@dataclass(frozen=True)
+class Minutes:
+    blocks: tuple[Block, ...]
+    filename: str
+
+    @property
+    def markdown(self) -> str:
+        out = []
+        for b in self.blocks:
+            if b.kind.startswith("h"):
+                out.append("---" if b.kind == "hr" else "#" * int(b.kind[1]) + " " + _md(b.text))
+            elif b.kind == "p":
+                out.append(_md(b.text))
+            else:
+                out.append("\n".join("- " + _md(i) for i in b.items))
+        return "\n\n".join(out) + "\n"
+
+    @property
+    def plain(self) -> str:
+        out = []
+        for b in self.blocks:
+            if b.kind == "hr":
+                out.append("—" * 20)
+            elif b.kind == "ul":
+                out.append("\n".join("• " + i for i in b.items))
+            else:
+                out.append(b.text.upper() if b.kind == "h1" else b.text)
+        return "\n\n".join(out)
+
+    @property
+    def html(self) -> str:
+        out = []
+        for b in self.blocks:
+            if b.kind == "hr":
+                out.append("<hr/>")
+            elif b.kind == "ul":
+                out.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in b.items) + "</ul>")
+            elif b.kind == "p":
+                out.append(f"<p>{escape(b.text)}</p>")
+            else:
+                out.append(f"<{b.kind}>{escape(b.text)}</{b.kind}>")
+        return "".join(out)
+
+    @property
+    def data(self) -> bytes:
+        return self.markdown.encode("utf-8")
+
+
+def _names(ids: Sequence[str], config: Config) -> str:
+    return ", ".join(config.display_name(i) for i in ids)
+
+
+def _attendance_lines(attendance: Attendance, seance: Seance, config: Config) -> list[Block]:
+    cast = attendance.cast
+    representatives = [r.matrix_id for r in cast.representatives]
+    ever_present: dict[str, datetime] = {}
+    for fact in attendance.facts:
+        if fact.kind is FactKind.PRESENCE and fact.status is Status.PRESENT:
+            ever_present.setdefault(fact.person, fact.at)
+    left = {}
+    for fact in attendance.facts:
+        if fact.kind is FactKind.PRESENCE and fact.person in ever_present:
+            left[fact.person] = fact.at if fact.status is not Status.PRESENT else None
+
+    def present_name(person: str) -> str:
+        name = config.display_name(person)
+        if left.get(person) is not None:
+            name += f" (jusqu'à {heure(left[person])})"
+        return name
+
+    presents = [present_name(p) for p in representatives if p in ever_present]
+    excuses = [p for p in representatives if p not in ever_present and attendance.status(p) is Status.EXCUSE]
+    absents = [p for p in representatives if p not in ever_present and attendance.status(p) is Status.ABSENT]
+    staff = [present_name(s) for s in cast.staff if s in ever_present]
+    blocks = [Block("p", "Présents : " + (", ".join(presents) or "aucun"))]
+    if excuses:
+        blocks.append(Block("p", "Excusé(e)s : " + _names(excuses, config)))
+    if absents:
+        blocks.append(Block("p", "Absent(e)s : " + _names(absents, config)))
+    pouvoirs = []
+    for p in attendance.pouvoirs:
+        line = (f"{config.display_name(p.mandant)} à {config.display_name(p.mandataire)} "
+                f"(donné à {heure(p.given_at)})")
+        if p.end is PouvoirEnd.RETIRE:
+            line += f", retiré à {heure(p.ended_at)}"
+        elif p.end is PouvoirEnd.MANDANT_PRESENT:
+            line += f", caduc à {heure(p.ended_at)} : {config.display_name(p.mandant)} est venu(e) siéger"
+        pouvoirs.append(line)
+    if pouvoirs:
+        blocks.append(Block("p", "Pouvoirs :"))
+        blocks.append(Block("ul", items=tuple(pouvoirs)))
+    else:
+        blocks.append(Block("p", "Pouvoirs : aucun"))
+    if staff:
+        blocks.append(Block("p", "Représentant l'administration : " + ", ".join(staff)))
+    return blocks
+
+
+def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance, votes: Sequence, notes: Sequence,
+                 config: Config) -> Minutes:
+    """The minutes of `seance` from what was recorded: `votes` are `storage.StoredVote`s, `notes` `storage.Note`s."""
+    fr = translator("fr")
+    day = seance.opened_at.astimezone(PARIS).date()
+    blocks: list[Block] = [
+        Block("h1", "Entente intercommunale Territoire Numérique Ouvert"),
+        Block("h2", f"Compte rendu de la conférence intercommunale du {fr.date(day, format='long')}"),
+        Block("hr"),
+    ]
+    where = f"Conférence n° {conference.id}" + (f", {conference.lieu}" if conference.lieu else "") + "."
+    blocks.append(Block("p", where))
+    if not seance.closed:
+        blocks.append(Block("p", "Compte rendu provisoire : la séance n'est pas close."))
+    blocks.append(Block("p", f"Ouverture de séance : {heure(seance.opened_at)}"))
+    if config.roles.president:
+        blocks.append(Block("p", "Président de séance : " + _names(config.roles.president, config)))
+    blocks += _attendance_lines(attendance, seance, config)
+    for pause in seance.pauses:
+        end = f" à {heure(pause.resumed_at)}" if pause.resumed_at else " (non reprise)"
+        blocks.append(Block("p", f"Séance suspendue de {heure(pause.suspended_at)}{end}."))
+    blocks.append(Block("p", f"Ordre du jour fixé (version {seance.agenda_version}), {len(seance.points)} point"
+                             f"{'s' if len(seance.points) > 1 else ''}."))
+    by_item = {v.vote.item: v for v in votes}
+    numero = 0
+    for numero, title in enumerate(seance.points, 1):
+        stored = by_item.get(numero)
+        heading = f"{numero}/ {title}"
+        if stored is not None and stored.decision is not None:
+            heading = f"{numero}/ Décision {stored.decision} : {title}"
+        blocks.append(Block("h3", heading))
+        blocks += _item_blocks(stored, title, config)
+    blocks.append(Block("h3", f"{numero + 1}/ Questions diverses"))
+    if notes:
+        blocks.append(Block("ul", items=tuple(f"{n.text} ({config.display_name(n.author)}, {heure(n.at)})"
+                                              for n in notes)))
+    else:
+        blocks.append(Block("p", "Aucune question diverse n'a été consignée."))
+    if seance.closed:
+        blocks.append(Block("p", f"Fin de séance : {heure(seance.closed_at)}"))
+    return Minutes(tuple(blocks), f"compte-rendu-{day.isoformat()}.md")
+
+
+def _item_blocks(stored, title: str, config: Config) -> list[Block]:
+    fr = translator("fr")
+    if stored is None:
+        return [Block("p", "Point non soumis au vote.")]
+    vote = stored.vote
+    blocks = []
+    if vote.title != title:
+        blocks.append(Block("p", f"Intitulé du vote : {vote.title}"))
+    if stored.result is None:
+        blocks.append(Block("p", f"Vote ouvert à {heure(vote.opened_at)}, en cours."))
+        return blocks
+    result = stored.result
+    blocks.append(Block("p", f"Vote ouvert à {heure(vote.opened_at)}, clos à {heure(vote.closed_at)}."))
+    subject = f"La décision {stored.decision}" if stored.decision is not None else "La proposition"
+    wording = f"{subject} est {outcome_label(result.outcome, fr)} ({counts_text(result.counts, fr)})."
+    blocks.append(Block("p", wording))
+    blocks.append(Block("ul", items=tuple(
+        f"{config.member(m).name if config.member(m) else m} : {counts_text(c, fr)}"
+        for m, c in result.by_member.items())))
+    counted = vote.counted().values()
+    proxies = [f"{config.display_name(b.voter)} pour {config.display_name(b.seat)}"
+               for b in counted if b.basis is Basis.POUVOIR]
+    if proxies:
+        blocks.append(Block("p", "Votes par pouvoir : " + ", ".join(proxies) + "."))
+    replacing = [f"{config.display_name(b.voter)} pour {config.display_name(b.seat)}"
+                 for b in counted if b.basis is Basis.SUPPLEANCE]
+    if replacing:
+        blocks.append(Block("p", "Suppléances : " + ", ".join(replacing) + "."))
+    return blocks
