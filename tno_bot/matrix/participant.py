@@ -29,6 +29,7 @@ class Received:
     sender: str
     content: dict
     received_at: float  # time.monotonic()
+    origin_server_ts: int  # milliseconds: when the homeserver stored it
 
     @property
     def reply_to(self) -> str | None:
@@ -54,7 +55,7 @@ class Participant:
 
     async def _record(self, room: MatrixRoom, event) -> None:
         self.received.append(Received(room.room_id, event.event_id, event.sender, event.source.get("content", {}),
-                                      time.monotonic()))
+                                      time.monotonic(), event.server_timestamp))
 
     async def start(self) -> None:
         response = await self.client.login(self.password, device_name="participant")

@@ -1,0 +1,153 @@
+"""A séance in a real room: quorum, pouvoirs, votes by several real representatives, restarts, the compte rendu."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from tno_bot.domain.calendar import PARIS
+from tno_bot.storage.tables import BallotRow
+
+pytestmark = pytest.mark.e2e
+
+PRESIDENT = "pierre-alain.millet"  # SITIV
+SECRETARIAT = "secretariat"
+COMITE = "fabrice.faury"
+BAUME, KHELIFI, MAES = "emeline.baume", "zemorda.khelifi", "bertrand.maes"  # Métropole, Métropole, Ville de Lyon
+
+
+def plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+async def ask(participant, room_id: str, text: str) -> str:
+    reply = await participant.wait_reply(await participant.send(room_id, text))
+    return plain(reply.content["body"])
+
+
+async def opened_seance(bot_runner, person, present=(BAUME, MAES)):
+    """Today's conference with a fixed agenda, its séance open, and `present` recorded present."""
+    await bot_runner.start()
+    bot = bot_runner.settings.user_id
+    secretariat = await person(SECRETARIAT)
+    others = {name: await person(name) for name in (PRESIDENT, COMITE, BAUME, KHELIFI, MAES)}
+    room_id = await secretariat.create_room("Séance", invite=[bot, *(p.user_id for p in others.values())],
+                                            encrypted=False)
+    for participant in others.values():
+        await participant.join(room_id)
+    await secretariat.wait_joined(room_id, bot)
+    president, comite = others[PRESIDENT], others[COMITE]
+
+    start = datetime.now(PARIS) + timedelta(minutes=5)  # today, a little later: the notice cannot be met any more
+    created = await ask(secretariat, room_id, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M} Hôtel de Ville")
+    number = created.split("n° ")[1].split(" ")[0]
+    for point in ("Budget 2027", "Feuille de route", "Villeurbanne"):
+        await ask(comite, room_id, f"!odj ajouter {point}")
+    await ask(president, room_id, "!odj envoyer hors-delai")
+    await ask(president, room_id, "!odj fixer")
+    await ask(secretariat, room_id, f"!seance ouvrir {number}")
+    for name in present:
+        await ask(others[name], room_id, "!present")
+    return room_id, secretariat, others
+
+
+async def test_vote_refused_without_quorum_then_adopted_unanimously(bot_runner, person):
+    room_id, _, people = await opened_seance(bot_runner, person)
+    president = people[PRESIDENT]
+
+    refused = await ask(president, room_id, "!vote ouvrir 1")  # the président is not marked present yet
+    assert "quorum n'est pas atteint" in refused and "SITIV" in refused
+
+    await ask(president, room_id, "!present")
+    assert "Vote" in await ask(president, room_id, "!vote ouvrir 1")
+    for name in (BAUME, MAES, PRESIDENT):
+        await ask(people[name], room_id, "!vote pour")
+    result = await ask(president, room_id, "!vote clore")
+
+    year = datetime.now(PARIS).year
+    assert f"Décision TNO {year}-01 adoptée à l'unanimité (3 pour, 0 contre, 0 abstention)." in result
+
+
+async def test_a_proxy_vote_and_an_abstention(bot_runner, person):
+    room_id, _, people = await opened_seance(bot_runner, person, present=(BAUME, MAES, PRESIDENT))
+    khelifi = people[KHELIFI]  # absent: gives her pouvoir to Emeline Baume
+
+    await ask(khelifi, room_id, f"!pouvoir @{BAUME}:tno.example")
+    await ask(people[PRESIDENT], room_id, "!vote ouvrir 2 Feuille de route 2027")
+    await ask(people[BAUME], room_id, "!vote pour")
+    proxy = await ask(people[BAUME], room_id, f"!vote pour @{KHELIFI}:tno.example")
+    await ask(people[MAES], room_id, "!vote abstention")
+    await ask(people[PRESIDENT], room_id, "!vote pour")
+    result = await ask(people[PRESIDENT], room_id, "!vote clore")
+
+    assert "Zemorda Khelifi" in proxy
+    assert "adoptée à l'unanimité des suffrages exprimés (3 pour, 0 contre, 1 abstention)" in result
+
+
+async def test_a_rejection_and_a_stranger_who_cannot_vote(bot_runner, person, synapse):
+    synapse.register("inconnu", "secret-inconnu")
+    room_id, secretariat, people = await opened_seance(bot_runner, person, present=(BAUME, MAES, PRESIDENT))
+    stranger = await person("inconnu")
+    await secretariat.client.room_invite(room_id, stranger.user_id)
+    await stranger.join(room_id)
+
+    await ask(people[PRESIDENT], room_id, "!vote ouvrir 3")
+    refused = await ask(stranger, room_id, "!vote pour")
+    await ask(people[BAUME], room_id, "!vote pour")
+    await ask(people[MAES], room_id, "!vote contre")
+    result = await ask(people[PRESIDENT], room_id, "!vote clore")
+
+    assert "Traceback" not in refused and "vote" in refused.lower()
+    assert "Proposition rejetée (1 pour, 1 contre, 0 abstention)." in result
+    tally = await ask(people[BAUME], room_id, "!vote")
+    assert "inconnu" not in tally
+
+
+async def test_a_restart_in_the_middle_of_a_vote_loses_no_ballot_and_counts_none_twice(bot_runner, person):
+    room_id, _, people = await opened_seance(bot_runner, person, present=(BAUME, MAES, PRESIDENT))
+    await ask(people[PRESIDENT], room_id, "!vote ouvrir 1")
+    await ask(people[BAUME], room_id, "!vote contre")
+    await bot_runner.stop()
+
+    sent_while_down = [await people[MAES].send(room_id, "!vote pour"),
+                       await people[BAUME].send(room_id, "!vote pour"),  # changes her vote: the latest counts
+                       await people[PRESIDENT].send(room_id, "!vote pour")]
+    await bot_runner.start()
+    for event_id, name in zip(sent_while_down, (MAES, BAUME, PRESIDENT)):
+        await people[name].wait_reply(event_id)
+    await bot_runner.stop()
+    await bot_runner.start()  # a second restart replays nothing
+    result = await ask(people[PRESIDENT], room_id, "!vote clore")
+
+    assert "adoptée à l'unanimité (3 pour, 0 contre, 0 abstention)" in result
+    with Session(bot_runner.engine) as session:
+        ballots = session.exec(select(BallotRow)).all()
+    assert len(ballots) == 4  # every ballot kept, Emeline Baume's first "contre" included, none twice
+    assert sorted(ballot.event_id for ballot in ballots if ballot.event_id in sent_while_down) == \
+        sorted(sent_while_down)
+
+
+async def test_the_compte_rendu_holds_what_happened(bot_runner, person):
+    room_id, secretariat, people = await opened_seance(bot_runner, person, present=(BAUME, MAES, PRESIDENT))
+    await ask(people[KHELIFI], room_id, "!excuse")
+    await ask(people[PRESIDENT], room_id, "!vote ouvrir 1")
+    for name in (BAUME, MAES, PRESIDENT):
+        await ask(people[name], room_id, "!vote pour")
+    await ask(people[PRESIDENT], room_id, "!vote clore")
+    await ask(people[MAES], room_id, "!note Villeurbanne : étude de faisabilité en 2027")
+
+    closing = await secretariat.send(room_id, "!seance clore")
+    await secretariat.wait_for(lambda: any(m.content.get("msgtype") == "m.file" for m in secretariat.received
+                                           if m.room_id == room_id))
+    [minutes_file] = [m for m in secretariat.received if m.room_id == room_id and m.content.get("msgtype") == "m.file"]
+    markdown = (await secretariat.client.download(minutes_file.content["url"])).body.decode("utf-8")
+    message = plain(secretariat.replies_to(closing)[0].content["body"])
+
+    year = datetime.now(PARIS).year
+    for text in (markdown, message):
+        assert f"TNO {year}-01" in text and "Budget 2027" in text
+        assert "Emeline Baume" in text and "Bertrand Maes" in text and "Pierre-Alain Millet" in text
+        assert "Villeurbanne : étude de faisabilité en 2027" in text
+    assert "Zemorda Khelifi" in markdown.split("Excus")[1].split("\n\n")[0]
+    assert minutes_file.content["filename"].endswith(".md")
