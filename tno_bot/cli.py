@@ -18,6 +18,7 @@ from sqlmodel import Session
 from tno_bot import demo, service, storage
 from tno_bot.commands.agenda import ics_file
 from tno_bot.commands.arguments import parse_year
+from tno_bot.commands.context import Attachment
 from tno_bot.commands.errors import UsageError
 from tno_bot.commands.funding import budget_of, keys_of, summary_of
 from tno_bot.commands.seance import cr_file
@@ -152,7 +153,12 @@ def ics(args: argparse.Namespace, now: datetime | None = None) -> int:
             attachment = ics_file(session, config, conference, tr, now or datetime.now(timezone.utc))
     finally:
         engine.dispose()
-    output = args.output or Path(attachment.filename)
+    return _write(attachment, args.output)
+
+
+def _write(attachment: Attachment, output: Path | None) -> int:
+    """Write the file a command would post in the room; its path on stdout."""
+    output = output or Path(attachment.filename)
     output.write_bytes(attachment.data)
     print(output)
     return 0
@@ -186,10 +192,7 @@ def cr(args: argparse.Namespace) -> int:
             attachment = cr_file(session, config, int(args.number), tr)
     finally:
         engine.dispose()
-    output = args.output or Path(attachment.filename)
-    output.write_bytes(attachment.data)
-    print(output)
-    return 0
+    return _write(attachment, args.output)
 
 
 EXPORT_FIELDS = ("conference", "vote_id", "item", "title", "outcome", "decision", "event_id", "voter", "at", "choice",

@@ -25,6 +25,8 @@ from enum import Enum
 from functools import cached_property
 from typing import Any
 
+from tno_bot.domain.refusals import Refused
+
 
 class Seat(str, Enum):
     TITULAIRE = "titulaire"
@@ -135,11 +137,8 @@ class Reason(str, Enum):
     NO_POUVOIR = "no_pouvoir"  # nothing to revoke
 
 
-class AttendanceRefused(ValueError):
-    def __init__(self, reason: Reason, **params: Any):
-        super().__init__(f"{reason.value} {params}" if params else reason.value)
-        self.reason = reason
-        self.params = params
+class AttendanceRefused(Refused):
+    """A refusal of the attendance rules: `reason` is a `Reason` code."""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from typing import Any
 from tno_bot.domain.acts import ActId, ActIdError, Difference, check_against, parse_act_id
 from tno_bot.domain.calendar import at_local, local_date, require_aware
 from tno_bot.domain.decisions import DecisionId
+from tno_bot.domain.refusals import Refused
 
 NUMBER_MAX_LENGTH = 50  # a body's own deliberation number, as written by it ("CS_2022_12_4", "2022-1518")
 
@@ -244,11 +245,8 @@ class Reason(str, Enum):
     NOTHING_TO_ANNUL = "nothing_to_annul"
 
 
-class RatificationRefused(ValueError):
-    def __init__(self, reason: Reason, **params: Any):
-        super().__init__(f"{reason.value} {params}" if params else reason.value)
-        self.reason = reason
-        self.params = params
+class RatificationRefused(Refused):
+    """A refusal of the ratification rules: `reason` is a `Reason` code."""
 
 
 @dataclass(frozen=True)

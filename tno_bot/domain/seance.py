@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
-from typing import Any
 
 from tno_bot.domain.agenda import Conference, Etat, OrdreDuJour
+from tno_bot.domain.calendar import require_aware
+from tno_bot.domain.refusals import Refused
 
 
 class Reason(str, Enum):
@@ -23,16 +24,8 @@ class Reason(str, Enum):
     NOT_SUSPENDED = "not_suspended"  # nothing to resume
 
 
-class SeanceRefused(ValueError):
-    def __init__(self, reason: Reason, **params: Any):
-        super().__init__(f"{reason.value} {params}" if params else reason.value)
-        self.reason = reason
-        self.params = params
-
-
-def _aware(at: datetime) -> None:
-    if at.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
+class SeanceRefused(Refused):
+    """A refusal of the seance rules: `reason` is a `Reason` code."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +58,9 @@ class Seance:
     id: int | None = None
 
     def __post_init__(self) -> None:
-        _aware(self.opened_at)
+        require_aware(self.opened_at)
         if self.closed_at is not None:
-            _aware(self.closed_at)
+            require_aware(self.closed_at)
 
     @property
     def closed(self) -> bool:
@@ -87,14 +80,14 @@ class Seance:
             raise SeanceRefused(Reason.CLOSED, closed_at=self.closed_at)
 
     def suspendre(self, *, by: str, at: datetime, event_id: str) -> Seance:
-        _aware(at)
+        require_aware(at)
         self._check_open()
         if self.suspended:
             raise SeanceRefused(Reason.SUSPENDED, since=self.pauses[-1].suspended_at)
         return replace(self, pauses=self.pauses + (Pause(at, by, event_id),))
 
     def reprendre(self, *, by: str, at: datetime, event_id: str) -> Seance:
-        _aware(at)
+        require_aware(at)
         self._check_open()
         if not self.suspended:
             raise SeanceRefused(Reason.NOT_SUSPENDED)
@@ -103,7 +96,7 @@ class Seance:
 
     def clore(self, *, by: str, at: datetime, event_id: str) -> Seance:
         """The closed séance; a suspension still going on ends at the closing."""
-        _aware(at)
+        require_aware(at)
         self._check_open()
         seance = self.reprendre(by=by, at=at, event_id=event_id) if self.suspended else self
         return replace(seance, closed_at=at, closed_by=by, closed_event_id=event_id)
@@ -118,7 +111,7 @@ class Seance:
 def ouvrir_seance(conference: Conference, odj: OrdreDuJour, room_id: str, *, by: str, at: datetime,
                   event_id: str) -> Seance:
     """Open the séance of `conference` on its fixed agenda."""
-    _aware(at)
+    require_aware(at)
     if conference.cancelled:
         raise SeanceRefused(Reason.CANCELLED, conference=conference.id)
     if odj.etat is not Etat.FIXE or odj.fixation is None:

@@ -18,9 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
-from typing import Any
 
 from tno_bot.domain.attendance import Attendance, Basis, Cast, Quorum, Status, VotingRights, voting_rights
+from tno_bot.domain.calendar import require_aware
+from tno_bot.domain.refusals import Refused
 
 RULE = "unanimite"
 
@@ -53,16 +54,8 @@ class Reason(str, Enum):
     MANDANT_NOT_REPRESENTED = "mandant_not_represented"  # the voter does not vote for that mandant's seat
 
 
-class VoteRefused(ValueError):
-    def __init__(self, reason: Reason, **params: Any):
-        super().__init__(f"{reason.value} {params}" if params else reason.value)
-        self.reason = reason
-        self.params = params
-
-
-def _aware(at: datetime) -> None:
-    if at.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
+class VoteRefused(Refused):
+    """A refusal of the voting rules: `reason` is a `Reason` code."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,7 @@ class Ballot:
     mandant: str | None = None  # as named by the voter
 
     def __post_init__(self) -> None:
-        _aware(self.at)
+        require_aware(self.at)
 
 
 @dataclass(frozen=True)
@@ -93,9 +86,9 @@ class Vote:
     closed_event_id: str | None = None
 
     def __post_init__(self) -> None:
-        _aware(self.opened_at)
+        require_aware(self.opened_at)
         if self.closed_at is not None:
-            _aware(self.closed_at)
+            require_aware(self.closed_at)
 
     @property
     def closed(self) -> bool:
