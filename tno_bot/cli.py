@@ -21,7 +21,7 @@ from tno_bot.commands.arguments import parse_year
 from tno_bot.commands.context import Attachment
 from tno_bot.commands.errors import UsageError
 from tno_bot.commands.funding import budget_of, keys_of, summary_of
-from tno_bot.commands.seance import cr_file
+from tno_bot.commands.minutes import cr_file
 from tno_bot.config import Config, ConfigError, format_problems, load_config
 from tno_bot.domain.funding import call_for_funds
 from tno_bot.exports import decisions_csv, decisions_json, scdl_export

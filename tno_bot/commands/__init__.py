@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from tno_bot.commands import funding, agenda, seance, ratification, general  # noqa: F401, I001  (register the commands, in help order)
+# Imported to register the commands, in help order (the order of !aide):
+from tno_bot.commands import funding, agenda, seance, presence, votes, minutes, ratification, general  # noqa: F401, I001
 from tno_bot.commands.context import CommandContext, Reply
 from tno_bot.commands.errors import CommandCrashed, CommandError
 from tno_bot.commands.parser import is_command, parse
