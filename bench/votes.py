@@ -90,7 +90,13 @@ async def start_bot(synapse: ThrowawaySynapse, config_path: Path, data_dir: Path
     while b"tno-bot ready" not in (line := await asyncio.wait_for(process.stderr.readline(), 60)):
         if not line:
             raise RuntimeError("tno-bot exited before it was ready")
-    asyncio.create_task(process.stderr.read())  # keep draining its log
+    log_path = data_dir / "bot.log"
+
+    async def keep_log() -> None:  # keep draining its log, into a file kept with the run's results on failure
+        with log_path.open("ab") as log_file:
+            while line := await process.stderr.readline():
+                log_file.write(line)
+    asyncio.create_task(keep_log())
     return process
 
 
@@ -133,8 +139,11 @@ async def run_once(workdir: Path, voters: int, encrypted: bool) -> dict:
             while recorded_at is None or not all(p.replies_to(e) for p, e in zip(representatives, sent)):
                 if recorded_at is None and await asyncio.to_thread(ballots, engine) >= voters:
                     recorded_at = time.monotonic() - began
-                if time.monotonic() - began > 300:
-                    raise TimeoutError("ballots or replies missing after 300 s")
+                if time.monotonic() - began > 120:
+                    log_tail = (workdir / "bot" / "bot.log").read_text(encoding="utf-8")[-3000:]
+                    answered = sum(bool(p.replies_to(e)) for p, e in zip(representatives, sent))
+                    raise TimeoutError(f"after 300 s: {await asyncio.to_thread(ballots, engine)} ballots recorded, "
+                                       f"{answered} replies received; the bot's log ends with:\n{log_tail}")
                 await asyncio.sleep(0.02)
             replies = sorted(min(m.received_at for m in p.replies_to(e)) - began
                              for p, e in zip(representatives, sent))

@@ -36,7 +36,7 @@ class TnoBot:
             async with write_lock:
                 queued = await asyncio.to_thread(self.dispatcher.process, message)
             if queued:
-                outbox.submit(queued)
+                outbox.submit(queued, lane=message.sender)
                 await due_work.replan()
 
         async def on_invite(room_id: str, inviter: str) -> None:

@@ -33,21 +33,28 @@ MAX_ATTEMPTS = 6
 MAX_RATE_LIMIT_WAITS = 20
 IDLE_POLL_SECONDS = 5.0
 PAGE = 50
+MAX_LANES = 8
 RETRY_DELAY_SECONDS = 2.0
 
 
 class OutboxSender:
-    """Sends fresh replies at once, in order; anything not sent then (an error, a restart) is sent from the rows."""
+    """Sends fresh replies at once; anything not sent then (an error, a restart) is sent from the rows, in order.
+
+    Fresh replies travel in lanes, one per person who asked: a person's replies go out in the order of their
+    commands, while the lanes of different people are sent concurrently (up to `MAX_LANES` at a time), which lets
+    the homeserver persist a burst of replies (fifty votes in the same second) in batches.
+    """
 
     def __init__(self, client: AsyncClient, engine) -> None:
         self.client = client
         self.engine = engine
-        self._fresh: asyncio.Queue[list[storage.OutboxMessage] | None] = asyncio.Queue()
+        self._fresh: asyncio.Queue[tuple[str, list[storage.OutboxMessage]] | None] = asyncio.Queue()
+        self._lanes = asyncio.Semaphore(MAX_LANES)
         self._backlog = True  # rows may be pending in the database (always true at start-up)
 
-    def submit(self, messages: list[storage.OutboxMessage]) -> None:
-        """Rows just committed: sent without reading them back, unless older rows are still waiting."""
-        self._fresh.put_nowait(messages)
+    def submit(self, messages: list[storage.OutboxMessage], lane: str) -> None:
+        """Rows just committed for the person `lane`: sent without reading them back, unless older rows wait."""
+        self._fresh.put_nowait((lane, messages))
 
     def wake(self) -> None:
         """Rows were committed without being handed over: send from the database."""
@@ -56,13 +63,30 @@ class OutboxSender:
     async def run(self) -> None:
         while True:
             try:
-                fresh = await asyncio.wait_for(self._fresh.get(), IDLE_POLL_SECONDS)
+                first = await asyncio.wait_for(self._fresh.get(), IDLE_POLL_SECONDS)
             except TimeoutError:
-                fresh = None
-            if fresh and not self._backlog:
-                self._backlog = not await self._send_in_order(fresh)
-            else:
-                await self.drain()
+                first = None
+            arrived = [first]
+            while not self._fresh.empty():
+                arrived.append(self._fresh.get_nowait())
+            lanes: dict[str, list[storage.OutboxMessage]] = {}
+            for item in arrived:
+                if item is not None:
+                    lanes.setdefault(item[0], []).extend(item[1])
+            try:
+                if lanes and not self._backlog:
+                    sent = await asyncio.gather(*(self._send_lane(messages) for messages in lanes.values()))
+                    self._backlog = not all(sent)
+                if self._backlog or None in arrived:
+                    await self.drain()
+            except Exception:  # the sender must outlive any surprise: the rows wait in the database meanwhile
+                log.exception("outbox: unexpected error; pending messages will be sent from the database")
+                self._backlog = True
+                await asyncio.sleep(RETRY_DELAY_SECONDS)
+
+    async def _send_lane(self, messages: list[storage.OutboxMessage]) -> bool:
+        async with self._lanes:
+            return await self._send_in_order(messages)
 
     async def drain(self) -> None:
         """Send the pending rows, oldest first, until none is left or one must wait."""
