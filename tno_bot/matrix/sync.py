@@ -41,6 +41,10 @@ SYNC_FILTER = {
 }
 FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 0}}}
 MAX_BACKOFF_SECONDS = 60.0
+SYNC_GRACE_SECONDS = 60.0
+HOUSEKEEPING_TIMEOUT_SECONDS = 20.0
+REQUEST_TIMEOUT_SECONDS = 20.0
+NETWORK_ERRORS = (ClientConnectionError, TimeoutError, asyncio.TimeoutError)
 TOKEN_SAVE_INTERVAL_SECONDS = 30.0
 MAX_UNDECRYPTED = 500  # events kept for a retry once their room key arrives
 
@@ -68,22 +72,43 @@ class SyncLoop:
             await self._handle_invites(response)
             await self._save_token(response.next_batch)
         else:
-            response = await self._sync_until_ok(timeout=0, sync_filter=SYNC_FILTER, full_state=True)
-            await self._handle(response)
+            interrupted = 0
+            while not await self._handled_fully(
+                    await self._sync_until_ok(interrupted, timeout=0, sync_filter=SYNC_FILTER, full_state=True)):
+                interrupted = 1
         await self.housekeeping()
 
     async def run_forever(self) -> None:
+        interrupted = 0
         while True:
-            response = await self._sync_until_ok(timeout=LONG_POLL_MS, sync_filter=SYNC_FILTER)
-            await self._handle(response)
+            response = await self._sync_until_ok(interrupted, timeout=LONG_POLL_MS, sync_filter=SYNC_FILTER)
+            if not await self._handled_fully(response):
+                interrupted = 1
+                continue
+            interrupted = 0
             await self.housekeeping()
 
-    async def _sync_until_ok(self, **kwargs) -> SyncResponse:
-        failures = 0
+    async def _handled_fully(self, response: SyncResponse) -> bool:
+        """False when a request made while handling (paging back, joining) failed: the token was not advanced, so
+        the next sync brings the same events again, and those already handled are skipped."""
+        try:
+            await self._handle(response)
+        except NETWORK_ERRORS as error:
+            log.warning("sync interrupted while handling its events (%s): they will be handled again",
+                        _describe(error))
+            await asyncio.sleep(1.0)
+            return False
+        return True
+
+    async def _sync_until_ok(self, failures: int = 0, **kwargs) -> SyncResponse:
+        """The next sync; `failures` counts the failed attempts already made (they are reported on success)."""
         while True:
             try:
-                response = await self.client.sync(since=self.token, **kwargs)
-            except (ClientConnectionError, TimeoutError, asyncio.TimeoutError) as error:
+                # A long-poll that outlives its own timeout by SYNC_GRACE_SECONDS is abandoned and retried: after a
+                # homeserver restart a request may otherwise stay unanswered for minutes.
+                response = await asyncio.wait_for(self.client.sync(since=self.token, **kwargs),
+                                                  kwargs["timeout"] / 1000 + SYNC_GRACE_SECONDS)
+            except NETWORK_ERRORS as error:
                 response = error
             if isinstance(response, SyncResponse):
                 if failures:
@@ -95,19 +120,25 @@ class SyncLoop:
             await asyncio.sleep(delay)
 
     async def housekeeping(self) -> None:
-        """Encryption chores that nio's own sync_forever would do: to-device messages and key management."""
-        client = self.client
+        """Encryption chores that nio's own sync_forever would do: to-device messages and key management.
+
+        Bounded in time: a request left hanging (a homeserver that restarted under it) must not stop the sync loop.
+        """
         try:
-            if client.outgoing_to_device_messages:
-                await client.send_to_device_messages()
-            if client.should_upload_keys:
-                await client.keys_upload()
-            if client.should_query_keys:
-                await client.keys_query()
-            if client.should_claim_keys:
-                await client.keys_claim(client.get_users_for_key_claiming())
-        except (ClientConnectionError, TimeoutError, asyncio.TimeoutError) as error:
+            await asyncio.wait_for(self._encryption_chores(), HOUSEKEEPING_TIMEOUT_SECONDS)
+        except NETWORK_ERRORS as error:
             log.warning("encryption housekeeping postponed (%s)", _describe(error))
+
+    async def _encryption_chores(self) -> None:
+        client = self.client
+        if client.outgoing_to_device_messages:
+            await client.send_to_device_messages()
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
 
     async def _handle(self, response: SyncResponse) -> None:
         self._handled = 0
@@ -130,8 +161,10 @@ class SyncLoop:
         """The events between the previous sync position `stop` and the start of a limited timeline, oldest first."""
         older: list = []
         while start:
-            page = await self.client.room_messages(room_id, start=start, end=stop,
-                                                   direction=MessageDirection.back, limit=TIMELINE_LIMIT)
+            page = await asyncio.wait_for(
+                self.client.room_messages(room_id, start=start, end=stop, direction=MessageDirection.back,
+                                          limit=TIMELINE_LIMIT),
+                REQUEST_TIMEOUT_SECONDS)
             if not isinstance(page, RoomMessagesResponse) or not page.chunk:
                 break
             older.extend(page.chunk)
