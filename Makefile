@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.tno-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv demo test clean distclean
+.PHONY: venv demo test catalogs clean distclean
 
 venv: $(STAMP)
 
@@ -19,6 +19,10 @@ demo: venv
 
 test: venv
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# After adding or changing a message: rebuild the fr/en catalogs, then translate what it lists.
+catalogs: venv
+	$(VENV)/bin/python -m tno_bot.i18n.catalogs
 
 clean:
 	rm -rf build .pytest_cache *.egg-info
