@@ -356,6 +356,56 @@ def test_corrections_keep_the_history(adopted):
         "Aucune publication de SITIV pour TNO 2026-01 à corriger : enregistrez-la sans « corriger ».")
 
 
+def test_a_record_made_by_mistake_is_withdrawn_and_stays_in_the_history(adopted):
+    adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 10/04/2026 pour=8", MILLET)
+    adopted.say("!publication TNO 2026-01 sitiv 14/04/2026", MILLET)
+    assert adopted.say("!deliberation retirer TNO 2026-01 sitiv", BAUME) == (
+        "Seuls le secrétariat ou un représentant de SITIV peuvent enregistrer la délibération, la publication ou la "
+        "transmission de SITIV.")
+    reply = adopted.say("!deliberation retirer TNO 2026-01 sitiv", SECRETARIAT).splitlines()
+    assert reply[:3] == [
+        "Retiré pour TNO 2026-01 : la délibération de SITIV ; l'enregistrement reste dans l'historique.",
+        "• SITIV : délibération attendue",
+        "Décision TNO 2026-01 : en attente.",
+    ]
+    assert [(f.kind, f.target, f.recorded_by) for f in adopted.facts()] == [
+        ("deliberation", None, MILLET), ("publication", None, MILLET), ("annulation", "deliberation", SECRETARIAT)]
+    # the publication went with its deliberation: nothing is left to withdraw, and the history shows the withdrawal
+    assert adopted.say("!publication retirer TNO 2026-01 sitiv", MILLET) == (
+        "Aucune publication de SITIV pour TNO 2026-01 à retirer.")
+    record = adopted.say("!decision TNO 2026-01")
+    assert "• SITIV : délibération attendue" in record
+    assert "• lundi 20 avril 2026 à 10:00, Secrétariat de la conférence, SITIV : délibération retirée" in record
+    # recorded again afterwards, as a first record
+    assert adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_3 15/04/2026", MILLET).startswith(
+        "Enregistré pour TNO 2026-01 : la délibération de SITIV.")
+    assert adopted.say("!transmission retirer TNO 2026-01 sitiv", MILLET) == (
+        "Aucune transmission de SITIV pour TNO 2026-01 à retirer.")
+    assert adopted.say("!deliberation retirer TNO 2026-01") == (
+        "Il manque <membre>.\nUtilisation : !deliberation retirer <décision> <membre>")
+
+
+def test_withdrawing_a_record_of_an_executory_decision_says_it_is_no_longer_executory(adopted):
+    for member, number, sender in (("metropole", "2026-0412", BAUME), ("ville-lyon", "2026-117", MAES),
+                                   ("sitiv", "CS_2026_04_2", MILLET)):
+        adopted.say(f"!deliberation TNO 2026-01 {member} {number} 10/04/2026", sender)
+        adopted.say(f"!transmission TNO 2026-01 {member} 10/04/2026", sender)
+        adopted.ask(f"!publication TNO 2026-01 {member} 11/04/2026", sender)
+    assert len(adopted.announcements()) == 1
+    reply = adopted.say("!publication withdraw TNO 2026-01 ville-lyon", MAES).splitlines()
+    assert reply[1:4] == [
+        "• Ville de Lyon : délibération adoptée et transmise — délibération n° 2026-117 du 10 avril 2026 ; "
+        "transmise le 10 avril 2026",
+        "TNO 2026-01 n'est plus exécutoire.",
+        "Décision TNO 2026-01 : en attente.",
+    ]
+    assert "Exécutoire" not in adopted.say("!decision TNO 2026-01").splitlines()[2]
+    # executory again with the right publication: not announced twice
+    replies = adopted.ask("!publication TNO 2026-01 ville-lyon 12/04/2026", MAES)
+    assert len(replies) == 1 and "exécutoire le 12 avril 2026" in plain(replies[0].body)
+    assert len(adopted.announcements()) == 1
+
+
 def test_a_rejecting_deliberation_makes_the_decision_not_ratified(adopted):
     reply = adopted.say("!deliberation TNO 2026-01 ville-lyon 2026-117 30/03/2026 pour=20 contre=40 rejet", MAES)
     assert "Décision TNO 2026-01 : non ratifiée (rejetée par Ville de Lyon)." in reply
@@ -375,6 +425,7 @@ def test_help_lists_the_ratification_commands(bot):
     assert body.splitlines()[0] == ("!deliberation <décision> <membre> <n° de délibération> <JJ/MM/AAAA> "
                                     "[pour=N contre=N abstention=N] [rejet]")
     assert "!deliberation corriger <décision>" in body
+    assert "!deliberation retirer <décision> <membre>" in body
     assert "Ratification" in bot.say("!aide")
 
 

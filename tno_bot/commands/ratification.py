@@ -1,9 +1,10 @@
 """Ratification commands: the register (!decisions), one decision (!decision), and the records of each member's
-deliberation, publication and transmission (!deliberation, !publication, !transmission, each with `corriger`).
+deliberation, publication and transmission (!deliberation, !publication, !transmission, each with `corriger`
+and `retirer`).
 
 Who records: the secrétariat, or a representative of that member for its own member. Every record is checked by
 the domain (`Ratification.record_*`, refusals worded here from their reason codes), then stored as a fact in the
-command's transaction; a correction is a new fact, so the history is kept. When a record makes the decision
+command's transaction; a correction or a withdrawal is a new fact, so the history is kept. When a record makes the decision
 executory, the reply also announces it in the room of the conference (the command's room for a decision of the
 history files, which has none), once per decision.
 """
@@ -227,9 +228,13 @@ def refusal(refused: RatificationRefused, ctx: CommandContext, decision: KnownDe
             "The identifier {identifier} does not match the deliberation of {member} recorded for {decision}: "
             "{differences}.", identifier=p["identifier"], member=name, decision=decision.key,
             differences=differences_text(p["differences"], tr)))
+    if reason is Reason.NOTHING_TO_ANNUL:
+        return CommandError(tr.gettext("There is no {kind} of {member} for {decision} to withdraw.",
+                                       kind=tr.gettext(KIND_LABELS[p["target"]]), member=name,
+                                       decision=decision.key))
     if reason is Reason.DUPLICATE_EVENT:
         return CommandError(tr.gettext("This message was already recorded."))
-    raise refused  # UNKNOWN_MEMBER (members are parsed against the config), NOTHING_TO_ANNUL: a bug
+    raise refused  # UNKNOWN_MEMBER: members are parsed against the config
 
 
 # --- shared ------------------------------------------------------------------------------------------------------
@@ -278,13 +283,7 @@ def _record(ctx: CommandContext, decision_id: DecisionId, member: Member, what: 
                            member=member.name) if correction else
                 tr.gettext("Recorded for {decision}: {what} of {member}.", decision=decision.key, what=what,
                            member=member.name))
-    text = Text.empty().para(headline).bullets([member_line(after.member(member.id), ctx.config, tr)])
-    text.para(tr.gettext("Decision {decision}: {status}.", decision=decision.key,
-                         status=decision_status_text(after, ctx.config, tr)))
-    missing = missing_items(after, ctx.config, tr)
-    if missing:
-        text.para(tr.gettext("Still missing before it is executory:")).bullets(missing)
-    replies = [Reply(*text.done())]
+    replies = [_outcome(ctx, decision, member, headline, before, after)]
     if newly_executory(before, after) and storage.announcement_of(ctx.session, decision.key) is None:
         room = decision.room_id or ctx.room_id
         storage.add_announcement(ctx.session, decision.key, after.executory_on, room, ctx.now, ctx.event_id)
@@ -292,6 +291,42 @@ def _record(ctx: CommandContext, decision_id: DecisionId, member: Member, what: 
         plain, html = executory_message(decision, after, ctx.config, _room_translator(ctx, room), mentions)
         replies.append(Reply(plain, html, mentions=mentions, room_id=None if room == ctx.room_id else room))
     return replies
+
+
+def _outcome(ctx: CommandContext, decision: KnownDecision, member: Member, headline: str, before: Ratification,
+             after: Ratification) -> Reply:
+    """The reply to a record or a withdrawal: the member's line, the decision's status, what is still missing."""
+    tr = ctx.tr
+    text = Text.empty().para(headline).bullets([member_line(after.member(member.id), ctx.config, tr)])
+    if before.status is DecisionStatus.EXECUTOIRE and after.status is not DecisionStatus.EXECUTOIRE:
+        text.para(tr.gettext("{decision} is no longer executory.", decision=decision.key))
+    text.para(tr.gettext("Decision {decision}: {status}.", decision=decision.key,
+                         status=decision_status_text(after, ctx.config, tr)))
+    missing = missing_items(after, ctx.config, tr)
+    if missing:
+        text.para(tr.gettext("Still missing before it is executory:")).bullets(missing)
+    return Reply(*text.done())
+
+
+def _withdraw(ctx: CommandContext, decision_id: DecisionId, member: Member, target: FactKind) -> Reply:
+    """Withdraw a member's record made by mistake; the withdrawal is a fact of the history."""
+    decision = _known(ctx, decision_id)
+    _check_may_record(ctx, member)
+    before = ratification_of(ctx.session, ctx.config, decision)
+    try:
+        fact = before.annul(member.id, target, by=ctx.sender, at=ctx.now, event_id=ctx.event_id)
+    except RatificationRefused as refused:
+        raise refusal(refused, ctx, decision, before, member)
+    storage.add_ratification_fact(ctx.session, decision.key, fact)
+    tr = ctx.tr
+    headline = tr.gettext("Withdrawn for {decision}: {what} of {member}; the record stays in the history.",
+                          decision=decision.key, what=tr.gettext(_THE_RECORD[target]), member=member.name)
+    return _outcome(ctx, decision, member, headline, before, before.apply(fact))
+
+
+_WITHDRAW_ARGS = (Arg("decision", DECISION), Arg("member", MEMBER))
+_THE_RECORD = {FactKind.DELIBERATION: N_("the deliberation"), FactKind.PUBLICATION: N_("the publication"),
+               FactKind.TRANSMISSION: N_("the transmission to the prefecture")}
 
 
 # --- !decisions, !decision ---------------------------------------------------------------------------------------
@@ -379,6 +414,19 @@ def deliberation_corriger(ctx: CommandContext, decision: DecisionId, member: Mem
     return _deliberation(ctx, decision, member, number, on, counts, rejected, True)
 
 
+@command(
+    "retirer",
+    aliases=("withdraw",),
+    parent="deliberation",
+    args=_WITHDRAW_ARGS,
+    roles=RECORDERS,
+    help=N_("Withdraw a deliberation recorded by mistake, with its publication and transmission; the record stays "
+            "in the history."),
+)
+def deliberation_retirer(ctx: CommandContext, decision: DecisionId, member: Member) -> Reply:
+    return _withdraw(ctx, decision, member, FactKind.DELIBERATION)
+
+
 # --- !transmission -----------------------------------------------------------------------------------------------
 
 _TRANSMISSION_ARGS = (Arg("decision", DECISION), Arg("member", MEMBER), Arg("on", DAY),
@@ -418,6 +466,18 @@ def transmission_corriger(ctx: CommandContext, decision: DecisionId, member: Mem
     return _transmission(ctx, decision, member, on, identifier, True)
 
 
+@command(
+    "retirer",
+    aliases=("withdraw",),
+    parent="transmission",
+    args=_WITHDRAW_ARGS,
+    roles=RECORDERS,
+    help=N_("Withdraw a transmission recorded by mistake; the record stays in the history."),
+)
+def transmission_retirer(ctx: CommandContext, decision: DecisionId, member: Member) -> Reply:
+    return _withdraw(ctx, decision, member, FactKind.TRANSMISSION)
+
+
 # --- !publication ------------------------------------------------------------------------------------------------
 
 _PUBLICATION_ARGS = (Arg("decision", DECISION), Arg("member", MEMBER), Arg("on", DAY))
@@ -451,4 +511,16 @@ def publication(ctx: CommandContext, decision: DecisionId, member: Member, on: d
 )
 def publication_corriger(ctx: CommandContext, decision: DecisionId, member: Member, on: date) -> list[Reply]:
     return _publication(ctx, decision, member, on, True)
+
+
+@command(
+    "retirer",
+    aliases=("withdraw",),
+    parent="publication",
+    args=_WITHDRAW_ARGS,
+    roles=RECORDERS,
+    help=N_("Withdraw a publication recorded by mistake; the record stays in the history."),
+)
+def publication_retirer(ctx: CommandContext, decision: DecisionId, member: Member) -> Reply:
+    return _withdraw(ctx, decision, member, FactKind.PUBLICATION)
 
