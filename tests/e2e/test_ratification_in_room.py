@@ -43,6 +43,12 @@ async def test_three_deliberations_make_the_decision_executory_and_the_awaited_m
     await ask(maes, room_id, f"!deliberation {decision} ville-lyon {today:%Y}-1987 {day}")
     await ask(maes, room_id, f"!publication {decision} ville-lyon {day}")
     await ask(maes, room_id, f"!transmission {decision} ville-lyon {day}")
+    # A mistake corrected by its author, another withdrawn by the secrétariat and recorded again: all in the history.
+    corrected = await ask(maes, room_id, f"!deliberation corriger {decision} ville-lyon {today:%Y}-1988 {day}")
+    assert corrected.startswith(f"Corrigé pour {decision} : la délibération de Ville de Lyon.")
+    withdrawn = await ask(secretariat, room_id, f"!transmission retirer {decision} ville-lyon")
+    assert withdrawn.startswith(f"Retiré pour {decision} : la transmission en préfecture de Ville de Lyon ;")
+    await ask(maes, room_id, f"!transmission {decision} ville-lyon {day}")
 
     # Fifteen days pass with the SITIV still awaited (the bot is stopped meanwhile): it is reminded once, at start-up.
     await bot_runner.stop()
@@ -72,4 +78,6 @@ async def test_three_deliberations_make_the_decision_executory_and_the_awaited_m
     assert people[BAUME].user_id in announcement.content["m.mentions"]["user_ids"]
     record = await ask(people[BAUME], room_id, f"!decision {decision}")
     assert f"Exécutoire depuis le {plain(translator('fr').date(today))}" in record
+    assert f"Ville de Lyon : délibération n° {today:%Y}-1988 du" in record and "— correction" in record
+    assert "Secrétariat de la conférence, Ville de Lyon : transmission retirée" in record
     assert len(posted_by_bot(president, room_id, "SITIV")) == 1  # the reminder was not repeated
