@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tno_bot.domain.acts import luhn_ok
 from tno_bot.domain.agenda import AgendaRules
 from tno_bot.domain.funding import (
     SECTIONS,
@@ -52,6 +53,8 @@ _SERVER = rf"(?:\[[0-9A-Fa-f:.]+\]|{_LABEL}(?:\.{_LABEL})*)(?::[0-9]{{1,5}})?"
 USER_ID = re.compile(rf"@[a-z0-9._=\-/+]+:{_SERVER}")  # Matrix spec user id grammar (lower-case localpart)
 ROOM = re.compile(rf"#[^:\s]+:{_SERVER}|![^:\s]+(?::{_SERVER})?")  # room alias or room id
 MEMBER_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+SIRET = re.compile(r"[0-9]{14}")
+MATIERE_CODE = re.compile(r"[1-9]\.[0-9]{1,2}")  # level 2 of the ACTES nomenclature
 BUDGET_FILE = re.compile(r"(\d{4})\.toml")
 CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
@@ -84,6 +87,7 @@ class Member:
     id: str
     name: str
     body: str  # deliberative body, e.g. "Conseil de la Métropole"
+    siret: str | None = None  # 14 digits, for the open data of its deliberations (COLL_SIRET)
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,15 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class OpenDataSettings:
+    """What the SCDL export of the members' deliberations needs beyond the records: the ACTES matière of a
+    deliberation approving a decision of the entente (code such as "5.7", and its name)."""
+
+    matiere_code: str | None = None
+    matiere_nom: str | None = None
+
+
+@dataclass(frozen=True)
 class RatificationSettings:
     """Config `[ratification]`: while a member's deliberation on a decision is awaited, its representatives are
     reminded every `reminder_interval_days` calendar days after the decision, at `reminder_hour` (Europe/Paris)."""
@@ -147,6 +160,7 @@ class Config:
     staff: tuple[Staff, ...] = ()
     reminders: ReminderSettings = ReminderSettings()
     ratification: RatificationSettings = RatificationSettings()
+    open_data: OpenDataSettings = OpenDataSettings()
 
     @property
     def agenda_rules(self) -> AgendaRules:
@@ -362,7 +376,7 @@ class _Reader:
 # --- main file -------------------------------------------------------------------------------------------------
 
 _MAIN_REQUIRED = ("members", "people", "keys", "rooms", "rules", "timezone", "locale")
-_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification")
+_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification", "open_data")
 _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_proxies_per_holder", "decision_rule")
 
 
@@ -388,23 +402,27 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
     budgets = _budgets(r, data, path, member_ids, key_sets)
     reminders = _reminders(r, data)
     ratification = _ratification(r, data)
+    open_data = _open_data(r, data)
     if problems:
         return None
     return Config(path, members, people, key_sets, roles, rooms, rules, timezone, locale, budgets, staff, reminders,
-                  ratification)
+                  ratification, open_data)
 
 
 def _members(r: _Reader, data: dict) -> tuple[Member, ...]:
     members: list[Member] = []
-    for key, item in r.tables(data, "members", required=("id", "name", "body")):
+    for key, item in r.tables(data, "members", required=("id", "name", "body"), optional=("siret",)):
         member_id, name, body = (r.text(item, k, key) for k in ("id", "name", "body"))
+        siret = r.text(item, "siret", key)
+        if siret is not None and not (SIRET.fullmatch(siret) and luhn_ok(siret)):
+            r.add(_join(key, "siret"), f"a SIRET: 14 digits with a right Luhn key (got {siret!r})")
         if member_id is not None and not MEMBER_ID.fullmatch(member_id):
             expected = "a lower-case id of letters, digits and '-' such as ville-lyon"
             r.add(_join(key, "id"), f"{expected} (got {member_id!r})")
         elif member_id in (m.id for m in members):
             r.add(_join(key, "id"), f"a member id not already used (duplicate {member_id!r})")
         elif None not in (member_id, name, body):
-            members.append(Member(member_id, name, body))
+            members.append(Member(member_id, name, body, siret))
     if data.get("members") == []:
         r.add("members", "at least one member ([[members]] with id, name, body)")
     return tuple(members)
@@ -538,6 +556,19 @@ def _ratification(r: _Reader, data: dict) -> RatificationSettings | None:
         interval = None
     hour = r.clock_time(table, "reminder_hour", "ratification", d.reminder_hour)
     return None if None in (interval, hour) else RatificationSettings(interval, hour)
+
+
+def _open_data(r: _Reader, data: dict) -> OpenDataSettings:
+    """The optional `[open_data]` table: the ACTES matière of the members' deliberations, code and name together."""
+    table = r.table(data.get("open_data", {}), "open_data", optional=("matiere_code", "matiere_nom"))
+    if table is None:
+        return OpenDataSettings()
+    code, name = r.text(table, "matiere_code", "open_data"), r.text(table, "matiere_nom", "open_data")
+    if code is not None and not MATIERE_CODE.fullmatch(code):
+        r.add("open_data.matiere_code", f"a level-2 code of the ACTES nomenclature such as 5.7 (got {code!r})")
+    elif (code is None) != (name is None):
+        r.add("open_data", "matiere_code and matiere_nom together (the schema asks for both)")
+    return OpenDataSettings(code, name)
 
 
 # --- budgets ---------------------------------------------------------------------------------------------------

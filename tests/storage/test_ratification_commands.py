@@ -13,6 +13,7 @@ import csv
 import dataclasses
 import io
 import json
+import shutil
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
@@ -467,9 +468,25 @@ def test_exports_of_the_decisions_and_the_scdl(adopted, engine, monkeypatch, cap
                                ("Métropole de Lyon", "2026-0412", "2026-03-23", "2026-03-25", "150", "155")]
     assert scdl[1]["DELIB_OBJET"] == ("Approbation de la décision TNO 2026-01 de l'entente intercommunale Territoire "
                                       "Numérique Ouvert")
-    assert "COLL_SIRET, DELIB_MATIERE_CODE, DELIB_MATIERE_NOM" in err
+    assert [(r["COLL_SIRET"], r["DELIB_MATIERE_CODE"], r["DELIB_MATIERE_NOM"]) for r in scdl] == [
+        ("", "5.7", "Institutions et vie politique/Intercommunalité"),
+        ("20004697700019", "5.7", "Institutions et vie politique/Intercommunalité")]
+    assert err == "Colonnes obligatoires du schéma SCDL à compléter avant publication : COLL_SIRET (SITIV)\n"
     assert main(["export", "scdl", "--format", "json", "--config", str(EXAMPLE)]) == 2
 
+
+
+def test_a_siret_of_another_siren_stops_the_scdl_export(engine, monkeypatch, capsys, tmp_path):
+    shutil.copytree(EXAMPLE.parent, tmp_path / "config", ignore=shutil.ignore_patterns("tno.toml"))
+    config = tmp_path / "config" / "tno.example.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('"21690123100011"', '"20004697700019"'),
+                      encoding="utf-8")
+    monkeypatch.setenv("TNO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    assert main(["export", "scdl", "--config", str(config)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert (f"{config}: members[1].siret: a SIRET of the member's SIREN 216901231 (history files; got "
+            "20004697700019)") in err
 
 # --- the clock: reminders of the awaited members -------------------------------------------------------------------
 

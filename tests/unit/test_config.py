@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tno_bot.config import (
+    OpenDataSettings,
     ConfigError,
     ConfigProblem,
     Person,
@@ -404,4 +405,38 @@ def test_ratification_set(tmp_path):
     ],
 )
 def test_ratification_problems(tmp_path, old, new, key):
+    assert (MAIN, key) in located(problems_of(write_config(tmp_path, main=[(old, new)])))
+
+
+# --- open data: SIRETs and the ACTES matière -----------------------------------------------------------------------
+
+
+def test_open_data_of_the_example():
+    config = load_config(EXAMPLE)
+    assert [m.siret for m in config.members] == ["20004697700019", "21690123100011", None]
+    assert config.open_data == OpenDataSettings("5.7", "Institutions et vie politique/Intercommunalité")
+
+
+def test_open_data_is_optional(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start, end = text.index("[open_data]"), text.index("# Membres de l'entente")
+    assert load_config(write_config(tmp_path, main=[(text[start:end], "")])).open_data == OpenDataSettings()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        pytest.param('siret = "20004697700019"', 'siret = "20004697700018"', "members[0].siret", id="siret-luhn"),
+        pytest.param('siret = "20004697700019"', 'siret = "200046977"', "members[0].siret", id="siret-a-siren"),
+        pytest.param('siret = "21690123100011"', "siret = 21690123100011", "members[1].siret",
+                     id="siret-not-a-string"),
+        pytest.param('matiere_code = "5.7"', 'matiere_code = "5"', "open_data.matiere_code", id="matiere-level-1"),
+        pytest.param('matiere_code = "5.7"', 'matiere_code = "intercommunalité"', "open_data.matiere_code",
+                     id="matiere-not-a-code"),
+        pytest.param('matiere_code = "5.7"\n', "", "open_data", id="matiere-name-without-code"),
+        pytest.param('matiere_code = "5.7"', 'matiere_code = "5.7"\npref_id = "69"', "open_data.pref_id",
+                     id="unknown-key"),
+    ],
+)
+def test_open_data_problems(tmp_path, old, new, key):
     assert (MAIN, key) in located(problems_of(write_config(tmp_path, main=[(old, new)])))

@@ -6,10 +6,10 @@ first 7 required. A CSV for it is comma-separated UTF-8 with a header row (the f
 recommends; its validator, Validata, reads the file as a table), dates as YYYY-MM-DD (ISO 8601), missing values as
 the empty string (the schema's missing value).
 
-What the bot does not know is left empty: the matière (ACTES nomenclature code such as "5.7" and its name), the
-budget, the legality-control entity (PREF_ID, "PREF069"), the theoretical number of voters, the document's URL and
-the 14-digit SIRET (the bot knows SIRENs). `missing_required` names the required columns still empty, so an
-export can say what to fill before publishing.
+The SIRET and the matière (ACTES nomenclature code such as "5.7" and its name) come from the config when it gives
+them; what the bot does not know is left empty: the budget, the legality-control entity (PREF_ID), the theoretical
+number of voters and the document's URL. `missing_required` names the required columns still empty, so an export
+can say what to fill before publishing.
 """
 
 from __future__ import annotations
