@@ -20,8 +20,8 @@ async def ask(participant, room_id: str, text: str) -> str:
     return plain(reply.content["body"])
 
 
-async def opened_seance(bot_runner, person, present=(BAUME, MAES)):
-    """Today's conference with a fixed agenda, its séance open, and `present` recorded present."""
+async def prepared_conference(bot_runner, person):
+    """Today's conference, a little later, with a fixed agenda, in a new room: (room, number, secrétariat, others)."""
     await bot_runner.start()
     bot = bot_runner.settings.user_id
     secretariat = await person(SECRETARIAT)
@@ -40,6 +40,12 @@ async def opened_seance(bot_runner, person, present=(BAUME, MAES)):
         await ask(comite, room_id, f"!odj ajouter {point}")
     await ask(president, room_id, "!odj envoyer hors-delai")
     await ask(president, room_id, "!odj fixer")
+    return room_id, number, secretariat, others
+
+
+async def opened_seance(bot_runner, person, present=(BAUME, MAES)):
+    """Today's conference with a fixed agenda, its séance open, and `present` recorded present."""
+    room_id, number, secretariat, others = await prepared_conference(bot_runner, person)
     await ask(secretariat, room_id, f"!seance ouvrir {number}")
     for name in present:
         await ask(others[name], room_id, "!present")

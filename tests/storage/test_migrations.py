@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 import threading
+from datetime import date, datetime, time, timezone
 
 import pytest
 from sqlalchemy import inspect, insert, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
+from tno_bot.domain.attendance import AttendanceFact, Cast, FactKind
 from tno_bot.storage import LATEST_VERSION, SchemaTooNewError, SchemaVersion, current_version, migrate
+from tno_bot import storage
 from tno_bot.storage import migrations
 
 TABLES = {"schema_version", "sync_state", "processed_event", "outbox_message", "room_setting", "conference", "agenda",
           "agenda_point", "agenda_version", "agenda_avis", "reminder", "seance", "seance_point",
           "seance_pause", "attendance_fact", "vote", "ballot", "decision", "seance_note",
-          "ratification_fact", "ratification_announcement", "ratification_reminder"}
+          "ratification_fact", "ratification_announcement", "ratification_reminder", "advance_pouvoir"}
 
 
 def test_migrate_from_empty_creates_every_table_and_records_versions(bare_engine):
@@ -81,3 +85,32 @@ def test_concurrent_migrations_apply_each_step_once(bare_engine):
     assert len(results) == 3
     assert sorted(v for applied in results for v in applied) == [m.version for m in migrations.MIGRATIONS]
     assert current_version(bare_engine) == LATEST_VERSION
+
+
+def test_step_5_adds_the_advance_pouvoirs_to_a_version_4_database(bare_engine, monkeypatch):
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:4])
+    monkeypatch.setattr(migrations, "LATEST_VERSION", 4)
+    assert migrate(bare_engine) == [1, 2, 3, 4]
+    at = datetime(2025, 11, 6, 17, 30, tzinfo=timezone.utc)
+    with Session(bare_engine) as session, session.begin():  # a conference of version 4, kept by step 5
+        session.add(storage.ConferenceRow(room_id="!r:x", day=date(2025, 11, 7), start_time=time(10),
+                                          created_by="@s:x", created_at=at, updated_at=at))
+    monkeypatch.undo()
+    assert migrations.MIGRATIONS[4].version == 5 and migrate(bare_engine) == [5]
+    columns = {c["name"] for c in inspect(bare_engine).get_columns("advance_pouvoir")}
+    assert columns == {"id", "conference_id", "kind", "mandant", "mandataire", "recorded_by", "at", "event_id"}
+    cast = Cast(("m",), ())
+    with Session(bare_engine) as session, session.begin():
+        storage.add_advance_pouvoir_fact(session, 1, AttendanceFact(FactKind.POUVOIR, "@a:x", "@s:x", at, "$1",
+                                                                    mandataire="@b:x"))
+        storage.add_advance_pouvoir_fact(session, 1, AttendanceFact(FactKind.RETRAIT, "@a:x", "@a:x", at, "$2"))
+    with Session(bare_engine) as session:
+        [pouvoir] = storage.advance_pouvoirs(session, 1, cast).pouvoirs
+    assert (pouvoir.mandant, pouvoir.mandataire, pouvoir.given_by, pouvoir.given_at, pouvoir.event_id) == (
+        "@a:x", "@b:x", "@s:x", at, "$1")
+    assert not pouvoir.active
+    with Session(bare_engine) as session:
+        assert session.get(storage.ConferenceRow, 1).day == date(2025, 11, 7)
+    with pytest.raises(IntegrityError), Session(bare_engine) as session, session.begin():  # a pouvoir names its holder
+        session.execute(text("INSERT INTO advance_pouvoir (conference_id, kind, mandant, recorded_by, at, event_id) "
+                             "VALUES (1, 'pouvoir', '@a:x', '@a:x', :at, '$3')"), {"at": at})

@@ -184,7 +184,7 @@ def test_seance_changes_are_for_the_president_and_the_secretariat(opened, sender
 def test_without_a_seance_every_command_says_how_to_open_one(prepared):
     sentence = ("Aucune séance n'est ouverte dans ce salon : le président ou le secrétariat l'ouvre avec "
                 "!seance ouvrir.")
-    for text, sender in [("!present", BAUME), ("!presents", BAUME), ("!quorum", BAUME), ("!pouvoir Khelifi", BAUME),
+    for text, sender in [("!present", BAUME), ("!quorum", BAUME), ("!pouvoir Khelifi", BAUME),
                          ("!vote", BAUME), ("!vote pour", BAUME), ("!vote ouvrir 1", PRESIDENT), ("!note x", BAUME),
                          ("!seance clore", SECRETARIAT)]:
         reply = prepared.say(text, sender)
@@ -314,6 +314,161 @@ def test_pouvoir_given_refused_and_revoked(opened):
         "Pouvoir retiré à 10:30 : Zemorda Khelifi ne vote plus pour Emeline Baume.")
     facts = [(f.kind, f.person, f.mandataire) for f in opened.rows(storage.AttendanceRow)]
     assert facts[:3] == [("presence", KHELIFI, None), ("pouvoir", BAUME, KHELIFI), ("retrait", BAUME, None)]
+
+
+# --- pouvoirs given before the séance, pouvoirs handed in on paper -------------------------------------------------
+
+EVE = (2025, 11, 6)  # the day before conference no. 1
+CONFERENCE_1 = "conférence n° 1 du vendredi 7 novembre 2025 à 10:00"
+
+
+def test_a_pouvoir_given_before_the_seance_is_for_the_next_conference(prepared):
+    assert prepared.say("!pouvoir Zemorda Khelifi", BAUME, now=at(18, 30, day=EVE)) == (
+        f"Pouvoir enregistré le jeudi 6 novembre 2025 à 18:30 pour la séance de la {CONFERENCE_1} : Zemorda Khelifi "
+        "votera pour Emeline Baume (avec !vote <choix> Emeline Baume). À l'ouverture, Emeline Baume est noté excusé ; "
+        "venir siéger met fin au pouvoir, et !pouvoir retirer le retire.")
+    [row] = prepared.rows(storage.AdvancePouvoirRow)
+    assert (row.conference_id, row.kind, row.mandant, row.mandataire, row.recorded_by, row.at, row.event_id) == (
+        1, "pouvoir", BAUME, KHELIFI, BAUME, at(18, 30, day=EVE), prepared.last_event)
+    assert prepared.rows(storage.AttendanceRow) == [] and prepared.rows(storage.SeanceRow) == []
+    assert prepared.say("!presents", MAES, now=at(18, 40, day=EVE)).splitlines() == [
+        "Aucune séance n'est encore ouverte dans ce salon : les présences s'enregistrent une fois que le président "
+        "ou le secrétariat l'a ouverte avec !seance ouvrir.",
+        f"Pouvoirs donnés pour la séance de la {CONFERENCE_1} (leurs mandants seront notés excusés à l'ouverture) :",
+        "• Emeline Baume à Zemorda Khelifi (jeudi 6 novembre 2025 à 18:30)"]
+    assert prepared.say("!pouvoir retirer", BAUME, now=at(19, 0, day=EVE)) == (
+        f"Pouvoir retiré le jeudi 6 novembre 2025 à 19:00 : Zemorda Khelifi ne votera pas pour Emeline Baume à la "
+        f"séance de la {CONFERENCE_1}.")
+    assert prepared.say("!pouvoir retirer", BAUME, now=at(19, 1, day=EVE)) == (
+        f"Emeline Baume n'a donné aucun pouvoir pour la séance de la {CONFERENCE_1} : il n'y a rien à retirer.")
+    assert [(r.kind, r.mandant, r.mandataire) for r in prepared.rows(storage.AdvancePouvoirRow)] == [
+        ("pouvoir", BAUME, KHELIFI), ("retrait", BAUME, None)]
+    assert prepared.say("!presents", MAES, now=at(19, 2, day=EVE)).splitlines()[1] == (
+        f"Aucun pouvoir donné à ce stade pour la séance de la {CONFERENCE_1}.")
+    assert prepared.say("!proxy revoke", BAUME, now=at(19, 3, day=EVE), language="en") == (
+        "Emeline Baume has given no pouvoir for the séance of the conference no. 1 of Friday, November 7, 2025 at "
+        "10:00 AM: there is nothing to revoke.")
+
+
+def test_before_the_seance_the_same_rules_and_the_limit_counts_the_pouvoirs_given(prepared):
+    prepared.now = at(9, 0, day=EVE)
+    prepared.say("!pouvoir Zemorda Khelifi", BAUME)
+    assert prepared.say("!pouvoir Zemorda Khelifi", MAES) == (
+        "Zemorda Khelifi détient déjà 1 pouvoir (de Emeline Baume) : c'est le maximum par représentant.")
+    assert prepared.say("!pouvoir Alain Viollet", BAUME) == (
+        "Emeline Baume a déjà donné un pouvoir à Zemorda Khelifi : retirez-le d'abord avec !pouvoir retirer.")
+    assert prepared.say("!pouvoir Bertrand Maes", MAES) == "Un pouvoir se donne à un autre représentant, pas à soi-même."
+    assert prepared.say("!pouvoir Fabrice Faury", MAES) == (
+        "Fabrice Faury n'est pas représentant à la conférence : un pouvoir ne se donne qu'à un représentant.")
+    assert prepared.say("!pouvoir Bertrand Maes", FAURY) == (
+        "Seul un représentant donne un pouvoir ; Fabrice Faury n'en est pas un.")
+    assert prepared.say("!pouvoir Bertrand Maes", VIVIEN).startswith("Emmanuel Vivien est suppléant : un suppléant "
+                                                                    "n'a pas de siège propre à déléguer")
+    assert prepared.say("!pouvoir Bertrand Maes", STRANGER) == (
+        "Seul un représentant donne un pouvoir ; @stranger:elsewhere.example n'en est pas un.")
+    assert [(r.mandant, r.mandataire) for r in prepared.rows(storage.AdvancePouvoirRow)] == [(BAUME, KHELIFI)]
+    prepared.say("!pouvoir retirer", BAUME)
+    assert prepared.say("!pouvoir Zemorda Khelifi", MAES).startswith("Pouvoir enregistré le jeudi 6 novembre 2025")
+
+
+def test_the_conference_to_come_is_the_rooms_next_one_without_a_seance(bot):
+    sentence = ("Aucune séance n'est ouverte dans ce salon et aucune conférence n'y est à venir : un pouvoir se "
+                "donne pour une séance (!conferences les liste).")
+    assert bot.say("!pouvoir Zemorda Khelifi", BAUME) == sentence
+    bot.prepare()
+    bot.prepare(day=(2025, 12, 12))
+    bot.say("!pouvoir Zemorda Khelifi", BAUME, now=at(9, 0, day=EVE))
+    bot.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    bot.say("!seance clore", SECRETARIAT, now=at(12, 0))
+    assert "pour la séance de la conférence n° 2 du vendredi 12 décembre 2025 à 10:00" in bot.say(
+        "!pouvoir Alain Viollet", BAUME, now=at(12, 5))
+    # from another room, the only conference to come anywhere
+    assert "pour la séance de la conférence n° 2" in bot.say("!pouvoir Laurent Bosetti", MAES, now=at(12, 6),
+                                                             room=OTHER_ROOM)
+    assert [(r.conference_id, r.mandant, r.mandataire) for r in bot.rows(storage.AdvancePouvoirRow)] == [
+        (1, BAUME, KHELIFI), (2, BAUME, VIOLLET), (2, MAES, BOSETTI)]
+    assert bot.say("!pouvoir Zemorda Khelifi", MILLET, now=at(10, 0, day=(2025, 12, 13))) == sentence
+
+
+def test_paper_pouvoirs_are_recorded_by_the_secretariat_or_the_president(prepared):
+    prepared.now = at(9, 0, day=EVE)
+    assert prepared.say("!pouvoir Bertrand Maes Alain Viollet", BAUME) == (
+        "Seuls le président ou le secrétariat peuvent enregistrer ou retirer un pouvoir pour le compte d'un "
+        "représentant (pouvoir remis par écrit).")
+    assert prepared.say("!pouvoir retirer Bertrand Maes", FAURY).startswith("Seuls le président ou le secrétariat")
+    assert prepared.say("!pouvoir Alain Viollet", SECRETARIAT) == (
+        "Secrétariat de la conférence n'est pas représentant et ne donne pas de pouvoir : pour un pouvoir remis par "
+        "écrit, nommez le mandant, puis le mandataire.\nUtilisation : !pouvoir <[@mandant] @mandataire>")
+    assert prepared.say("!pouvoir Bertrand Maes, Alain Viollet et Emeline Baume", SECRETARIAT) == (
+        "Nommez le mandataire, ou le mandant puis le mandataire.\nUtilisation : !pouvoir <[@mandant] @mandataire>")
+    assert prepared.say("!pouvoir Bertrand Maes Bertrand Maes", SECRETARIAT) == (
+        "Un pouvoir se donne à un autre représentant, pas à soi-même.")
+    assert prepared.say("!pouvoir @bertrand.maes:tno.example @alain.viollet:tno.example", SECRETARIAT).endswith(
+        "Enregistré par Secrétariat de la conférence pour le compte de Bertrand Maes.")
+    assert prepared.say("!pouvoir Bertrand Maes Laurent Bosetti", PRESIDENT) == (
+        "Bertrand Maes a déjà donné un pouvoir à Alain Viollet : retirez-le d'abord avec !pouvoir retirer Bertrand "
+        "Maes.")
+    assert prepared.say("!pouvoir retirer Bertrand Maes", PRESIDENT).endswith(
+        "Enregistré par Pierre-Alain Millet pour le compte de Bertrand Maes.")
+    prepared.say("!pouvoir Bertrand Maes Laurent Bosetti", PRESIDENT)
+    assert [(r.kind, r.mandant, r.mandataire, r.recorded_by) for r in prepared.rows(storage.AdvancePouvoirRow)] == [
+        ("pouvoir", MAES, VIOLLET, SECRETARIAT), ("retrait", MAES, None, PRESIDENT),
+        ("pouvoir", MAES, BOSETTI, PRESIDENT)]
+    # during the séance too
+    prepared.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    assert prepared.say("!pouvoir Emeline Baume Zemorda Khelifi", SECRETARIAT, now=at(10, 4)) == (
+        "Pouvoir enregistré à 10:04 : Zemorda Khelifi vote pour Emeline Baume dans cette séance (avec !vote <choix> "
+        "Emeline Baume). Enregistré par Secrétariat de la conférence pour le compte de Emeline Baume.")
+    assert prepared.say("!pouvoir Laurent Bosetti Alain Viollet", BAUME, now=at(10, 5)).startswith(
+        "Seuls le président")
+    assert "• Emeline Baume à Zemorda Khelifi (10:04, remis par écrit, enregistré par Secrétariat de la conférence)" \
+        in prepared.say("!presents", now=at(10, 6)).splitlines()
+    assert prepared.say("!pouvoir retirer Emeline Baume", SECRETARIAT, now=at(10, 7)) == (
+        "Pouvoir retiré à 10:07 : Zemorda Khelifi ne vote plus pour Emeline Baume. Enregistré par Secrétariat de la "
+        "conférence pour le compte de Emeline Baume.")
+    facts = [(f.kind, f.person, f.mandataire, f.recorded_by) for f in prepared.rows(storage.AttendanceRow)]
+    assert facts[-2:] == [("pouvoir", BAUME, KHELIFI, SECRETARIAT), ("retrait", BAUME, None, SECRETARIAT)]
+
+
+def test_the_opening_carries_the_pouvoirs_given_before_the_seance(prepared):
+    prepared.say("!pouvoir Zemorda Khelifi", BAUME, now=at(18, 30, day=EVE))
+    given = prepared.last_event
+    prepared.say("!pouvoir Bertrand Maes Alain Viollet", SECRETARIAT, now=at(18, 45, day=EVE))
+    prepared.say("!pouvoir Pierre-Alain Millet", BOSETTI, now=at(19, 0, day=EVE))
+    prepared.say("!pouvoir retirer", BOSETTI, now=at(19, 5, day=EVE))
+    assert prepared.say("!seance ouvrir", SECRETARIAT, now=at(10, 0)).splitlines()[5:8] == [
+        "Pouvoirs donnés avant la séance (leurs mandants sont notés excusés) :",
+        "• Emeline Baume à Zemorda Khelifi (jeudi 6 novembre 2025 à 18:30)",
+        "• Bertrand Maes à Alain Viollet (jeudi 6 novembre 2025 à 18:45, remis par écrit, enregistré par Secrétariat "
+        "de la conférence)"]
+    facts = prepared.rows(storage.AttendanceRow)
+    assert [(f.kind, f.person, f.status, f.mandataire, f.recorded_by, f.at) for f in facts] == [
+        ("presence", BAUME, "excuse", None, BAUME, at(18, 30, day=EVE)),
+        ("pouvoir", BAUME, None, KHELIFI, BAUME, at(18, 30, day=EVE)),
+        ("presence", MAES, "excuse", None, SECRETARIAT, at(18, 45, day=EVE)),
+        ("pouvoir", MAES, None, VIOLLET, SECRETARIAT, at(18, 45, day=EVE))]
+    assert facts[0].event_id == facts[1].event_id == given
+    prepared.now = at(10, 0)
+    assert prepared.say("!pouvoir Zemorda Khelifi", BOSETTI) == (  # the limit counts the pouvoirs carried over
+        "Zemorda Khelifi détient déjà 1 pouvoir (de Emeline Baume) : c'est le maximum par représentant.")
+    prepared.say("!present Zemorda Khelifi, Laurent Bosetti, Pierre-Alain Millet, Alain Viollet", SECRETARIAT)
+    assert "• Titulaires — présents : Zemorda Khelifi ; excusés : Emeline Baume" in prepared.say("!presents")
+    prepared.say("!vote ouvrir 1", PRESIDENT)
+    assert prepared.say("!vote pour Emeline Baume", KHELIFI).startswith(
+        "Zemorda Khelifi vote « pour » pour le siège de Emeline Baume.")
+    assert prepared.say("!vote pour Bertrand Maes", VIOLLET).startswith(
+        "Alain Viollet vote « pour » pour le siège de Bertrand Maes.")
+    assert "Le pouvoir donné par Emeline Baume à Zemorda Khelifi prend fin : Emeline Baume vote en personne." in (
+        prepared.say("!present", BAUME, now=at(10, 30)).splitlines())
+    prepared.say("!vote clore", PRESIDENT, now=at(10, 31))
+    [reply] = prepared.ask("!seance clore", SECRETARIAT, now=at(12, 0))
+    minutes = reply.attachment.data.decode("utf-8")
+    assert ("- Emeline Baume à Zemorda Khelifi (donné le 6 novembre 2025 à 18h30, avant la séance), caduc à 10h30 : "
+            "Emeline Baume est venu(e) siéger\n"
+            "- Bertrand Maes à Alain Viollet (pouvoir écrit remis au secrétariat, enregistré par Secrétariat de la "
+            "conférence le 6 novembre 2025 à 18h45, avant la séance)\n") in minutes
+    assert "Excusé(e)s : Bertrand Maes\n" in minutes
+    assert "Votes par pouvoir : Zemorda Khelifi pour Emeline Baume, Alain Viollet pour Bertrand Maes." in minutes
 
 
 # --- votes -------------------------------------------------------------------------------------------------------
@@ -701,7 +856,13 @@ def test_aide_vote_says_the_ballot_is_not_secret(bot):
     assert "• !vote pour [@mandant] (!vote for) — " in reply
     english = bot.say("!help vote", language="en")
     assert "Ballots are not secret" in english and "a secret ballot is not supported" in english
-    assert "!pouvoir <@mandataire|retirer>" in bot.say("!aide pouvoir")
+    pouvoir = bot.say("!aide pouvoir").splitlines()
+    assert pouvoir[0] == "!pouvoir <[@mandant] @mandataire>"
+    assert "ou avant elle pour la prochaine conférence du salon" in pouvoir[1]
+    assert "Le secrétariat ou le président enregistre un pouvoir remis par écrit avec !pouvoir @mandant @mandataire" \
+        in pouvoir[1]
+    assert pouvoir[-1].startswith("• !pouvoir retirer [@mandant] (!proxy revoke) — Retire son pouvoir, pendant la "
+                                  "séance ou avant elle ; avec un nom, le secrétariat ou le président retire")
 
 
 # --- through the dispatcher --------------------------------------------------------------------------------------

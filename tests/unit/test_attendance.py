@@ -23,6 +23,7 @@ from tno_bot.domain.attendance import (
     Representative,
     Seat,
     Status,
+    carried_into_seance,
     quorum,
     voting_rights,
 )
@@ -261,6 +262,59 @@ def test_replay_from_plain_rows_rebuilds_the_same_state(cast):
     assert rebuilt == s.attendance
     assert rebuilt.pouvoirs == s.attendance.pouvoirs
     assert voting_rights(rebuilt) == voting_rights(s.attendance)
+
+
+# --- pouvoirs given before the séance ---------------------------------------------------------------------------
+
+
+def advance(cast: Cast) -> Seance:
+    """Pouvoirs given the day before the séance: Baume to Khelifi herself, Maes to Millet on paper (recorded by the
+    secrétariat), Viollet to Bosetti then revoked."""
+    s = Seance(cast)
+    s.clock = OPENING - timedelta(days=1)
+    return s.give(BAUME, KHELIFI).give(MAES, MILLET, by=SECRETARIAT).give(VIOLLET, BOSETTI).revoke(VIOLLET)
+
+
+def test_before_the_seance_the_same_rules_apply(cast):
+    s = advance(cast)
+    ahead = {"at": s.clock, "event_id": "$x"}
+    refused(Reason.HOLDER_FULL, s.attendance.give_pouvoir, BOSETTI, KHELIFI, by=BOSETTI, **ahead)
+    refused(Reason.ALREADY_GIVEN, s.attendance.give_pouvoir, BAUME, VIOLLET, by=SECRETARIAT, **ahead)
+    refused(Reason.SELF_POUVOIR, s.attendance.give_pouvoir, BOSETTI, BOSETTI, by=BOSETTI, **ahead)
+    refused(Reason.GIVER_NOT_TITULAIRE, s.attendance.give_pouvoir, VIERA, BOSETTI, by=VIERA, **ahead)
+    refused(Reason.HOLDER_NOT_REPRESENTATIVE, s.attendance.give_pouvoir, BOSETTI, FAURY, by=BOSETTI, **ahead)
+    refused(Reason.NO_POUVOIR, s.attendance.revoke_pouvoir, VIOLLET, by=VIOLLET, **ahead)
+    assert s.attendance.held_by(BOSETTI) == ()  # the revoked pouvoir freed its mandataire
+
+
+def test_standing_pouvoirs_are_carried_into_the_seance_as_recorded(cast):
+    before = advance(cast).attendance
+    facts = carried_into_seance(before)
+    assert [(f.kind, f.person, f.status, f.mandataire, f.recorded_by) for f in facts] == [
+        (FactKind.PRESENCE, BAUME, Status.EXCUSE, None, BAUME), (FactKind.POUVOIR, BAUME, None, KHELIFI, BAUME),
+        (FactKind.PRESENCE, MAES, Status.EXCUSE, None, SECRETARIAT),
+        (FactKind.POUVOIR, MAES, None, MILLET, SECRETARIAT)]
+    seance = Attendance.replay(cast, facts)
+    assert seance.status(BAUME) is Status.EXCUSE and seance.status(VIOLLET) is Status.ABSENT
+    assert seance.pouvoir_of(BAUME) == before.pouvoir_of(BAUME)  # same author, time and event id
+    assert seance.pouvoir_of(MAES).given_by == SECRETARIAT and seance.pouvoir_of(VIOLLET) is None
+    present = Attendance.replay(cast, facts + tuple(
+        seance.mark(p, Status.PRESENT, by=SECRETARIAT, at=OPENING, event_id="$p") for p in (KHELIFI, MILLET)))
+    assert rights_of(present)[KHELIFI] == ((KHELIFI, Basis.TITULAIRE), (BAUME, Basis.POUVOIR))
+
+
+def test_a_carried_pouvoir_counts_towards_the_limit_and_ends_when_the_mandant_comes(cast):
+    s = Seance(cast)
+    s.attendance = Attendance.replay(cast, carried_into_seance(advance(cast).attendance))
+    refused(Reason.HOLDER_FULL, s.attendance.give_pouvoir, BOSETTI, KHELIFI, by=BOSETTI, at=OPENING, event_id="$x")
+    s.present(BAUME)
+    assert s.attendance.pouvoir_of(BAUME) is None
+    assert s.attendance.pouvoirs[0].end is PouvoirEnd.MANDANT_PRESENT
+
+
+def test_nothing_is_carried_without_a_standing_pouvoir(cast):
+    assert carried_into_seance(Attendance(cast)) == ()
+    assert carried_into_seance(Seance(cast).give(BAUME, MILLET).revoke(BAUME).attendance) == ()
 
 
 # --- quorum -----------------------------------------------------------------------------------------------------

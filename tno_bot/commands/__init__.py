@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 # Imported to register the commands, in help order (the order of !aide):
-from tno_bot.commands import funding, agenda, seance, presence, votes, minutes, ratification, general  # noqa: F401, I001
+from tno_bot.commands import funding, agenda, seance, presence, pouvoirs, votes, minutes, ratification, general  # noqa: F401, I001
 from tno_bot.commands.context import CommandContext, Reply
 from tno_bot.commands.errors import CommandCrashed, CommandError
 from tno_bot.commands.parser import is_command, parse

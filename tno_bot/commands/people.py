@@ -25,7 +25,13 @@ def _named(config: Config) -> dict[str, str]:
 
 
 def parse_people(text: str, ctx: CommandContext) -> tuple[str, ...]:
-    """Matrix ids and configured names ("@alain.viollet:tno.example", "Alain Viollet, Emeline Baume et @x:y")."""
+    """Matrix ids and configured names ("@alain.viollet:tno.example", "Alain Viollet, Emeline Baume et @x:y"), each
+    once."""
+    return tuple(dict.fromkeys(_people(text, ctx)))
+
+
+def _people(text: str, ctx: CommandContext) -> list[str]:
+    """The people named, in order, repeats kept."""
     named = _named(ctx.config)
     tokens = [t.rstrip(":") for t in re.split(r"[\s,;]+", text) if t.strip(",;:")]
     people: list[str] = []
@@ -52,17 +58,15 @@ def parse_people(text: str, ctx: CommandContext) -> tuple[str, ...]:
                 text=shorten(token)))
     if not people:
         raise UsageError(ctx.tr.gettext("Name at least one person."))
-    return tuple(dict.fromkeys(people))
+    return people
 
 
-def _parse_person_or_revoke(text: str, ctx: CommandContext) -> str | None:
-    """A mandataire, or None for "retirer"."""
-    if fold(text) in ("retirer", "revoke"):
-        return None
-    people = parse_people(text, ctx)
-    if len(people) > 1:
-        raise UsageError(ctx.tr.gettext("Name one person only."))
-    return people[0]
+def _parse_pouvoir(text: str, ctx: CommandContext) -> tuple[str | None, str]:
+    """(None, mandataire), or (mandant, mandataire) for a pouvoir recorded on the mandant's behalf."""
+    people = _people(text, ctx)
+    if len(people) > 2:
+        raise UsageError(ctx.tr.gettext("Name the mandataire, or the mandant then the mandataire."))
+    return (None, people[0]) if len(people) == 1 else (people[0], people[1])
 
 
 def _parse_one(text: str, ctx: CommandContext) -> str:
@@ -73,5 +77,5 @@ def _parse_one(text: str, ctx: CommandContext) -> str:
 
 
 PEOPLE = ArgKind(N_("@people…"), parse_people, take=take_line)
-MANDATAIRE = ArgKind(N_("@mandataire|revoke"), _parse_person_or_revoke, take=take_line)
+POUVOIR = ArgKind(N_("[@mandant] @mandataire"), _parse_pouvoir, take=take_line, words=True)
 MANDANT = ArgKind(N_("@mandant"), _parse_one, take=take_line)

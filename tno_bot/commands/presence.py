@@ -1,19 +1,19 @@
-"""Attendance in the séance sitting in the room: !present, !absent, !excuse, !presents, the quorum (!quorum) and the
-pouvoirs (!pouvoir).
+"""Attendance in the séance sitting in the room: !present, !absent, !excuse, !presents (before the séance, the
+pouvoirs given for it) and the quorum (!quorum).
 """
 
 from __future__ import annotations
 
 from tno_bot import storage
 from tno_bot.commands.context import CommandContext, Reply
-from tno_bot.commands.people import MANDATAIRE, PEOPLE
+from tno_bot.commands.people import PEOPLE
 from tno_bot.commands.registry import Arg, command
-from tno_bot.commands.seance import GROUP, PRESIDENCY, sitting
+from tno_bot.commands.seance import GROUP, PRESIDENCY, conference_to_come, not_sitting, sitting, sitting_here
 from tno_bot.commands.seance_refusals import _name, _only, attendance_refusal
-from tno_bot.domain.attendance import AttendanceRefused, FactKind, PouvoirEnd, Status, quorum
+from tno_bot.domain.attendance import AttendanceRefused, Cast, FactKind, PouvoirEnd, Status, quorum
 from tno_bot.i18n import N_
 from tno_bot.reports.agenda import Text
-from tno_bot.reports.seance import at_time, presents_report, quorum_text
+from tno_bot.reports.seance import advance_report, at_time, presents_report, quorum_text
 
 
 def _mark(ctx: CommandContext, people: tuple[str, ...] | None, status: Status) -> Reply:
@@ -90,11 +90,18 @@ def excuse(ctx: CommandContext, people: tuple[str, ...] | None = None) -> Reply:
     "presents",
     aliases=("attendance",),
     help=N_("Who is present, excused or absent, by member, titulaires and suppléants apart; the pouvoirs; the "
-            "quorum."),
+            "quorum. Before the séance, the pouvoirs already given for it."),
     group=GROUP,
 )
 def presents(ctx: CommandContext) -> Reply:
-    return Reply(*presents_report(sitting(ctx).attendance, ctx.config, ctx.tr))
+    s = sitting_here(ctx)
+    if s is not None:
+        return Reply(*presents_report(s.attendance, s.seance.opened_at, ctx.config, ctx.tr))
+    conference = conference_to_come(ctx)
+    if conference is None:
+        raise not_sitting(ctx)
+    advance = storage.advance_pouvoirs(ctx.session, conference.id, Cast.from_config(ctx.config))
+    return Reply(*advance_report(conference, advance, ctx.config, ctx.tr))
 
 
 @command(
@@ -104,37 +111,3 @@ def presents(ctx: CommandContext) -> Reply:
 )
 def quorum_command(ctx: CommandContext) -> Reply:
     return Reply(*quorum_text(quorum(sitting(ctx).attendance), ctx.config, ctx.tr).done())
-
-
-@command(
-    "pouvoir",
-    aliases=("proxy",),
-    args=(Arg("mandataire", MANDATAIRE),),
-    help=N_("An absent or excused titulaire gives a pouvoir to another representative, for this séance only "
-            "(!pouvoir retirer revokes it). A representative who comes and votes in person ends it."),
-    group=GROUP,
-)
-def pouvoir(ctx: CommandContext, mandataire: str | None) -> Reply:
-    tr = ctx.tr
-    s = sitting(ctx)
-    try:
-        if mandataire is None:
-            fact = s.attendance.revoke_pouvoir(ctx.sender, by=ctx.sender, at=ctx.now, event_id=ctx.event_id)
-        else:
-            fact = s.attendance.give_pouvoir(ctx.sender, mandataire, by=ctx.sender, at=ctx.now,
-                                             event_id=ctx.event_id)
-    except AttendanceRefused as error:
-        raise attendance_refusal(error, ctx)
-    storage.add_attendance_facts(ctx.session, s.seance.id, [fact])
-    after = s.attendance.apply(fact)
-    if fact.kind is FactKind.RETRAIT:
-        revoked = next(p for p in reversed(after.pouvoirs) if p.mandant == ctx.sender)
-        sentence = tr.gettext("Pouvoir revoked at {time}: {mandataire} no longer votes for {mandant}.",
-                              time=at_time(ctx.now, tr), mandataire=_name(ctx, revoked.mandataire),
-                              mandant=_name(ctx, ctx.sender))
-    else:
-        sentence = tr.gettext("Pouvoir recorded at {time}: {mandataire} votes for {mandant} in this séance (with "
-                              "!vote <choice> {mandant_name}).", time=at_time(ctx.now, tr),
-                              mandataire=_name(ctx, mandataire), mandant=_name(ctx, ctx.sender),
-                              mandant_name=_name(ctx, ctx.sender))
-    return Reply(sentence)

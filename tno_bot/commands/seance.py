@@ -1,8 +1,10 @@
-"""The séance sitting in a room (`sitting`, shared with the attendance and vote commands) and its opening,
-suspension and closing (!seance and its sub-commands). `minutes_of` is shared with `!cr` and `tno-bot cr`.
+"""The séance sitting in a room (`sitting`, shared with the attendance and vote commands), the conference to come
+before it (`conference_to_come`, for the pouvoirs given in advance) and the séance's opening, suspension and closing
+(!seance and its sub-commands). `minutes_of` is shared with `!cr` and `tno-bot cr`.
 
 Everything but `!seance ouvrir` acts on the séance sitting in the room the command is typed in; what the domain
-returns is written in the command's transaction, after every check that can refuse.
+returns is written in the command's transaction, after every check that can refuse. The opening carries the
+pouvoirs given in advance into the séance.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from tno_bot.commands.registry import Arg, command
 from tno_bot.commands.seance_refusals import _name, seance_refusal
 from tno_bot.config import Config
 from tno_bot.domain.agenda import Conference
-from tno_bot.domain.attendance import Attendance, Cast, quorum
+from tno_bot.domain.attendance import Attendance, Cast, carried_into_seance, quorum
 from tno_bot.domain.calendar import local_date
 from tno_bot.domain.seance import Seance, SeanceRefused, ouvrir_seance
 from tno_bot.i18n import N_, Translator
 from tno_bot.reports.agenda import Text, conference_title, people_line
 from tno_bot.reports.compte_rendu import MARKDOWN_MIMETYPE, Minutes, compte_rendu
-from tno_bot.reports.seance import at_time, quorum_text, vote_heading
+from tno_bot.reports.seance import at_time, pouvoir_text, quorum_text, vote_heading
 
 GROUP = N_("Séance")
 PRESIDENCY = frozenset({"president", "secretariat"})
@@ -44,14 +46,38 @@ def _cast(ctx: CommandContext) -> Cast:
     return Cast.from_config(ctx.config)
 
 
-def sitting(ctx: CommandContext) -> Sitting:
-    """The séance sitting in this room, with its attendance; a sentence saying how to open one otherwise."""
+def sitting_here(ctx: CommandContext) -> Sitting | None:
+    """The séance sitting in this room, with its attendance, if any."""
     seance = storage.open_seance_in_room(ctx.session, ctx.room_id)
     if seance is None:
-        raise CommandError(ctx.tr.gettext(
-            "No séance is sitting in this room: the président or the secrétariat opens it with !seance ouvrir."))
+        return None
     conference = storage.get_conference(ctx.session, seance.conference_id)
     return Sitting(seance, conference, storage.load_attendance(ctx.session, seance.id, _cast(ctx)))
+
+
+def not_sitting(ctx: CommandContext) -> CommandError:
+    return CommandError(ctx.tr.gettext(
+        "No séance is sitting in this room: the président or the secrétariat opens it with !seance ouvrir."))
+
+
+def sitting(ctx: CommandContext) -> Sitting:
+    """The séance sitting in this room, with its attendance; a sentence saying how to open one otherwise."""
+    s = sitting_here(ctx)
+    if s is None:
+        raise not_sitting(ctx)
+    return s
+
+
+def conference_to_come(ctx: CommandContext) -> Conference | None:
+    """The conference whose séance comes next, as !seance ouvrir would choose it: this room's first conference from
+    today on that has had no séance, else the only such conference of any room."""
+    today = local_date(ctx.now)
+    candidates = [(c, room) for c, room in storage.all_conferences(ctx.session)
+                  if not c.cancelled and c.day >= today and storage.seance_of_conference(ctx.session, c.id) is None]
+    here = [c for c, room in candidates if room == ctx.room_id]
+    if here:
+        return here[0]  # in chronological order
+    return candidates[0][0] if len(candidates) == 1 else None
 
 
 def _today_conference(ctx: CommandContext) -> Conference:
@@ -133,11 +159,17 @@ def seance_ouvrir(ctx: CommandContext, number: int | None = None) -> Reply:
                                by=ctx.sender, at=ctx.now, event_id=ctx.event_id)
     except SeanceRefused as error:
         raise seance_refusal(error, ctx, conference)
-    storage.add_seance(ctx.session, opened)
+    opened = storage.add_seance(ctx.session, opened)
+    carried = carried_into_seance(storage.advance_pouvoirs(ctx.session, conference.id, _cast(ctx)))
+    storage.add_attendance_facts(ctx.session, opened.id, carried)
     text = Text.empty().para(tr.gettext("Séance of the {conference} opened at {time} by {name}.",
                                         conference=conference_title(conference, tr), time=at_time(ctx.now, tr),
                                         name=_name(ctx, ctx.sender)))
     text.extend(_agenda_text(opened, tr))
+    if carried:
+        text.para(tr.gettext("Pouvoirs given before the séance (their mandants are recorded excused):")).bullets(
+            [pouvoir_text(p, ctx.config, tr, opened.opened_at)
+             for p in Attendance.replay(_cast(ctx), carried).pouvoirs])
     text.para(tr.gettext("Representatives: say !present when you are here; an absent titulaire may give a pouvoir "
                          "with !pouvoir @mandataire."))
     ids = [p.matrix_id for p in ctx.config.people]

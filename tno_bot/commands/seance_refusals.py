@@ -14,6 +14,7 @@ from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.seance import Seance, SeanceRefused
 from tno_bot.domain.voting import Reason as VoteReason
 from tno_bot.domain.voting import VoteRefused
+from tno_bot.reports.agenda import conference_title
 from tno_bot.reports.seance import at_time
 
 
@@ -25,7 +26,9 @@ def _member_names(ctx: CommandContext, members) -> str:
     return ctx.tr.join_and(ctx.config.member(m).name if ctx.config.member(m) else m for m in members)
 
 
-def attendance_refusal(error: AttendanceRefused, ctx: CommandContext) -> CommandError:
+def attendance_refusal(error: AttendanceRefused, ctx: CommandContext,
+                       before: Conference | None = None) -> CommandError:
+    """`before`: the conference whose séance is to come, for a pouvoir given or revoked before it."""
     tr, p, code = ctx.tr, error.params, error.reason
     if code is AttendanceReason.NOT_IN_CAST:
         return CommandError(tr.gettext(
@@ -42,6 +45,10 @@ def attendance_refusal(error: AttendanceRefused, ctx: CommandContext) -> Command
         return CommandError(tr.gettext(
             "{name} is recorded present: a representative who is present votes in person and gives no pouvoir. "
             "Record the absence first (!absent or !excuse).", name=_name(ctx, p["mandant"])))
+    if code is AttendanceReason.ALREADY_GIVEN and p["mandant"] != ctx.sender:
+        return CommandError(tr.gettext(
+            "{name} has already given a pouvoir to {mandataire}: revoke it first with !pouvoir retirer {name}.",
+            name=_name(ctx, p["mandant"]), mandataire=_name(ctx, p["mandataire"])))
     if code is AttendanceReason.ALREADY_GIVEN:
         return CommandError(tr.gettext(
             "{name} has already given a pouvoir to {mandataire}: revoke it first with !pouvoir retirer.",
@@ -58,6 +65,10 @@ def attendance_refusal(error: AttendanceRefused, ctx: CommandContext) -> Command
             "{name} already holds {n} pouvoirs (from {mandants}): that is the limit per representative.",
             p["limit"], name=_name(ctx, p["mandataire"]),
             mandants=tr.join_and(_name(ctx, m) for m in p["mandants"])))
+    if code is AttendanceReason.NO_POUVOIR and before is not None:
+        return CommandError(tr.gettext(
+            "{name} has given no pouvoir for the séance of the {conference}: there is nothing to revoke.",
+            name=_name(ctx, p["mandant"]), conference=conference_title(before, tr)))
     if code is AttendanceReason.NO_POUVOIR:
         return CommandError(tr.gettext("{name} has given no pouvoir in this séance: there is nothing to revoke.",
                                        name=_name(ctx, p["mandant"])))

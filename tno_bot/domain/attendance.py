@@ -239,6 +239,19 @@ class Attendance:
         return AttendanceFact(FactKind.RETRAIT, mandant, by, at, event_id)
 
 
+def carried_into_seance(advance: Attendance) -> tuple[AttendanceFact, ...]:
+    """The first facts of a séance from the pouvoirs given before it (`advance`, an attendance of pouvoir facts only):
+    for each one still standing, its mandant excused and the pouvoir, both with the pouvoir's author, time and event."""
+    facts: list[AttendanceFact] = []
+    for p in advance.pouvoirs:
+        if p.active:
+            facts += [AttendanceFact(FactKind.PRESENCE, p.mandant, p.given_by, p.given_at, p.event_id,
+                                     status=Status.EXCUSE),
+                      AttendanceFact(FactKind.POUVOIR, p.mandant, p.given_by, p.given_at, p.event_id,
+                                     mandataire=p.mandataire)]
+    return tuple(facts)
+
+
 # --- quorum ----------------------------------------------------------------------------------------------------
 
 

@@ -36,6 +36,11 @@ def heure(instant: datetime) -> str:
     return f"{local.hour}h{local.minute:02d}"
 
 
+def _jour(instant: datetime) -> str:
+    """"6 novembre 2025", Paris time."""
+    return translator("fr").date(instant.astimezone(PARIS).date(), format="long")
+
+
 @dataclass(frozen=True)
 class Block:
     kind: str  # h1 | h2 | h3 | p | ul | hr
@@ -124,8 +129,12 @@ def _attendance_lines(attendance: Attendance, seance: Seance, config: Config) ->
         blocks.append(Block("p", "Absent(e)s : " + _names(absents, config)))
     pouvoirs = []
     for p in attendance.pouvoirs:
-        line = (f"{config.display_name(p.mandant)} à {config.display_name(p.mandataire)} "
-                f"(donné à {heure(p.given_at)})")
+        given = f"à {heure(p.given_at)}"
+        if p.given_at < seance.opened_at:
+            given = f"le {_jour(p.given_at)} {given}, avant la séance"
+        given = "donné " + given if p.given_by == p.mandant else (
+            f"pouvoir écrit remis au secrétariat, enregistré par {config.display_name(p.given_by)} {given}")
+        line = f"{config.display_name(p.mandant)} à {config.display_name(p.mandataire)} ({given})"
         if p.end is PouvoirEnd.RETIRE:
             line += f", retiré à {heure(p.ended_at)}"
         elif p.end is PouvoirEnd.MANDANT_PRESENT:

@@ -1,4 +1,5 @@
-"""Séance reports for the room: attendance by member, quorum, the tally of a vote and its result, as (plain, html).
+"""Séance reports for the room: attendance by member, the pouvoirs (given before the séance too), quorum, the tally of
+a vote and its result, as (plain, html).
 
 Names come from the config (`Config.display_name`); the HTML shows them as matrix.to pills. Times are Paris
 wall-clock times. Every user text (a vote's title) is escaped in the HTML.
@@ -11,12 +12,13 @@ from datetime import datetime
 from html import escape
 
 from tno_bot.config import Config
+from tno_bot.domain.agenda import Conference
 from tno_bot.domain.attendance import Attendance, Basis, Pouvoir, PouvoirEnd, Quorum, Seat, Status, quorum
 from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.decisions import DecisionId
 from tno_bot.domain.voting import Ballot, Counts, Outcome, Tally, Vote
 from tno_bot.i18n import N_, Translator
-from tno_bot.reports.agenda import Text, clock, pill
+from tno_bot.reports.agenda import Text, clock, conference_title, pill, when
 
 OUTCOME_LABELS = {
     Outcome.ADOPTEE_UNANIMITE: N_("adopted unanimously"),
@@ -57,10 +59,16 @@ def _names(ids: Sequence[str], config: Config) -> tuple[str, str]:
     return ", ".join(config.display_name(i) for i in ids), ", ".join(pill(i, config) for i in ids)
 
 
-def pouvoir_text(pouvoir: Pouvoir, config: Config, tr: Translator) -> str:
-    """"Emeline Baume to Zemorda Khelifi (10:03)", with its end if it ended."""
+def pouvoir_text(pouvoir: Pouvoir, config: Config, tr: Translator, opened_at: datetime | None = None) -> str:
+    """"Emeline Baume to Zemorda Khelifi (10:03)": the day too when given before the séance opened at `opened_at`
+    (None: not open yet), who recorded it when handed in on paper, and its end if it ended."""
+    given = (at_time(pouvoir.given_at, tr) if opened_at is not None and pouvoir.given_at >= opened_at
+             else when(pouvoir.given_at, tr))
+    if pouvoir.given_by != pouvoir.mandant:
+        given = tr.gettext("{time}, handed in on paper, recorded by {name}", time=given,
+                           name=config.display_name(pouvoir.given_by))
     text = tr.gettext("{mandant} to {mandataire} ({time})", mandant=config.display_name(pouvoir.mandant),
-                      mandataire=config.display_name(pouvoir.mandataire), time=at_time(pouvoir.given_at, tr))
+                      mandataire=config.display_name(pouvoir.mandataire), time=given)
     if pouvoir.end is PouvoirEnd.RETIRE:
         text += " — " + tr.gettext("revoked at {time}", time=at_time(pouvoir.ended_at, tr))
     elif pouvoir.end is PouvoirEnd.MANDANT_PRESENT:
@@ -71,9 +79,9 @@ def pouvoir_text(pouvoir: Pouvoir, config: Config, tr: Translator) -> str:
 STATUS_LABELS = {Status.PRESENT: N_("present"), Status.EXCUSE: N_("excused"), Status.ABSENT: N_("absent")}
 
 
-def presents_report(attendance: Attendance, config: Config, tr: Translator) -> tuple[str, str]:
+def presents_report(attendance: Attendance, opened_at: datetime, config: Config, tr: Translator) -> tuple[str, str]:
     """`!presents`: by member, titulaires and suppléants apart, each status with its people; then the staff
-    present, the pouvoirs and the quorum."""
+    present, the pouvoirs (of the séance opened at `opened_at`) and the quorum."""
     cast = attendance.cast
     text = Text.empty().para(tr.gettext("Attendance:"))
     for member_id in cast.members:
@@ -104,8 +112,22 @@ def presents_report(attendance: Attendance, config: Config, tr: Translator) -> t
         text.para(f"{label} {plain_names}", f"{escape(label)} {html_names}")
     active = [p for p in attendance.pouvoirs if p.active]
     if active:
-        text.para(tr.gettext("Pouvoirs:")).bullets([pouvoir_text(p, config, tr) for p in active])
+        text.para(tr.gettext("Pouvoirs:")).bullets([pouvoir_text(p, config, tr, opened_at) for p in active])
     return text.extend(quorum_text(quorum(attendance), config, tr)).done()
+
+
+def advance_report(conference: Conference, advance: Attendance, config: Config, tr: Translator) -> tuple[str, str]:
+    """`!presents` before the séance: the pouvoirs given so far for the séance of `conference`."""
+    text = Text.empty().para(tr.gettext("No séance is sitting in this room yet: attendance is recorded once the "
+                                        "président or the secrétariat opens it with !seance ouvrir."))
+    title = conference_title(conference, tr)
+    active = [p for p in advance.pouvoirs if p.active]
+    if not active:
+        return text.para(tr.gettext("No pouvoir given yet for the séance of the {conference}.",
+                                    conference=title)).done()
+    text.para(tr.gettext("Pouvoirs given for the séance of the {conference} (their mandants will be recorded excused "
+                         "at the opening):", conference=title))
+    return text.bullets([pouvoir_text(p, config, tr) for p in active]).done()
 
 
 def quorum_text(q: Quorum, config: Config, tr: Translator) -> Text:

@@ -19,6 +19,7 @@ from .reminders import (
     replan_reminders,
     sync_reminders,
 )
+from .pouvoirs import add_advance_pouvoir_fact, advance_pouvoirs
 from .rooms import get_room_language, set_room_language
 from .ratification import (
     add_announcement,
@@ -59,6 +60,7 @@ from .votes import (
 )
 from .state import get_sync_token, is_processed, mark_processed, set_sync_token
 from .tables import (
+    AdvancePouvoirRow,
     FAILED,
     PENDING,
     REMINDER_CANCELLED,
@@ -88,6 +90,9 @@ from .tables import (
 )
 
 __all__ = [
+    "AdvancePouvoirRow",
+    "add_advance_pouvoir_fact",
+    "advance_pouvoirs",
     "RatificationAnnouncementRow",
     "RatificationFactRow",
     "RatificationReminderRow",

@@ -366,12 +366,35 @@ def _v4_ratification(connection: Connection) -> None:
     metadata.create_all(connection)
 
 
+def _v5_advance_pouvoirs(connection: Connection) -> None:
+    """Pouvoirs given before the séance, per conference: given and revoked, in recording order."""
+    metadata = MetaData()
+    Table("conference", metadata, Column("id", Integer, primary_key=True))  # referenced, already created by step 2
+    Table(
+        "advance_pouvoir",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("conference_id", Integer, ForeignKey("conference.id"), nullable=False),
+        Column("kind", String, nullable=False),
+        Column("mandant", String, nullable=False),
+        Column("mandataire", String),
+        Column("recorded_by", String, nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("event_id", String, nullable=False),
+        CheckConstraint("kind IN ('pouvoir', 'retrait')", name="ck_advance_pouvoir_kind"),
+        CheckConstraint("(kind = 'pouvoir') = (mandataire IS NOT NULL)", name="ck_advance_pouvoir_mandataire"),
+        Index("ix_advance_pouvoir_conference_id", "conference_id"),
+    )
+    metadata.tables["advance_pouvoir"].create(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: sync state, processed events, outbox, room settings", _v1_initial_schema),
     Migration(2, "agenda: conferences, ordre du jour (points, versions, avis, fixation), reminders", _v2_agenda),
     Migration(3, "sessions: séances, attendance facts, votes, ballots, decisions, notes", _v3_sessions),
     Migration(4, "ratification: deliberation facts, executory announcements, reminders of awaited members",
               _v4_ratification),
+    Migration(5, "advance pouvoirs: pouvoirs given before the séance, per conference", _v5_advance_pouvoirs),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

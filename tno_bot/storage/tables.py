@@ -329,3 +329,19 @@ class NoteRow(SQLModel, table=True):
     at: datetime = Field(sa_type=UTCDateTime)
     event_id: str
     text: str = Field(sa_type=Text)
+
+
+class AdvancePouvoirRow(SQLModel, table=True):
+    """A pouvoir given (or revoked) before the séance of a conference; `id` is the recording order. Append-only: at
+    the opening, the standing ones are copied into the séance's `attendance_fact` rows."""
+
+    __tablename__ = "advance_pouvoir"
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    kind: str  # pouvoir | retrait
+    mandant: str
+    mandataire: str | None = None  # pouvoir only
+    recorded_by: str  # the mandant, or the secrétariat / président for a pouvoir handed in on paper
+    at: datetime = Field(sa_type=UTCDateTime)
+    event_id: str

@@ -1,0 +1,69 @@
+"""Pouvoirs given before the séance in a real room: one by a representative, one handed in on paper and recorded by
+the secrétariat; the opening lists them, the mandataires vote for their mandants, the compte rendu holds both."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.e2e.scenarios import BAUME, KHELIFI, MAES, PRESIDENT, ask, plain, prepared_conference
+from tno_bot.storage.tables import AdvancePouvoirRow, AttendanceRow
+
+pytestmark = pytest.mark.e2e
+
+BOSETTI = "laurent.bosetti"  # Ville de Lyon, not in the room: his pouvoir comes on paper
+
+
+async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runner, person):
+    room_id, number, secretariat, people = await prepared_conference(bot_runner, person)
+
+    given = await ask(people[KHELIFI], room_id, f"!pouvoir @{BAUME}:tno.example")
+    paper = await ask(secretariat, room_id, f"!pouvoir @{BOSETTI}:tno.example @{MAES}:tno.example")
+    listed = await ask(people[MAES], room_id, "!presents")
+    opening = await ask(secretariat, room_id, f"!seance ouvrir {number}")
+
+    assert given.startswith("Pouvoir enregistré le ")
+    assert f"pour la séance de la conférence n° {number} " in given
+    assert "Emeline Baume votera pour Zemorda Khelifi" in given
+    assert paper.endswith("Enregistré par Secrétariat de la conférence pour le compte de Laurent Bosetti.")
+    assert "Bertrand Maes votera pour Laurent Bosetti" in paper
+    assert "Aucune séance n'est encore ouverte dans ce salon" in listed
+    assert "• Zemorda Khelifi à Emeline Baume (" in listed
+    pouvoirs = opening.split("Pouvoirs donnés avant la séance (leurs mandants sont notés excusés) :\n")[1].splitlines()
+    assert pouvoirs[0].startswith("• Zemorda Khelifi à Emeline Baume (")
+    assert pouvoirs[1].startswith("• Laurent Bosetti à Bertrand Maes (")
+    assert pouvoirs[1].endswith(", remis par écrit, enregistré par Secrétariat de la conférence)")
+
+    for name in (BAUME, MAES, PRESIDENT):
+        await ask(people[name], room_id, "!present")
+    await ask(people[PRESIDENT], room_id, "!vote ouvrir 1")
+    await ask(people[BAUME], room_id, "!vote pour")
+    by_proxy = await ask(people[BAUME], room_id, f"!vote pour @{KHELIFI}:tno.example")
+    await ask(people[MAES], room_id, "!vote pour")
+    by_paper = await ask(people[MAES], room_id, f"!vote pour @{BOSETTI}:tno.example")
+    await ask(people[PRESIDENT], room_id, "!vote pour")
+    result = await ask(people[PRESIDENT], room_id, "!vote clore")
+
+    assert by_proxy.startswith("Emeline Baume vote « pour » pour le siège de Zemorda Khelifi.")
+    assert by_paper.startswith("Bertrand Maes vote « pour » pour le siège de Laurent Bosetti.")
+    assert "adoptée à l'unanimité (5 pour, 0 contre, 0 abstention)" in result
+
+    closing = await secretariat.send(room_id, "!seance clore")
+    await secretariat.wait_for(lambda: any(m.content.get("msgtype") == "m.file" for m in secretariat.received
+                                           if m.room_id == room_id))
+    [minutes_file] = [m for m in secretariat.received if m.room_id == room_id and m.content.get("msgtype") == "m.file"]
+    markdown = (await secretariat.client.download(minutes_file.content["url"])).body.decode("utf-8")
+    message = plain(secretariat.replies_to(closing)[0].content["body"])
+    for text in (markdown, message):
+        assert "Zemorda Khelifi à Emeline Baume (donné le " in text
+        assert ("Laurent Bosetti à Bertrand Maes (pouvoir écrit remis au secrétariat, enregistré par Secrétariat de "
+                "la conférence le ") in text
+        assert "Votes par pouvoir : Emeline Baume pour Zemorda Khelifi, Bertrand Maes pour Laurent Bosetti." in text
+    with Session(bot_runner.engine) as session:
+        advance = session.exec(select(AdvancePouvoirRow).order_by(AdvancePouvoirRow.id)).all()
+        facts = session.exec(select(AttendanceRow).order_by(AttendanceRow.id)).all()
+    assert [(r.mandant, r.mandataire, r.recorded_by) for r in advance] == [
+        (f"@{KHELIFI}:tno.example", f"@{BAUME}:tno.example", f"@{KHELIFI}:tno.example"),
+        (f"@{BOSETTI}:tno.example", f"@{MAES}:tno.example", "@secretariat:tno.example")]
+    assert [(f.kind, f.person, f.status) for f in facts[:4]] == [
+        ("presence", f"@{KHELIFI}:tno.example", "excuse"), ("pouvoir", f"@{KHELIFI}:tno.example", None),
+        ("presence", f"@{BOSETTI}:tno.example", "excuse"), ("pouvoir", f"@{BOSETTI}:tno.example", None)]
