@@ -6,13 +6,21 @@ import pytest
 from sqlalchemy import inspect, insert, text
 from sqlmodel import Session, SQLModel, select
 
-from tno_bot.storage import LATEST_VERSION, SchemaTooNewError, SchemaVersion, current_version, migrate
+from tno_bot.storage import (
+    LATEST_VERSION,
+    SchemaTooNewError,
+    SchemaVersion,
+    current_version,
+    get_sync_token,
+    migrate,
+    set_sync_token,
+)
 from tno_bot.storage import migrations
 
 TABLES = {"schema_version", "sync_state", "processed_event", "outbox_message", "room_setting", "conference", "agenda",
           "agenda_point", "agenda_version", "agenda_avis", "reminder", "seance", "seance_point",
           "seance_pause", "attendance_fact", "vote", "ballot", "decision", "seance_note",
-          "ratification_fact", "ratification_announcement", "ratification_reminder"}
+          "ratification_fact", "ratification_announcement", "ratification_reminder", "undecrypted_event"}
 
 
 def test_migrate_from_empty_creates_every_table_and_records_versions(bare_engine):
@@ -81,3 +89,18 @@ def test_concurrent_migrations_apply_each_step_once(bare_engine):
     assert len(results) == 3
     assert sorted(v for applied in results for v in applied) == [m.version for m in migrations.MIGRATIONS]
     assert current_version(bare_engine) == LATEST_VERSION
+
+
+def test_a_database_at_version_4_gets_the_undecrypted_events_and_keeps_its_rows(bare_engine, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:4])
+        assert migrate(bare_engine) == [1, 2, 3, 4]
+    with Session(bare_engine) as session:
+        set_sync_token(session, "s1_2_3")
+        session.commit()
+    assert "undecrypted_event" not in inspect(bare_engine).get_table_names()
+
+    assert migrate(bare_engine) == [5]
+    assert "undecrypted_event" in inspect(bare_engine).get_table_names()
+    with Session(bare_engine) as session:
+        assert get_sync_token(session) == "s1_2_3"
