@@ -197,7 +197,7 @@ class SyncLoop:
 
     async def _request_key(self, event: MegolmEvent) -> None:
         try:
-            await asyncio.wait_for(self.client.request_room_key(event), REQUEST_TIMEOUT_SECONDS)
+            await self.client.request_room_key(event)
         except Exception:  # a duplicate request is refused by nio (its requests are stored); the key may still come
             log.debug("room key not requested again for %s", event.session_id)
 
