@@ -8,15 +8,24 @@ from sqlalchemy import inspect, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
-from tno_bot.domain.attendance import AttendanceFact, Cast, FactKind
-from tno_bot.storage import LATEST_VERSION, SchemaTooNewError, SchemaVersion, current_version, migrate
 from tno_bot import storage
+from tno_bot.domain.attendance import AttendanceFact, Cast, FactKind
+from tno_bot.storage import (
+    LATEST_VERSION,
+    SchemaTooNewError,
+    SchemaVersion,
+    current_version,
+    get_sync_token,
+    migrate,
+    set_sync_token,
+)
 from tno_bot.storage import migrations
 
 TABLES = {"schema_version", "sync_state", "processed_event", "outbox_message", "room_setting", "conference", "agenda",
           "agenda_point", "agenda_version", "agenda_avis", "reminder", "seance", "seance_point",
           "seance_pause", "attendance_fact", "vote", "ballot", "decision", "seance_note",
-          "ratification_fact", "ratification_announcement", "ratification_reminder", "advance_pouvoir"}
+          "ratification_fact", "ratification_announcement", "ratification_reminder", "advance_pouvoir",
+          "undecrypted_event"}
 
 
 def test_migrate_from_empty_creates_every_table_and_records_versions(bare_engine):
@@ -96,7 +105,7 @@ def test_step_5_adds_the_advance_pouvoirs_to_a_version_4_database(bare_engine, m
         session.add(storage.ConferenceRow(room_id="!r:x", day=date(2025, 11, 7), start_time=time(10),
                                           created_by="@s:x", created_at=at, updated_at=at))
     monkeypatch.undo()
-    assert migrations.MIGRATIONS[4].version == 5 and migrate(bare_engine) == [5]
+    assert migrations.MIGRATIONS[4].version == 5 and migrate(bare_engine) == [5, 6]
     columns = {c["name"] for c in inspect(bare_engine).get_columns("advance_pouvoir")}
     assert columns == {"id", "conference_id", "kind", "mandant", "mandataire", "recorded_by", "at", "event_id"}
     cast = Cast(("m",), ())
@@ -114,3 +123,18 @@ def test_step_5_adds_the_advance_pouvoirs_to_a_version_4_database(bare_engine, m
     with pytest.raises(IntegrityError), Session(bare_engine) as session, session.begin():  # a pouvoir names its holder
         session.execute(text("INSERT INTO advance_pouvoir (conference_id, kind, mandant, recorded_by, at, event_id) "
                              "VALUES (1, 'pouvoir', '@a:x', '@a:x', :at, '$3')"), {"at": at})
+
+
+def test_a_database_at_version_5_gets_the_undecrypted_events_and_keeps_its_rows(bare_engine, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:5])
+        assert migrate(bare_engine) == [1, 2, 3, 4, 5]
+    with Session(bare_engine) as session:
+        set_sync_token(session, "s1_2_3")
+        session.commit()
+    assert "undecrypted_event" not in inspect(bare_engine).get_table_names()
+
+    assert migrate(bare_engine) == [6]
+    assert "undecrypted_event" in inspect(bare_engine).get_table_names()
+    with Session(bare_engine) as session:
+        assert get_sync_token(session) == "s1_2_3"

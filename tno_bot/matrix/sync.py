@@ -4,6 +4,8 @@
   while it was down are handled (once: the dispatcher dedupes by event id).
 * A `limited` timeline (a burst larger than the sync returned) is paged back with `/messages` down to the previous
   sync position, so no event of the burst is lost.
+* An encrypted event whose room key has not arrived is stored (`undecrypted.py`), its key requested, and it is
+  retried after every sync, across restarts.
 * Sync errors are returned by nio, not raised: every failure is logged and retried with exponential backoff and
   jitter, and the recovery is logged too.
 """
@@ -29,6 +31,7 @@ from sqlmodel import Session
 
 from tno_bot import storage
 from tno_bot.matrix.dispatcher import IncomingMessage
+from tno_bot.matrix.undecrypted import UndecryptedEvents
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,6 @@ HOUSEKEEPING_TIMEOUT_SECONDS = 20.0
 REQUEST_TIMEOUT_SECONDS = 20.0
 NETWORK_ERRORS = (ClientConnectionError, TimeoutError, asyncio.TimeoutError)
 TOKEN_SAVE_INTERVAL_SECONDS = 30.0
-MAX_UNDECRYPTED = 500  # events kept for a retry once their room key arrives
 
 MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
 InviteHandler = Callable[[str, str], Awaitable[None]]
@@ -61,11 +63,16 @@ class SyncLoop:
         self.token: str | None = None
         self._handled = 0  # commands and invitations handled in the sync being processed
         self._saved_at = 0.0
-        self._undecrypted: list[tuple[str, MegolmEvent]] = []
+        self._undecrypted = UndecryptedEvents(engine)
 
     async def catch_up(self) -> None:
         """First sync of this process: full room state, then what happened since the stored token (if any)."""
         self.token = await asyncio.to_thread(self._load_token)
+        restored = await self._undecrypted.load()
+        if restored:
+            log.info("%d encrypted event(s) still wait for their room keys: retried after each sync", len(restored))
+        for waiting in restored:
+            await self._request_key(waiting.event)
         if self.token is None:
             response = await self._sync_until_ok(timeout=0, sync_filter=FIRST_SYNC_FILTER, full_state=True)
             log.info("first start: history skipped")
@@ -177,11 +184,8 @@ class SyncLoop:
         if isinstance(event, MegolmEvent):
             log.warning("room %s: event %s cannot be decrypted yet (session %s): keys requested",
                         room_id, event.event_id, event.session_id)
-            self._undecrypted = self._undecrypted[-(MAX_UNDECRYPTED - 1):] + [(room_id, event)]
-            try:
-                await self.client.request_room_key(event)
-            except Exception:  # a duplicate request is refused by nio; the key may still come
-                log.debug("room key already requested for %s", event.session_id)
+            await self._undecrypted.keep(room_id, event)
+            await self._request_key(event)
             return
         if not isinstance(event, RoomMessageText) or event.sender == self.client.user_id:
             return
@@ -191,16 +195,22 @@ class SyncLoop:
             self._handled += 1
             await self.on_message(message)
 
+    async def _request_key(self, event: MegolmEvent) -> None:
+        try:
+            await self.client.request_room_key(event)
+        except Exception:  # a duplicate request is refused by nio (its requests are stored); the key may still come
+            log.debug("room key not requested again for %s", event.session_id)
+
     async def _retry_undecrypted(self) -> None:
-        waiting, self._undecrypted = self._undecrypted, []
-        for room_id, event in waiting:
+        await self._undecrypted.drop_expired()
+        for waiting in self._undecrypted:
             try:
-                decrypted = self.client.decrypt_event(event)
-            except Exception:
-                self._undecrypted.append((room_id, event))
+                decrypted = self.client.decrypt_event(waiting.event)
+            except Exception:  # no room key yet
                 continue
-            decrypted.room_id = room_id
-            await self._handle_event(room_id, decrypted)
+            decrypted.room_id = waiting.room_id
+            await self._handle_event(waiting.room_id, decrypted)
+            await self._undecrypted.forget(waiting.event.event_id)
 
     async def _handle_invites(self, response: SyncResponse) -> None:
         for room_id, info in response.rooms.invite.items():

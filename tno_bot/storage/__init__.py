@@ -59,6 +59,7 @@ from .votes import (
     votes_of,
 )
 from .state import get_sync_token, is_processed, mark_processed, set_sync_token
+from .undecrypted import forget_undecrypted, keep_undecrypted, undecrypted_events
 from .tables import (
     AdvancePouvoirRow,
     FAILED,
@@ -87,6 +88,7 @@ from .tables import (
     RoomSetting,
     SchemaVersion,
     SyncState,
+    UndecryptedEvent,
 )
 
 __all__ = [
@@ -169,12 +171,15 @@ __all__ = [
     "SchemaTooNewError",
     "SchemaVersion",
     "SyncState",
+    "UndecryptedEvent",
     "current_version",
     "database_url",
     "enqueue_message",
+    "forget_undecrypted",
     "get_room_language",
     "get_sync_token",
     "is_processed",
+    "keep_undecrypted",
     "make_engine",
     "mark_attempt_failed",
     "mark_processed",
@@ -183,4 +188,5 @@ __all__ = [
     "pending_messages",
     "set_room_language",
     "set_sync_token",
+    "undecrypted_events",
 ]

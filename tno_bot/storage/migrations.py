@@ -388,6 +388,20 @@ def _v5_advance_pouvoirs(connection: Connection) -> None:
     metadata.tables["advance_pouvoir"].create(connection)
 
 
+def _v6_undecrypted_events(connection: Connection) -> None:
+    """Encrypted events kept until their room key arrives."""
+    metadata = MetaData()
+    Table(
+        "undecrypted_event",
+        metadata,
+        Column("event_id", String, primary_key=True),
+        Column("room_id", String, nullable=False),
+        Column("source", Text, nullable=False),
+        Column("received_at", UTCDateTime, nullable=False),
+    )
+    metadata.create_all(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: sync state, processed events, outbox, room settings", _v1_initial_schema),
     Migration(2, "agenda: conferences, ordre du jour (points, versions, avis, fixation), reminders", _v2_agenda),
@@ -395,6 +409,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "ratification: deliberation facts, executory announcements, reminders of awaited members",
               _v4_ratification),
     Migration(5, "advance pouvoirs: pouvoirs given before the séance, per conference", _v5_advance_pouvoirs),
+    Migration(6, "undecrypted events: encrypted events kept until their room key arrives", _v6_undecrypted_events),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

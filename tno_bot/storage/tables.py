@@ -84,6 +84,22 @@ class RoomSetting(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class UndecryptedEvent(SQLModel, table=True):
+    """An encrypted event whose room key has not arrived yet; the sync token has already moved past it."""
+
+    __tablename__ = "undecrypted_event"
+
+    event_id: str = Field(primary_key=True)
+    room_id: str
+    source: str = Field(sa_type=Text)  # the event as the homeserver sent it, JSON
+    received_at: datetime = Field(sa_type=UTCDateTime)
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The event, decoded from its JSON text."""
+        return json.loads(self.source)
+
+
 # --- agenda (issue 3): conferences, their ordre du jour, their reminders -----------------------------------------
 
 BROUILLON = "brouillon"
