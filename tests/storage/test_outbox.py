@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
 
+from tno_bot.matrix.outbox import OutboxSender
 from tno_bot.storage import (
     FAILED,
     PENDING,
@@ -101,3 +103,16 @@ def test_unknown_message_id(engine):
             mark_sent(session, 999, "$x")
         with pytest.raises(LookupError):
             mark_attempt_failed(session, 999, "error", give_up=True)
+
+
+async def test_the_sender_stops_when_cancelled_as_it_is_woken(engine):
+    """A stop that comes in the same turn as a wake-up (a reply just queued) ends the sender: a cancellation
+    swallowed there would hang the bot's shutdown for ever."""
+    sender = OutboxSender(client=None, engine=engine)  # no pending row: the client is never used
+    for _ in range(20):
+        task = asyncio.create_task(sender.run())
+        await asyncio.sleep(0)  # the sender waits for work
+        sender.wake()
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=5)
+        assert done == {task} and task.cancelled()

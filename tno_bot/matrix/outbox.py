@@ -63,7 +63,8 @@ class OutboxSender:
     async def run(self) -> None:
         while True:
             try:
-                first = await asyncio.wait_for(self._fresh.get(), IDLE_POLL_SECONDS)
+                async with asyncio.timeout(IDLE_POLL_SECONDS):
+                    first = await self._fresh.get()
             except TimeoutError:
                 first = None
             arrived = [first]

@@ -113,8 +113,8 @@ class SyncLoop:
             try:
                 # A long-poll that outlives its own timeout by SYNC_GRACE_SECONDS is abandoned and retried: after a
                 # homeserver restart a request may otherwise stay unanswered for minutes.
-                response = await asyncio.wait_for(self.client.sync(since=self.token, **kwargs),
-                                                  kwargs["timeout"] / 1000 + SYNC_GRACE_SECONDS)
+                async with asyncio.timeout(kwargs["timeout"] / 1000 + SYNC_GRACE_SECONDS):
+                    response = await self.client.sync(since=self.token, **kwargs)
             except NETWORK_ERRORS as error:
                 response = error
             if isinstance(response, SyncResponse):
@@ -132,7 +132,8 @@ class SyncLoop:
         Bounded in time: a request left hanging (a homeserver that restarted under it) must not stop the sync loop.
         """
         try:
-            await asyncio.wait_for(self._encryption_chores(), HOUSEKEEPING_TIMEOUT_SECONDS)
+            async with asyncio.timeout(HOUSEKEEPING_TIMEOUT_SECONDS):
+                await self._encryption_chores()
         except NETWORK_ERRORS as error:
             log.warning("encryption housekeeping postponed (%s)", _describe(error))
 
@@ -168,10 +169,9 @@ class SyncLoop:
         """The events between the previous sync position `stop` and the start of a limited timeline, oldest first."""
         older: list = []
         while start:
-            page = await asyncio.wait_for(
-                self.client.room_messages(room_id, start=start, end=stop, direction=MessageDirection.back,
-                                          limit=TIMELINE_LIMIT),
-                REQUEST_TIMEOUT_SECONDS)
+            async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
+                page = await self.client.room_messages(room_id, start=start, end=stop,
+                                                       direction=MessageDirection.back, limit=TIMELINE_LIMIT)
             if not isinstance(page, RoomMessagesResponse) or not page.chunk:
                 break
             older.extend(page.chunk)
