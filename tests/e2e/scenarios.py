@@ -50,3 +50,16 @@ async def opened_seance(bot_runner, person, present=(BAUME, MAES)):
     for name in present:
         await ask(others[name], room_id, "!present")
     return room_id, secretariat, others
+
+
+async def closed_seance_minutes(secretariat, room_id: str) -> tuple[str, str, str]:
+    """`!seance clore` by the secrétariat: the compte rendu's file name, its uploaded Markdown text and the posted
+    message."""
+    closing = await secretariat.send(room_id, "!seance clore")
+
+    def files() -> list:
+        return [m for m in secretariat.received if m.room_id == room_id and m.content.get("msgtype") == "m.file"]
+    await secretariat.wait_for(files)
+    [minutes_file] = files()
+    markdown = (await secretariat.client.download(minutes_file.content["url"])).body.decode("utf-8")
+    return minutes_file.content["filename"], markdown, plain(secretariat.replies_to(closing)[0].content["body"])

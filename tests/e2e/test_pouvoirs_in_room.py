@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from tests.e2e.scenarios import BAUME, KHELIFI, MAES, PRESIDENT, ask, plain, prepared_conference
+from tests.e2e.scenarios import BAUME, KHELIFI, MAES, PRESIDENT, ask, closed_seance_minutes, prepared_conference
 from tno_bot.storage.tables import AdvancePouvoirRow, AttendanceRow
 
 pytestmark = pytest.mark.e2e
@@ -47,12 +47,7 @@ async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runne
     assert by_paper.startswith("Bertrand Maes vote « pour » pour le siège de Laurent Bosetti.")
     assert "adoptée à l'unanimité (5 pour, 0 contre, 0 abstention)" in result
 
-    closing = await secretariat.send(room_id, "!seance clore")
-    await secretariat.wait_for(lambda: any(m.content.get("msgtype") == "m.file" for m in secretariat.received
-                                           if m.room_id == room_id))
-    [minutes_file] = [m for m in secretariat.received if m.room_id == room_id and m.content.get("msgtype") == "m.file"]
-    markdown = (await secretariat.client.download(minutes_file.content["url"])).body.decode("utf-8")
-    message = plain(secretariat.replies_to(closing)[0].content["body"])
+    _, markdown, message = await closed_seance_minutes(secretariat, room_id)
     for text in (markdown, message):
         assert "Zemorda Khelifi à Emeline Baume (donné le " in text
         assert ("Laurent Bosetti à Bertrand Maes (pouvoir écrit remis au secrétariat, enregistré par Secrétariat de "

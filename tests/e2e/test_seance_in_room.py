@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlmodel import Session, select
 
-from tests.e2e.scenarios import BAUME, KHELIFI, MAES, PRESIDENT, ask, opened_seance, plain
+from tests.e2e.scenarios import BAUME, KHELIFI, MAES, PRESIDENT, ask, closed_seance_minutes, opened_seance
 from tno_bot.domain.calendar import PARIS
 from tno_bot.storage.tables import BallotRow
 
@@ -97,12 +97,7 @@ async def test_the_compte_rendu_holds_what_happened(bot_runner, person):
     await ask(people[PRESIDENT], room_id, "!vote clore")
     await ask(people[MAES], room_id, "!note Villeurbanne : étude de faisabilité en 2027")
 
-    closing = await secretariat.send(room_id, "!seance clore")
-    await secretariat.wait_for(lambda: any(m.content.get("msgtype") == "m.file" for m in secretariat.received
-                                           if m.room_id == room_id))
-    [minutes_file] = [m for m in secretariat.received if m.room_id == room_id and m.content.get("msgtype") == "m.file"]
-    markdown = (await secretariat.client.download(minutes_file.content["url"])).body.decode("utf-8")
-    message = plain(secretariat.replies_to(closing)[0].content["body"])
+    filename, markdown, message = await closed_seance_minutes(secretariat, room_id)
 
     year = datetime.now(PARIS).year
     for text in (markdown, message):
@@ -110,4 +105,4 @@ async def test_the_compte_rendu_holds_what_happened(bot_runner, person):
         assert "Emeline Baume" in text and "Bertrand Maes" in text and "Pierre-Alain Millet" in text
         assert "Villeurbanne : étude de faisabilité en 2027" in text
     assert "Zemorda Khelifi" in markdown.split("Excus")[1].split("\n\n")[0]
-    assert minutes_file.content["filename"].endswith(".md")
+    assert filename.endswith(".md")
