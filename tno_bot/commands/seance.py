@@ -187,6 +187,13 @@ def _change_seance(ctx: CommandContext, change) -> tuple[Sitting, Seance]:
     return s, changed
 
 
+def _refuse_while_voting(ctx: CommandContext, s: Sitting) -> None:
+    """A séance is neither suspended nor closed while a vote is open."""
+    if (stored := storage.open_vote_of(ctx.session, s.seance.id)) is not None:
+        raise CommandError(ctx.tr.gettext("The vote on point {item} is open: close it first with !vote clore.",
+                                          item=stored.vote.item))
+
+
 @command(
     "suspendre",
     aliases=("suspend",),
@@ -195,10 +202,7 @@ def _change_seance(ctx: CommandContext, change) -> tuple[Sitting, Seance]:
     help=N_("Suspend the séance: no vote until it resumes."),
 )
 def seance_suspendre(ctx: CommandContext) -> Reply:
-    s = sitting(ctx)
-    if (stored := storage.open_vote_of(ctx.session, s.seance.id)) is not None:
-        raise CommandError(ctx.tr.gettext("The vote on point {item} is open: close it first with !vote clore.",
-                                          item=stored.vote.item))
+    _refuse_while_voting(ctx, sitting(ctx))
     _change_seance(ctx, lambda seance: seance.suspendre(by=ctx.sender, at=ctx.now, event_id=ctx.event_id))
     return Reply(ctx.tr.gettext("Séance suspended at {time}. Resume it with !seance reprendre.",
                                 time=at_time(ctx.now, ctx.tr)))
@@ -239,10 +243,7 @@ def _minutes_reply(headline: str, minutes: Minutes) -> Reply:
     help=N_("Close the séance: the compte rendu is posted, as a message and as a Markdown file."),
 )
 def seance_clore(ctx: CommandContext) -> Reply:
-    s = sitting(ctx)
-    if (stored := storage.open_vote_of(ctx.session, s.seance.id)) is not None:
-        raise CommandError(ctx.tr.gettext("The vote on point {item} is open: close it first with !vote clore.",
-                                          item=stored.vote.item))
+    _refuse_while_voting(ctx, sitting(ctx))
     _, closed = _change_seance(ctx, lambda seance: seance.clore(by=ctx.sender, at=ctx.now, event_id=ctx.event_id))
     minutes = minutes_of(ctx.session, ctx.config, closed)
     headline = ctx.tr.gettext("Séance closed at {time}. The compte rendu follows ({file}).",
