@@ -3,16 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tests.text import plain
 from tno_bot.domain.calendar import PARIS
 
 PRESIDENT = "pierre-alain.millet"  # SITIV
 SECRETARIAT = "secretariat"
 COMITE = "fabrice.faury"
 BAUME, KHELIFI, MAES = "emeline.baume", "zemorda.khelifi", "bertrand.maes"  # Métropole, Métropole, Ville de Lyon
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 async def ask(participant, room_id: str, text: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from tests.text import plain
 from tno_bot.domain.agenda import reply_window
 from tno_bot.domain.calendar import local_date
 from tno_bot.i18n import translator
@@ -22,10 +23,6 @@ pytestmark = pytest.mark.e2e
 SECRETARIAT = "secretariat"
 COMITE = "fabrice.faury"
 REPRESENTATIVE = "emeline.baume"
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def conference_day() -> date:

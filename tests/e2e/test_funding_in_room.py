@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.text import plain
+
 pytestmark = pytest.mark.e2e
-
-
-def plain(text: str) -> str:
-    """The body with Babel's (narrow) no-break spaces as plain spaces, for readable assertions."""
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 async def room_with_bot(person, bot, encrypted: bool):

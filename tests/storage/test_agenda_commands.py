@@ -12,6 +12,7 @@ import icalendar
 import pytest
 from sqlmodel import Session, select
 
+from tests.text import plain
 from tno_bot import storage
 from tno_bot.cli import main
 from tno_bot.commands import CommandContext, handle_text
@@ -40,10 +41,6 @@ def paris(y, m, d, h=10, mi=0) -> datetime:
 
 NOW = paris(2025, 9, 1)  # the conference of 7 November 2025: notice until Wednesday 8 October
 SENT = paris(2025, 10, 1)  # the proposal sent: replies until Thursday 16 October
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 @pytest.fixture(scope="module")

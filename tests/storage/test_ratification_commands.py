@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from tests.text import plain
 from tno_bot import storage
 from tno_bot.cli import main
 from tno_bot.commands import CommandContext, handle_text
@@ -51,10 +52,6 @@ def paris(y, m, d, h=10, mi=0) -> datetime:
 
 
 NOW = paris(2026, 4, 20)
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 @pytest.fixture(scope="module")
@@ -473,7 +470,6 @@ def test_exports_of_the_decisions_and_the_scdl(adopted, engine, monkeypatch, cap
         ("20004697700019", "5.7", "Institutions et vie politique/Intercommunalité")]
     assert err == "Colonnes obligatoires du schéma SCDL à compléter avant publication : COLL_SIRET (SITIV)\n"
     assert main(["export", "scdl", "--format", "json", "--config", str(EXAMPLE)]) == 2
-
 
 
 def test_a_siret_of_another_siren_stops_the_scdl_export(engine, monkeypatch, capsys, tmp_path):

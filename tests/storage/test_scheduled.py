@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from tests.text import plain
 from tno_bot import storage
 from tno_bot.commands import CommandContext, handle_text
 from tno_bot.config import load_config
@@ -37,10 +38,6 @@ def paris(y, m, d, h=10, mi=0) -> datetime:
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 @pytest.fixture(scope="module")

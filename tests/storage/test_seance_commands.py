@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from tests.text import plain
 from tno_bot import storage
 from tno_bot.cli import main
 from tno_bot.commands import CommandContext, handle_text
@@ -44,10 +45,6 @@ DAY = (2025, 11, 7)  # conference no. 1, Friday 7 November 2025 at 10:00
 
 def at(h=10, mi=0, day=DAY) -> datetime:
     return paris(*day, h, mi)
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 @pytest.fixture(scope="module")

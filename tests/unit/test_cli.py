@@ -8,14 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.text import plain
 from tno_bot.cli import SUBCOMMANDS, main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "tno.example.toml"
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 @pytest.fixture

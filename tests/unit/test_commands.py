@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from tests.text import plain
 from tno_bot import storage
 from tno_bot.commands import REGISTRY, CommandContext, CommandCrashed, handle_text
 from tno_bot.commands import funding as funding_commands
@@ -51,10 +52,6 @@ def ask(config, session):
         return handle_text(ctx, text)
 
     return run
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def body(replies) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.text import plain
 from tno_bot.config import Member, load_config
 from tno_bot.domain.funding import CallForFunds, Note, RoundingPolicy, call_for_funds, split, summarize_budget
 from tno_bot.i18n import translator
@@ -16,10 +17,6 @@ from tno_bot.reports.funding import appel_json, appel_report, budget_json, budge
 
 ROOT = Path(__file__).resolve().parents[2]
 TOTALS_FR = ("305 797 €", "217 051 €", "116 328 €", "639 176 €")
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 @pytest.fixture(scope="module")
