@@ -3,7 +3,7 @@
 - decisions: one row per decision and member (CSV), or one object per decision with its members (JSON): where
   each member's ratification stands and the decision's status. Dates ISO 8601, missing values empty / null.
 - scdl: the members' deliberations in the national schema `scdl/deliberations` (`tno_bot.domain.scdl`): COLL_NOM and
-  COLL_SIRET are the member's name and `siret` in the config (checked against the SIREN of the history files), the
+  COLL_SIRET are the member's name and `siret` in the config (checked against its SIREN by `history_of`), the
   matière comes from `[open_data]`; what the bot does not know stays empty and `scdl_export` says which required
   columns are to be completed, and for whom, before publishing.
 """
@@ -16,7 +16,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
-from tno_bot.config import Config, ConfigError, ConfigProblem
+from tno_bot.config import Config
 from tno_bot.domain.ratification import Ratification
 from tno_bot.domain.scdl import Collectivite, missing_required, scdl_csv, scdl_items, scdl_rows
 from tno_bot.history import History
@@ -79,22 +79,6 @@ def decisions_csv(entries: Sequence[tuple[KnownDecision, Ratification]], config:
     return buffer.getvalue()
 
 
-def _collectivites(config: Config, history: History) -> dict[str, Collectivite]:
-    """Each member as the open data names it; a SIRET that is not an establishment of the member's SIREN is a
-    ConfigError."""
-    found, problems = {}, []
-    for i, member in enumerate(config.members):
-        siren = history.sirens.get(member.id)
-        if member.siret is not None and siren is not None and not member.siret.startswith(siren):
-            problems.append(ConfigProblem(str(config.path), f"members[{i}].siret",
-                                          f"a SIRET of the member's SIREN {siren} (history files; got {member.siret})"))
-            continue
-        found[member.id] = Collectivite(member.name, siren, member.siret)
-    if problems:
-        raise ConfigError(problems)
-    return found
-
-
 def scdl_export(entries: Sequence[tuple[KnownDecision, Ratification]], config: Config,
                 history: History) -> tuple[str, tuple[str, ...]]:
     """The SCDL CSV of every recorded deliberation, and the required columns left empty, each with the members
@@ -102,7 +86,7 @@ def scdl_export(entries: Sequence[tuple[KnownDecision, Ratification]], config: C
     matiere = config.open_data
     items = [dataclasses.replace(item, matiere_code=matiere.matiere_code, matiere_nom=matiere.matiere_nom)
              for item in scdl_items([r for _, r in entries], history.objets())]
-    collectivites = _collectivites(config, history)
+    collectivites = {m.id: Collectivite(m.name, history.sirens.get(m.id), m.siret) for m in config.members}
     rows = scdl_rows(items, collectivites)
     empty: dict[str, list[str]] = {}
     for row in rows:

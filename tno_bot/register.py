@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from tno_bot import storage
-from tno_bot.config import Config
+from tno_bot.config import Config, ConfigError, ConfigProblem
 from tno_bot.domain.calendar import local_date
 from tno_bot.domain.decisions import DecisionId, parse_decision_id
 from tno_bot.domain.ratification import Ratification, RatificationFact, next_reminder
@@ -64,9 +64,16 @@ def _load(directory: str, members: tuple[str, ...], stamp: tuple) -> History:
 
 def history_of(config: Config) -> History:
     """The history files beside the config (`history/`), loaded once per change of their files; ConfigError when
-    one is wrong."""
+    one is wrong, or when a member's SIRET in the config is not an establishment of its SIREN there."""
     directory = default_history_dir(config.path)
-    return _load(str(directory), tuple(m.id for m in config.members), _stamp(directory))
+    history = _load(str(directory), tuple(m.id for m in config.members), _stamp(directory))
+    problems = [ConfigProblem(str(config.path), f"members[{i}].siret",
+                              f"a SIRET of the member's SIREN {siren} (history files; got {member.siret})")
+                for i, member in enumerate(config.members)
+                if member.siret and (siren := history.sirens.get(member.id)) and not member.siret.startswith(siren)]
+    if problems:
+        raise ConfigError(problems)
+    return history
 
 
 def known_decisions(session: Session, config: Config, year: int | None = None) -> list[KnownDecision]:

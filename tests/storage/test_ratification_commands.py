@@ -472,7 +472,8 @@ def test_exports_of_the_decisions_and_the_scdl(adopted, engine, monkeypatch, cap
     assert main(["export", "scdl", "--format", "json", "--config", str(EXAMPLE)]) == 2
 
 
-def test_a_siret_of_another_siren_stops_the_scdl_export(engine, monkeypatch, capsys, tmp_path):
+def test_a_siret_of_another_siren_is_a_config_problem_that_stops_the_scdl_export(engine, monkeypatch, capsys,
+                                                                                    tmp_path):
     shutil.copytree(EXAMPLE.parent, tmp_path / "config", ignore=shutil.ignore_patterns("tno.toml"))
     config = tmp_path / "config" / "tno.example.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('"21690123100011"', '"20004697700019"'),
@@ -483,6 +484,9 @@ def test_a_siret_of_another_siren_stops_the_scdl_export(engine, monkeypatch, cap
     assert out == ""
     assert (f"{config}: members[1].siret: a SIRET of the member's SIREN 216901231 (history files; got "
             "20004697700019)") in err
+    assert main(["check-config", "--config", str(config)]) == 1
+    assert (f"{config}: members[1].siret: a SIRET of the member's SIREN 216901231 (history files; got "
+            "20004697700019)") in capsys.readouterr().err
 
 # --- the clock: reminders of the awaited members -------------------------------------------------------------------
 
