@@ -160,7 +160,8 @@ def seance_ouvrir(ctx: CommandContext, number: int | None = None) -> Reply:
     except SeanceRefused as error:
         raise seance_refusal(error, ctx, conference)
     opened = storage.add_seance(ctx.session, opened)
-    carried = carried_into_seance(storage.advance_pouvoirs(ctx.session, conference.id, _cast(ctx)))
+    cast = _cast(ctx)
+    carried = carried_into_seance(storage.advance_pouvoirs(ctx.session, conference.id, cast))
     storage.add_attendance_facts(ctx.session, opened.id, carried)
     text = Text.empty().para(tr.gettext("Séance of the {conference} opened at {time} by {name}.",
                                         conference=conference_title(conference, tr), time=at_time(ctx.now, tr),
@@ -169,7 +170,7 @@ def seance_ouvrir(ctx: CommandContext, number: int | None = None) -> Reply:
     if carried:
         text.para(tr.gettext("Pouvoirs given before the séance (their mandants are recorded excused):")).bullets(
             [pouvoir_text(p, ctx.config, tr, opened.opened_at)
-             for p in Attendance.replay(_cast(ctx), carried).pouvoirs])
+             for p in Attendance.replay(cast, carried).pouvoirs])
     text.para(tr.gettext("Representatives: say !present when you are here; an absent titulaire may give a pouvoir "
                          "with !pouvoir @mandataire."))
     ids = [p.matrix_id for p in ctx.config.people]
