@@ -2,9 +2,11 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.tno-installed
+STRICT_CLIENT := tests/e2e/strict_client
+STRICT_STAMP := $(STRICT_CLIENT)/node_modules/.tno-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv demo test catalogs clean distclean
+.PHONY: venv strict-client demo test catalogs clean distclean
 
 venv: $(STAMP)
 
@@ -14,10 +16,18 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# The e2e tests' strict client (matrix-js-sdk, and node 22 from the npm package `node`), reinstalled only when
+# its package-lock.json changes.
+strict-client: $(STRICT_STAMP)
+
+$(STRICT_STAMP): $(STRICT_CLIENT)/package-lock.json $(STRICT_CLIENT)/package.json
+	cd $(STRICT_CLIENT) && npm ci --no-audit --no-fund
+	@touch $@
+
 demo: venv
 	$(VENV)/bin/tno-bot demo
 
-test: venv
+test: venv strict-client
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # After adding or changing a message: rebuild the fr/en catalogs, then translate what it lists.
@@ -29,4 +39,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(STRICT_CLIENT)/node_modules

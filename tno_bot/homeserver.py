@@ -371,6 +371,13 @@ class ThrowawaySynapse:
         if status != 200:
             raise SynapseError(f"cannot lift the rate limit of {user_id}: HTTP {status} {payload}")
 
+    def admin(self, method: str, path: str, body: dict | None = None) -> dict:
+        """A request of the Synapse admin API (as a harness admin); SynapseError unless it succeeds."""
+        status, payload = self._request(method, path, body, token=self._admin_token())
+        if status != 200:
+            raise SynapseError(f"{method} {path}: HTTP {status} {payload}")
+        return payload
+
     def _admin_token(self) -> str:
         if self._admin_access_token is None:
             password = secrets.token_urlsafe(16)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 
 from tno_bot import storage
 from tno_bot.config import Config
 from tno_bot.matrix.bot import TnoBot
+from tno_bot.matrix.local_secrets import make_private_dir
 from tno_bot.matrix.session import LoginFailed
 from tno_bot.matrix.settings import MatrixSettings, SettingsError
 
@@ -48,6 +50,8 @@ def run(config: Config) -> int:
     except SettingsError as error:
         log.error("configuration: %s", error)
         return 2
+    os.umask(0o077)  # the database, the encryption store and the key files: readable by the bot's user only
+    make_private_dir(settings.data_dir)
     engine = storage.make_engine(storage.database_url(settings.data_dir))
     applied = storage.migrate(engine)
     if applied:

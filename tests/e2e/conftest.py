@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,10 +14,14 @@ from tno_bot import storage
 from tno_bot.config import Config, load_config
 from tno_bot.matrix.bot import TnoBot
 from tno_bot.matrix.participant import Participant
+from tno_bot.matrix.secret_storage import encode_recovery_key
 from tno_bot.matrix.settings import MatrixSettings
+from tests.e2e.strict_fixtures import strict_person  # noqa: F401  (fixture)
 
 BOT_LOCALPART = "tno-bot"
 EXAMPLE_CONFIG = Path(__file__).parents[2] / "config" / "tno.example.toml"
+# The bot account's recovery key on every test homeserver, as an operator gives it after the first start.
+BOT_RECOVERY_KEY = encode_recovery_key(secrets.token_bytes(32))
 
 
 def password_of(localpart: str) -> str:
@@ -46,6 +52,11 @@ class BotRunner:
         self.bot: TnoBot | None = None
         self.task: asyncio.Task | None = None
 
+    @property
+    def device_id(self) -> str:
+        """The device the bot logs in with, as its encryption store records it."""
+        return json.loads((self.settings.store_dir / "identity.json").read_text(encoding="utf-8"))["device_id"]
+
     async def start(self, timeout: float = 60) -> TnoBot:
         self.bot = TnoBot(self.config, self.settings, self.engine)
         self.task = asyncio.create_task(self.bot.run())
@@ -65,13 +76,15 @@ class BotRunner:
 
 @pytest.fixture
 async def bot_factory(example_config) -> AsyncIterator:
-    """`bot_factory(server, data_dir)`: a BotRunner for the bot account of `server`; all are stopped at the end."""
+    """`bot_factory(server, data_dir, **settings)`: a BotRunner for the bot account of `server` (its recovery key given
+    unless `recovery_key=None`); all are stopped at the end."""
     runners: list[BotRunner] = []
 
-    def make(server, data_dir: Path, database_url: str | None = None) -> BotRunner:
+    def make(server, data_dir: Path, database_url: str | None = None, **settings_given) -> BotRunner:
         server.register(BOT_LOCALPART, password_of(BOT_LOCALPART))
-        settings = MatrixSettings(homeserver=server.url, user_id=server.user_id(BOT_LOCALPART), data_dir=data_dir,
-                                  password=password_of(BOT_LOCALPART))
+        settings = MatrixSettings(**{"homeserver": server.url, "user_id": server.user_id(BOT_LOCALPART),
+                                     "data_dir": data_dir, "password": password_of(BOT_LOCALPART),
+                                     "recovery_key": BOT_RECOVERY_KEY, **settings_given})
         runner = BotRunner(example_config, settings, database_url or f"sqlite:///{data_dir / 'tno.db'}")
         runners.append(runner)
         return runner

@@ -38,17 +38,18 @@ async def test_store_made_on_another_server_gets_its_keys_published_again(synaps
     body = await ask_in_encrypted_room(second, runner.settings.user_id, tmp_path)
 
     assert "53" in body
-    assert any("no keys for device TNOBOT: publishing them again" in record.getMessage() for record in caplog.records)
+    assert any(f"no keys for device {runner.device_id}: publishing them again" in record.getMessage()
+               for record in caplog.records)
 
 
 async def test_store_that_does_not_match_the_servers_keys_is_replaced(synapse_factory, bot_factory, tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="tno_bot")
     server = synapse_factory()
-    runner = bot_factory(server, tmp_path / "first")
+    runner = bot_factory(server, tmp_path / "first", device_id="TNOFIXED")  # a device id fixed by the operator
     await runner.start()
     await runner.stop()
 
-    runner = bot_factory(server, tmp_path / "second")  # a fresh store for a device the server already knows
+    runner = bot_factory(server, tmp_path / "second", device_id="TNOFIXED")  # a fresh store for a known device
     await runner.start()
     body = await ask_in_encrypted_room(server, runner.settings.user_id, tmp_path)
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.conftest import BOT_RECOVERY_KEY
 
 pytestmark = pytest.mark.e2e
 
@@ -31,9 +34,12 @@ async def wait_for_line(process: subprocess.Popen, needle: str, seen: list[str],
 async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person, tmp_path):
     password_file = tmp_path / "password"
     password_file.write_text("secret-tno-bot\n", encoding="utf-8")  # the cast's password for the bot account
+    recovery_key_file = tmp_path / "recovery-key"
+    recovery_key_file.write_text(BOT_RECOVERY_KEY + "\n", encoding="utf-8")
     env = {**os.environ, "TNO_HOMESERVER": synapse.url, "TNO_USER_ID": cast["tno-bot"],
            "TNO_PASSWORD_FILE": str(password_file), "TNO_DATA_DIR": str(tmp_path / "data"),
-           "TNO_DEVICE_ID": "SERVICE"}
+           "TNO_DEVICE_ID": "SERVICE", "TNO_RECOVERY_KEY_FILE": str(recovery_key_file),
+           "TNO_PICKLE_KEY": "pickle-of-the-operator"}
     env.pop("TNO_DATABASE_URL", None)
     process = subprocess.Popen([str(TNO_BOT), "run", "--config", str(CONFIG)], env=env, text=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -56,5 +62,11 @@ async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person
     assert exit_code == 0
     log = "".join(seen)
     assert "#conference:tno.example could not be joined" in log  # the example's room does not exist here
+    assert "device SERVICE signed with the self-signing key" in log or "device SERVICE is cross-signed" in log
     assert (tmp_path / "data" / "tno.db").exists()
-    assert "secret-tno-bot" not in log and "syt_" not in log
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "data" / "tno.db").stat().st_mode) == 0o600
+    assert not (tmp_path / "data" / "pickle-key").exists()  # the operator's key is used, none is made
+    for secret in ("secret-tno-bot", "syt_", "pickle-of-the-operator", BOT_RECOVERY_KEY,
+                   BOT_RECOVERY_KEY.replace(" ", "")):
+        assert secret not in log, secret

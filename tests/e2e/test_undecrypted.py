@@ -26,7 +26,7 @@ async def test_command_whose_room_key_arrives_while_the_bot_is_down_is_answered_
     # nio shares no group session with a blacklisted device: a new session, withheld from the bot, whose key is
     # taken before its first message (a Megolm key only decrypts the messages sent after it was exported).
     client = emeline.client
-    bot_device = client.device_store[bot][bot_runner.settings.device_id]
+    bot_device = client.device_store[bot][bot_runner.device_id]
     client.blacklist_device(bot_device)
     await client.share_group_session(room_id, ignore_unverified_devices=True)
     withheld = client.olm.outbound_group_sessions[room_id]

@@ -7,6 +7,7 @@ import logging
 from nio import JoinError
 
 from tno_bot.config import Config
+from tno_bot.matrix.cross_signing import make_trusted
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 from tno_bot.matrix.outbox import OutboxSender
 from tno_bot.matrix.scheduler import DueWork
@@ -28,6 +29,11 @@ class TnoBot:
     async def run(self) -> None:
         """Run until cancelled; `ready` is set once the bot answers commands."""
         client = await connect(self.settings)
+        try:
+            await make_trusted(client, self.settings)
+        except BaseException:
+            await client.close()
+            raise
         outbox = OutboxSender(client, self.engine)
         write_lock = asyncio.Lock()  # commands and the clock's work change the same rows: one at a time
         due_work = DueWork(self.config, self.engine, write_lock, outbox.wake)

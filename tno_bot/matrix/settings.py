@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_DEVICE_ID = "TNOBOT"
+from tno_bot.matrix.secret_storage import RecoveryKeyError, decode_recovery_key
+
 _USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-:\[\]]+$")
 
 
@@ -32,9 +33,11 @@ class MatrixSettings:
     homeserver: str
     user_id: str
     data_dir: Path
-    device_id: str = DEFAULT_DEVICE_ID
+    device_id: str | None = None  # fixed by the operator; None: a new device id for each new encryption store
     password: str | None = field(default=None, repr=False)
     access_token: str | None = field(default=None, repr=False)
+    recovery_key: str | None = field(default=None, repr=False)  # opens the account's secret storage
+    pickle_key: str | None = field(default=None, repr=False)  # encrypts the local encryption store
 
     @property
     def store_dir(self) -> Path:
@@ -57,11 +60,19 @@ class MatrixSettings:
             raise SettingsError("TNO_HOMESERVER: expected an http(s):// URL")
         if not _USER_ID.match(user_id):
             raise SettingsError("TNO_USER_ID: expected a Matrix user id such as @tno-bot:example.org")
+        recovery_key = _read(env, "TNO_RECOVERY_KEY")
+        if recovery_key:
+            try:
+                decode_recovery_key(recovery_key)
+            except RecoveryKeyError as error:
+                raise SettingsError(f"TNO_RECOVERY_KEY: {error}") from None
         return cls(
             homeserver=homeserver.rstrip("/"),
             user_id=user_id,
             data_dir=Path(_read(env, "TNO_DATA_DIR") or "storage"),
-            device_id=_read(env, "TNO_DEVICE_ID") or DEFAULT_DEVICE_ID,
+            device_id=_read(env, "TNO_DEVICE_ID"),
             password=password,
             access_token=access_token,
+            recovery_key=recovery_key,
+            pickle_key=_read(env, "TNO_PICKLE_KEY"),
         )

@@ -1,0 +1,174 @@
+"""Trusted in encrypted rooms: an Element-grade strict client (matrix-js-sdk, rust crypto, only cross-signed devices)
+reads the bot and is read by it, at the first start and after the bot's store or data directory is lost."""
+from __future__ import annotations
+
+import logging
+import shutil
+import stat
+from contextlib import asynccontextmanager
+
+import pytest
+from nio.store import DefaultStore
+
+from tests.e2e.conftest import BOT_LOCALPART
+from tests.e2e.scenarios import BAUME
+from tests.e2e.strict_client import StrictClient
+from tests.text import plain
+from tno_bot.matrix.cross_signing import RECOVERY_KEY_FILE
+from tno_bot.matrix.local_secrets import PICKLE_KEY_FILE
+from tno_bot.matrix.secret_storage import decode_recovery_key, encode_recovery_key
+from tno_bot.matrix.session import LoginFailed
+
+pytestmark = pytest.mark.e2e
+
+FIGURES = ("305 797", "217 051", "116 328", "639 176")
+
+
+@asynccontextmanager
+async def strict_user(server, localpart: str = BAUME):
+    """A started strict client of a new user on a private homeserver."""
+    client = StrictClient(server.url, server.register(localpart, "pw"), "pw")
+    await client.start()
+    try:
+        yield client
+    finally:
+        await client.stop()
+
+
+async def room_with_bot(client: StrictClient, bot_id: str) -> str:
+    room_id = await client.create_room("Conférence chiffrée", invite=[bot_id], encrypted=True)
+    await client.wait_joined(room_id, bot_id)
+    return room_id
+
+
+async def assert_answered_by_trusted_bot(client: StrictClient, room_id: str, runner) -> None:
+    """`!appel 2023` gets one answer, decrypted, with no warning shield, from a device its owner cross-signed."""
+    event_id = await client.send(room_id, "!appel 2023")
+    reply = await client.wait_reply(event_id)
+    assert reply.decrypted, reply.decryption_error
+    assert reply.sender == runner.settings.user_id and reply.sender_device_id == runner.device_id
+    assert reply.shield is not None and reply.shield.colour == "NONE", reply.shield
+    body = plain(reply.body)
+    for figure in FIGURES:
+        assert figure in body, figure
+    status = await client.device_status(runner.settings.user_id, runner.device_id)
+    assert status.signed_by_owner
+    replies = [message for message in await client.messages(room_id) if message.in_reply_to == event_id]
+    assert len(replies) == 1
+
+
+async def test_element_grade_client_gets_its_answer_from_the_cross_signed_bot(bot_runner, strict_person):
+    await bot_runner.start()
+    emeline = await strict_person(BAUME)
+    room_id = await room_with_bot(emeline, bot_runner.settings.user_id)
+
+    await assert_answered_by_trusted_bot(emeline, room_id, bot_runner)
+
+
+async def test_lost_store_a_new_signed_device_answers_and_the_old_one_is_removed(synapse_factory, bot_factory,
+                                                                                 tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="tno_bot")
+    server = synapse_factory()
+    runner = bot_factory(server, tmp_path / "bot")
+    await runner.start()
+    old_device = runner.device_id
+    async with strict_user(server) as emeline:
+        room_id = await room_with_bot(emeline, runner.settings.user_id)
+        await assert_answered_by_trusted_bot(emeline, room_id, runner)
+        master = (await emeline.device_status(runner.settings.user_id, old_device)).master_key
+        await runner.stop()
+
+        shutil.rmtree(runner.settings.store_dir)
+        await runner.start()
+
+        new_device = runner.device_id
+        assert new_device != old_device
+        await assert_answered_by_trusted_bot(emeline, room_id, runner)
+        status = await emeline.device_status(runner.settings.user_id, new_device)
+        assert status.device_ids == [new_device] and status.master_key == master
+    assert any(f"old device {old_device} of the bot removed" in record.getMessage() for record in caplog.records)
+
+
+async def test_lost_data_directory_the_recovery_key_brings_the_same_identity_back(synapse_factory, bot_factory,
+                                                                                  tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="tno_bot")
+    server = synapse_factory()
+    runner = bot_factory(server, tmp_path / "bot")
+    await runner.start()
+    async with strict_user(server) as emeline:
+        room_id = await room_with_bot(emeline, runner.settings.user_id)
+        master = (await emeline.device_status(runner.settings.user_id, runner.device_id)).master_key
+        await runner.stop()
+        runner.engine.dispose()
+
+        shutil.rmtree(runner.settings.data_dir)
+        runner = bot_factory(server, tmp_path / "bot")  # same settings, recovery key included, empty data dir
+        await runner.start()
+
+        await assert_answered_by_trusted_bot(emeline, room_id, runner)
+        assert (await emeline.device_status(runner.settings.user_id, runner.device_id)).master_key == master
+    assert any("taken back from its secret storage" in record.getMessage() for record in caplog.records)
+    assert not (runner.settings.data_dir / RECOVERY_KEY_FILE).exists()
+
+
+async def test_device_id_recreated_on_the_server_the_stale_signature_is_replaced(synapse_factory, bot_factory,
+                                                                                tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="tno_bot")
+    server = synapse_factory()
+    runner = bot_factory(server, tmp_path / "bot", device_id="TNOSTALE")
+    await runner.start()
+    await runner.stop()
+    bot_id = runner.settings.user_id
+    server.admin("DELETE", f"/_synapse/admin/v2/users/{bot_id}/devices/TNOSTALE")
+    shutil.rmtree(runner.settings.store_dir)  # the same device id comes back with new keys
+
+    await runner.start()
+    async with strict_user(server) as emeline:
+        room_id = await room_with_bot(emeline, bot_id)
+        await assert_answered_by_trusted_bot(emeline, room_id, runner)
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("stale signature for device TNOSTALE" in message for message in messages)
+    assert any("device TNOSTALE signed with the new self-signing key" in message for message in messages)
+
+
+async def test_first_start_without_recovery_key_writes_it_once_for_the_operator(synapse_factory, bot_factory,
+                                                                                tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    server = synapse_factory()
+    data_dir = tmp_path / "bot"
+    runner = bot_factory(server, data_dir, recovery_key=None)
+    await runner.start()
+    device = runner.device_id
+    await runner.stop()
+    runner.engine.dispose()
+
+    key_file = data_dir / RECOVERY_KEY_FILE
+    recovery_key = key_file.read_text(encoding="utf-8").strip()
+    decode_recovery_key(recovery_key)  # Element's format
+    for private in (key_file, data_dir / PICKLE_KEY_FILE):
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600, private
+    for directory in (data_dir, data_dir / "crypto"):
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory
+    log_text = "\n".join(record.getMessage() for record in caplog.records)
+    assert f"written once to {key_file}" in log_text
+    pickle_key = (data_dir / PICKLE_KEY_FILE).read_text(encoding="utf-8")
+    for secret in (recovery_key, recovery_key.replace(" ", ""), pickle_key):
+        assert secret not in log_text
+    store = DefaultStore(runner.settings.user_id, device, str(data_dir / "crypto"), "DEFAULT_KEY")
+    with pytest.raises(Exception):  # encrypted with the bot's own pickle key, not nio's public default
+        store.load_account()
+
+    # On a new machine: a mistyped or foreign key stops the start and changes nothing; the right key recovers.
+    shutil.rmtree(data_dir)
+    foreign = bot_factory(server, data_dir, recovery_key=encode_recovery_key(bytes(32)))
+    with pytest.raises(LoginFailed, match="does not open the secret storage"):
+        await foreign.start()
+    foreign.engine.dispose()
+    shutil.rmtree(data_dir)
+    runner = bot_factory(server, data_dir, recovery_key=recovery_key)
+    await runner.start()
+    async with strict_user(server) as emeline:
+        room_id = await room_with_bot(emeline, runner.settings.user_id)
+        await assert_answered_by_trusted_bot(emeline, room_id, runner)
+    assert not (data_dir / RECOVERY_KEY_FILE).exists()
+    assert server.user_id(BOT_LOCALPART) == runner.settings.user_id
