@@ -25,7 +25,7 @@ TABLES = {"schema_version", "sync_state", "processed_event", "outbox_message", "
           "agenda_point", "agenda_version", "agenda_avis", "reminder", "seance", "seance_point",
           "seance_pause", "attendance_fact", "vote", "ballot", "decision", "seance_note",
           "ratification_fact", "ratification_announcement", "ratification_reminder", "advance_pouvoir",
-          "undecrypted_event"}
+          "undecrypted_event", "undecrypted_notice"}
 
 
 def test_migrate_from_empty_creates_every_table_and_records_versions(bare_engine):
@@ -105,7 +105,7 @@ def test_step_5_adds_the_advance_pouvoirs_to_a_version_4_database(bare_engine, m
         session.add(storage.ConferenceRow(room_id="!r:x", day=date(2025, 11, 7), start_time=time(10),
                                           created_by="@s:x", created_at=at, updated_at=at))
     monkeypatch.undo()
-    assert migrations.MIGRATIONS[4].version == 5 and migrate(bare_engine) == [5, 6]
+    assert migrations.MIGRATIONS[4].version == 5 and migrate(bare_engine) == [5, 6, 7]
     columns = {c["name"] for c in inspect(bare_engine).get_columns("advance_pouvoir")}
     assert columns == {"id", "conference_id", "kind", "mandant", "mandataire", "recorded_by", "at", "event_id"}
     cast = Cast(("m",), ())
@@ -134,7 +134,31 @@ def test_a_database_at_version_5_gets_the_undecrypted_events_and_keeps_its_rows(
         session.commit()
     assert "undecrypted_event" not in inspect(bare_engine).get_table_names()
 
-    assert migrate(bare_engine) == [6]
+    assert migrate(bare_engine) == [6, 7]
     assert "undecrypted_event" in inspect(bare_engine).get_table_names()
     with Session(bare_engine) as session:
         assert get_sync_token(session) == "s1_2_3"
+
+
+def test_step_7_adds_the_undecrypted_notices_to_a_version_6_database_and_keeps_its_rows(bare_engine, monkeypatch):
+    at = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:6])
+        assert migrate(bare_engine) == [1, 2, 3, 4, 5, 6]
+    with Session(bare_engine) as session, session.begin():
+        storage.keep_undecrypted(session, "!r:x", "$waiting", {"event_id": "$waiting"}, at)
+    assert "undecrypted_notice" not in inspect(bare_engine).get_table_names()
+
+    assert migrations.MIGRATIONS[6].version == 7 and migrate(bare_engine) == [7]
+    columns = {c["name"] for c in inspect(bare_engine).get_columns("undecrypted_notice")}
+    assert columns == {"room_id", "sender", "session_id", "event_id", "reason", "noticed_at"}
+    assert inspect(bare_engine).get_pk_constraint("undecrypted_notice")["constrained_columns"] == [
+        "room_id", "sender", "session_id"]
+    with Session(bare_engine) as session, session.begin():
+        assert storage.record_undecrypted_notice(session, "!r:x", "@a:x", "s1", "$waiting", "m.unverified", at)
+    with Session(bare_engine) as session:
+        assert [row.event_id for row in storage.undecrypted_events(session)] == ["$waiting"]
+        assert storage.undecrypted_notice_sent(session, "!r:x", "@a:x", "s1")
+    with pytest.raises(IntegrityError), Session(bare_engine) as session, session.begin():  # once per session
+        session.execute(text("INSERT INTO undecrypted_notice (room_id, sender, session_id, event_id, reason, "
+                             "noticed_at) VALUES ('!r:x', '@a:x', 's1', '$other', 'timeout', :at)"), {"at": at})

@@ -14,6 +14,7 @@ from tno_bot.matrix.scheduler import DueWork
 from tno_bot.matrix.session import connect
 from tno_bot.matrix.settings import MatrixSettings
 from tno_bot.matrix.sync import SyncLoop
+from tno_bot.matrix.undecrypted import Unreadable, UnreadableNotices
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,14 @@ class TnoBot:
                 await client.room_leave(room_id)
                 log.warning("invitation to %s from %s declined: not named in the configuration", room_id, inviter)
 
-        sync = SyncLoop(client, self.engine, on_message, on_invite)
+        notices = UnreadableNotices(self.config, self.engine)
+
+        async def on_unreadable(unreadable: Unreadable) -> None:
+            queued = await asyncio.to_thread(notices.record, unreadable)
+            if queued:
+                outbox.submit(queued, lane=unreadable.sender)
+
+        sync = SyncLoop(client, self.engine, on_message, on_invite, on_unreadable)
         outbox_task: asyncio.Task | None = None
         try:
             await self._join_configured_rooms(client)

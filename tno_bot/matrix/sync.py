@@ -5,7 +5,8 @@
 * A `limited` timeline (a burst larger than the sync returned) is paged back with `/messages` down to the previous
   sync position, so no event of the burst is lost.
 * An encrypted event whose room key has not arrived is stored (`undecrypted.py`), its key requested, and it is
-  retried after every sync, across restarts.
+  retried after every sync, across restarts. Its sender is told why and what to do (`on_unreadable`) as soon as
+  their client withholds the key (`m.room_key.withheld`), or when no key came within KEY_WAIT_SECONDS.
 * Sync errors are returned by nio, not raised: every failure is logged and retried with exponential backoff and
   jitter, and the recovery is logged too.
 """
@@ -16,6 +17,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from aiohttp import ClientConnectionError
 from nio import (
@@ -31,7 +33,7 @@ from sqlmodel import Session
 
 from tno_bot import storage
 from tno_bot.matrix.dispatcher import IncomingMessage
-from tno_bot.matrix.undecrypted import UndecryptedEvents
+from tno_bot.matrix.undecrypted import UndecryptedEvents, Unreadable, Waiting, Withheld, WithheldKeys
 
 log = logging.getLogger(__name__)
 
@@ -52,18 +54,22 @@ TOKEN_SAVE_INTERVAL_SECONDS = 30.0
 
 MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
 InviteHandler = Callable[[str, str], Awaitable[None]]
+UnreadableHandler = Callable[[Unreadable], Awaitable[None]]
 
 
 class SyncLoop:
-    def __init__(self, client: AsyncClient, engine, on_message: MessageHandler, on_invite: InviteHandler) -> None:
+    def __init__(self, client: AsyncClient, engine, on_message: MessageHandler, on_invite: InviteHandler,
+                 on_unreadable: UnreadableHandler | None = None) -> None:
         self.client = client
         self.engine = engine
         self.on_message = on_message
         self.on_invite = on_invite
+        self.on_unreadable = on_unreadable
         self.token: str | None = None
         self._handled = 0  # commands and invitations handled in the sync being processed
         self._saved_at = 0.0
         self._undecrypted = UndecryptedEvents(engine)
+        self._withheld = WithheldKeys()
 
     async def catch_up(self) -> None:
         """First sync of this process: full room state, then what happened since the stored token (if any)."""
@@ -86,14 +92,21 @@ class SyncLoop:
         await self.housekeeping()
 
     async def run_forever(self) -> None:
-        interrupted = 0
-        while True:
-            response = await self._sync_until_ok(interrupted, timeout=LONG_POLL_MS, sync_filter=SYNC_FILTER)
-            if not await self._handled_fully(response):
-                interrupted = 1
-                continue
+        # After catch_up: the keys that arrived while the bot was down were used before anyone is told they lack.
+        watcher = asyncio.create_task(self._watch_key_waits(), name="tno-key-waits") if self.on_unreadable else None
+        try:
             interrupted = 0
-            await self.housekeeping()
+            while True:
+                response = await self._sync_until_ok(interrupted, timeout=LONG_POLL_MS, sync_filter=SYNC_FILTER)
+                if not await self._handled_fully(response):
+                    interrupted = 1
+                    continue
+                interrupted = 0
+                await self.housekeeping()
+        finally:
+            if watcher:
+                watcher.cancel()
+                await asyncio.gather(watcher, return_exceptions=True)
 
     async def _handled_fully(self, response: SyncResponse) -> bool:
         """False when a request made while handling (paging back, joining) failed: the token was not advanced, so
@@ -151,6 +164,7 @@ class SyncLoop:
     async def _handle(self, response: SyncResponse) -> None:
         self._handled = 0
         await self._handle_invites(response)
+        await self._note_withheld(response.to_device_events)
         await self._retry_undecrypted()
         for room_id, info in response.rooms.join.items():
             events = list(info.timeline.events)
@@ -186,6 +200,10 @@ class SyncLoop:
                         room_id, event.event_id, event.session_id)
             await self._undecrypted.keep(room_id, event)
             await self._request_key(event)
+            withheld = self._withheld.find(room_id, event)
+            waiting = self._undecrypted.get(event.event_id)
+            if withheld and waiting:
+                await self._tell(waiting, withheld)
             return
         if not isinstance(event, RoomMessageText) or event.sender == self.client.user_id:
             return
@@ -211,6 +229,56 @@ class SyncLoop:
             decrypted.room_id = waiting.room_id
             await self._handle_event(waiting.room_id, decrypted)
             await self._undecrypted.forget(waiting.event.event_id)
+
+    async def _note_withheld(self, to_device_events) -> None:
+        """Remember the keys withheld from the bot's device; tell the senders of the events already waiting."""
+        for event in to_device_events:
+            withheld = Withheld.from_event(event)
+            if withheld is None:
+                continue
+            log.info("room key withheld by %s (%s): room %s, session %s", withheld.sender, withheld.code,
+                     withheld.room_id, withheld.session_id)
+            self._withheld.add(withheld)
+            for waiting in self._undecrypted:
+                if withheld.covers(waiting.room_id, waiting.event):
+                    await self._tell(waiting, withheld)
+
+    async def _watch_key_waits(self) -> None:
+        """Tell the sender of each event still without its key KEY_WAIT_SECONDS after it arrived."""
+        while True:
+            self._undecrypted.changed.clear()
+            for waiting in self._undecrypted.due(datetime.now(UTC)):
+                try:
+                    self.client.decrypt_event(waiting.event)
+                except Exception:  # still no key
+                    try:
+                        await self._tell(waiting, None)
+                    except Exception:  # the database: the event is retried at the next turn
+                        log.exception("the sender of %s could not be told yet", waiting.event.event_id)
+                        await asyncio.sleep(5.0)
+                        break
+                else:  # the key came: the retry after the next sync hands the event over
+                    self._undecrypted.considered(waiting.event.event_id)
+            next_due = self._undecrypted.next_due()
+            delay = None if next_due is None else max(0.0, (next_due - datetime.now(UTC)).total_seconds())
+            try:
+                async with asyncio.timeout(delay):
+                    await self._undecrypted.changed.wait()
+            except TimeoutError:
+                pass
+
+    async def _tell(self, waiting: Waiting, withheld: Withheld | None) -> None:
+        """Tell the sender why `waiting` cannot be read (once per event; the notices are once per session)."""
+        event = waiting.event
+        if self._undecrypted.is_considered(event.event_id):
+            return
+        if self.on_unreadable is not None and event.sender != self.client.user_id:
+            waited = (datetime.now(UTC) - waiting.received_at).total_seconds()
+            await self.on_unreadable(Unreadable(
+                room_id=waiting.room_id, event_id=event.event_id, sender=event.sender, session_id=event.session_id,
+                code=withheld.code if withheld else None, reason=withheld.reason if withheld else None,
+                waited=waited, bot_device=self.client.device_id))
+        self._undecrypted.considered(event.event_id)
 
     async def _handle_invites(self, response: SyncResponse) -> None:
         for room_id, info in response.rooms.invite.items():

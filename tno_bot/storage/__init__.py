@@ -59,7 +59,13 @@ from .votes import (
     votes_of,
 )
 from .state import get_sync_token, is_processed, mark_processed, set_sync_token
-from .undecrypted import forget_undecrypted, keep_undecrypted, undecrypted_events
+from .undecrypted import (
+    forget_undecrypted,
+    keep_undecrypted,
+    record_undecrypted_notice,
+    undecrypted_events,
+    undecrypted_notice_sent,
+)
 from .tables import (
     AdvancePouvoirRow,
     FAILED,
@@ -89,6 +95,7 @@ from .tables import (
     SchemaVersion,
     SyncState,
     UndecryptedEvent,
+    UndecryptedNotice,
 )
 
 __all__ = [
@@ -172,6 +179,7 @@ __all__ = [
     "SchemaVersion",
     "SyncState",
     "UndecryptedEvent",
+    "UndecryptedNotice",
     "current_version",
     "database_url",
     "enqueue_message",
@@ -186,7 +194,9 @@ __all__ = [
     "mark_sent",
     "migrate",
     "pending_messages",
+    "record_undecrypted_notice",
     "set_room_language",
     "set_sync_token",
     "undecrypted_events",
+    "undecrypted_notice_sent",
 ]

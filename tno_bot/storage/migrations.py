@@ -402,6 +402,22 @@ def _v6_undecrypted_events(connection: Connection) -> None:
     metadata.create_all(connection)
 
 
+def _v7_undecrypted_notices(connection: Connection) -> None:
+    """Senders told that the bot cannot read their messages: once per room, sender and Megolm session."""
+    metadata = MetaData()
+    Table(
+        "undecrypted_notice",
+        metadata,
+        Column("room_id", String, primary_key=True),
+        Column("sender", String, primary_key=True),
+        Column("session_id", String, primary_key=True),
+        Column("event_id", String, nullable=False),
+        Column("reason", String, nullable=False),
+        Column("noticed_at", UTCDateTime, nullable=False),
+    )
+    metadata.create_all(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: sync state, processed events, outbox, room settings", _v1_initial_schema),
     Migration(2, "agenda: conferences, ordre du jour (points, versions, avis, fixation), reminders", _v2_agenda),
@@ -410,6 +426,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               _v4_ratification),
     Migration(5, "advance pouvoirs: pouvoirs given before the séance, per conference", _v5_advance_pouvoirs),
     Migration(6, "undecrypted events: encrypted events kept until their room key arrives", _v6_undecrypted_events),
+    Migration(7, "undecrypted notices: senders told once per room and Megolm session that the bot cannot read them",
+              _v7_undecrypted_notices),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -100,6 +100,19 @@ class UndecryptedEvent(SQLModel, table=True):
         return json.loads(self.source)
 
 
+class UndecryptedNotice(SQLModel, table=True):
+    """The sender was told once that the bot cannot read their messages of one Megolm session in one room."""
+
+    __tablename__ = "undecrypted_notice"
+
+    room_id: str = Field(primary_key=True)
+    sender: str = Field(primary_key=True)
+    session_id: str = Field(primary_key=True)
+    event_id: str  # the event the notice answered
+    reason: str  # the withheld code (m.unverified...) or "timeout"
+    noticed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 # --- agenda (issue 3): conferences, their ordre du jour, their reminders -----------------------------------------
 
 BROUILLON = "brouillon"
