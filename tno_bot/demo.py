@@ -16,8 +16,11 @@ from pathlib import Path
 from tno_bot import storage
 from tno_bot.config import Config, Person
 from tno_bot.homeserver import ThrowawaySynapse
+from tno_bot.matrix import api
 from tno_bot.matrix.bot import TnoBot
+from tno_bot.matrix.cross_signing import vouching_master_key
 from tno_bot.matrix.participant import Participant
+from tno_bot.matrix.secret_storage import encode_recovery_key
 from tno_bot.matrix.settings import MatrixSettings
 
 BOT_LOCALPART = "tno-bot"
@@ -55,7 +58,8 @@ async def _play(config: Config, synapse: ThrowawaySynapse, workdir: Path) -> Non
     engine = storage.make_engine(f"sqlite:///{workdir / 'bot' / 'tno.db'}")
     storage.migrate(engine)
     settings = MatrixSettings(homeserver=synapse.url, user_id=bot_id, data_dir=workdir / "bot",
-                              password=bot_password)
+                              password=bot_password, recovery_key=encode_recovery_key(secrets.token_bytes(32)),
+                              pickle_key=secrets.token_urlsafe(32))
     bot = TnoBot(dataclasses.replace(config, rooms=()), settings, engine)
     bot_task = asyncio.create_task(bot.run())
     people = [Participant(synapse.url, person.matrix_id, passwords[person.matrix_id],
@@ -70,7 +74,8 @@ async def _play(config: Config, synapse: ThrowawaySynapse, workdir: Path) -> Non
         for guest in guests:
             await guest.join(room_id)
         await host.wait_joined(room_id, bot_id)
-        print(f"Salon chiffré « Conférence intercommunale TNO » : {len(people)} représentants et le bot.\n")
+        print(f"Salon chiffré « Conférence intercommunale TNO » : {len(people)} représentants et le bot.")
+        await _print_bot_trust(host, bot_id)
 
         names = {person.matrix_id: person.name for person in representatives}
         for turn, text in enumerate(SCRIPT):
@@ -86,6 +91,15 @@ async def _play(config: Config, synapse: ThrowawaySynapse, workdir: Path) -> Non
         bot_task.cancel()
         await asyncio.gather(bot_task, return_exceptions=True)
         engine.dispose()
+
+
+async def _print_bot_trust(viewer: Participant, bot_id: str) -> None:
+    """Say whether the bot's device is cross-signed by its owner, as Element checks it before sharing room keys."""
+    _, keys = await api.request(viewer.client, "POST", "/_matrix/client/v3/keys/query", {"device_keys": {bot_id: []}})
+    for device_id in keys.get("device_keys", {}).get(bot_id, {}):
+        master = vouching_master_key(keys, bot_id, device_id)
+        verdict = f"signé par son propriétaire (clé maîtresse {master[:8]}…)" if master else "NON signé"
+        print(f"Appareil du bot {device_id} : {verdict}.\n")
 
 
 def run(config: Config) -> int:

@@ -6,6 +6,11 @@ from devices their owner did not cross-sign and refuses to decrypt messages sent
 ``blacklist_unverified`` it also withholds keys from every device this user has not verified (Element's "never send
 encrypted messages to unverified sessions"), with an ``m.room_key.withheld`` of code ``m.unverified``.
 
+With ``recovery_key`` the client logs in to an account that already has a cross-signing identity (the bot's) and, as
+Element's "Verify with recovery key" does, takes the private cross-signing keys from the account's secret storage
+with that key and signs its own device with them, never creating a new identity: ``recovery_error`` then says
+whether that worked, ``own_status()`` what came of it.
+
 The node modules (and a node 22 binary, from the npm package ``node``) are installed by ``make test`` (target
 ``strict-client``: ``npm ci`` in ``tests/e2e/strict_client``).
 
@@ -72,6 +77,21 @@ class StrictMessage:
 
 
 @dataclass(frozen=True)
+class OwnStatus:
+    """This client's own device and cross-signing identity, as its crypto sees them."""
+    device_id: str
+    master_key: str | None  # the master cross-signing public key on the homeserver (unpadded base64)
+    trusted_master_key: str | None  # the master key whose private key this device holds and trusts, else None
+    cross_signing_ready: bool  # matrix-js-sdk isCrossSigningReady(): own identity trusted, private keys at hand
+    public_keys_on_device: bool  # getCrossSigningStatus() fields
+    private_keys_in_secret_storage: bool
+    private_keys_cached_locally: bool  # all three
+    signed_by_owner: bool  # this device carries a valid signature of the self-signing key
+    cross_signing_verified: bool  # ... and the own identity is trusted: Element shows the session as verified
+    identity_verified: bool  # the own identity is trusted (isCrossSigningVerified)
+
+
+@dataclass(frozen=True)
 class DeviceStatus:
     device_ids: list[str]  # all the devices of the user
     known: bool  # the device is among them
@@ -86,14 +106,19 @@ class StrictClient:
     """One user on one fresh device, in its own node process; every method raises StrictClientError on failure."""
 
     def __init__(self, homeserver: str, user_id: str, password: str, blacklist_unverified: bool = False,
-                 device_name: str = "strict-client") -> None:
+                 device_name: str = "strict-client", recovery_key: str | None = None) -> None:
         self.homeserver = homeserver
         self.user_id = user_id
         self.password = password
         self.blacklist_unverified = blacklist_unverified
         self.device_name = device_name
+        self.recovery_key = recovery_key  # Element's format; the account's identity is then used, never created
         self.device_id: str | None = None
         self.master_key: str | None = None
+        #: With `recovery_key`: why the device could not be verified with it (None when it was), and the account
+        #: data types of the secret storage whose content changed meanwhile (none when it was only read).
+        self.recovery_error: str | None = None
+        self.secret_storage_changed: list[str] = []
         self._process: asyncio.subprocess.Process | None = None
         self._pending: dict[int, asyncio.Future] = {}
         self._ids = itertools.count(1)
@@ -119,8 +144,10 @@ class StrictClient:
             raise self._error("the node process did not come up in time") from None
         answer = await self._call("start", timeout, homeserver=self.homeserver, user_id=self.user_id,
                                   password=self.password, blacklist_unverified=self.blacklist_unverified,
-                                  device_name=self.device_name)
+                                  device_name=self.device_name, recovery_key=self.recovery_key)
         self.user_id, self.device_id, self.master_key = answer["user_id"], answer["device_id"], answer["master_key"]
+        self.recovery_error = answer.get("recovery_error")
+        self.secret_storage_changed = answer.get("secret_storage_changed", [])
 
     async def stop(self) -> None:
         process, self._process = self._process, None
@@ -248,3 +275,8 @@ class StrictClient:
         """What this client (after a fresh key download) thinks of that device and of its owner."""
         answer = await self._call("device_status", 30, user_id=user_id, device_id=device_id)
         return DeviceStatus(**{field.name: answer[field.name] for field in fields(DeviceStatus)})
+
+    async def own_status(self) -> OwnStatus:
+        """This client's own device and identity (the master key after a fresh download from the homeserver)."""
+        answer = await self._call("own_status", 30)
+        return OwnStatus(**{field.name: answer[field.name] for field in fields(OwnStatus)})

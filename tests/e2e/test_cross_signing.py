@@ -3,6 +3,7 @@ reads the bot and is read by it, at the first start and after the bot's store or
 from __future__ import annotations
 
 import logging
+import secrets
 import shutil
 import stat
 from contextlib import asynccontextmanager
@@ -10,7 +11,7 @@ from contextlib import asynccontextmanager
 import pytest
 from nio.store import DefaultStore
 
-from tests.e2e.conftest import BOT_LOCALPART
+from tests.e2e.conftest import BOT_LOCALPART, BOT_RECOVERY_KEY, password_of
 from tests.e2e.scenarios import BAUME
 from tests.e2e.strict_client import StrictClient
 from tests.text import plain
@@ -172,3 +173,45 @@ async def test_first_start_without_recovery_key_writes_it_once_for_the_operator(
         await assert_answered_by_trusted_bot(emeline, room_id, runner)
     assert not (data_dir / RECOVERY_KEY_FILE).exists()
     assert server.user_id(BOT_LOCALPART) == runner.settings.user_id
+
+
+async def test_element_with_the_recovery_key_verifies_its_session_with_the_bot_identity(synapse_factory, bot_factory,
+                                                                                      tmp_path):
+    """What the README promises the administrator: Element's own stack reads the bot's secret storage."""
+    server = synapse_factory()
+    runner = bot_factory(server, tmp_path / "bot")
+    await runner.start()
+    bot_id, bot_device = runner.settings.user_id, runner.device_id
+    async with strict_user(server) as emeline:
+        room_id = await room_with_bot(emeline, bot_id)  # Emeline's crypto now tracks the bot's devices
+        master = (await emeline.device_status(bot_id, bot_device)).master_key
+        assert master is not None
+
+        # A well-formed recovery key that is not the account's: refused, nothing reset or rewritten.
+        intruder = StrictClient(server.url, bot_id, password_of(BOT_LOCALPART),
+                                recovery_key=encode_recovery_key(secrets.token_bytes(32)))
+        try:
+            await intruder.start()
+            assert intruder.recovery_error and "wrong recovery key" in intruder.recovery_error
+            assert intruder.secret_storage_changed == []
+            own = await intruder.own_status()
+            assert not own.signed_by_owner and not own.cross_signing_verified and not own.cross_signing_ready
+            assert own.master_key == master and own.trusted_master_key is None
+        finally:
+            await intruder.stop()
+
+        admin = StrictClient(server.url, bot_id, password_of(BOT_LOCALPART), recovery_key=BOT_RECOVERY_KEY)
+        try:
+            await admin.start()
+            assert admin.recovery_error is None
+            assert admin.secret_storage_changed == []  # read as the bot wrote it, not rewritten
+            own = await admin.own_status()
+            assert own.signed_by_owner and own.cross_signing_verified and own.cross_signing_ready, own
+            assert own.master_key == own.trusted_master_key == admin.master_key == master
+        finally:
+            await admin.stop()
+
+        await assert_answered_by_trusted_bot(emeline, room_id, runner)  # the bot's device is still signed
+        bot_status = await emeline.device_status(bot_id, bot_device)
+        assert bot_status.master_key == master and admin.device_id in bot_status.device_ids
+        assert (await emeline.device_status(bot_id, admin.device_id)).signed_by_owner

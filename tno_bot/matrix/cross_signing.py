@@ -174,9 +174,7 @@ class CrossSigning:
         return bool(device) and signature_is_valid(device, self.user_id, public, public)
 
     def _report_unsigned(self, keys: dict, master: str) -> None:
-        device = keys.get("device_keys", {}).get(self.user_id, {}).get(self.client.device_id, {})
-        self_signing = _public_key(keys.get("self_signing_keys", {}).get(self.user_id))
-        if self_signing and signature_is_valid(device, self.user_id, self_signing, self_signing):
+        if vouching_master_key(keys, self.user_id, self.client.device_id) == master:
             log.info("device %s is cross-signed by %s (master key %s); the private keys are not on this machine: "
                      "give TNO_RECOVERY_KEY to let the bot sign a new device", self.client.device_id, self.user_id,
                      master)
@@ -184,6 +182,21 @@ class CrossSigning:
             log.error("device %s is NOT cross-signed: Element users' clients will not share their room keys with it. "
                       "Give the bot the recovery key of %s (TNO_RECOVERY_KEY or TNO_RECOVERY_KEY_FILE)",
                       self.client.device_id, self.user_id)
+
+
+def vouching_master_key(keys: dict, user_id: str, device_id: str) -> str | None:
+    """The master key that vouches for `user_id`'s device in a /keys/query answer (the device signed by the
+    self-signing key, itself signed by the master key), as a strict client checks it; None if nothing does."""
+    master = _public_key(keys.get("master_keys", {}).get(user_id))
+    self_signing_key = keys.get("self_signing_keys", {}).get(user_id)
+    self_signing = _public_key(self_signing_key)
+    device = keys.get("device_keys", {}).get(user_id, {}).get(device_id)
+    if not (master and self_signing and device):
+        return None
+    if signature_is_valid(self_signing_key, user_id, master, master) and \
+            signature_is_valid(device, user_id, self_signing, self_signing):
+        return master
+    return None
 
 
 def _public_key(key_object: dict | None) -> str | None:

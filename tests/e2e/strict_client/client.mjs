@@ -1,6 +1,8 @@
 // An "Element-grade" strict Matrix client for the end-to-end tests: matrix-js-sdk with its rust crypto, a real
 // cross-signed user, and the device isolation mode Element uses (OnlySignedDevicesIsolationMode: room keys are
 // withheld from devices their owner did not cross-sign, and messages from such devices are not decrypted).
+// With `start`'s `recovery_key`, the client instead logs in to an account that already has a cross-signing identity
+// and verifies its session with that recovery key, as Element does (see verifyWithRecoveryKey).
 //
 // Protocol: one JSON request per line on stdin, {"id", "op", ...args}; one JSON response per line on stdout,
 // {"id", "ok": true, ...} or {"id", "ok": false, "error": "..."}. Requests run concurrently (a `wait_reply` does not
@@ -153,9 +155,102 @@ function roomOfEvent(eventId) {
     return null;
 }
 
+// ---------------------------------------------------------------------------------------- own identity
+const SECRET_STORAGE_TYPES = [
+    "m.secret_storage.default_key", "m.cross_signing.master", "m.cross_signing.self_signing",
+    "m.cross_signing.user_signing",
+];
+
+/**
+ * Element's `getSecretStorageKey` crypto callback, with `recoveryKey` typed in its "Enter your recovery key" dialog:
+ * the default key if it is among those asked for (else the only one), and, as the dialog's `checkPrivateKey`,
+ * refused unless it matches that key's description (`iv` + `mac`, `secretStorage.checkKey`).
+ */
+function secretStorageKeyFrom(recoveryKey) {
+    return async ({ keys }) => {
+        const defaultKeyId = await client.secretStorage.getDefaultKeyId();
+        const ids = Object.keys(keys);
+        const keyId = defaultKeyId && keys[defaultKeyId] ? defaultKeyId : ids.length === 1 ? ids[0] : null;
+        if (keyId === null) throw new Error(`no default secret storage key among ${ids.join(", ")}`);
+        const key = cryptoApi.decodeRecoveryKey(recoveryKey);
+        if (!(await client.secretStorage.checkKey(key, keys[keyId]))) {
+            throw new Error(`wrong recovery key: it does not match secret storage key ${keyId} (checkKey)`);
+        }
+        return [keyId, key];
+    };
+}
+
+async function secretStorageSnapshot() {
+    const snapshot = {};
+    for (const type of SECRET_STORAGE_TYPES) snapshot[type] = await client.getAccountDataFromServer(type);
+    const keyId = snapshot["m.secret_storage.default_key"]?.key;
+    if (keyId) {
+        const type = `m.secret_storage.key.${keyId}`;
+        snapshot[type] = await client.getAccountDataFromServer(type);
+    }
+    return snapshot;
+}
+
+/**
+ * What Element does for "Verify with recovery key" on a new session of an account that has a cross-signing
+ * identity (SecurityManager.accessSecretStorage): `bootstrapCrossSigning({})` (the private keys are imported from
+ * secret storage, the identity is not reset, this device is signed) then `bootstrapSecretStorage({})`. No
+ * `authUploadDeviceSigningKeys` is given, so an attempt to reset the identity fails instead of replacing it.
+ *
+ * Returns `recovery_error` (null when it worked) and `secret_storage_changed` (the account data types of the
+ * secret storage whose content differs afterwards).
+ */
+async function verifyWithRecoveryKey() {
+    const me = client.getUserId();
+    let recoveryError = null;
+    const before = await secretStorageSnapshot();
+    try {
+        // The own public cross-signing keys must be known before the private ones can be imported.
+        await until(async () => (await crypto.getCrossSigningStatus()).publicKeysOnDevice, 30,
+            "the own cross-signing public keys");
+        await crypto.bootstrapCrossSigning({});
+        await crypto.bootstrapSecretStorage({});
+        await until(async () => (await crypto.getDeviceVerificationStatus(me, client.getDeviceId()))
+            ?.crossSigningVerified, 30, "this device to be cross-signing verified");
+    } catch (error) {
+        console.error("verification with the recovery key failed:", error);
+        recoveryError = `${error?.name ?? "Error"}: ${error?.message ?? String(error)}`;
+    }
+    const after = await secretStorageSnapshot();
+    const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+        .filter((type) => JSON.stringify(before[type] ?? null) !== JSON.stringify(after[type] ?? null)).sort();
+    return { recovery_error: recoveryError, secret_storage_changed: changed };
+}
+
+async function ownStatus() {
+    const me = client.getUserId();
+    const deviceId = client.getDeviceId();
+    const answer = await client.downloadKeysForUsers([me]);
+    const published = Object.values(answer.master_keys?.[me]?.keys ?? {});
+    const status = await crypto.getDeviceVerificationStatus(me, deviceId);
+    const crossSigning = await crypto.getCrossSigningStatus();
+    return {
+        device_id: deviceId,
+        master_key: published[0] ?? null,
+        trusted_master_key: await crypto.getCrossSigningKeyId(cryptoApi.CrossSigningKey.Master),
+        cross_signing_ready: await crypto.isCrossSigningReady(),
+        public_keys_on_device: crossSigning.publicKeysOnDevice,
+        private_keys_in_secret_storage: crossSigning.privateKeysInSecretStorage,
+        private_keys_cached_locally: crossSigning.privateKeysCachedLocally.masterKey
+            && crossSigning.privateKeysCachedLocally.selfSigningKey
+            && crossSigning.privateKeysCachedLocally.userSigningKey,
+        signed_by_owner: status?.signedByOwner ?? false,
+        cross_signing_verified: status?.crossSigningVerified ?? false,
+        identity_verified: (await crypto.getUserVerificationStatus(me)).isCrossSigningVerified(),
+    };
+}
+
 // ---------------------------------------------------------------------------------------------------- ops
 const ops = {
-    async start({ homeserver, user_id, password: secret, blacklist_unverified = false, device_name = "strict-client" }) {
+    async start({
+        homeserver, user_id, password: secret, blacklist_unverified = false, device_name = "strict-client",
+        recovery_key = null,
+    }) {
         if (client) throw new Error("already started");
         password = secret;
         const anonymous = sdk.createClient({ baseUrl: homeserver });
@@ -166,19 +261,22 @@ const ops = {
         anonymous.stopClient();
         client = sdk.createClient({
             baseUrl: homeserver, userId: login.user_id, deviceId: login.device_id, accessToken: login.access_token,
+            cryptoCallbacks: recovery_key === null ? {} : { getSecretStorageKey: secretStorageKeyFrom(recovery_key) },
         });
         client.on(sdk.RoomEvent.Timeline, record);
 
         await client.initRustCrypto({ useIndexedDB: false });
         crypto = client.getCrypto();
-        await crypto.bootstrapCrossSigning({
-            setupNewCrossSigning: true,
-            authUploadDeviceSigningKeys: async (makeRequest) => {
-                await makeRequest({
-                    type: "m.login.password", identifier: { type: "m.id.user", user: login.user_id }, password,
-                });
-            },
-        });
+        if (recovery_key === null) {
+            await crypto.bootstrapCrossSigning({
+                setupNewCrossSigning: true,
+                authUploadDeviceSigningKeys: async (makeRequest) => {
+                    await makeRequest({
+                        type: "m.login.password", identifier: { type: "m.id.user", user: login.user_id }, password,
+                    });
+                },
+            });
+        }
         crypto.setDeviceIsolationMode(new cryptoApi.OnlySignedDevicesIsolationMode());
         if (blacklist_unverified) {
             // Element's "never send encrypted messages to unverified sessions". matrix-js-sdk 43 ignores
@@ -203,10 +301,17 @@ const ops = {
         });
         await client.startClient({ initialSyncLimit: 100, lazyLoadMembers: false });
         await prepared;
+        const recovery = recovery_key === null ? {} : await verifyWithRecoveryKey();
         return {
             user_id: login.user_id, device_id: login.device_id,
             master_key: await crypto.getCrossSigningKeyId(cryptoApi.CrossSigningKey.Master),
+            ...recovery,
         };
+    },
+
+    async own_status() {
+        requireClient();
+        return await ownStatus();
     },
 
     async create_room({ name, invite = [], encrypted = true }) {
