@@ -174,6 +174,18 @@ async def test_first_start_without_recovery_key_writes_it_once_for_the_operator(
     assert not (data_dir / RECOVERY_KEY_FILE).exists()
     assert server.user_id(BOT_LOCALPART) == runner.settings.user_id
 
+    # With the data directory intact, a wrong key given is refused at once, not on the day it is needed.
+    await runner.stop()
+    cache = (data_dir / "cross-signing.json").read_bytes()
+    for wrong, reason in ((encode_recovery_key(bytes(32)), "does not open the secret storage"),
+                          (recovery_key[:-1] + ("A" if recovery_key[-1] != "A" else "B"), "mistyped")):
+        refused = bot_factory(server, data_dir, recovery_key=wrong)
+        with pytest.raises(LoginFailed, match=reason) as stopped:
+            await refused.start()
+        assert wrong not in str(stopped.value)
+        refused.engine.dispose()
+    assert (data_dir / "cross-signing.json").read_bytes() == cache
+
 
 async def test_element_with_the_recovery_key_verifies_its_session_with_the_bot_identity(synapse_factory, bot_factory,
                                                                                       tmp_path):

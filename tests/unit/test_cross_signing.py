@@ -1,7 +1,10 @@
-"""A device vouched for by its owner's master key, checked on a /keys/query answer as a strict client does."""
+"""A device vouched for by its owner's master key, as a strict client checks it; the local identity cache."""
 from __future__ import annotations
 
+import stat
+
 from tno_bot.matrix.cross_signing import vouching_master_key
+from tno_bot.matrix.identity_cache import Identity, IdentityCache
 from tno_bot.matrix.signing import CrossSigningSeeds, SigningKey, sign_device, sign_json
 
 USER = "@tno-bot:tno.example"
@@ -41,3 +44,15 @@ def test_a_self_signing_key_not_signed_by_the_master_key_vouches_for_nothing():
     answer = keys_answer(seeds, sign_device(a_device(), seeds, USER))
     answer["master_keys"][USER] = other.key_objects(USER)["master_key"]
     assert vouching_master_key(answer, USER, "TNOBOT01") is None
+
+
+def test_the_identity_cache_round_trips_privately_and_ignores_another_pickle_key(tmp_path):
+    identity = Identity(CrossSigningSeeds.generate(), "KEYID", bytes(range(32)))
+    IdentityCache(tmp_path, "pickle").save(USER, identity)
+    assert IdentityCache(tmp_path, "pickle").load(USER) == identity
+    assert stat.S_IMODE((tmp_path / "cross-signing.json").stat().st_mode) == 0o600
+    assert not list(tmp_path.glob("*.partial"))
+    assert IdentityCache(tmp_path, "another pickle key").load(USER) is None
+    assert IdentityCache(tmp_path, "pickle").load("@someone:tno.example") is None
+    (tmp_path / "cross-signing.json").write_text("{trunc", encoding="utf-8")
+    assert IdentityCache(tmp_path, "pickle").load(USER) is None

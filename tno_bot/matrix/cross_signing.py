@@ -92,9 +92,18 @@ class CrossSigning:
     async def _recover(self, master: str) -> Identity | None:
         """The identity whose master key is `master`: from the cache, else from secret storage; None if neither."""
         cached = self.cache.load(self.user_id)
+        given = self._given_key()
         if cached and cached.seeds.public_key("master") == master:
-            return cached
-        storage_key = self._given_key() or (cached.storage_key if cached else None)
+            if given is None or given == cached.storage_key:
+                return cached
+            # A recovery key other than the one known here: checked now, not on the day it is needed.
+            storage = await AccountSecrets.open(self.client, given)
+            if storage is None:
+                return cached
+            identity = Identity(cached.seeds, storage.key_id, given)
+            self.cache.save(self.user_id, identity)
+            return identity
+        storage_key = given or (cached.storage_key if cached else None)
         if storage_key is None:
             return None
         storage = await AccountSecrets.open(self.client, storage_key)
@@ -213,6 +222,8 @@ async def make_trusted(client: AsyncClient, settings: MatrixSettings) -> None:
         await CrossSigning(client, settings, pickle_key).ensure()
     except WrongRecoveryKey as error:
         raise LoginFailed(str(error)) from None
+    except RecoveryKeyError as error:
+        raise LoginFailed(f"TNO_RECOVERY_KEY: {error}") from None
     except (IdentityUnavailable, api.ApiError) as error:
         log.error("device %s stays without cross-signing, so Element users' clients will not share their room keys "
                   "with it: %s", client.device_id, error)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from tno_bot.matrix.local_secrets import replace_private_file
 from tno_bot.matrix.secret_storage import SecretStorageError, decrypt_secret, encrypt_secret
 from tno_bot.matrix.signing import CrossSigningSeeds
 
@@ -56,10 +56,4 @@ class IdentityCache:
         secrets = {**identity.seeds.as_secrets(), STORAGE_KEY_SECRET: identity.storage_key.hex()}
         stored = {"user_id": user_id, "storage_key_id": identity.storage_key_id,
                   "secrets": {name: encrypt_secret(self._key, name, value) for name, value in secrets.items()}}
-        partial = self.path.with_name(self.path.name + ".partial")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            json.dump(stored, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(partial, self.path)
+        replace_private_file(self.path, json.dumps(stored))

@@ -26,6 +26,18 @@ def write_private_file(path: Path, text: str) -> None:
         os.fsync(file.fileno())
 
 
+def replace_private_file(path: Path, text: str) -> None:
+    """Replace `path` atomically (temporary file, fsync, rename), readable by the bot's user only: a crash or a disk
+    error leaves the old file or the new one, never a truncated one."""
+    partial = path.with_name(path.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(partial, path)
+
+
 def pickle_key_of(data_dir: Path, given: str | None) -> str:
     """The key that encrypts the encryption store: the operator's TNO_PICKLE_KEY, else one made once for this
     data directory (never nio's public default)."""

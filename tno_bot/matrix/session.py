@@ -23,7 +23,7 @@ from nio import AsyncClient, AsyncClientConfig, LoginError, WhoamiError
 from nio.store import DefaultStore
 
 from tno_bot.matrix import api
-from tno_bot.matrix.local_secrets import make_private_dir, pickle_key_of
+from tno_bot.matrix.local_secrets import make_private_dir, pickle_key_of, replace_private_file
 from tno_bot.matrix.settings import MatrixSettings
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def _set_aside(store_dir: Path) -> None:
 def _mark_store(settings: MatrixSettings, device_id: str) -> None:
     make_private_dir(settings.store_dir)
     identity = {"user_id": settings.user_id, "device_id": device_id}
-    (settings.store_dir / STORE_IDENTITY_FILE).write_text(json.dumps(identity), encoding="utf-8")
+    replace_private_file(settings.store_dir / STORE_IDENTITY_FILE, json.dumps(identity))
 
 
 async def _login(settings: MatrixSettings, pickle_key: str, device_id: str | None) -> AsyncClient:
