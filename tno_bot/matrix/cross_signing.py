@@ -62,7 +62,7 @@ class CrossSigning:
                 self._report_unsigned(keys, master)
                 return
         await self._sign_device(identity, keys)
-        if self.key_file.exists():
+        if master is not None and self.key_file.exists():  # a first start has just said where the key is
             log.warning("the recovery key is still in %s: store it in a safe, then delete that file", self.key_file)
 
     # ------------------------------------------------------------------------------------------------ identity
