@@ -4,6 +4,7 @@
 * ``synapse_factory`` (function): ``synapse_factory(config_overrides=None, server_name="tno.example")`` starts an
   extra, private Synapse (e.g. with a low ``rc_message``, or to restart it without disturbing other tests);
   every server it made is stopped at teardown.
+* ``config`` (module): the example configuration, config/tno.example.toml (its cast: tests/cast.py).
 * ``database_url`` (function, parametrised ``sqlite`` / ``postgresql``): the SQLAlchemy URL of a fresh, empty
   database. The PostgreSQL case needs ``TNO_TEST_DATABASE_URL`` (a server URL such as
   ``postgresql+psycopg://user@127.0.0.1:5432/postgres``; ``.ci/run`` and ``.ci/postgres.sh`` set it up) and is
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cast import EXAMPLE_CONFIG
+from tno_bot.config import Config, load_config
 from tno_bot.homeserver import ThrowawaySynapse
 
 TEST_DATABASE_ENV = "TNO_TEST_DATABASE_URL"
@@ -54,6 +57,13 @@ def synapse_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
     finally:
         for server in servers:
             server.stop()
+
+
+# ------------------------------------------------------------------------------------------------------ config
+@pytest.fixture(scope="module")
+def config() -> Config:
+    """The example configuration, config/tno.example.toml."""
+    return load_config(EXAMPLE_CONFIG)
 
 
 # --------------------------------------------------------------------------------------------------- database

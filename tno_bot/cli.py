@@ -16,21 +16,32 @@ from pathlib import Path
 from sqlmodel import Session
 
 from tno_bot import demo, service, storage
-from tno_bot.commands.agenda import ics_file
-from tno_bot.commands.arguments import parse_year
-from tno_bot.commands.context import Attachment
-from tno_bot.commands.errors import UsageError
-from tno_bot.commands.funding import budget_of, keys_of, summary_of
-from tno_bot.commands.minutes import cr_file
+from tno_bot.app.conferences import get_conference, timeline_of
+from tno_bot.app.funding import budget_of, keys_of, summary_of
+from tno_bot.app.seance import record_of, seance_for_minutes
 from tno_bot.config import Config, ConfigError, format_problems, load_config
 from tno_bot.domain.funding import call_for_funds
-from tno_bot.exports import decisions_csv, decisions_json, scdl_export
+from tno_bot.domain.parsing import parse_number, parse_year
+from tno_bot.app.decisions import history_of, register
+from tno_bot.app.exports import decisions_csv, decisions_json, scdl_export
+from tno_bot.domain.refusals import Refused
 from tno_bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
-from tno_bot.register import history_of, register
+from tno_bot.reports.agenda import ics_file
+from tno_bot.reports.compte_rendu import minutes
 from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report
+from tno_bot.reports.message import Attachment
+from tno_bot.reports.refusals import sentence
 
 EXIT_CONFIG = 1
 EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """An impossible argument: `sentence` goes to stderr, exit code 2."""
+
+    def __init__(self, sentence: str) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
 
 
 @dataclass(frozen=True)
@@ -96,8 +107,8 @@ def _appel_arguments(parser: argparse.ArgumentParser) -> None:
 def appel(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     tr = _translator(args, config)
-    year = parse_year(args.year, tr)
-    call = call_for_funds(budget_of(config, year, tr), keys_of(config, year, tr))
+    year = parse_year(args.year)
+    call = call_for_funds(budget_of(config, year), keys_of(config, year))
     text = {
         "text": lambda: appel_report(call, config, tr)[0],
         "json": lambda: json.dumps(appel_json(call, config), ensure_ascii=False, indent=2),
@@ -115,9 +126,9 @@ def _budget_arguments(parser: argparse.ArgumentParser) -> None:
 def budget(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     tr = _translator(args, config)
-    year = parse_year(args.year, tr)
+    year = parse_year(args.year)
     mission = " ".join(args.mission) or None
-    summary = summary_of(budget_of(config, year, tr), mission, tr)
+    summary = summary_of(config, year, mission)
     text = {
         "text": lambda: budget_report(summary, tr, mission)[0],
         "json": lambda: json.dumps(budget_json(summary), ensure_ascii=False, indent=2),
@@ -140,17 +151,13 @@ def ics(args: argparse.Namespace, now: datetime | None = None) -> int:
     """The iCalendar file of conference <n>, read from the bot's database ($TNO_DATABASE_URL or $TNO_DATA_DIR)."""
     config = load_config(args.config)
     tr = _translator(args, config)
-    if not args.number.isdigit():
-        raise UsageError(tr.gettext("“{text}” is not a number: write a whole number such as 2.", text=args.number))
-    engine = storage.make_engine(storage.database_url(Path(os.environ.get("TNO_DATA_DIR", "storage"))))
+    number = parse_number(args.number)
+    engine = _engine()
     try:
-        storage.migrate(engine)
         with Session(engine) as session:
-            conference = storage.get_conference(session, int(args.number))
-            if conference is None:
-                raise UsageError(tr.gettext("There is no conference no. {n}: !conferences lists them.",
-                                            n=int(args.number)))
-            attachment = ics_file(session, config, conference, tr, now or datetime.now(timezone.utc))
+            conference = get_conference(session, number)
+            attachment = ics_file(conference, timeline_of(session, config, conference), tr,
+                                  now or datetime.now(timezone.utc))
     finally:
         engine.dispose()
     return _write(attachment, args.output)
@@ -183,13 +190,12 @@ def _cr_arguments(parser: argparse.ArgumentParser) -> None:
 def cr(args: argparse.Namespace) -> int:
     """The compte rendu of conference <n> as a Markdown file, the same as posted in the room."""
     config = load_config(args.config)
-    tr = translator(config.locale)
-    if not args.number.isdigit():
-        raise UsageError(tr.gettext("“{text}” is not a number: write a whole number such as 2.", text=args.number))
+    number = parse_number(args.number)
     engine = _engine()
     try:
         with Session(engine) as session:
-            attachment = cr_file(session, config, int(args.number), tr)
+            seance = seance_for_minutes(session, number)
+            attachment = minutes(record_of(session, config, seance), config).attachment
     finally:
         engine.dispose()
     return _write(attachment, args.output)
@@ -307,7 +313,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        try:
+            return args.run(args)
+        except Refused as refused:  # a question the domain cannot answer, worded in the config's language
+            config = load_config(getattr(args, "config", None))
+            raise UsageError(sentence(refused, _translator(args, config), config)) from None
     except ConfigError as error:
         print(format_problems(error.problems), file=sys.stderr)
         return EXIT_CONFIG

@@ -6,7 +6,7 @@ posted if what it announces is still ahead, else recorded as missed; each reply 
 fixed tacitly, dated at the end of the window. Rows are marked in the same transaction, so nothing is done twice.
 `upcoming` lists the future instants at which there will be work, for the runtime's scheduler.
 
-Ratification (issue 5): while a member's deliberation on a pending decision is awaited, its representatives are
+Ratification: while a member's deliberation on a pending decision is awaited, its representatives are
 reminded in the room of the conference every `[ratification] reminder_interval_days` (one message per member and
 room, listing its awaited decisions); each reminder is recorded with its due time, so it is sent once, and one
 that fell due during an outage is sent once at the next run. Decisions of the history files have no room: they are
@@ -21,13 +21,16 @@ from datetime import datetime
 from sqlmodel import Session
 
 from tno_bot import storage
-from tno_bot.commands.context import Reply
+from tno_bot.app.decisions import AwaitedReminder, awaited_reminders
+from tno_bot.app.conferences import replan
+from tno_bot.app.rooms import room_language
 from tno_bot.config import Config
 from tno_bot.domain.agenda import AgendaError
 from tno_bot.domain.calendar import require_aware
-from tno_bot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, Translator, translator
-from tno_bot.register import AwaitedReminder, awaited_reminders
+from tno_bot.i18n import Translator
 from tno_bot.reports.agenda import people_with_roles, reminder_message, tacit_fixing_message
+from tno_bot.reports.language import room_translator
+from tno_bot.reports.message import Reply
 from tno_bot.reports.ratification import reminder_message as awaited_message
 
 __all__ = ["Posting", "run_due_work", "upcoming"]
@@ -43,8 +46,7 @@ class Posting:
 
 
 def _translator(session: Session, config: Config, room_id: str) -> Translator:
-    language = storage.get_room_language(session, room_id) or config.locale
-    return translator(language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE)
+    return room_translator(room_language(session, config, room_id))
 
 
 def run_due_work(session: Session, config: Config, now: datetime) -> list[Posting]:
@@ -87,7 +89,7 @@ def _fix_tacitly(session: Session, config: Config, conference_id: int, now: date
     except AgendaError:  # nothing to fix any more
         return None
     storage.save_agenda(session, conference_id, fixed)
-    storage.replan_reminders(session, conference_id, config.agenda_rules, config.reminders, now)
+    replan(session, config, conference_id, now)
     room = storage.conference_room(session, conference_id)
     plain, html = tacit_fixing_message(conference, fixed, _translator(session, config, room))
     return Posting(room, Reply(plain, html))

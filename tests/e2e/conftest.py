@@ -16,10 +16,10 @@ from tno_bot.matrix.bot import TnoBot
 from tno_bot.matrix.participant import Participant
 from tno_bot.matrix.secret_storage import encode_recovery_key
 from tno_bot.matrix.settings import MatrixSettings
+from tests.cast import EXAMPLE_CONFIG, LOCAL
 from tests.e2e.strict_fixtures import strict_person  # noqa: F401  (fixture)
 
-BOT_LOCALPART = "tno-bot"
-EXAMPLE_CONFIG = Path(__file__).parents[2] / "config" / "tno.example.toml"
+BOT_LOCALPART = LOCAL.BOT
 # The bot account's recovery key on every test homeserver, as an operator gives it after the first start.
 BOT_RECOVERY_KEY = encode_recovery_key(secrets.token_bytes(32))
 

@@ -3,13 +3,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tests.cast import LOCAL
 from tests.text import plain
 from tno_bot.domain.calendar import PARIS
 
-PRESIDENT = "pierre-alain.millet"  # SITIV
-SECRETARIAT = "secretariat"
-COMITE = "fabrice.faury"
-BAUME, KHELIFI, MAES = "emeline.baume", "zemorda.khelifi", "bertrand.maes"  # Métropole, Métropole, Ville de Lyon
+QUORATE = (LOCAL.BAUME, LOCAL.MAES, LOCAL.PRESIDENT)  # one representative per member: the quorum
+
+
+async def room_with_bot(person, bot_runner, name: str, encrypted: bool):
+    """Emeline Baume's new room `name`, the bot invited and joined: (her client, the room id)."""
+    emeline = await person(LOCAL.BAUME)
+    bot = bot_runner.settings.user_id
+    room_id = await emeline.create_room(name, invite=[bot], encrypted=encrypted)
+    await emeline.wait_joined(room_id, bot)
+    return emeline, room_id
 
 
 async def ask(participant, room_id: str, text: str) -> str:
@@ -21,14 +28,15 @@ async def prepared_conference(bot_runner, person):
     """Today's conference, a little later, with a fixed agenda, in a new room: (room, number, secrétariat, others)."""
     await bot_runner.start()
     bot = bot_runner.settings.user_id
-    secretariat = await person(SECRETARIAT)
-    others = {name: await person(name) for name in (PRESIDENT, COMITE, BAUME, KHELIFI, MAES)}
+    secretariat = await person(LOCAL.SECRETARIAT)
+    others = {name: await person(name)
+              for name in (LOCAL.PRESIDENT, LOCAL.FAURY, LOCAL.BAUME, LOCAL.KHELIFI, LOCAL.MAES)}
     room_id = await secretariat.create_room("Séance", invite=[bot, *(p.user_id for p in others.values())],
                                             encrypted=False)
     for participant in others.values():
         await participant.join(room_id)
     await secretariat.wait_joined(room_id, bot)
-    president, comite = others[PRESIDENT], others[COMITE]
+    president, comite = others[LOCAL.PRESIDENT], others[LOCAL.FAURY]
 
     start = datetime.now(PARIS) + timedelta(minutes=5)  # today, a little later: the notice cannot be met any more
     created = await ask(secretariat, room_id, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M} Hôtel de Ville")
@@ -40,7 +48,7 @@ async def prepared_conference(bot_runner, person):
     return room_id, number, secretariat, others
 
 
-async def opened_seance(bot_runner, person, present=(BAUME, MAES)):
+async def opened_seance(bot_runner, person, present=(LOCAL.BAUME, LOCAL.MAES)):
     """Today's conference with a fixed agenda, its séance open, and `present` recorded present."""
     room_id, number, secretariat, others = await prepared_conference(bot_runner, person)
     await ask(secretariat, room_id, f"!seance ouvrir {number}")

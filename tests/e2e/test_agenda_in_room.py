@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from tests.cast import LOCAL
 from tests.text import plain
 from tno_bot.domain.agenda import reply_window
 from tno_bot.domain.calendar import local_date
@@ -19,11 +20,6 @@ from tno_bot.i18n import translator
 from tno_bot.storage.tables import AgendaVersion, ReminderRow
 
 pytestmark = pytest.mark.e2e
-
-SECRETARIAT = "secretariat"
-COMITE = "fabrice.faury"
-REPRESENTATIVE = "emeline.baume"
-
 
 def conference_day() -> date:
     """Far enough ahead that the D-30 notice can still be met."""
@@ -33,7 +29,8 @@ def conference_day() -> date:
 async def conference_room(bot_runner, person, encrypted: bool = True):
     """A room with the bot, the secrétariat, a member of the comité technique and a representative."""
     await bot_runner.start()
-    secretariat, comite, emeline = (await person(SECRETARIAT), await person(COMITE), await person(REPRESENTATIVE))
+    secretariat, comite, emeline = (await person(LOCAL.SECRETARIAT), await person(LOCAL.FAURY),
+                                    await person(LOCAL.BAUME))
     bot = bot_runner.settings.user_id
     room_id = await secretariat.create_room("Conférence TNO", invite=[bot, comite.user_id, emeline.user_id],
                                             encrypted=encrypted)

@@ -6,6 +6,8 @@ import logging
 
 import pytest
 
+from tests.e2e.scenarios import room_with_bot
+
 pytestmark = pytest.mark.e2e
 
 BURST = 150  # more than the 100 timeline events one /sync may return
@@ -16,9 +18,7 @@ IN_FLIGHT = 4
 async def test_a_burst_of_commands_is_answered_exactly_once_each(bot_runner, person, bot_down, caplog):
     caplog.set_level(logging.INFO, logger="tno_bot")
     await bot_runner.start()
-    emeline = await person("emeline.baume")
-    room_id = await emeline.create_room("Rafale", invite=[bot_runner.settings.user_id], encrypted=False)
-    await emeline.wait_joined(room_id, bot_runner.settings.user_id)
+    emeline, room_id = await room_with_bot(person, bot_runner, "Rafale", encrypted=False)
     if bot_down:
         await bot_runner.stop()
 

@@ -11,8 +11,8 @@ from contextlib import asynccontextmanager
 import pytest
 from nio.store import DefaultStore
 
+from tests.cast import LOCAL
 from tests.e2e.conftest import BOT_LOCALPART, BOT_RECOVERY_KEY, password_of
-from tests.e2e.scenarios import BAUME
 from tests.e2e.strict_client import StrictClient
 from tests.text import plain
 from tno_bot.matrix.cross_signing import RECOVERY_KEY_FILE
@@ -26,7 +26,7 @@ FIGURES = ("305 797", "217 051", "116 328", "639 176")
 
 
 @asynccontextmanager
-async def strict_user(server, localpart: str = BAUME):
+async def strict_user(server, localpart: str = LOCAL.BAUME):
     """A started strict client of a new user on a private homeserver."""
     client = StrictClient(server.url, server.register(localpart, "pw"), "pw")
     await client.start()
@@ -60,7 +60,7 @@ async def assert_answered_by_trusted_bot(client: StrictClient, room_id: str, run
 
 async def test_element_grade_client_gets_its_answer_from_the_cross_signed_bot(bot_runner, strict_person):
     await bot_runner.start()
-    emeline = await strict_person(BAUME)
+    emeline = await strict_person(LOCAL.BAUME)
     room_id = await room_with_bot(emeline, bot_runner.settings.user_id)
 
     await assert_answered_by_trusted_bot(emeline, room_id, bot_runner)

@@ -5,6 +5,7 @@ import logging
 
 import pytest
 
+from tests.cast import LOCAL
 from tno_bot.matrix.participant import Participant
 
 pytestmark = pytest.mark.e2e
@@ -12,8 +13,8 @@ pytestmark = pytest.mark.e2e
 
 async def ask_in_encrypted_room(server, bot_id: str, tmp_path) -> str:
     """A representative of `server` asks `!cles` in a new encrypted room with the bot; the answer's body."""
-    server.register("emeline.baume", "pw")
-    emeline = Participant(server.url, server.user_id("emeline.baume"), "pw", tmp_path / "emeline")
+    server.register(LOCAL.BAUME, "pw")
+    emeline = Participant(server.url, server.user_id(LOCAL.BAUME), "pw", tmp_path / "emeline")
     await emeline.start()
     try:
         room_id = await emeline.create_room("Chiffré", invite=[bot_id], encrypted=True)

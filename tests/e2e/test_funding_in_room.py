@@ -3,22 +3,16 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.scenarios import room_with_bot
 from tests.text import plain
 
 pytestmark = pytest.mark.e2e
 
 
-async def room_with_bot(person, bot, encrypted: bool):
-    emeline = await person("emeline.baume")
-    room_id = await emeline.create_room("Conférence TNO", invite=[bot.settings.user_id], encrypted=encrypted)
-    await emeline.wait_joined(room_id, bot.settings.user_id)
-    return emeline, room_id
-
-
 @pytest.mark.parametrize("encrypted", [False, True], ids=["clear", "encrypted"])
 async def test_appel_2023_answers_the_adopted_call_for_funds(bot_runner, person, encrypted):
     await bot_runner.start()
-    emeline, room_id = await room_with_bot(person, bot_runner, encrypted)
+    emeline, room_id = await room_with_bot(person, bot_runner, "Conférence TNO", encrypted)
 
     command = await emeline.send(room_id, "!appel 2023")
     reply = await emeline.wait_reply(command)
@@ -35,7 +29,7 @@ async def test_appel_2023_answers_the_adopted_call_for_funds(bot_runner, person,
 
 async def test_malformed_command_gets_the_usage_and_changes_nothing(bot_runner, person):
     await bot_runner.start()
-    emeline, room_id = await room_with_bot(person, bot_runner, encrypted=False)
+    emeline, room_id = await room_with_bot(person, bot_runner, "Conférence TNO", encrypted=False)
 
     reply = await emeline.wait_reply(await emeline.send(room_id, "!appel deux-mille"))
 
@@ -46,7 +40,7 @@ async def test_malformed_command_gets_the_usage_and_changes_nothing(bot_runner, 
 
 async def test_notices_and_the_bots_own_messages_are_ignored(bot_runner, person):
     await bot_runner.start()
-    emeline, room_id = await room_with_bot(person, bot_runner, encrypted=False)
+    emeline, room_id = await room_with_bot(person, bot_runner, "Conférence TNO", encrypted=False)
     bot_second_device = await person("tno-bot")  # the bot's own account, from another device
     await bot_second_device.wait_for(lambda: room_id in bot_second_device.client.rooms)
 

@@ -5,20 +5,18 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from tests.e2e.scenarios import BAUME, KHELIFI, MAES, PRESIDENT, ask, closed_seance_minutes, prepared_conference
+from tests.cast import LOCAL
+from tests.e2e.scenarios import QUORATE, ask, closed_seance_minutes, prepared_conference
 from tno_bot.storage.tables import AdvancePouvoirRow, AttendanceRow
 
 pytestmark = pytest.mark.e2e
 
-BOSETTI = "laurent.bosetti"  # Ville de Lyon, not in the room: his pouvoir comes on paper
-
-
 async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runner, person):
     room_id, number, secretariat, people = await prepared_conference(bot_runner, person)
 
-    given = await ask(people[KHELIFI], room_id, f"!pouvoir @{BAUME}:tno.example")
-    paper = await ask(secretariat, room_id, f"!pouvoir @{BOSETTI}:tno.example @{MAES}:tno.example")
-    listed = await ask(people[MAES], room_id, "!presents")
+    given = await ask(people[LOCAL.KHELIFI], room_id, f"!pouvoir @{LOCAL.BAUME}:tno.example")
+    paper = await ask(secretariat, room_id, f"!pouvoir @{LOCAL.BOSETTI}:tno.example @{LOCAL.MAES}:tno.example")
+    listed = await ask(people[LOCAL.MAES], room_id, "!presents")
     opening = await ask(secretariat, room_id, f"!seance ouvrir {number}")
 
     assert given.startswith("Pouvoir enregistré le ")
@@ -33,15 +31,15 @@ async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runne
     assert pouvoirs[1].startswith("• Laurent Bosetti à Bertrand Maes (")
     assert pouvoirs[1].endswith(", remis par écrit, enregistré par Secrétariat de la conférence)")
 
-    for name in (BAUME, MAES, PRESIDENT):
+    for name in QUORATE:
         await ask(people[name], room_id, "!present")
-    await ask(people[PRESIDENT], room_id, "!vote ouvrir 1")
-    await ask(people[BAUME], room_id, "!vote pour")
-    by_proxy = await ask(people[BAUME], room_id, f"!vote pour @{KHELIFI}:tno.example")
-    await ask(people[MAES], room_id, "!vote pour")
-    by_paper = await ask(people[MAES], room_id, f"!vote pour @{BOSETTI}:tno.example")
-    await ask(people[PRESIDENT], room_id, "!vote pour")
-    result = await ask(people[PRESIDENT], room_id, "!vote clore")
+    await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 1")
+    await ask(people[LOCAL.BAUME], room_id, "!vote pour")
+    by_proxy = await ask(people[LOCAL.BAUME], room_id, f"!vote pour @{LOCAL.KHELIFI}:tno.example")
+    await ask(people[LOCAL.MAES], room_id, "!vote pour")
+    by_paper = await ask(people[LOCAL.MAES], room_id, f"!vote pour @{LOCAL.BOSETTI}:tno.example")
+    await ask(people[LOCAL.PRESIDENT], room_id, "!vote pour")
+    result = await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
 
     assert by_proxy.startswith("Emeline Baume vote « pour » pour le siège de Zemorda Khelifi.")
     assert by_paper.startswith("Bertrand Maes vote « pour » pour le siège de Laurent Bosetti.")
@@ -57,8 +55,8 @@ async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runne
         advance = session.exec(select(AdvancePouvoirRow).order_by(AdvancePouvoirRow.id)).all()
         facts = session.exec(select(AttendanceRow).order_by(AttendanceRow.id)).all()
     assert [(r.mandant, r.mandataire, r.recorded_by) for r in advance] == [
-        (f"@{KHELIFI}:tno.example", f"@{BAUME}:tno.example", f"@{KHELIFI}:tno.example"),
-        (f"@{BOSETTI}:tno.example", f"@{MAES}:tno.example", "@secretariat:tno.example")]
+        (f"@{LOCAL.KHELIFI}:tno.example", f"@{LOCAL.BAUME}:tno.example", f"@{LOCAL.KHELIFI}:tno.example"),
+        (f"@{LOCAL.BOSETTI}:tno.example", f"@{LOCAL.MAES}:tno.example", "@secretariat:tno.example")]
     assert [(f.kind, f.person, f.status) for f in facts[:4]] == [
-        ("presence", f"@{KHELIFI}:tno.example", "excuse"), ("pouvoir", f"@{KHELIFI}:tno.example", None),
-        ("presence", f"@{BOSETTI}:tno.example", "excuse"), ("pouvoir", f"@{BOSETTI}:tno.example", None)]
+        ("presence", f"@{LOCAL.KHELIFI}:tno.example", "excuse"), ("pouvoir", f"@{LOCAL.KHELIFI}:tno.example", None),
+        ("presence", f"@{LOCAL.BOSETTI}:tno.example", "excuse"), ("pouvoir", f"@{LOCAL.BOSETTI}:tno.example", None)]

@@ -5,6 +5,8 @@ import logging
 
 import pytest
 
+from tests.cast import LOCAL
+from tests.e2e.scenarios import room_with_bot
 from tno_bot.matrix.participant import Participant
 from tno_bot.service import quiet_libraries
 
@@ -19,8 +21,8 @@ async def test_rate_limited_replies_are_all_delivered_once_after_waiting(synapse
     server = synapse_factory(config_overrides={"rc_message": {"per_second": 0.5, "burst_count": 2}})
     runner = bot_factory(server, tmp_path / "bot")
     await runner.start()
-    server.exempt_from_rate_limits(server.register("emeline.baume", "pw"))  # only the bot meets the limit
-    emeline = Participant(server.url, server.user_id("emeline.baume"), "pw", tmp_path / "emeline")
+    server.exempt_from_rate_limits(server.register(LOCAL.BAUME, "pw"))  # only the bot meets the limit
+    emeline = Participant(server.url, server.user_id(LOCAL.BAUME), "pw", tmp_path / "emeline")
     await emeline.start()
     try:
         room_id = await emeline.create_room("Limité", invite=[runner.settings.user_id], encrypted=False)
@@ -40,9 +42,7 @@ async def test_passwords_and_tokens_never_appear_in_the_log(bot_runner, person, 
     caplog.set_level(logging.DEBUG)  # every logger at DEBUG, then the libraries as `tno-bot run` sets them
     quiet_libraries()
     await bot_runner.start()
-    emeline = await person("emeline.baume")
-    room_id = await emeline.create_room("Secrets", invite=[bot_runner.settings.user_id], encrypted=True)
-    await emeline.wait_joined(room_id, bot_runner.settings.user_id)
+    emeline, room_id = await room_with_bot(person, bot_runner, "Secrets", encrypted=True)
     await emeline.wait_reply(await emeline.send(room_id, "!appel 2023"))
     await bot_runner.stop()
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session
 
-from tests.e2e.scenarios import BAUME, MAES, PRESIDENT, SECRETARIAT, ask, opened_seance, plain
+from tests.cast import LOCAL
+from tests.e2e.scenarios import QUORATE, ask, opened_seance, plain
 from tno_bot.domain.calendar import PARIS
 from tno_bot.i18n import translator
 from tno_bot.storage.tables import DecisionRow
@@ -26,10 +27,10 @@ def posted_by_bot(participant, room_id: str, needle: str) -> list:
 
 async def test_three_deliberations_make_the_decision_executory_and_the_awaited_member_is_reminded(bot_runner,
                                                                                                      person):
-    room_id, secretariat, people = await opened_seance(bot_runner, person, present=(BAUME, MAES, PRESIDENT))
-    president, maes = people[PRESIDENT], people[MAES]
+    room_id, secretariat, people = await opened_seance(bot_runner, person, present=QUORATE)
+    president, maes = people[LOCAL.PRESIDENT], people[LOCAL.MAES]
     await ask(president, room_id, "!vote ouvrir 1")
-    for name in (BAUME, MAES, PRESIDENT):
+    for name in QUORATE:
         await ask(people[name], room_id, "!vote pour")
     await ask(president, room_id, "!vote clore")
     decision = f"TNO {datetime.now(PARIS).year}-01"
@@ -59,7 +60,7 @@ async def test_three_deliberations_make_the_decision_executory_and_the_awaited_m
     await president.wait_for(lambda: posted_by_bot(president, room_id, "SITIV"), timeout=30)
     [reminder] = posted_by_bot(president, room_id, "SITIV")
     assert president.user_id in reminder.content["m.mentions"]["user_ids"]
-    assert people[BAUME].user_id not in reminder.content["m.mentions"]["user_ids"]  # only the awaited member
+    assert people[LOCAL.BAUME].user_id not in reminder.content["m.mentions"]["user_ids"]  # only the awaited member
     missing = await ask(president, room_id, f"!decision {decision}")
     assert "SITIV : délibération attendue" in missing and "Manque encore" in missing
 
@@ -75,8 +76,8 @@ async def test_three_deliberations_make_the_decision_executory_and_the_awaited_m
     await president.wait_for(announcements, timeout=30)
     [announcement] = announcements()
     assert decision in plain(announcement.content["body"]) and "exécutoire" in plain(announcement.content["body"])
-    assert people[BAUME].user_id in announcement.content["m.mentions"]["user_ids"]
-    record = await ask(people[BAUME], room_id, f"!decision {decision}")
+    assert people[LOCAL.BAUME].user_id in announcement.content["m.mentions"]["user_ids"]
+    record = await ask(people[LOCAL.BAUME], room_id, f"!decision {decision}")
     assert f"Exécutoire depuis le {plain(translator('fr').date(today))}" in record
     assert f"Ville de Lyon : délibération n° {today:%Y}-1988 du" in record and "— correction" in record
     assert "Secrétariat de la conférence, Ville de Lyon : transmission retirée" in record

@@ -7,6 +7,7 @@ import logging
 import pytest
 from sqlmodel import Session, select
 
+from tests.e2e.scenarios import room_with_bot
 from tno_bot.storage.tables import ProcessedEvent
 
 pytestmark = pytest.mark.e2e
@@ -14,9 +15,7 @@ pytestmark = pytest.mark.e2e
 
 async def test_command_sent_while_the_bot_is_down_is_answered_exactly_once(bot_runner, person):
     await bot_runner.start()
-    emeline = await person("emeline.baume")
-    room_id = await emeline.create_room("Restart", invite=[bot_runner.settings.user_id], encrypted=True)
-    await emeline.wait_joined(room_id, bot_runner.settings.user_id)
+    emeline, room_id = await room_with_bot(person, bot_runner, "Restart", encrypted=True)
     await emeline.wait_reply(await emeline.send(room_id, "!cles"))
     await bot_runner.stop()
 
@@ -37,9 +36,7 @@ async def test_command_sent_while_the_bot_is_down_is_answered_exactly_once(bot_r
 async def test_sync_loop_survives_a_homeserver_restart(bot_runner, person, synapse, caplog):
     caplog.set_level(logging.WARNING, logger="tno_bot")
     await bot_runner.start()
-    emeline = await person("emeline.baume")
-    room_id = await emeline.create_room("Outage", invite=[bot_runner.settings.user_id], encrypted=False)
-    await emeline.wait_joined(room_id, bot_runner.settings.user_id)
+    emeline, room_id = await room_with_bot(person, bot_runner, "Outage", encrypted=False)
 
     await asyncio.to_thread(synapse.restart)
     command = await emeline.send(room_id, "!cles")

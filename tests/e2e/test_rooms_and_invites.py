@@ -7,12 +7,14 @@ import logging
 
 import pytest
 
+from tests.cast import LOCAL
+
 pytestmark = pytest.mark.e2e
 
 
 async def test_configured_rooms_are_joined_and_an_unjoinable_one_is_only_a_warning(bot_runner, person, caplog):
     caplog.set_level(logging.WARNING, logger="tno_bot")
-    emeline = await person("emeline.baume")
+    emeline = await person(LOCAL.BAUME)
     room_id = await emeline.create_room("Conférence", invite=[], encrypted=False, alias="conference-configuree")
     bot_runner.config = dataclasses.replace(
         bot_runner.config, rooms=("#salon-inexistant:tno.example", "#conference-configuree:tno.example"))
@@ -29,7 +31,7 @@ async def test_configured_rooms_are_joined_and_an_unjoinable_one_is_only_a_warni
 async def test_invitations_pending_at_start_up_are_accepted(bot_runner, person):
     await bot_runner.start()
     await bot_runner.stop()
-    emeline = await person("emeline.baume")
+    emeline = await person(LOCAL.BAUME)
     room_id = await emeline.create_room("Invitation en attente", invite=[bot_runner.settings.user_id],
                                         encrypted=False)
 

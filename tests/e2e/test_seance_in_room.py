@@ -6,7 +6,8 @@ from datetime import datetime
 import pytest
 from sqlmodel import Session, select
 
-from tests.e2e.scenarios import BAUME, KHELIFI, MAES, PRESIDENT, ask, closed_seance_minutes, opened_seance
+from tests.cast import LOCAL
+from tests.e2e.scenarios import QUORATE, ask, closed_seance_minutes, opened_seance
 from tno_bot.domain.calendar import PARIS
 from tno_bot.storage.tables import BallotRow
 
@@ -14,14 +15,14 @@ pytestmark = pytest.mark.e2e
 
 async def test_vote_refused_without_quorum_then_adopted_unanimously(bot_runner, person):
     room_id, _, people = await opened_seance(bot_runner, person)
-    president = people[PRESIDENT]
+    president = people[LOCAL.PRESIDENT]
 
     refused = await ask(president, room_id, "!vote ouvrir 1")  # the président is not marked present yet
     assert "quorum n'est pas atteint" in refused and "SITIV" in refused
 
     await ask(president, room_id, "!present")
     assert "Vote" in await ask(president, room_id, "!vote ouvrir 1")
-    for name in (BAUME, MAES, PRESIDENT):
+    for name in QUORATE:
         await ask(people[name], room_id, "!vote pour")
     result = await ask(president, room_id, "!vote clore")
 
@@ -30,16 +31,16 @@ async def test_vote_refused_without_quorum_then_adopted_unanimously(bot_runner, 
 
 
 async def test_a_proxy_vote_and_an_abstention(bot_runner, person):
-    room_id, _, people = await opened_seance(bot_runner, person, present=(BAUME, MAES, PRESIDENT))
-    khelifi = people[KHELIFI]  # absent: gives her pouvoir to Emeline Baume
+    room_id, _, people = await opened_seance(bot_runner, person, present=QUORATE)
+    khelifi = people[LOCAL.KHELIFI]  # absent: gives her pouvoir to Emeline Baume
 
-    await ask(khelifi, room_id, f"!pouvoir @{BAUME}:tno.example")
-    await ask(people[PRESIDENT], room_id, "!vote ouvrir 2 Feuille de route 2027")
-    await ask(people[BAUME], room_id, "!vote pour")
-    proxy = await ask(people[BAUME], room_id, f"!vote pour @{KHELIFI}:tno.example")
-    await ask(people[MAES], room_id, "!vote abstention")
-    await ask(people[PRESIDENT], room_id, "!vote pour")
-    result = await ask(people[PRESIDENT], room_id, "!vote clore")
+    await ask(khelifi, room_id, f"!pouvoir @{LOCAL.BAUME}:tno.example")
+    await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 2 Feuille de route 2027")
+    await ask(people[LOCAL.BAUME], room_id, "!vote pour")
+    proxy = await ask(people[LOCAL.BAUME], room_id, f"!vote pour @{LOCAL.KHELIFI}:tno.example")
+    await ask(people[LOCAL.MAES], room_id, "!vote abstention")
+    await ask(people[LOCAL.PRESIDENT], room_id, "!vote pour")
+    result = await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
 
     assert "Zemorda Khelifi" in proxy
     assert "adoptée à l'unanimité des suffrages exprimés (3 pour, 0 contre, 1 abstention)" in result
@@ -47,38 +48,38 @@ async def test_a_proxy_vote_and_an_abstention(bot_runner, person):
 
 async def test_a_rejection_and_a_stranger_who_cannot_vote(bot_runner, person, synapse):
     synapse.register("inconnu", "secret-inconnu")
-    room_id, secretariat, people = await opened_seance(bot_runner, person, present=(BAUME, MAES, PRESIDENT))
+    room_id, secretariat, people = await opened_seance(bot_runner, person, present=QUORATE)
     stranger = await person("inconnu")
     await secretariat.client.room_invite(room_id, stranger.user_id)
     await stranger.join(room_id)
 
-    await ask(people[PRESIDENT], room_id, "!vote ouvrir 3")
+    await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 3")
     refused = await ask(stranger, room_id, "!vote pour")
-    await ask(people[BAUME], room_id, "!vote pour")
-    await ask(people[MAES], room_id, "!vote contre")
-    result = await ask(people[PRESIDENT], room_id, "!vote clore")
+    await ask(people[LOCAL.BAUME], room_id, "!vote pour")
+    await ask(people[LOCAL.MAES], room_id, "!vote contre")
+    result = await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
 
     assert "Traceback" not in refused and "vote" in refused.lower()
     assert "Proposition rejetée (1 pour, 1 contre, 0 abstention)." in result
-    tally = await ask(people[BAUME], room_id, "!vote")
+    tally = await ask(people[LOCAL.BAUME], room_id, "!vote")
     assert "inconnu" not in tally
 
 
 async def test_a_restart_in_the_middle_of_a_vote_loses_no_ballot_and_counts_none_twice(bot_runner, person):
-    room_id, _, people = await opened_seance(bot_runner, person, present=(BAUME, MAES, PRESIDENT))
-    await ask(people[PRESIDENT], room_id, "!vote ouvrir 1")
-    await ask(people[BAUME], room_id, "!vote contre")
+    room_id, _, people = await opened_seance(bot_runner, person, present=QUORATE)
+    await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 1")
+    await ask(people[LOCAL.BAUME], room_id, "!vote contre")
     await bot_runner.stop()
 
-    sent_while_down = [await people[MAES].send(room_id, "!vote pour"),
-                       await people[BAUME].send(room_id, "!vote pour"),  # changes her vote: the latest counts
-                       await people[PRESIDENT].send(room_id, "!vote pour")]
+    sent_while_down = [await people[LOCAL.MAES].send(room_id, "!vote pour"),
+                       await people[LOCAL.BAUME].send(room_id, "!vote pour"),  # changes her vote: the latest counts
+                       await people[LOCAL.PRESIDENT].send(room_id, "!vote pour")]
     await bot_runner.start()
-    for event_id, name in zip(sent_while_down, (MAES, BAUME, PRESIDENT)):
+    for event_id, name in zip(sent_while_down, (LOCAL.MAES, LOCAL.BAUME, LOCAL.PRESIDENT)):
         await people[name].wait_reply(event_id)
     await bot_runner.stop()
     await bot_runner.start()  # a second restart replays nothing
-    result = await ask(people[PRESIDENT], room_id, "!vote clore")
+    result = await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
 
     assert "adoptée à l'unanimité (3 pour, 0 contre, 0 abstention)" in result
     with Session(bot_runner.engine) as session:
@@ -89,13 +90,13 @@ async def test_a_restart_in_the_middle_of_a_vote_loses_no_ballot_and_counts_none
 
 
 async def test_the_compte_rendu_holds_what_happened(bot_runner, person):
-    room_id, secretariat, people = await opened_seance(bot_runner, person, present=(BAUME, MAES, PRESIDENT))
-    await ask(people[KHELIFI], room_id, "!excuse")
-    await ask(people[PRESIDENT], room_id, "!vote ouvrir 1")
-    for name in (BAUME, MAES, PRESIDENT):
+    room_id, secretariat, people = await opened_seance(bot_runner, person, present=QUORATE)
+    await ask(people[LOCAL.KHELIFI], room_id, "!excuse")
+    await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 1")
+    for name in QUORATE:
         await ask(people[name], room_id, "!vote pour")
-    await ask(people[PRESIDENT], room_id, "!vote clore")
-    await ask(people[MAES], room_id, "!note Villeurbanne : étude de faisabilité en 2027")
+    await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
+    await ask(people[LOCAL.MAES], room_id, "!note Villeurbanne : étude de faisabilité en 2027")
 
     filename, markdown, message = await closed_seance_minutes(secretariat, room_id)
 

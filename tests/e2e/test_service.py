@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.cast import EXAMPLE_CONFIG as CONFIG
+from tests.cast import LOCAL
 from tests.e2e.conftest import BOT_RECOVERY_KEY
 
 pytestmark = pytest.mark.e2e
 
 TNO_BOT = Path(sys.executable).with_name("tno-bot")
-CONFIG = Path(__file__).parents[2] / "config" / "tno.example.toml"
 
 
 async def wait_for_line(process: subprocess.Popen, needle: str, seen: list[str], timeout: float = 60) -> None:
@@ -46,7 +47,7 @@ async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person
     seen: list[str] = []
     try:
         await wait_for_line(process, "tno-bot ready", seen)
-        emeline = await person("emeline.baume")
+        emeline = await person(LOCAL.BAUME)
         room_id = await emeline.create_room("Service", invite=[cast["tno-bot"]], encrypted=True)
         await emeline.wait_joined(room_id, cast["tno-bot"])
         reply = await emeline.wait_reply(await emeline.send(room_id, "!cles 2023"))

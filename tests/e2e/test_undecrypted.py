@@ -7,7 +7,8 @@ import pytest
 from nio import ToDeviceMessage
 from sqlmodel import Session, select
 
-from tests.e2e.scenarios import BAUME, KHELIFI, ask, plain
+from tests.cast import LOCAL
+from tests.e2e.scenarios import ask, plain
 from tno_bot.storage.tables import ProcessedEvent
 
 pytestmark = pytest.mark.e2e
@@ -17,7 +18,7 @@ async def test_command_whose_room_key_arrives_while_the_bot_is_down_is_answered_
     caplog.set_level(logging.WARNING, logger="tno_bot")
     await bot_runner.start()
     bot = bot_runner.settings.user_id
-    emeline, zemorda = await person(BAUME), await person(KHELIFI)
+    emeline, zemorda = await person(LOCAL.BAUME), await person(LOCAL.KHELIFI)
     room_id = await emeline.create_room("Clé en retard", invite=[bot, zemorda.user_id], encrypted=True)
     await zemorda.join(room_id)
     await emeline.wait_joined(room_id, bot)

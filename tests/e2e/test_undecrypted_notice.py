@@ -9,7 +9,8 @@ import pytest
 from nio import ToDeviceMessage
 from sqlmodel import Session, select
 
-from tests.e2e.scenarios import BAUME, KHELIFI, ask, plain
+from tests.cast import LOCAL
+from tests.e2e.scenarios import ask, plain
 from tno_bot.matrix import undecrypted
 from tno_bot.storage import UndecryptedNotice
 
@@ -32,7 +33,7 @@ async def withholding_room(bot_runner, person, name: str):
     withheld session)."""
     await bot_runner.start()
     bot = bot_runner.settings.user_id
-    emeline = await person(BAUME)
+    emeline = await person(LOCAL.BAUME)
     room_id = await emeline.create_room(name, invite=[bot], encrypted=True)
     await emeline.wait_joined(room_id, bot)
     await ask(emeline, room_id, "!cles")  # her client now knows the bot's device and has an Olm session with it
@@ -137,8 +138,8 @@ async def test_an_element_grade_client_that_withholds_its_key_is_told_once_and_c
     bot = bot_runner.settings.user_id
     # "Never send encrypted messages to unverified sessions": the bot's device is cross-signed by its owner, but this
     # user has not verified the bot, so the key goes out as m.room_key.withheld, code m.unverified.
-    emeline = await strict_person(BAUME, blacklist_unverified=True)
-    zemorda = await strict_person(KHELIFI)
+    emeline = await strict_person(LOCAL.BAUME, blacklist_unverified=True)
+    zemorda = await strict_person(LOCAL.KHELIFI)
     room_id = await emeline.create_room("Sessions vérifiées seulement", invite=[bot, zemorda.user_id], encrypted=True)
     await zemorda.join(room_id)
     await emeline.wait_joined(room_id, bot)

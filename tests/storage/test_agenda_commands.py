@@ -6,69 +6,38 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime, time
-from pathlib import Path
 
 import icalendar
 import pytest
 from sqlmodel import Session, select
 
+from tests.cast import (
+    ADMIN,
+    BAUME,
+    COMITE,
+    EXAMPLE_CONFIG,
+    FAURY,
+    MILLET,
+    OTHER_ROOM,
+    REPRESENTATIVES,
+    ROOM,
+    SECRETARIAT,
+)
+from tests.harness import Bot, paris
 from tests.text import plain
 from tno_bot import storage
 from tno_bot.cli import main
-from tno_bot.commands import CommandContext, handle_text
-from tno_bot.config import load_config
 from tno_bot.domain.calendar import PARIS
 
-ROOT = Path(__file__).resolve().parents[2]
-ROOM = "!conference:tno.example"
-OTHER_ROOM = "!bureau:tno.example"
-SECRETARIAT = "@secretariat:tno.example"
-FAURY = "@fabrice.faury:tno.example"  # comité technique
-MILLET = "@pierre-alain.millet:tno.example"  # président (and representative)
-BAUME = "@emeline.baume:tno.example"  # representative
-ADMIN = "@admin:tno.example"
-REPRESENTATIVES = (
-    "@emeline.baume:tno.example", "@zemorda.khelifi:tno.example", "@matthieu.viera:tno.example",
-    "@bertrand.maes:tno.example", "@laurent.bosetti:tno.example", "@emmanuel.vivien:tno.example",
-    "@pierre-alain.millet:tno.example", "@alain.viollet:tno.example", "@damien.lefort:tno.example",
-)
-COMITE = ("@fabrice.faury:tno.example", "@herve.groleas:tno.example", "@stephane.vangheluwe:tno.example")
+NOW = paris(2025, 9, 1, 10)  # the conference of 7 November 2025: notice until Wednesday 8 October
+SENT = paris(2025, 10, 1, 10)  # the proposal sent: replies until Thursday 16 October
 
 
-def paris(y, m, d, h=10, mi=0) -> datetime:
-    return datetime(y, m, d, h, mi, tzinfo=PARIS)
+class AgendaBot(Bot):
+    """Commands by Emeline Baume (a representative) on 1 September 2025 at 10:00 unless told."""
 
-
-NOW = paris(2025, 9, 1)  # the conference of 7 November 2025: notice until Wednesday 8 October
-SENT = paris(2025, 10, 1)  # the proposal sent: replies until Thursday 16 October
-
-
-@pytest.fixture(scope="module")
-def config():
-    return load_config(ROOT / "config" / "tno.example.toml")
-
-
-class Bot:
     def __init__(self, engine, config):
-        self.engine, self.config = engine, config
-
-    def ask(self, text, sender=BAUME, now=NOW, language="fr", room=ROOM):
-        """The replies of one command, committed in its own transaction."""
-        with Session(self.engine) as session, session.begin():
-            replies = handle_text(CommandContext(self.config, sender, room, "$event", language, now, session), text)
-        return replies
-
-    def say(self, text, sender=BAUME, now=NOW, language="fr", room=ROOM) -> str:
-        replies = self.ask(text, sender, now, language, room)
-        assert replies is not None and len(replies) == 1
-        return plain(replies[0].body)
-
-    def rows(self, table, **where):
-        with Session(self.engine) as session:
-            query = select(table)
-            for name, value in where.items():
-                query = query.where(getattr(table, name) == value)
-            return session.exec(query).all()
+        super().__init__(engine, config, sender=BAUME, now=NOW)
 
     def reminders(self, status=None):
         return sorted((r.key, r.status) for r in self.rows(storage.ReminderRow)
@@ -81,7 +50,7 @@ class Bot:
 
 @pytest.fixture
 def bot(engine, config):
-    return Bot(engine, config)
+    return AgendaBot(engine, config)
 
 
 @pytest.fixture
@@ -197,7 +166,7 @@ def test_conference_without_any_says_how_to_create_one(bot):
 
 def test_conference_shows_the_next_one_of_the_room_with_countdowns(proposed):
     proposed.say("!conference nouvelle 2025-12-15 10:00", SECRETARIAT, room=OTHER_ROOM)
-    reply = proposed.say("!conference", now=paris(2025, 10, 2))
+    reply = proposed.say("!conference", now=paris(2025, 10, 2, 10))
     assert reply.startswith("Prochaine conférence :\nConférence n° 1 : vendredi 7 novembre 2025 à 14:30")
     assert "— dans 36 jours." in reply
     assert "• Réponses à la version 1 jusqu'au jeudi 16 octobre 2025 inclus — dans 14 jours." in reply
@@ -225,14 +194,14 @@ def test_conferences_to_come_and_past(proposed):
     proposed.say("!conference nouvelle 2025-09-10 14:00", SECRETARIAT)
     proposed.say("!conference nouvelle 2025-12-15 10:00 Lyon", SECRETARIAT)
     proposed.say("!conference annuler 3", SECRETARIAT)
-    reply = proposed.say("!conferences", now=paris(2025, 10, 2))
+    reply = proposed.say("!conferences", now=paris(2025, 10, 2, 10))
     assert reply.splitlines() == [
         "Conférences à venir :",
         "• Conférence n° 1 : vendredi 7 novembre 2025 à 14:30, Hôtel de la Métropole — dans 36 jours — ordre du "
         "jour : proposé (version 1)",
         "• Conférence n° 3 : lundi 15 décembre 2025 à 10:00, Lyon — dans 74 jours — annulée",
     ]
-    assert proposed.say("!conferences passees", now=paris(2025, 10, 2)).splitlines() == [
+    assert proposed.say("!conferences passees", now=paris(2025, 10, 2, 10)).splitlines() == [
         "Conférences passées :", "• Conférence n° 2 : mercredi 10 septembre 2025 à 14:00 — il y a 22 jours"]
     assert proposed.say("!conferences past", now=NOW) == "Aucune conférence passée."
     assert "« hier » inattendu : écrivez passees." in proposed.say("!conferences hier")
@@ -242,7 +211,7 @@ def test_conferences_to_come_and_past(proposed):
 
 
 def test_deplacer_recomputes_the_deadlines_and_the_reminders(planned):
-    reply = planned.say("!conference deplacer 1 2025-11-14 09:30", MILLET, now=paris(2025, 9, 2))
+    reply = planned.say("!conference deplacer 1 2025-11-14 09:30", MILLET, now=paris(2025, 9, 2, 10))
     assert reply.startswith("Conférence n° 1 déplacée du vendredi 7 novembre 2025 à 14:30 au vendredi 14 novembre "
                             "2025 à 09:30 ; ses délais et ses rappels sont recalculés.")
     assert "(J-30) : mercredi 15 octobre 2025 — dans 43 jours." in reply
@@ -291,7 +260,7 @@ def test_a_started_conference_can_no_longer_change(planned):
 
 
 def test_ics_is_an_attached_icalendar_file(proposed):
-    [reply] = proposed.ask("!conference ics", now=paris(2025, 10, 2))
+    [reply] = proposed.ask("!conference ics", now=paris(2025, 10, 2, 10))
     assert plain(reply.body) == ("Le calendrier de la conférence n° 1 du vendredi 7 novembre 2025 à 14:30 : "
                                  "conference-1.ics")
     attachment = reply.attachment
@@ -309,12 +278,12 @@ def test_ics_is_an_attached_icalendar_file(proposed):
 def test_the_cli_writes_the_same_file(proposed, engine, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TNO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
     output = tmp_path / "conf.ics"
-    assert main(["ics", "1", "--output", str(output), "--config", str(ROOT / "config" / "tno.example.toml")]) == 0
+    assert main(["ics", "1", "--output", str(output), "--config", str(EXAMPLE_CONFIG)]) == 0
     assert capsys.readouterr().out.strip() == str(output)
     [reply] = proposed.ask("!conference ics 1")
     strip = lambda data: [l for l in data.splitlines() if not l.startswith(b"DTSTAMP")]  # noqa: E731
     assert strip(output.read_bytes()) == strip(reply.attachment.data)
-    assert main(["ics", "9", "--config", str(ROOT / "config" / "tno.example.toml")]) == 2
+    assert main(["ics", "9", "--config", str(EXAMPLE_CONFIG)]) == 2
     assert "Il n'y a pas de conférence n° 9" in capsys.readouterr().err
 
 
@@ -427,7 +396,7 @@ def test_envoyer_is_for_the_comite(planned):
 
 def test_envoyer_after_the_notice_is_refused_then_sent_late_by_the_president(planned):
     planned.say("!odj ajouter Budget", FAURY)
-    late = paris(2025, 10, 9)
+    late = paris(2025, 10, 9, 10)
     assert planned.say("!odj envoyer", FAURY, now=late) == (
         "Trop tard pour envoyer l'ordre du jour : le dernier jour était le mercredi 8 octobre 2025 (J-30, en jours "
         "calendaires). Le président peut encore l'envoyer avec !odj envoyer hors-delai ; ce sera consigné et affiché "
@@ -439,7 +408,7 @@ def test_envoyer_after_the_notice_is_refused_then_sent_late_by_the_president(pla
     assert "Envoyé hors délai par le président (Pierre-Alain Millet)" in planned.say("!odj", now=late)
     # a late proposal is fixed by the président, avis or not
     assert "Fixé par le président, Pierre-Alain Millet, le vendredi 10 octobre 2025 (version 1)." in planned.say(
-        "!odj fixer", MILLET, now=paris(2025, 10, 10))
+        "!odj fixer", MILLET, now=paris(2025, 10, 10, 10))
 
 
 # --- !odj avis, amender, fixer -----------------------------------------------------------------------------------
@@ -482,15 +451,16 @@ def test_fixer_without_avis_is_refused(proposed):
 
 
 def test_after_an_avis_the_comite_amends_and_sends_a_new_version(proposed):
-    proposed.say("!odj avis Ajouter l'hébergement", BAUME, now=paris(2025, 10, 3))
-    assert proposed.say("!odj amender", SECRETARIAT, now=paris(2025, 10, 4)) == (
+    proposed.say("!odj avis Ajouter l'hébergement", BAUME, now=paris(2025, 10, 3, 10))
+    assert proposed.say("!odj amender", SECRETARIAT, now=paris(2025, 10, 4, 10)) == (
         "Seul le comité technique peut utiliser !odj amender.")
-    reply = proposed.say("!odj amender", FAURY, now=paris(2025, 10, 4))
+    reply = proposed.say("!odj amender", FAURY, now=paris(2025, 10, 4, 10))
     assert reply.splitlines()[0] == ("La version 1 est repassée en brouillon : modifiez-la, puis envoyez la version 2 "
                                      "avec !odj envoyer.")
-    proposed.say("!odj ajouter Hébergement", FAURY, now=paris(2025, 10, 4))
-    assert "Brouillon de la version 2, après un avis sur la version 1." in proposed.say("!odj", now=paris(2025, 10, 4))
-    [reply] = proposed.ask("!odj envoyer", FAURY, now=paris(2025, 10, 10))  # after D-30: a new version is not late
+    proposed.say("!odj ajouter Hébergement", FAURY, now=paris(2025, 10, 4, 10))
+    assert "Brouillon de la version 2, après un avis sur la version 1." in proposed.say(
+        "!odj", now=paris(2025, 10, 4, 10))
+    [reply] = proposed.ask("!odj envoyer", FAURY, now=paris(2025, 10, 10, 10))  # after D-30: a new version is not late
     assert "version 2" in reply.body and "jusqu'au samedi 25 octobre 2025 inclus" in plain(reply.body)
     assert "Le samedi 25 octobre 2025 tombe un week-end ; le jour ouvrable suivant est le lundi 27 octobre 2025 (le " \
            "délai n'est pas reporté)." in plain(reply.body)
@@ -499,14 +469,14 @@ def test_after_an_avis_the_comite_amends_and_sends_a_new_version(proposed):
 
 
 def test_fixer_after_an_avis_locks_the_agenda(proposed):
-    proposed.say("!odj avis Ajouter l'hébergement", BAUME, now=paris(2025, 10, 3))
+    proposed.say("!odj avis Ajouter l'hébergement", BAUME, now=paris(2025, 10, 3, 10))
     reply = proposed.say("!odj fixer", MILLET, now=paris(2025, 10, 6, 11))
     assert "Fixé par le président, Pierre-Alain Millet, le lundi 6 octobre 2025 (version 1)." in reply
     [row] = proposed.rows(storage.AgendaRow)
     assert (row.etat, row.fixed_version, row.fixed_mode, row.fixed_by) == ("fixe", 1, "president", MILLET)
     locked = "L'ordre du jour est fixé (version 1, le lundi 6 octobre 2025) : il ne peut plus être modifié."
-    assert proposed.say("!odj ajouter Divers", FAURY, now=paris(2025, 10, 7)) == locked
-    assert proposed.say("!odj avis Encore", BAUME, now=paris(2025, 10, 7)) == locked
+    assert proposed.say("!odj ajouter Divers", FAURY, now=paris(2025, 10, 7, 10)) == locked
+    assert proposed.say("!odj avis Encore", BAUME, now=paris(2025, 10, 7, 10)) == locked
     assert ("window-3d-v1", "cancelled") in proposed.reminders()
 
 
@@ -522,7 +492,7 @@ def test_a_notice_ending_on_a_holiday_says_so_and_shows_the_next_working_day(bot
 
 def test_with_extend_to_working_day_the_deadline_moves(engine, config):
     extended = dataclasses.replace(config, rules=dataclasses.replace(config.rules, extend_to_working_day=True))
-    bot = Bot(engine, extended)
+    bot = AgendaBot(engine, extended)
     reply = bot.say("!conference nouvelle 2025-11-10 10:00", SECRETARIAT, language="en")  # D-30: Saturday 11 October
     assert "(D-30): Monday, October 13, 2025" in reply
     assert ("• Saturday, October 11, 2025 falls on a weekend: the deadline moves to the next working day, Monday, "

@@ -3,29 +3,21 @@ replanned without ever sending twice."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
+from tests.cast import BAUME, FAURY, MILLET, ROOM, SECRETARIAT
+from tests.harness import UTC, paris
 from tno_bot import storage
 from tno_bot.domain.agenda import AgendaRules, Conference, Etat, ModeFixation, OrdreDuJour
 from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.reminders import Reminder, ReminderSettings, reminder_plan
 
-UTC = timezone.utc
 RULES = AgendaRules()
 SETTINGS = ReminderSettings()
-ROOM = "!conference:tno.example"
-SECRETARIAT = "@secretariat:tno.example"
-FAURY, MILLET, BAUME = "@fabrice.faury:tno.example", "@pierre-alain.millet:tno.example", "@emeline.baume:tno.example"
 COMITE, PRESIDENT, REPRESENTANT = {"comite_technique"}, {"president"}, {"representant"}
-
-
-def paris(y, m, d, h=12, mi=0) -> datetime:
-    return datetime(y, m, d, h, mi, tzinfo=PARIS)
-
-
 NOW = paris(2025, 9, 1, 10)
 CONF = Conference(None, date(2025, 11, 7), time(14, 30), "Hôtel de la Métropole")  # notice: Wednesday 8 October
 

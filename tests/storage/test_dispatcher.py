@@ -3,35 +3,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
+from tests.cast import BAUME, PRESIDENT, ROOM
 from tno_bot import storage
 from tno_bot.commands import REGISTRY
-from tno_bot.config import load_config
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 
-ROOT = Path(__file__).parents[2]
-ROOM = "!conference:tno.example"
-PRESIDENT = "@pierre-alain.millet:tno.example"
-
 
 @pytest.fixture
-def engine(database_url):
-    engine = storage.make_engine(database_url)
-    storage.migrate(engine)
-    yield engine
-    engine.dispose()
+def dispatcher(engine, config):
+    return Dispatcher(config, engine)
 
 
-@pytest.fixture
-def dispatcher(engine):
-    return Dispatcher(load_config(ROOT / "config" / "tno.example.toml"), engine)
-
-
-def message(event_id: str, body: str, sender: str = "@emeline.baume:tno.example") -> IncomingMessage:
+def message(event_id: str, body: str, sender: str = BAUME) -> IncomingMessage:
     return IncomingMessage(ROOM, event_id, sender, body, 1_700_000_000_000)
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from tests.cast import ROOM
 from tno_bot.storage import (
     OutboxMessage,
     ProcessedEvent,
@@ -18,7 +19,6 @@ from tno_bot.storage import (
     set_room_language,
 )
 
-ROOM = "!conference:tno.example"
 EVENT = "$command:tno.example"
 
 

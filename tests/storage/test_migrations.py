@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pkgutil
+import re
 import threading
 from datetime import date, datetime, time, timezone
 
@@ -37,6 +39,18 @@ def test_migrate_from_empty_creates_every_table_and_records_versions(bare_engine
         rows = session.exec(select(SchemaVersion).order_by(SchemaVersion.version)).all()
     assert [row.version for row in rows] == [m.version for m in migrations.MIGRATIONS]
     assert all(row.description and row.applied_at.utcoffset().total_seconds() == 0 for row in rows)
+
+
+def test_steps_are_the_numbered_modules_of_the_package_in_order():
+    """Adding a step is adding the next ``vNN_<name>.py`` module, importing it and appending it to STEPS."""
+    modules = sorted(info.name for info in pkgutil.iter_modules(migrations.__path__))
+    assert [step.__name__.rsplit(".", 1)[1] for step in migrations.STEPS] == modules  # none forgotten, in order
+    assert [int(re.fullmatch(r"v(\d{2})_\w+", name)[1]) for name in modules] == list(range(1, len(modules) + 1))
+    assert [m.version for m in migrations.MIGRATIONS] == list(range(1, len(modules) + 1))
+    assert LATEST_VERSION == len(modules)
+    for step, migration in zip(migrations.STEPS, migrations.MIGRATIONS, strict=True):
+        assert migration.description == step.DESCRIPTION and migration.apply is step.upgrade
+        assert step.DESCRIPTION.strip(), step.__name__
 
 
 def test_migrate_twice_is_a_no_op(engine):

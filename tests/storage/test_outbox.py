@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
+from tests.cast import ROOM
 from tno_bot.matrix.outbox import OutboxSender
 from tno_bot.storage import (
     FAILED,
@@ -17,8 +18,6 @@ from tno_bot.storage import (
     mark_sent,
     pending_messages,
 )
-
-ROOM = "!conference:tno.example"
 
 
 def _enqueue(engine, *bodies):

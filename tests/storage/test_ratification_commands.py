@@ -14,66 +14,42 @@ import dataclasses
 import io
 import json
 import shutil
-from datetime import date, datetime, time, timezone
-from pathlib import Path
+from datetime import date, time
 
 import pytest
 from sqlmodel import Session, select
 
+from tests.cast import (
+    BAUME,
+    EXAMPLE_CONFIG,
+    FAURY,
+    MAES,
+    METROPOLE,
+    MILLET,
+    OTHER_ROOM,
+    REPRESENTATIVES,
+    ROOM,
+    SECRETARIAT,
+    SITIV,
+    VILLE,
+)
+from tests.harness import Bot, paris, utc
 from tests.text import plain
 from tno_bot import storage
 from tno_bot.cli import main
-from tno_bot.commands import CommandContext, handle_text
-from tno_bot.config import load_config
-from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.scdl import FIELDS as SCDL_FIELDS
 from tno_bot.scheduled import run_due_work, upcoming
 from tno_bot.storage import SeanceRow, VoteRow
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config" / "tno.example.toml"
-ROOM = "!conference:tno.example"
-OTHER_ROOM = "!bureau:tno.example"
-SECRETARIAT = "@secretariat:tno.example"
-FAURY = "@fabrice.faury:tno.example"  # comité technique
-BAUME = "@emeline.baume:tno.example"  # Métropole de Lyon
-MAES = "@bertrand.maes:tno.example"  # Ville de Lyon
-MILLET = "@pierre-alain.millet:tno.example"  # SITIV (and président)
-REPRESENTATIVES = (
-    "@emeline.baume:tno.example", "@zemorda.khelifi:tno.example", "@matthieu.viera:tno.example",
-    "@bertrand.maes:tno.example", "@laurent.bosetti:tno.example", "@emmanuel.vivien:tno.example",
-    "@pierre-alain.millet:tno.example", "@alain.viollet:tno.example", "@damien.lefort:tno.example",
-)
 SEED_ID = "069-256910183-20221209-CS_2022_12_4-DE"
+NOW = paris(2026, 4, 20, 10)
 
 
-def paris(y, m, d, h=10, mi=0) -> datetime:
-    return datetime(y, m, d, h, mi, tzinfo=PARIS)
+class RatificationBot(Bot):
+    """Commands by the secrétariat on Monday 20 April 2026 at 10:00 unless told."""
 
-
-NOW = paris(2026, 4, 20)
-
-
-@pytest.fixture(scope="module")
-def config():
-    return load_config(EXAMPLE)
-
-
-class Bot:
     def __init__(self, engine, config):
-        self.engine, self.config = engine, config
-        self.events = 0
-
-    def ask(self, text, sender=SECRETARIAT, now=NOW, language="fr", room=ROOM):
-        self.events += 1
-        with Session(self.engine) as session, session.begin():
-            ctx = CommandContext(self.config, sender, room, f"$event{self.events}", language, now, session)
-            return handle_text(ctx, text)
-
-    def say(self, text, sender=SECRETARIAT, now=NOW, language="fr", room=ROOM) -> str:
-        replies = self.ask(text, sender, now, language, room)
-        assert replies is not None and len(replies) == 1, replies
-        return plain(replies[0].body)
+        super().__init__(engine, config, sender=SECRETARIAT, now=NOW)
 
     def facts(self, decision="TNO 2026-01"):
         with Session(self.engine) as session:
@@ -90,7 +66,7 @@ def adopt(engine, title="Budget 2027", day=(2026, 3, 2), number=1) -> None:
     """A decision adopted in a séance of conference no. 1 (room ROOM): the rows the séance commands write."""
     with Session(engine) as session, session.begin():
         if session.get(storage.ConferenceRow, 1) is None:
-            at = paris(2026, 1, 5)
+            at = paris(2026, 1, 5, 10)
             session.add(storage.ConferenceRow(room_id=ROOM, day=date(*day), start_time=paris(*day, 10).time(),
                                               lieu="Hôtel de la Métropole", created_by=SECRETARIAT, created_at=at,
                                               updated_at=at))
@@ -113,7 +89,7 @@ def adopt(engine, title="Budget 2027", day=(2026, 3, 2), number=1) -> None:
 
 @pytest.fixture
 def bot(engine, config):
-    return Bot(engine, config)
+    return RatificationBot(engine, config)
 
 
 @pytest.fixture
@@ -434,7 +410,7 @@ def test_exports_of_the_decisions_and_the_scdl(adopted, engine, monkeypatch, cap
     adopted.say("!deliberation TNO 2026-01 metropole 2026-0412 23/03/2026 pour=150 contre=3 abstention=2", BAUME)
     adopted.say("!transmission TNO 2026-01 metropole 25/03/2026 069-200046977-20260323-2026_0412-DE", BAUME)
     monkeypatch.setenv("TNO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    assert main(["export", "decisions", "--config", str(EXAMPLE)]) == 0
+    assert main(["export", "decisions", "--config", str(EXAMPLE_CONFIG)]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(r["decision"], r["member"], r["member_status"]) for r in rows] == [
         ("TNO 2022-01", "metropole", "attendue"), ("TNO 2022-01", "ville-lyon", "attendue"),
@@ -450,13 +426,13 @@ def test_exports_of_the_decisions_and_the_scdl(adopted, engine, monkeypatch, cap
         "published_on": "", "transmitted_on": "2026-03-25", "identifier": "069-200046977-20260323-2026_0412-DE",
         "member_executory_on": "", "missing": "publication"}
     assert rows[0]["missing"] == "deliberation publication transmission"
-    assert main(["export", "decisions", "--format", "json", "--config", str(EXAMPLE)]) == 0
+    assert main(["export", "decisions", "--format", "json", "--config", str(EXAMPLE_CONFIG)]) == 0
     exported = json.loads(capsys.readouterr().out)
     assert [(d["decision"], d["source"], d["status"]) for d in exported] == [
         ("TNO 2022-01", "history", "en_attente"), ("TNO 2022-02", "history", "en_attente"),
         ("TNO 2026-01", "seance", "en_attente")]
     assert exported[0]["members"][2]["identifier"] == SEED_ID and exported[0]["members"][2]["pour"] == 7
-    assert main(["export", "scdl", "--config", str(EXAMPLE)]) == 0
+    assert main(["export", "scdl", "--config", str(EXAMPLE_CONFIG)]) == 0
     out, err = capsys.readouterr()
     assert out.startswith(",".join(SCDL_FIELDS) + "\r\n")
     scdl = list(csv.DictReader(io.StringIO(out)))
@@ -469,12 +445,12 @@ def test_exports_of_the_decisions_and_the_scdl(adopted, engine, monkeypatch, cap
         ("", "5.7", "Institutions et vie politique/Intercommunalité"),
         ("20004697700019", "5.7", "Institutions et vie politique/Intercommunalité")]
     assert err == "Colonnes obligatoires du schéma SCDL à compléter avant publication : COLL_SIRET (SITIV)\n"
-    assert main(["export", "scdl", "--format", "json", "--config", str(EXAMPLE)]) == 2
+    assert main(["export", "scdl", "--format", "json", "--config", str(EXAMPLE_CONFIG)]) == 2
 
 
 def test_a_siret_of_another_siren_is_a_config_problem_that_stops_the_scdl_export(engine, monkeypatch, capsys,
                                                                                     tmp_path):
-    shutil.copytree(EXAMPLE.parent, tmp_path / "config", ignore=shutil.ignore_patterns("tno.toml"))
+    shutil.copytree(EXAMPLE_CONFIG.parent, tmp_path / "config", ignore=shutil.ignore_patterns("tno.toml"))
     config = tmp_path / "config" / "tno.example.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('"21690123100011"', '"20004697700019"'),
                       encoding="utf-8")
@@ -490,17 +466,7 @@ def test_a_siret_of_another_siren_is_a_config_problem_that_stops_the_scdl_export
 
 # --- the clock: reminders of the awaited members -------------------------------------------------------------------
 
-UTC = timezone.utc
-METROPOLE = ("@emeline.baume:tno.example", "@zemorda.khelifi:tno.example", "@matthieu.viera:tno.example")
-VILLE = ("@bertrand.maes:tno.example", "@laurent.bosetti:tno.example", "@emmanuel.vivien:tno.example")
-SITIV = ("@pierre-alain.millet:tno.example", "@alain.viollet:tno.example", "@damien.lefort:tno.example")
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-class Clock(Bot):
+class Clock(RatificationBot):
     def run(self, now):
         with Session(self.engine) as session, session.begin():
             return run_due_work(session, self.config, now)
@@ -524,7 +490,7 @@ def clock(engine, config):
 
 def test_the_history_decisions_are_never_reminded(engine, config):
     clock = Clock(engine, config)
-    assert clock.run(paris(2026, 1, 1)) == [] and clock.upcoming(paris(2026, 1, 1)) == []
+    assert clock.run(paris(2026, 1, 1, 10)) == [] and clock.upcoming(paris(2026, 1, 1, 10)) == []
     assert clock.sent() == []
 
 
@@ -548,7 +514,7 @@ def test_awaited_members_are_reminded_once_on_schedule_in_the_conference_room(cl
         ("metropole", utc(2026, 3, 16, 8)), ("ville-lyon", utc(2026, 3, 16, 8)), ("sitiv", utc(2026, 3, 16, 8))]
     assert clock.upcoming(utc(2026, 3, 16, 8)) == [utc(2026, 3, 30, 7)]
     # the Ville de Lyon deliberates: it is no longer awaited (its publication and transmission are not reminded)
-    clock.say("!deliberation TNO 2026-01 ville-lyon 2026-117 23/03/2026", MAES, now=paris(2026, 3, 24))
+    clock.say("!deliberation TNO 2026-01 ville-lyon 2026-117 23/03/2026", MAES, now=paris(2026, 3, 24, 10))
     postings = clock.run(utc(2026, 3, 30, 7))
     assert [p.reply.mentions for p in postings] == [METROPOLE, SITIV]
     assert "(il y a 28 jours)" in plain(postings[0].reply.body)
@@ -556,8 +522,8 @@ def test_awaited_members_are_reminded_once_on_schedule_in_the_conference_room(cl
 
 def test_the_record_of_a_decision_says_when_the_next_reminders_are(clock):
     clock.run(utc(2026, 3, 16, 8))
-    clock.say("!deliberation TNO 2026-01 sitiv CS_2026_3 17/03/2026", MILLET, now=paris(2026, 3, 18))
-    assert clock.say("!decision TNO 2026-01", BAUME, now=paris(2026, 3, 18)).splitlines()[-1] == (
+    clock.say("!deliberation TNO 2026-01 sitiv CS_2026_3 17/03/2026", MILLET, now=paris(2026, 3, 18, 10))
+    assert clock.say("!decision TNO 2026-01", BAUME, now=paris(2026, 3, 18, 10)).splitlines()[-1] == (
         "Prochains rappels aux représentants des membres attendus, tous les 14 jours dans le salon de la conférence : "
         "Métropole de Lyon : lundi 30 mars 2026 à 09:00 ; Ville de Lyon : lundi 30 mars 2026 à 09:00.")
 
@@ -573,9 +539,9 @@ def test_a_reminder_due_during_an_outage_is_sent_once_and_the_next_counts_from_i
 
 def test_several_decisions_awaited_from_one_member_come_in_one_reminder(clock):
     adopt(clock.engine, "Feuille de route", number=2)
-    clock.say("!deliberation TNO 2026-01 metropole 2026-0412 09/03/2026", BAUME, now=paris(2026, 3, 10))
-    clock.say("!deliberation TNO 2026-02 metropole 2026-0413 09/03/2026", BAUME, now=paris(2026, 3, 10))
-    clock.say("!deliberation TNO 2026-01 sitiv CS_2026_3 09/03/2026", SECRETARIAT, now=paris(2026, 3, 10))
+    clock.say("!deliberation TNO 2026-01 metropole 2026-0412 09/03/2026", BAUME, now=paris(2026, 3, 10, 10))
+    clock.say("!deliberation TNO 2026-02 metropole 2026-0413 09/03/2026", BAUME, now=paris(2026, 3, 10, 10))
+    clock.say("!deliberation TNO 2026-01 sitiv CS_2026_3 09/03/2026", SECRETARIAT, now=paris(2026, 3, 10, 10))
     postings = clock.run(utc(2026, 3, 16, 8))
     assert [p.reply.mentions for p in postings] == [VILLE, SITIV]
     ville = plain(postings[0].reply.body).splitlines()
@@ -592,17 +558,17 @@ def test_the_interval_and_hour_come_from_the_config(clock, config):
 
 
 def test_no_reminder_once_executory_or_not_ratified(clock):
-    clock.say("!deliberation TNO 2026-01 ville-lyon 2026-117 09/03/2026 rejet", MAES, now=paris(2026, 3, 10))
-    assert clock.run(utc(2026, 3, 16, 8)) == [] and clock.upcoming(paris(2026, 3, 10)) == []
+    clock.say("!deliberation TNO 2026-01 ville-lyon 2026-117 09/03/2026 rejet", MAES, now=paris(2026, 3, 10, 10))
+    assert clock.run(utc(2026, 3, 16, 8)) == [] and clock.upcoming(paris(2026, 3, 10, 10)) == []
 
 
 def test_check_config_reports_a_wrong_history_file_with_its_key(tmp_path, capsys):
     (tmp_path / "history").mkdir()
-    (tmp_path / "tno.toml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "tno.toml").write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "budgets").mkdir()
-    for budget in (ROOT / "config" / "budgets").glob("*.toml"):
+    for budget in (EXAMPLE_CONFIG.parent / "budgets").glob("*.toml"):
         (tmp_path / "budgets" / budget.name).write_text(budget.read_text(encoding="utf-8"), encoding="utf-8")
-    history = (ROOT / "config" / "history" / "2022.toml").read_text(encoding="utf-8")
+    history = (EXAMPLE_CONFIG.parent / "history" / "2022.toml").read_text(encoding="utf-8")
     (tmp_path / "history" / "2022.toml").write_text(history.replace("date = 2022-12-09", "date = 2022-11-06"),
                                                     encoding="utf-8")
     assert main(["check-config", "--config", str(tmp_path / "tno.toml")]) == 1

@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from tests.cast import ROOM
 from tno_bot.storage import RoomSetting, get_room_language, set_room_language
-
-ROOM = "!conference:tno.example"
 
 
 def test_room_language(engine):

@@ -3,58 +3,20 @@ dated at the end of the window, an avis blocking it, moves and cancellations rep
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from pathlib import Path
+from datetime import date, datetime
 
 import pytest
 from sqlmodel import Session, select
 
+from tests.cast import BAUME, COMITE, FAURY, MILLET, OTHER_ROOM, REPRESENTATIVES, ROOM, SECRETARIAT
+from tests.harness import Bot, paris, utc
 from tests.text import plain
 from tno_bot import storage
-from tno_bot.commands import CommandContext, handle_text
-from tno_bot.config import load_config
-from tno_bot.domain.calendar import PARIS
 from tno_bot.scheduled import Posting, run_due_work, upcoming
 
-ROOT = Path(__file__).resolve().parents[2]
-UTC = timezone.utc
-ROOM = "!conference:tno.example"
-OTHER_ROOM = "!bureau:tno.example"
-SECRETARIAT = "@secretariat:tno.example"
-FAURY = "@fabrice.faury:tno.example"
-MILLET = "@pierre-alain.millet:tno.example"
-BAUME = "@emeline.baume:tno.example"
-COMITE = ("@fabrice.faury:tno.example", "@herve.groleas:tno.example", "@stephane.vangheluwe:tno.example")
-REPRESENTATIVES = (
-    "@emeline.baume:tno.example", "@zemorda.khelifi:tno.example", "@matthieu.viera:tno.example",
-    "@bertrand.maes:tno.example", "@laurent.bosetti:tno.example", "@emmanuel.vivien:tno.example",
-    "@pierre-alain.millet:tno.example", "@alain.viollet:tno.example", "@damien.lefort:tno.example",
-)
 
-
-def paris(y, m, d, h=10, mi=0) -> datetime:
-    return datetime(y, m, d, h, mi, tzinfo=PARIS)
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def config():
-    return load_config(ROOT / "config" / "tno.example.toml")
-
-
-class Clockwork:
+class Clockwork(Bot):
     """Commands and clock runs, each in its own transaction (as the dispatcher and the scheduler do)."""
-
-    def __init__(self, engine, config):
-        self.engine, self.config = engine, config
-
-    def say(self, text, sender, now, room=ROOM) -> str:
-        with Session(self.engine) as session, session.begin():
-            [reply] = handle_text(CommandContext(self.config, sender, room, "$event", "fr", now, session), text)
-        return plain(reply.body)
 
     def run(self, now) -> list[Posting]:
         with Session(self.engine) as session, session.begin():
@@ -77,9 +39,9 @@ class Clockwork:
 def clock(engine, config):
     """Conference no. 1 on Friday 7 November 2025 at 14:30 (notice until Wednesday 8 October), two points."""
     clock = Clockwork(engine, config)
-    clock.say("!conference nouvelle 2025-11-07 14:30 Hôtel de la Métropole", SECRETARIAT, paris(2025, 9, 1))
-    clock.say("!odj ajouter Budget 2026", FAURY, paris(2025, 9, 1))
-    clock.say("!odj ajouter Feuille de route", FAURY, paris(2025, 9, 1))
+    clock.say("!conference nouvelle 2025-11-07 14:30 Hôtel de la Métropole", SECRETARIAT, paris(2025, 9, 1, 10))
+    clock.say("!odj ajouter Budget 2026", FAURY, paris(2025, 9, 1, 10))
+    clock.say("!odj ajouter Feuille de route", FAURY, paris(2025, 9, 1, 10))
     return clock
 
 
@@ -94,7 +56,7 @@ def proposed(clock):
 
 
 def test_upcoming_lists_the_reminders_of_a_new_conference(clock):
-    assert clock.upcoming(paris(2025, 9, 1)) == [
+    assert clock.upcoming(paris(2025, 9, 1, 10)) == [
         utc(2025, 10, 1, 7), utc(2025, 10, 7, 7),  # 09:00 summer time, 7 and 1 days before the notice deadline
         utc(2025, 11, 6, 8), utc(2025, 11, 7, 7),  # eve at 09:00, morning at 08:00, winter time
     ]
@@ -152,7 +114,7 @@ def test_reminders_missed_during_an_outage_are_recorded_and_shown(clock):
 
 
 def test_rappels_without_conference(engine, config):
-    assert Clockwork(engine, config).say("!rappels", BAUME, paris(2025, 9, 1)) == (
+    assert Clockwork(engine, config).say("!rappels", BAUME, paris(2025, 9, 1, 10)) == (
         "Aucune conférence à venir, donc aucun rappel.")
 
 
@@ -166,7 +128,7 @@ def test_the_window_reminder_pings_the_representatives(proposed):
 
 
 def test_eve_and_morning_ping_everyone_with_the_fixed_agenda(proposed):
-    proposed.run(paris(2025, 10, 20))
+    proposed.run(paris(2025, 10, 20, 10))
     [eve] = proposed.run(utc(2025, 11, 6, 8))
     assert len(eve.reply.mentions) == 13 and set(REPRESENTATIVES + COMITE) <= set(eve.reply.mentions)
     lines = plain(eve.reply.body).splitlines()
@@ -207,7 +169,8 @@ def test_tacit_fixing_when_the_window_closes_without_avis(proposed):
     assert (row.fixed_day, row.fixed_at) == (date(2025, 10, 16), utc(2025, 10, 16, 22))
     assert proposed.run(utc(2025, 10, 17)) == []
     assert utc(2025, 10, 16, 22) not in proposed.upcoming(utc(2025, 10, 1))
-    assert "Fixé tacitement le jeudi 16 octobre 2025 (version 1)" in proposed.say("!odj", BAUME, paris(2025, 10, 17))
+    assert "Fixé tacitement le jeudi 16 octobre 2025 (version 1)" in proposed.say(
+        "!odj", BAUME, paris(2025, 10, 17, 10))
 
 
 def test_a_window_closed_during_an_outage_is_fixed_at_start_up_dated_at_its_end(proposed):
@@ -223,18 +186,18 @@ def test_a_window_closed_during_an_outage_is_fixed_at_start_up_dated_at_its_end(
 
 
 def test_an_avis_blocks_the_tacit_fixing(proposed):
-    proposed.say("!odj avis Ajouter l'hébergement", BAUME, paris(2025, 10, 3))
-    assert utc(2025, 10, 16, 22) not in proposed.upcoming(paris(2025, 10, 3))
+    proposed.say("!odj avis Ajouter l'hébergement", BAUME, paris(2025, 10, 3, 10))
+    assert utc(2025, 10, 16, 22) not in proposed.upcoming(paris(2025, 10, 3, 10))
     [reminder] = proposed.run(utc(2025, 10, 13, 7))  # the other representatives may still reply
     assert reminder.reply.mentions == REPRESENTATIVES
-    assert proposed.run(paris(2025, 10, 20)) == []
+    assert proposed.run(paris(2025, 10, 20, 10)) == []
     assert proposed.agenda_row().etat == "propose"
-    assert "1 avis sur la version 1 :" in proposed.say("!odj", BAUME, paris(2025, 10, 20))
+    assert "1 avis sur la version 1 :" in proposed.say("!odj", BAUME, paris(2025, 10, 20, 10))
 
 
 def test_a_move_replans_the_reminders_and_the_clock(clock):
-    clock.say("!conference deplacer 1 2025-11-21 14:30", SECRETARIAT, paris(2025, 9, 2))
-    assert clock.upcoming(paris(2025, 9, 2)) == [utc(2025, 10, 15, 7), utc(2025, 10, 21, 7), utc(2025, 11, 20, 8),
+    clock.say("!conference deplacer 1 2025-11-21 14:30", SECRETARIAT, paris(2025, 9, 2, 10))
+    assert clock.upcoming(paris(2025, 9, 2, 10)) == [utc(2025, 10, 15, 7), utc(2025, 10, 21, 7), utc(2025, 11, 20, 8),
                                                  utc(2025, 11, 21, 7)]
     assert clock.run(utc(2025, 10, 1, 7)) == []  # the old notice-7d was cancelled
     [posting] = clock.run(utc(2025, 10, 15, 7))
@@ -242,14 +205,14 @@ def test_a_move_replans_the_reminders_and_the_clock(clock):
 
 
 def test_a_cancelled_conference_has_no_more_work(proposed):
-    proposed.say("!conference annuler 1", SECRETARIAT, paris(2025, 10, 2))
-    assert proposed.upcoming(paris(2025, 10, 2)) == []
+    proposed.say("!conference annuler 1", SECRETARIAT, paris(2025, 10, 2, 10))
+    assert proposed.upcoming(paris(2025, 10, 2, 10)) == []
     assert proposed.run(paris(2025, 11, 7, 9)) == []
     assert set(proposed.statuses().values()) == {"cancelled"}
     assert proposed.agenda_row().etat == "propose"  # a cancelled conference's agenda is not fixed
 
 
 def test_conferences_of_two_rooms_post_in_their_own_room(clock):
-    clock.say("!conference nouvelle 2025-11-07 10:00", SECRETARIAT, paris(2025, 9, 1), room=OTHER_ROOM)
+    clock.say("!conference nouvelle 2025-11-07 10:00", SECRETARIAT, paris(2025, 9, 1, 10), room=OTHER_ROOM)
     postings = clock.run(utc(2025, 10, 1, 7))
     assert sorted(p.room_id for p in postings) == [OTHER_ROOM, ROOM]

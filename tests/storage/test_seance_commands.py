@@ -6,39 +6,35 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
+from tests.cast import (
+    BAUME,
+    BOSETTI,
+    EXAMPLE_CONFIG,
+    FAURY,
+    KHELIFI,
+    LEFORT,
+    MAES,
+    MILLET,
+    OTHER_ROOM,
+    PRESIDENT,
+    REPRESENTATIVES,
+    ROOM,
+    SECRETARIAT,
+    STRANGER,
+    VIERA,
+    VIOLLET,
+    VIVIEN,
+)
+from tests.harness import Bot, paris
 from tests.text import plain
 from tno_bot import storage
 from tno_bot.cli import main
-from tno_bot.commands import CommandContext, handle_text
-from tno_bot.config import load_config
-from tno_bot.domain.calendar import PARIS
-
-ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / "config" / "tno.example.toml"
-ROOM = "!conference:tno.example"
-OTHER_ROOM = "!bureau:tno.example"
-SECRETARIAT = "@secretariat:tno.example"
-FAURY = "@fabrice.faury:tno.example"  # comité technique (staff)
-BAUME, KHELIFI, VIERA = "@emeline.baume:tno.example", "@zemorda.khelifi:tno.example", "@matthieu.viera:tno.example"
-MAES, BOSETTI, VIVIEN = "@bertrand.maes:tno.example", "@laurent.bosetti:tno.example", "@emmanuel.vivien:tno.example"
-MILLET, VIOLLET, LEFORT = ("@pierre-alain.millet:tno.example", "@alain.viollet:tno.example",
-                           "@damien.lefort:tno.example")
-PRESIDENT = MILLET
-STRANGER = "@stranger:elsewhere.example"
-REPRESENTATIVES = (BAUME, KHELIFI, VIERA, MAES, BOSETTI, VIVIEN, MILLET, VIOLLET, LEFORT)
-
-
-def paris(y, m, d, h=10, mi=0) -> datetime:
-    return datetime(y, m, d, h, mi, tzinfo=PARIS)
-
 
 DAY = (2025, 11, 7)  # conference no. 1, Friday 7 November 2025 at 10:00
 
@@ -47,48 +43,17 @@ def at(h=10, mi=0, day=DAY) -> datetime:
     return paris(*day, h, mi)
 
 
-@pytest.fixture(scope="module")
-def config():
-    return load_config(CONFIG)
-
-
-class Bot:
+class SeanceBot(Bot):
     """Each command in its own transaction, with its own event id; `now` moves forward a minute per command unless
     given."""
 
     def __init__(self, engine, config):
-        self.engine, self.config = engine, config
-        self.events = itertools.count(1)
-        self.now = at(9, 55)
-        self.last_event = None
-        self.room = ROOM  # the room commands are typed in
-
-    def ask(self, text, sender=BAUME, now=None, language="fr", room=None):
-        room = room or self.room
-        if now is None:
-            self.now += timedelta(minutes=1)
-            now = self.now
-        self.last_event = f"$ev{next(self.events)}"
-        with Session(self.engine) as session, session.begin():
-            ctx = CommandContext(self.config, sender, room, self.last_event, language, now, session)
-            return handle_text(ctx, text)
-
-    def say(self, text, sender=BAUME, now=None, language="fr", room=None) -> str:
-        replies = self.ask(text, sender, now, language, room)
-        assert replies is not None and len(replies) == 1
-        return plain(replies[0].body)
-
-    def rows(self, table, **where):
-        with Session(self.engine) as session:
-            query = select(table)
-            for name, value in where.items():
-                query = query.where(getattr(table, name) == value)
-            return session.exec(query.order_by(*table.__table__.primary_key.columns)).all()
+        super().__init__(engine, config, now=at(9, 55), tick=timedelta(minutes=1))
 
     def prepare(self, day=DAY, points=("Budget 2026", "Feuille de route", "Questions diverses")):
         """A conference on `day` at 10:00 with its agenda fixed by the président (after an avis)."""
         y, m, d = day
-        created = paris(y, m, d) - timedelta(days=60)
+        created = paris(y, m, d, 10) - timedelta(days=60)
         number = self.say(f"!conference nouvelle {y}-{m:02d}-{d:02d} 10:00 Hôtel de la Métropole", SECRETARIAT,
                           now=created).split("n° ")[1].split(" ")[0]
         for point in points:
@@ -101,7 +66,7 @@ class Bot:
 
 @pytest.fixture
 def bot(engine, config):
-    return Bot(engine, config)
+    return SeanceBot(engine, config)
 
 
 @pytest.fixture
@@ -156,13 +121,13 @@ def test_ouvrir_records_the_seance_with_its_agenda_and_calls_the_representatives
 
 
 def test_ouvrir_needs_a_fixed_agenda_and_says_why(bot):
-    bot.say("!conference nouvelle 2025-11-07 10:00", SECRETARIAT, now=paris(2025, 9, 1))
-    bot.say("!odj ajouter Budget", FAURY, now=paris(2025, 9, 1))
+    bot.say("!conference nouvelle 2025-11-07 10:00", SECRETARIAT, now=paris(2025, 9, 1, 10))
+    bot.say("!odj ajouter Budget", FAURY, now=paris(2025, 9, 1, 10))
     assert bot.say("!seance ouvrir", PRESIDENT, now=at(10, 0)) == (
         "La séance de la conférence n° 1 ne peut pas s'ouvrir : son ordre du jour n'est encore qu'un brouillon : il "
         "doit être envoyé (!odj envoyer) puis fixé.")
-    bot.ask("!odj envoyer", FAURY, now=paris(2025, 10, 1))
-    bot.say("!odj avis Non", BAUME, now=paris(2025, 10, 2))
+    bot.ask("!odj envoyer", FAURY, now=paris(2025, 10, 1, 10))
+    bot.say("!odj avis Non", BAUME, now=paris(2025, 10, 2, 10))
     assert "son ordre du jour est proposé mais pas encore fixé" in bot.say("!seance ouvrir 1", PRESIDENT, now=at())
     assert bot.say("!seance ouvrir", PRESIDENT, now=at(day=(2025, 11, 8))) == (
         "Aucune conférence n'est prévue aujourd'hui : donnez le numéro de la conférence à ouvrir (!conferences les "
@@ -811,14 +776,14 @@ def test_the_cli_writes_the_compte_rendu_and_exports_the_ballots(prepared, engin
     [reply] = prepared.ask("!seance clore", SECRETARIAT, now=at(12, 15))
     monkeypatch.setenv("TNO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
     output = tmp_path / "cr.md"
-    assert main(["cr", "1", "--output", str(output), "--config", str(CONFIG)]) == 0
+    assert main(["cr", "1", "--output", str(output), "--config", str(EXAMPLE_CONFIG)]) == 0
     assert capsys.readouterr().out.strip() == str(output)
     assert output.read_bytes() == reply.attachment.data
     monkeypatch.chdir(tmp_path)
-    assert main(["cr", "1", "--config", str(CONFIG)]) == 0
+    assert main(["cr", "1", "--config", str(EXAMPLE_CONFIG)]) == 0
     assert (tmp_path / "compte-rendu-2025-11-07.md").read_text(encoding="utf-8") == EXPECTED_MINUTES
     capsys.readouterr()
-    assert main(["cr", "3", "--config", str(CONFIG)]) == 2
+    assert main(["cr", "3", "--config", str(EXAMPLE_CONFIG)]) == 2
     assert "La conférence n° 3 n'a pas eu de séance" in capsys.readouterr().err
 
     assert main(["export", "votes"]) == 0
@@ -868,7 +833,7 @@ def test_aide_vote_says_the_ballot_is_not_secret(bot):
 def test_through_the_dispatcher_the_opening_notifies_and_the_minutes_are_a_file(engine, config):
     from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 
-    Bot(engine, config).prepare()
+    SeanceBot(engine, config).prepare()
     dispatcher = Dispatcher(config, engine)
 
     def send(event_id, body, sender, now):

@@ -6,15 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from nio import MegolmEvent, UnknownToDeviceEvent
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from tests.cast import BAUME as EMELINE
 from tests.text import plain
-from tno_bot.config import load_config
 from tno_bot.matrix import undecrypted
 from tno_bot.matrix.sync import SyncLoop
 from tno_bot.matrix.undecrypted import (
@@ -35,14 +34,7 @@ from tno_bot.storage import (
 )
 
 ROOM = "!room:tno.example"
-EMELINE = "@emeline.baume:tno.example"
 NOTED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-EXAMPLE_CONFIG = Path(__file__).parents[2] / "config" / "tno.example.toml"
-
-
-@pytest.fixture(scope="module")
-def config():
-    return load_config(EXAMPLE_CONFIG)
 
 
 # --- storage ------------------------------------------------------------------------------------------------------

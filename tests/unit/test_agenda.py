@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 
 import pytest
 
+from tests.cast import BAUME, FAURY, MILLET
+from tests.harness import UTC, paris
 from tno_bot.domain.agenda import (
     PERMISSIONS,
     Action,
@@ -26,9 +28,8 @@ from tno_bot.domain.agenda import (
     nouvelle_conference,
     timeline,
 )
-from tno_bot.domain.calendar import PARIS, DayOff
+from tno_bot.domain.calendar import DayOff
 
-UTC = timezone.utc
 RULES = AgendaRules()
 CONF = Conference(1, date(2025, 11, 7), time(14, 30), "Hôtel de la Métropole")  # notice: Wednesday 8 October 2025
 COMITE = frozenset({"comite_technique"})
@@ -36,12 +37,6 @@ SECRETARIAT = frozenset({"secretariat"})
 PRESIDENT = frozenset({"president", "representant"})
 REPRESENTANT = frozenset({"representant"})
 ADMIN = frozenset({"admin"})
-FAURY, MILLET, BAUME = "@fabrice.faury:tno.example", "@pierre-alain.millet:tno.example", "@emeline.baume:tno.example"
-
-
-def paris(y, m, d, h=12, mi=0, s=0, us=0) -> datetime:
-    """An injected "now", given as Paris wall-clock time."""
-    return datetime(y, m, d, h, mi, s, us, tzinfo=PARIS)
 
 
 def refused(code: Reason, call, *args, **kwargs) -> AgendaError:

@@ -5,12 +5,24 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from enum import Enum
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tno_bot.config import load_config
+from tests.cast import (
+    BAUME,
+    BOSETTI,
+    FAURY,
+    KHELIFI,
+    LEFORT,
+    MAES,
+    MILLET,
+    SECRETARIAT,
+    STRANGER,
+    VIERA,
+    VIOLLET,
+    VIVIEN,
+)
+from tests.harness import paris
 from tno_bot.domain.attendance import (
     Attendance,
     AttendanceFact,
@@ -28,22 +40,12 @@ from tno_bot.domain.attendance import (
     voting_rights,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-PARIS = ZoneInfo("Europe/Paris")
-OPENING = datetime(2022, 11, 7, 10, 0, tzinfo=PARIS)
-SECRETARIAT = "@secretariat:tno.example"
-# The signature sheet of 7 November 2022.
-BAUME, KHELIFI, VIERA = "@emeline.baume:tno.example", "@zemorda.khelifi:tno.example", "@matthieu.viera:tno.example"
-MAES, BOSETTI, VIVIEN = "@bertrand.maes:tno.example", "@laurent.bosetti:tno.example", "@emmanuel.vivien:tno.example"
-MILLET, VIOLLET, LEFORT = ("@pierre-alain.millet:tno.example", "@alain.viollet:tno.example",
-                           "@damien.lefort:tno.example")
-FAURY = "@fabrice.faury:tno.example"
-STRANGER = "@stranger:elsewhere.example"
+OPENING = paris(2022, 11, 7, 10, 0)
 
 
 @pytest.fixture(scope="module")
-def cast() -> Cast:
-    return Cast.from_config(load_config(ROOT / "config" / "tno.example.toml"))
+def cast(config) -> Cast:
+    return Cast.from_config(config)
 
 
 class Seance:

@@ -3,10 +3,11 @@ across month ends and leap years, day boundaries and wall-clock hours across bot
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from tests.harness import UTC, utc
 from tno_bot.domain.calendar import (
     PARIS,
     DayOff,
@@ -23,13 +24,6 @@ from tno_bot.domain.calendar import (
     require_aware,
     start_of_day,
 )
-
-UTC = timezone.utc
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
 
 def easter(year: int) -> date:
     """Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher), to cross-check the library."""

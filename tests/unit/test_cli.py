@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.cast import EXAMPLE_CONFIG as EXAMPLE
 from tests.text import plain
 from tno_bot.cli import SUBCOMMANDS, main
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config" / "tno.example.toml"
 
 
 @pytest.fixture
 def broken_config(tmp_path) -> Path:
-    shutil.copytree(ROOT / "config" / "budgets", tmp_path / "budgets")
+    shutil.copytree(EXAMPLE.parent / "budgets", tmp_path / "budgets")
     text = EXAMPLE.read_text(encoding="utf-8").replace('sitiv = "16.4"', 'sitiv = "16"')
     text = text.replace('"@admin:tno.example"', '"not a matrix id"')
     path = tmp_path / "tno.toml"

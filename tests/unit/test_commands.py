@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session
 
+from tests.cast import ADMIN, PRESIDENT, ROOM
+from tests.cast import BAUME as REPRESENTATIVE
+from tests.harness import only_reply as body
 from tests.text import plain
 from tno_bot import storage
 from tno_bot.commands import REGISTRY, CommandContext, CommandCrashed, handle_text
@@ -18,20 +20,9 @@ from tno_bot.commands.arguments import parse_amount, take_amount
 from tno_bot.commands.errors import UsageError
 from tno_bot.commands.parser import MAX_MESSAGE_CHARS
 from tno_bot.commands.registry import YEAR, Arg, Registry
-from tno_bot.config import load_config
 from tno_bot.i18n import translator
 
-ROOT = Path(__file__).resolve().parents[2]
-ROOM = "!conference:tno.example"
-ADMIN = "@admin:tno.example"
-PRESIDENT = "@pierre-alain.millet:tno.example"
-REPRESENTATIVE = "@emeline.baume:tno.example"
 NOW = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def config():
-    return load_config(ROOT / "config" / "tno.example.toml")
 
 
 @pytest.fixture
@@ -52,11 +43,6 @@ def ask(config, session):
         return handle_text(ctx, text)
 
     return run
-
-
-def body(replies) -> str:
-    assert replies is not None and len(replies) == 1
-    return plain(replies[0].body)
 
 
 # --- what is a command ------------------------------------------------------------------------------------------

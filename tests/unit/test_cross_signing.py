@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import stat
 
+from tests.cast import BOT as USER
 from tno_bot.matrix.cross_signing import vouching_master_key
 from tno_bot.matrix.identity_cache import Identity, IdentityCache
 from tno_bot.matrix.signing import CrossSigningSeeds, SigningKey, sign_device, sign_json
-
-USER = "@tno-bot:tno.example"
 
 
 def keys_answer(seeds: CrossSigningSeeds, device: dict) -> dict:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import dataclasses
 import random
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 
-from tno_bot.config import load_config
 from tno_bot.domain.funding import (
     Advance,
     Budget,
@@ -24,7 +22,6 @@ from tno_bot.domain.funding import (
     summarize_budget,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 HALF_UP = RoundingPolicy.PER_MEMBER_HALF_UP
 LARGEST = RoundingPolicy.LARGEST_REMAINDER
 MEMBERS = ("metropole", "ville-lyon", "sitiv")
@@ -35,11 +32,6 @@ FOUR = {"metropole": D("48.2"), "ville-lyon": D("27.8"), "sitiv": D("14.9"), "vi
 
 def euros(*values: int) -> dict[str, D]:
     return dict(zip(MEMBERS, (D(v) for v in values)))
-
-
-@pytest.fixture(scope="module")
-def config():
-    return load_config(ROOT / "config" / "tno.example.toml")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from tno_bot.domain.decisions import DecisionId
 from tno_bot.domain.ratification import DecisionStatus, FactKind, MemberStatus, Missing, Need
 from tno_bot.domain.scdl import Collectivite, scdl_items, scdl_rows
 from tno_bot.domain.voting import Outcome
-from tno_bot.history import default_history_dir, load_history
+from tno_bot.config.history import default_history_dir, load_history
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "tno.example.toml"

@@ -12,6 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import tno_bot
+from tests.text import plain as _spaces
 from tno_bot.i18n import N_, SUPPORTED_LANGUAGES, catalog_path, translator
 
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
@@ -71,10 +72,6 @@ def test_messages_and_plurals() -> None:
     assert en.ngettext("{n} member", "{n} members", 1) == "1 member"
     assert en.ngettext("{n} member", "{n} members", 0) == "0 members"
     assert N_("anything") == "anything"
-
-
-def _spaces(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 @pytest.mark.parametrize(

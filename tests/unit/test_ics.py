@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import icalendar
 import pytest
 
+from tests.cast import FAURY
 from tno_bot.domain.agenda import AgendaRules, Conference, OrdreDuJour, timeline
 from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.ics import CalendarEvent, EventKind, calendar_events, conference_ics
@@ -37,7 +38,7 @@ def summary(event: CalendarEvent) -> str:
 
 def proposed() -> OrdreDuJour:
     return OrdreDuJour().ajouter("Budget 2024", roles=COMITE).envoyer(
-        by="@fabrice.faury:tno.example", roles=COMITE, now=datetime(2025, 10, 1, 10, tzinfo=PARIS), conference=CONF,
+        by=FAURY, roles=COMITE, now=datetime(2025, 10, 1, 10, tzinfo=PARIS), conference=CONF,
         rules=RULES)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.cast import MILLET, SECRETARIAT
 from tno_bot.domain.acts import ActIdError, ActIdReason, Difference, Field, Nature, parse_act_id
+from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.decisions import DecisionId
 from tno_bot.domain.ratification import (
     DecisionStatus,
@@ -25,14 +26,11 @@ from tno_bot.domain.ratification import (
     reminder_due,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
 MEMBERS = ("metropole", "ville-lyon", "sitiv")
 SIRENS = {"metropole": "200046977", "ville-lyon": "216901231", "sitiv": "256910183"}
 TNO_2022_01 = DecisionId(2022, 1)
 CONFERENCE = date(2022, 11, 7)
 SEED_ID = "069-256910183-20221209-CS_2022_12_4-DE"
-SECRETARIAT = "@secretariat:tno.example"
-MILLET = "@pierre-alain.millet:tno.example"
 
 
 class Register:

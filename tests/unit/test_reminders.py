@@ -4,28 +4,20 @@ what a reminder that fell due during an outage is still worth."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 
 import pytest
 
+from tests.cast import BAUME, FAURY
+from tests.harness import paris, utc
 from tno_bot.domain.agenda import AgendaRules, Conference, OrdreDuJour, notice_deadline
 from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.reminders import EVERYONE, Reminder, ReminderKind, ReminderSettings, reminder_plan
 
-UTC = timezone.utc
 RULES = AgendaRules()
 SETTINGS = ReminderSettings()
 CONF = Conference(1, date(2025, 11, 7), time(14, 30))  # notice: Wednesday 8 October 2025
 COMITE, REPRESENTANT = {"comite_technique"}, {"representant"}
-FAURY, BAUME = "@fabrice.faury:tno.example", "@emeline.baume:tno.example"
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def paris(y, m, d, h=12, mi=0) -> datetime:
-    return datetime(y, m, d, h, mi, tzinfo=PARIS)
 
 
 def due(plan) -> dict[str, datetime]:

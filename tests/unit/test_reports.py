@@ -5,23 +5,16 @@ from __future__ import annotations
 import dataclasses
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from tests.text import plain
-from tno_bot.config import Member, load_config
+from tno_bot.config import Member
 from tno_bot.domain.funding import CallForFunds, Note, RoundingPolicy, call_for_funds, split, summarize_budget
 from tno_bot.i18n import translator
 from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report, keys_report, share_report
 
-ROOT = Path(__file__).resolve().parents[2]
 TOTALS_FR = ("305 797 €", "217 051 €", "116 328 €", "639 176 €")
-
-
-@pytest.fixture(scope="module")
-def config():
-    return load_config(ROOT / "config" / "tno.example.toml")
 
 
 @pytest.fixture(scope="module")

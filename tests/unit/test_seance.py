@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.cast import FAURY, PRESIDENT
+from tests.harness import paris
 from tno_bot.domain.agenda import Conference, Etat, Fixation, ModeFixation, OrdreDuJour, Version
 from tno_bot.domain.seance import Reason, SeanceRefused, ouvrir_seance
 
-PARIS = ZoneInfo("Europe/Paris")
-OPENING = datetime(2022, 11, 7, 10, 0, tzinfo=PARIS)
-PRESIDENT = "@pierre-alain.millet:tno.example"
+OPENING = paris(2022, 11, 7, 10, 0)
 CONFERENCE = Conference(1, OPENING.date(), OPENING.time(), "Hôtel de la Métropole")
-SENT = datetime(2022, 10, 1, 9, 0, tzinfo=PARIS)
-V1 = Version(1, ("Règlement intérieur", "Missions"), SENT, "@fabrice.faury:tno.example", False, 15, False)
+SENT = paris(2022, 10, 1, 9, 0)
+V1 = Version(1, ("Règlement intérieur", "Missions"), SENT, FAURY, False, 15, False)
 V2 = Version(2, ("Règlement intérieur", "Missions", "Appel de fonds"), SENT + timedelta(days=3),
-             "@fabrice.faury:tno.example", False, 15, False)
+             FAURY, False, 15, False)
 FIXED = OrdreDuJour(Etat.FIXE, (), (V1, V2), (),
                     Fixation(2, ModeFixation.TACITE, SENT + timedelta(days=19), (SENT + timedelta(days=18)).date(),
                              None))

@@ -9,6 +9,7 @@ import pytest
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
+from tests.cast import BOT as USER
 from tno_bot.matrix.signing import (
     CrossSigningSeeds,
     SigningKey,
@@ -17,8 +18,6 @@ from tno_bot.matrix.signing import (
     sign_json,
     signature_is_valid,
 )
-
-USER = "@tno-bot:tno.example"
 
 
 def b64decode(text: str) -> bytes:

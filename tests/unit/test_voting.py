@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 from datetime import datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tno_bot.config import load_config
+from tests.cast import (
+    BAUME,
+    BOSETTI,
+    KHELIFI,
+    LEFORT,
+    MAES,
+    MILLET,
+    PRESIDENT,
+    SECRETARIAT,
+    STRANGER,
+    VIERA,
+    VIOLLET,
+    VIVIEN,
+)
+from tests.harness import paris
 from tno_bot.domain.attendance import Attendance, Basis, Cast, Status, quorum, voting_rights
 from tno_bot.domain.voting import (
     RULE,
@@ -26,24 +38,15 @@ from tno_bot.domain.voting import (
     tally,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-PARIS = ZoneInfo("Europe/Paris")
-OPENING = datetime(2022, 11, 7, 10, 0, tzinfo=PARIS)
+OPENING = paris(2022, 11, 7, 10, 0)
 AGENDA = {1: "Règlement intérieur de la conférence", 2: "Définition des missions mutualisées",
           3: "Définition de l'appel de fonds", 4: "Questions diverses"}
-SECRETARIAT = "@secretariat:tno.example"
-BAUME, KHELIFI, VIERA = "@emeline.baume:tno.example", "@zemorda.khelifi:tno.example", "@matthieu.viera:tno.example"
-MAES, BOSETTI, VIVIEN = "@bertrand.maes:tno.example", "@laurent.bosetti:tno.example", "@emmanuel.vivien:tno.example"
-MILLET, VIOLLET, LEFORT = ("@pierre-alain.millet:tno.example", "@alain.viollet:tno.example",
-                           "@damien.lefort:tno.example")
-PRESIDENT = MILLET
-STRANGER = "@stranger:elsewhere.example"
 POUR, CONTRE, ABSTENTION = Choice.POUR, Choice.CONTRE, Choice.ABSTENTION
 
 
 @pytest.fixture(scope="module")
-def cast() -> Cast:
-    return Cast.from_config(load_config(ROOT / "config" / "tno.example.toml"))
+def cast(config) -> Cast:
+    return Cast.from_config(config)
 
 
 class Seance:

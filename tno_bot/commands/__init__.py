@@ -6,12 +6,13 @@ import logging
 
 # Imported to register the commands, in help order (the order of !aide):
 from tno_bot.commands import funding, agenda, seance, presence, pouvoirs, votes, minutes, ratification, general  # noqa: F401, I001
-from tno_bot.commands.context import CommandContext, Reply
+from tno_bot.commands.context import CommandContext
+from tno_bot.reports.message import Reply
 from tno_bot.commands.errors import CommandCrashed, CommandError
 from tno_bot.commands.parser import is_command, parse
 from tno_bot.commands.registry import REGISTRY
 
-__all__ = ["REGISTRY", "CommandContext", "CommandCrashed", "Reply", "handle_text"]
+__all__ = ["REGISTRY", "CommandContext", "CommandCrashed", "handle_text"]
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""What a handler receives (the context of one command) and what it returns (replies)."""
+"""What a handler receives: the context of one command."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from tno_bot.config import Config
-from tno_bot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, Translator, translator
+from tno_bot.i18n import Translator
+from tno_bot.reports.language import room_translator
 
 
 @dataclass
@@ -25,31 +26,9 @@ class CommandContext:
     @property
     def tr(self) -> Translator:
         """The translator of the room's language (the default one if the stored language is not supported)."""
-        return translator(self.language if self.language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE)
+        return room_translator(self.language)
 
     @property
     def current_year(self) -> int:
         """The year of `now` in the entente's timezone."""
         return self.now.astimezone(ZoneInfo(self.config.timezone)).year
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file posted with a reply (an iCalendar file, a compte rendu in Markdown)."""
-
-    filename: str
-    mimetype: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class Reply:
-    """An answer: an `m.notice` replying to the command, or an `m.text` that notifies `mentions` when there are
-    any (a proposal sent to the representatives, a reminder); `attachment` is uploaded and posted after it.
-    `room_id` posts it in another room than the command's (the conference room), as an `m.text`."""
-
-    body: str
-    html: str | None = None
-    mentions: tuple[str, ...] = ()
-    attachment: Attachment | None = None
-    room_id: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from tno_bot.commands.context import Reply
+from tno_bot.reports.message import Reply
 from tno_bot.i18n import Translator
 
 if TYPE_CHECKING:

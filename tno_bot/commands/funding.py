@@ -5,67 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from tno_bot.commands.arguments import shorten
-from tno_bot.commands.context import CommandContext, Reply
-from tno_bot.commands.errors import UsageError
+from tno_bot.app.funding import budget_of, keys_of, share_of, summary_of
+from tno_bot.commands.context import CommandContext
 from tno_bot.commands.registry import AMOUNT, MEMBER, MISSION, YEAR, Arg, command
-from tno_bot.config import Config
-from tno_bot.domain.funding import (
-    Budget,
-    BudgetSummary,
-    KeySet,
-    RoundingPolicy,
-    call_for_funds,
-    split,
-    summarize_budget,
-)
-from tno_bot.i18n import N_, Translator
+from tno_bot.domain.funding import call_for_funds
+from tno_bot.i18n import N_
 from tno_bot.reports.funding import appel_report, budget_report, keys_report, share_report
+from tno_bot.reports.message import Reply
 
 GROUP = N_("Funding")
-
-
-def budget_of(config: Config, year: int, tr: Translator) -> Budget:
-    """The budget of `year`, or a UsageError saying which years exist."""
-    budget = config.budgets.get(year)
-    if budget is None:
-        years = sorted(config.budgets)
-        if not years:
-            raise UsageError(tr.gettext("No budget is configured."))
-        raise UsageError(
-            tr.ngettext(
-                "No budget for {year}: the configured budget is {years}.",
-                "No budget for {year}: the configured budgets are {years}.",
-                len(years),
-                year=year,
-                years=tr.join_and(str(y) for y in years),
-            )
-        )
-    return budget
-
-
-def keys_of(config: Config, year: int, tr: Translator) -> KeySet:
-    """The keys in force in `year`, or a UsageError saying from when keys exist."""
-    keys = config.keys_for(year)
-    if keys is None:
-        first = min(k.valid_from for k in config.key_sets)
-        raise UsageError(
-            tr.gettext(
-                "No contribution keys in force in {year}: the first keys apply from {first}.", year=year, first=first
-            )
-        )
-    return keys
-
-
-def summary_of(budget: Budget, mission: str | None, tr: Translator) -> BudgetSummary:
-    """The summary of `budget` (the lines of `mission` when given), or a UsageError naming the missions."""
-    try:
-        return summarize_budget(budget, mission)
-    except ValueError:
-        missions = tr.join_or(name for name, _, _ in summarize_budget(budget).missions)
-        raise UsageError(
-            tr.gettext("Unknown mission “{text}”: choose {missions}.", text=shorten(mission), missions=missions)
-        )
 
 
 def _with_default_year(ctx: CommandContext, report: tuple[str, str], year: int | None) -> Reply:
@@ -87,7 +35,7 @@ def _with_default_year(ctx: CommandContext, report: tuple[str, str], year: int |
     group=GROUP,
 )
 def appel(ctx: CommandContext, year: int, member=None) -> Reply:
-    call = call_for_funds(budget_of(ctx.config, year, ctx.tr), keys_of(ctx.config, year, ctx.tr))
+    call = call_for_funds(budget_of(ctx.config, year), keys_of(ctx.config, year))
     return Reply(*appel_report(call, ctx.config, ctx.tr, member.id if member else None))
 
 
@@ -98,7 +46,7 @@ def appel(ctx: CommandContext, year: int, member=None) -> Reply:
     group=GROUP,
 )
 def budget(ctx: CommandContext, year: int, mission: str | None = None) -> Reply:
-    return Reply(*budget_report(summary_of(budget_of(ctx.config, year, ctx.tr), mission, ctx.tr), ctx.tr, mission))
+    return Reply(*budget_report(summary_of(ctx.config, year, mission), ctx.tr, mission))
 
 
 @command(
@@ -110,10 +58,7 @@ def budget(ctx: CommandContext, year: int, mission: str | None = None) -> Reply:
 )
 def quote_part(ctx: CommandContext, amount: Decimal, year: int | None = None) -> Reply:
     asked = ctx.current_year if year is None else year
-    keys = keys_of(ctx.config, asked, ctx.tr)
-    budget = ctx.config.budgets.get(asked)
-    policy = budget.rounding if budget else RoundingPolicy.PER_MEMBER_HALF_UP
-    parts = split(amount, keys.shares, policy)
+    keys, parts = share_of(ctx.config, amount, asked)
     return _with_default_year(ctx, share_report(amount, asked, parts, keys, ctx.config, ctx.tr), year)
 
 
@@ -126,4 +71,4 @@ def quote_part(ctx: CommandContext, amount: Decimal, year: int | None = None) ->
 )
 def cles(ctx: CommandContext, year: int | None = None) -> Reply:
     asked = ctx.current_year if year is None else year
-    return _with_default_year(ctx, keys_report(keys_of(ctx.config, asked, ctx.tr), ctx.config, ctx.tr, asked), year)
+    return _with_default_year(ctx, keys_report(keys_of(ctx.config, asked), ctx.config, ctx.tr, asked), year)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from html import escape
 
 from tno_bot import storage
-from tno_bot.commands.context import CommandContext, Reply
+from tno_bot.commands.context import CommandContext
+from tno_bot.reports.message import Reply
 from tno_bot.commands.registry import COMMAND, LANGUAGE, PREFIX, REGISTRY, Arg, Command, command
+from tno_bot.domain.roles import Action
 from tno_bot.i18n import N_, SUPPORTED_LANGUAGES, Translator, translator
 
 GROUP = N_("General")
@@ -80,7 +82,7 @@ def aide(ctx: CommandContext, command: Command | None = None) -> Reply:
     "langue",
     aliases=("language",),
     args=(Arg("language", LANGUAGE),),
-    roles=frozenset({"admin", "president"}),
+    actions=(Action.LANGUE,),
     help=N_("The language of this room's answers."),
     group=GROUP,
 )

@@ -8,52 +8,29 @@ import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from tno_bot.commands.arguments import fold, parse_amount, parse_year, shorten, take_amount
-from tno_bot.commands.context import CommandContext, Reply
+from tno_bot.commands.arguments import (  # noqa: F401  (the argument kinds, also read from here)
+    AMOUNT,
+    LANGUAGE,
+    MEMBER,
+    MISSION,
+    YEAR,
+    ArgKind,
+    fold,
+    shorten,
+    take_line,
+    take_word,
+)
+from tno_bot.commands.context import CommandContext
+from tno_bot.reports.message import Reply
 from tno_bot.commands.errors import CommandError, UsageError
-from tno_bot.i18n import SUPPORTED_LANGUAGES, N_, Translator
+from tno_bot.commands.refusals import refusal
+from tno_bot.domain.refusals import Refused
+from tno_bot.domain.roles import ROLES, Action, roles_for
+from tno_bot.i18n import N_, Translator
+from tno_bot.reports.roles import grammatical_number, roles_or
 
 PREFIX = "!"
 Handler = Callable[..., Reply | list[Reply]]
-
-ROLE_LABELS = {
-    "president": N_("the président"),
-    "secretariat": N_("the secrétariat"),
-    "comite_technique": N_("the comité technique"),
-    "admin": N_("the admins"),
-    "representant": N_("the representatives"),
-}
-
-
-def grammatical_number(roles) -> int:
-    """1 when `roles` names one person or body ("le président"), else 2 ("les représentants", "A ou B")."""
-    roles = set(roles)
-    return 1 if len(roles) == 1 and not roles & {"admin", "representant"} else 2
-
-
-def take_word(rest: str) -> tuple[str, str]:
-    head, *tail = rest.split(None, 1)
-    return head, tail[0] if tail else ""
-
-
-def take_line(rest: str) -> tuple[str, str]:
-    return rest.strip(), ""
-
-
-@dataclass(frozen=True)
-class ArgKind:
-    """How one argument is written (`placeholder`, or `choices`), cut from the line (`take`) and read (`parse`)."""
-
-    placeholder: str  # msgid
-    parse: Callable[[str, CommandContext], object]
-    take: Callable[[str], tuple[str, str]] = take_word
-    choices: tuple[str, ...] = ()
-    words: bool = False  # may start with a letter ("TNO 2026-01"): as a parent's first argument, a word that names
-    # no sub-command is read as this argument instead of being refused as an unknown sub-command
-
-    def shown(self, tr: Translator) -> str:
-        return "|".join(self.choices) if self.choices else tr.gettext(self.placeholder)
-
 
 @dataclass(frozen=True)
 class Arg:
@@ -97,7 +74,7 @@ class Command:
         """Who may run the command ("the admins or the président"), or None when everyone in the room may."""
         if self.roles is None:
             return None
-        return tr.join_or([tr.gettext(ROLE_LABELS[role]) for role in sorted(self.roles)])
+        return roles_or(self.roles, tr)
 
     def check_allowed(self, ctx: CommandContext) -> None:
         if self.roles is None or self.roles & ctx.config.roles_of(ctx.sender):
@@ -131,9 +108,15 @@ class Command:
         self.check_allowed(ctx)
         try:
             replies = self.handler(ctx, **values)
+        except Refused as error:  # a refusal the handler did not word itself
+            raise _for(refusal(error, ctx), self) from None
         except UsageError as error:
             raise error.for_command(self)
         return replies if isinstance(replies, list) else [replies]
+
+
+def _for(error: CommandError, command: Command) -> CommandError:
+    return error.for_command(command) if isinstance(error, UsageError) else error
 
 
 class Registry:
@@ -149,12 +132,16 @@ class Registry:
         aliases: tuple[str, ...] = (),
         args: tuple[Arg, ...] = (),
         roles: frozenset[str] | None = None,
+        actions: tuple[Action, ...] = (),
         help: str,
         group: str | None = None,
         parent: str | None = None,
     ) -> Callable[[Handler], Handler]:
         """Declares the decorated function as the handler of `!name` (and of its aliases); with `parent`, of the
-        sub-command `!parent name` (the parent is declared first; the group defaults to the parent's)."""
+        sub-command `!parent name` (the parent is declared first; the group defaults to the parent's). Who may run
+        it: the roles the domain allows for one of `actions` (`roles` only where no domain action applies)."""
+        if actions:
+            roles = roles_for(*actions)
 
         def register(handler: Handler) -> Handler:
             owner = None
@@ -187,7 +174,7 @@ class Registry:
             raise ValueError(f"!{command.name}: an optional argument precedes a required one")
         if any(arg.kind.take is take_line for arg in command.args[:-1]):
             raise ValueError(f"!{command.name}: only the last argument may take the rest of the line")
-        unknown = (command.roles or frozenset()) - ROLE_LABELS.keys()
+        unknown = (command.roles or frozenset()) - ROLES
         if unknown:
             raise ValueError(f"!{command.name}: unknown roles {sorted(unknown)}")
 
@@ -232,30 +219,6 @@ def unknown_command(word: str, tr: Translator) -> CommandError:
     return CommandError(sentence + " " + tr.gettext("Type !aide for the list of commands."))
 
 
-def _parse_member(text: str, ctx: CommandContext):
-    member = ctx.config.find_member(text)
-    if member is None:
-        tr = ctx.tr
-        known = tr.join_or([f"{m.name} ({m.id})" for m in ctx.config.members])
-        sentence = tr.gettext("Unknown member “{text}”: choose {members}.", text=shorten(text), members=known)
-        raise UsageError(sentence)
-    return member
-
-
-def _parse_language(text: str, ctx: CommandContext) -> str:
-    language = fold(text)
-    if language not in SUPPORTED_LANGUAGES:
-        tr = ctx.tr
-        raise UsageError(
-            tr.gettext(
-                "Unknown language “{text}”: choose {languages}.",
-                text=shorten(text),
-                languages=tr.join_or(SUPPORTED_LANGUAGES),
-            )
-        )
-    return language
-
-
 def unknown_subcommand(command: Command, word: str, tr: Translator) -> UsageError:
     names = tr.join_or(sub.name_in(tr.language) for sub in REGISTRY.subcommands(command))
     sentence = tr.gettext("Unknown sub-command “{word}” of {command}: choose {names}.", word=shorten(word),
@@ -288,9 +251,4 @@ def _parse_command(text: str, ctx: CommandContext) -> Command:
     return found
 
 
-YEAR = ArgKind(N_("year"), lambda text, ctx: parse_year(text, ctx.tr))
-AMOUNT = ArgKind(N_("amount"), lambda text, ctx: parse_amount(text, ctx.tr), take=take_amount)
-MEMBER = ArgKind(N_("member"), _parse_member, take=take_line)
-MISSION = ArgKind(N_("mission"), lambda text, ctx: text, take=take_line)
-LANGUAGE = ArgKind(N_("language"), _parse_language, choices=SUPPORTED_LANGUAGES)
 COMMAND = ArgKind(N_("command"), _parse_command, take=take_line)

@@ -7,49 +7,28 @@ sends a new version (new window) or the président fixes it. A fixed agenda is l
 
 Everything is a frozen value built from plain fields (ids, version numbers, texts, aware datetimes), so it can be
 stored as rows and rebuilt. Every transition takes `now` and the actor's roles, returns a new value, and refuses
-with an `AgendaError` carrying a `Reason` code (never a sentence: the command layer words it).
+with an `AgendaError` carrying a `Reason` code (never a sentence: `reports.refusals` words it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import Enum
-from types import MappingProxyType
 
 from tno_bot.domain.calendar import Deadline, at_local, deadline, local_date, require_aware
-
-PRESIDENT = "president"
-SECRETARIAT = "secretariat"
-COMITE_TECHNIQUE = "comite_technique"
-REPRESENTANT = "representant"
-ADMIN = "admin"
-
-
-class Action(str, Enum):
-    CONFERENCE_NOUVELLE = "conference_nouvelle"
-    CONFERENCE_DEPLACER = "conference_deplacer"
-    CONFERENCE_ANNULER = "conference_annuler"
-    ODJ_MODIFIER = "odj_modifier"  # ajouter / retirer / déplacer a point of the draft
-    ODJ_ENVOYER = "odj_envoyer"
-    ODJ_ENVOYER_HORS_DELAI = "odj_envoyer_hors_delai"
-    ODJ_AVIS = "odj_avis"
-    ODJ_AMENDER = "odj_amender"
-    ODJ_FIXER = "odj_fixer"
-
-
-PERMISSIONS: Mapping[Action, frozenset[str]] = MappingProxyType({
-    Action.CONFERENCE_NOUVELLE: frozenset({PRESIDENT, SECRETARIAT}),
-    Action.CONFERENCE_DEPLACER: frozenset({PRESIDENT, SECRETARIAT}),
-    Action.CONFERENCE_ANNULER: frozenset({PRESIDENT, SECRETARIAT}),
-    Action.ODJ_MODIFIER: frozenset({COMITE_TECHNIQUE, SECRETARIAT}),
-    Action.ODJ_ENVOYER: frozenset({COMITE_TECHNIQUE}),
-    Action.ODJ_ENVOYER_HORS_DELAI: frozenset({PRESIDENT}),
-    Action.ODJ_AVIS: frozenset({REPRESENTANT}),
-    Action.ODJ_AMENDER: frozenset({COMITE_TECHNIQUE}),
-    Action.ODJ_FIXER: frozenset({PRESIDENT}),
-})
+from tno_bot.domain.refusals import Refused
+from tno_bot.domain.roles import AGENDA_PERMISSIONS as PERMISSIONS  # noqa: F401  (also read from here)
+from tno_bot.domain.roles import (  # noqa: F401  (the agenda's roles, read from here too)
+    ADMIN,
+    COMITE_TECHNIQUE,
+    PRESIDENT,
+    REPRESENTANT,
+    SECRETARIAT,
+    allowed,
+)
+from tno_bot.domain.roles import AgendaAction as Action
 
 
 class Reason(str, Enum):
@@ -72,20 +51,21 @@ class Reason(str, Enum):
     WINDOW_OPEN = "window_open"  # details: window (Deadline)
     NO_AVIS = "no_avis"  # nothing to amend or to fix explicitly: no avis on the current version
     AVIS_GIVEN = "avis_given"  # an avis blocks the tacit fixing
+    NO_SUCH_CONFERENCE = "no_such_conference"  # details: number
+    NO_CONFERENCE_PLANNED = "no_conference_planned"  # none to come, in any room
+    CONFERENCE_ELSEWHERE = "conference_elsewhere"  # none in this room, several elsewhere; details: count
 
 
-class AgendaError(Exception):
-    """A refused change: `code` for the command layer, `details` to word it."""
+class AgendaError(Refused):
+    """A refused change of a conference or its agenda (`code` and `details` are `reason` and `params`)."""
 
-    def __init__(self, code: Reason, **details):
-        super().__init__(f"{code.value}: {details}" if details else code.value)
-        self.code = code
-        self.details = details
+    @property
+    def code(self) -> Reason:
+        return self.reason
 
-
-def allowed(action: Action, roles: Iterable[str]) -> bool:
-    """Whether someone with `roles` may perform `action`."""
-    return not PERMISSIONS[action].isdisjoint(roles)
+    @property
+    def details(self) -> dict:
+        return self.params
 
 
 def check_allowed(action: Action, roles: Iterable[str]) -> None:

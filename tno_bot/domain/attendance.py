@@ -135,6 +135,8 @@ class Reason(str, Enum):
     HOLDER_NOT_REPRESENTATIVE = "holder_not_representative"
     HOLDER_FULL = "holder_full"  # the mandataire already holds max_proxies_per_holder pouvoirs
     NO_POUVOIR = "no_pouvoir"  # nothing to revoke
+    NO_SEANCE_TO_COME = "no_seance_to_come"  # no séance sitting nor conference to come to give a pouvoir for
+    NAME_THE_MANDANT = "name_the_mandant"  # one who is no representative records a pouvoir on paper; params: person
 
 
 class AttendanceRefused(Refused):
@@ -237,6 +239,28 @@ class Attendance:
         if self.pouvoir_of(mandant) is None:
             raise AttendanceRefused(Reason.NO_POUVOIR, mandant=mandant)
         return AttendanceFact(FactKind.RETRAIT, mandant, by, at, event_id)
+
+
+@dataclass(frozen=True)
+class Presence:
+    """A person recorded present at least once: first at `since`; `left` when their last record is not present."""
+
+    since: datetime
+    left: datetime | None
+
+
+def presences(attendance: Attendance) -> dict[str, Presence]:
+    """Everyone ever recorded present, in the order they first were."""
+    facts = [f for f in attendance.facts if f.kind is FactKind.PRESENCE]
+    since: dict[str, datetime] = {}
+    for fact in facts:
+        if fact.status is Status.PRESENT:
+            since.setdefault(fact.person, fact.at)
+    left: dict[str, datetime | None] = {}
+    for fact in facts:
+        if fact.person in since:
+            left[fact.person] = fact.at if fact.status is not Status.PRESENT else None
+    return {person: Presence(at, left.get(person)) for person, at in since.items()}
 
 
 def carried_into_seance(advance: Attendance) -> tuple[AttendanceFact, ...]:

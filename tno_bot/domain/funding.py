@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from enum import Enum
 
+from tno_bot.domain.refusals import Refused
+
 SECTIONS = ("investissement", "fonctionnement")
 EURO = Decimal(1)
 HUNDRED = Decimal(100)
@@ -67,6 +69,17 @@ class Budget:
     lines: tuple[BudgetLine, ...]
     receipts: tuple[Receipt, ...]
     components: tuple[Component, ...]  # the call for funds of `year`, in display order
+
+
+class FundingReason(str, Enum):
+    NO_BUDGETS = "no_budgets"  # no budget is configured
+    NO_BUDGET = "no_budget"  # params: year, years (the configured ones)
+    NO_KEYS = "no_keys"  # params: year, first (the first year with keys)
+    UNKNOWN_MISSION = "unknown_mission"  # params: mission, missions
+
+
+class FundingRefused(Refused):
+    """A question about funding that has no answer: `reason` is a `FundingReason`."""
 
 
 def fold(text: str) -> str:

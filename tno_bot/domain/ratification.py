@@ -243,6 +243,8 @@ class Reason(str, Enum):
     IDENTIFIER_MALFORMED = "identifier_malformed"  # params: error (an ActIdError with every problem)
     IDENTIFIER_MISMATCH = "identifier_mismatch"  # params: differences
     NOTHING_TO_ANNUL = "nothing_to_annul"
+    NO_SUCH_DECISION = "no_such_decision"  # params: decision
+    NOT_MEMBERS_RECORDER = "not_members_recorder"  # neither the secrétariat nor a representative of the member
 
 
 class RatificationRefused(Refused):

@@ -1,6 +1,6 @@
 """The one shape of a refusal by a domain rule: a reason code and the values a sentence needs.
 
-The domain never words a refusal; the command layer turns `reason` and `params` into a sentence of the room's
+The domain never words a refusal: `reports.refusals` turns `reason` and `params` into a sentence of the room's
 language.
 """
 from __future__ import annotations
@@ -11,6 +11,6 @@ from typing import Any
 
 class Refused(ValueError):
     def __init__(self, reason: Enum, **params: Any):
-        super().__init__(f"{reason.value} {params}" if params else reason.value)
+        super().__init__(f"{reason.value}: {params}" if params else reason.value)
         self.reason = reason
         self.params = params

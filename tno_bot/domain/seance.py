@@ -1,7 +1,7 @@
 """A séance of the conference: its opening on the fixed agenda, suspensions, resumptions and closing.
 
 A `Seance` is plain fields, storable as rows. Decisions (`ouvrir_seance`, `Seance.suspendre`, `reprendre`,
-`clore`) check the rules and return the new state, or raise `SeanceRefused` with a reason code; the command layer
+`clore`) check the rules and return the new state, or raise `SeanceRefused` with a reason code; `reports.refusals`
 words them. The agenda is frozen at opening: a vote is only ever on a point of that snapshot.
 """
 
@@ -22,6 +22,14 @@ class Reason(str, Enum):
     CLOSED = "closed"  # the séance is closed: nothing changes any more
     SUSPENDED = "suspended"  # the séance is suspended (already, or: no vote while suspended)
     NOT_SUSPENDED = "not_suspended"  # nothing to resume
+    NOT_SITTING = "not_sitting"  # no séance sits in the room
+    ALREADY_SITTING = "already_sitting"  # a séance already sits in the room; params: conference, since
+    SITTING_ELSEWHERE = "sitting_elsewhere"  # the conference's séance sits in another room; params: conference
+    ALREADY_CLOSED = "already_closed"  # a closed séance is not opened again; params: conference, closed_at
+    NO_CONFERENCE_TODAY = "no_conference_today"  # none to open today: name it
+    SEVERAL_CONFERENCES_TODAY = "several_conferences_today"  # several today: name the one to open
+    NO_SEANCE = "no_seance"  # the conference had no séance (no compte rendu); params: conference
+    NO_SEANCE_IN_ROOM = "no_seance_in_room"  # no séance was ever held in the room
 
 
 class SeanceRefused(Refused):

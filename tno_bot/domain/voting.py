@@ -19,7 +19,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
-from tno_bot.domain.attendance import Attendance, Basis, Cast, Quorum, Status, VotingRights, voting_rights
+from tno_bot.domain.attendance import (
+    Attendance,
+    AttendanceFact,
+    Basis,
+    Cast,
+    Quorum,
+    Status,
+    VotingRights,
+    voting_rights,
+)
 from tno_bot.domain.calendar import require_aware
 from tno_bot.domain.refusals import Refused
 
@@ -52,6 +61,9 @@ class Reason(str, Enum):
     NO_RIGHT_TO_VOTE = "no_right_to_vote"  # present, but votes for no seat
     MANDANT_REQUIRED = "mandant_required"  # votes only by pouvoir: name the mandant
     MANDANT_NOT_REPRESENTED = "mandant_not_represented"  # the voter does not vote for that mandant's seat
+    NO_VOTE_OPEN = "no_vote_open"
+    VOTE_OPEN = "vote_open"  # a vote is open (none other, no suspension nor closing); params: item
+    ALREADY_VOTED = "already_voted"  # the point was voted on in this séance; params: item, closed_at
 
 
 class VoteRefused(Refused):
@@ -121,6 +133,17 @@ class Vote:
             if right is None:
                 raise VoteRefused(Reason.NO_RIGHT_TO_VOTE, voter=voter)
         return Ballot(event_id, voter, at, choice, right.seat, right.member, right.basis, mandant)
+
+    def cast_in_person(self, attendance: Attendance, voter: str, choice: Choice, *, at: datetime, event_id: str,
+                       mandant: str | None = None) -> tuple[tuple[AttendanceFact, ...], Attendance, Ballot]:
+        """Voting is taking part: a representative not recorded present is recorded present by the ballot itself,
+        which also ends a pouvoir they gave (they now vote in person). The presence facts to record, the attendance
+        after them, and the ballot (`cast`)."""
+        facts: tuple[AttendanceFact, ...] = ()
+        if attendance.cast.representative(voter) is not None and attendance.status(voter) is not Status.PRESENT:
+            facts = (attendance.mark(voter, Status.PRESENT, by=voter, at=at, event_id=event_id),)
+            attendance = attendance.apply(facts[0])
+        return facts, attendance, self.cast(attendance, voter, choice, at=at, event_id=event_id, mandant=mandant)
 
     def with_ballot(self, ballot: Ballot) -> Vote:
         if self.closed:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 
-from nio import JoinError
+from nio import AsyncClient, JoinError
 
 from tno_bot.config import Config
 from tno_bot.matrix.cross_signing import make_trusted
@@ -29,12 +30,7 @@ class TnoBot:
 
     async def run(self) -> None:
         """Run until cancelled; `ready` is set once the bot answers commands."""
-        client = await connect(self.settings)
-        try:
-            await make_trusted(client, self.settings)
-        except BaseException:
-            await client.close()
-            raise
+        client = await self._trusted_client()
         outbox = OutboxSender(client, self.engine)
         write_lock = asyncio.Lock()  # commands and the clock's work change the same rows: one at a time
         due_work = DueWork(self.config, self.engine, write_lock, outbox.wake)
@@ -46,17 +42,6 @@ class TnoBot:
                 outbox.submit(queued, lane=message.sender)
                 await due_work.replan()
 
-        async def on_invite(room_id: str, inviter: str) -> None:
-            if self.config.is_known(inviter):
-                result = await client.join(room_id)
-                if isinstance(result, JoinError):
-                    log.warning("invitation to %s from %s could not be accepted: %s", room_id, inviter, result.message)
-                else:
-                    log.info("joined %s on the invitation of %s", room_id, inviter)
-            else:
-                await client.room_leave(room_id)
-                log.warning("invitation to %s from %s declined: not named in the configuration", room_id, inviter)
-
         notices = UnreadableNotices(self.config, self.engine)
 
         async def on_unreadable(unreadable: Unreadable) -> None:
@@ -64,7 +49,7 @@ class TnoBot:
             if queued:
                 outbox.submit(queued, lane=unreadable.sender)
 
-        sync = SyncLoop(client, self.engine, on_message, on_invite, on_unreadable)
+        sync = SyncLoop(client, self.engine, on_message, functools.partial(self._on_invite, client), on_unreadable)
         outbox_task: asyncio.Task | None = None
         try:
             await self._join_configured_rooms(client)
@@ -82,6 +67,27 @@ class TnoBot:
                 outbox_task.cancel()
                 await asyncio.gather(outbox_task, return_exceptions=True)
             await client.close()
+
+    async def _trusted_client(self) -> AsyncClient:
+        """Logged in, its device cross-signed (or the reason logged)."""
+        client = await connect(self.settings)
+        try:
+            await make_trusted(client, self.settings)
+        except BaseException:
+            await client.close()
+            raise
+        return client
+
+    async def _on_invite(self, client: AsyncClient, room_id: str, inviter: str) -> None:
+        if self.config.is_known(inviter):
+            result = await client.join(room_id)
+            if isinstance(result, JoinError):
+                log.warning("invitation to %s from %s could not be accepted: %s", room_id, inviter, result.message)
+            else:
+                log.info("joined %s on the invitation of %s", room_id, inviter)
+        else:
+            await client.room_leave(room_id)
+            log.warning("invitation to %s from %s declined: not named in the configuration", room_id, inviter)
 
     async def _join_configured_rooms(self, client) -> None:
         for room in self.config.rooms:

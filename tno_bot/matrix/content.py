@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import html
 
-from tno_bot.commands import Reply
+from tno_bot.reports.message import Reply
 
 HTML_FORMAT = "org.matrix.custom.html"
 ATTACHMENT_KEY = "tno.attachment"  # outbox-only: the file to upload before sending; never sent to the homeserver

@@ -15,7 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from tno_bot import storage
-from tno_bot.commands import CommandContext, CommandCrashed, Reply, handle_text
+from tno_bot.app.rooms import room_language
+from tno_bot.commands import CommandContext, CommandCrashed, handle_text
+from tno_bot.reports.message import Reply
 from tno_bot.config import Config
 from tno_bot.matrix.content import contents_for
 
@@ -80,7 +82,7 @@ class Dispatcher:
             sender=message.sender,
             room_id=message.room_id,
             event_id=message.event_id,
-            language=storage.get_room_language(session, message.room_id) or self.config.locale,
+            language=room_language(session, self.config, message.room_id),
             now=message.sent_at,
             session=session,
         )

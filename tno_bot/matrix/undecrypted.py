@@ -27,11 +27,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from tno_bot import storage
-from tno_bot.commands import Reply
+from tno_bot.app.rooms import room_language
+from tno_bot.reports.message import Reply
 from tno_bot.config import Config
-from tno_bot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, Translator, translator
+from tno_bot.i18n import Translator
 from tno_bot.matrix.content import contents_for
 from tno_bot.reports.agenda import pill
+from tno_bot.reports.language import room_translator
 
 log = logging.getLogger(__name__)
 
@@ -291,8 +293,7 @@ class UnreadableNotices:
                     log.info("%s cannot be decrypted (%s): sender already told for session %s",
                              where, unreadable.log_reason, unreadable.session_id)
                     return []
-                language = storage.get_room_language(session, unreadable.room_id) or self.config.locale
-                tr = translator(language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE)
+                tr = room_translator(room_language(session, self.config, unreadable.room_id))
                 reply = unreadable_reply(unreadable, self.config, tr)
                 queued = [storage.enqueue_message(session, unreadable.room_id, content)
                           for content in contents_for(reply, unreadable.event_id)]

@@ -7,7 +7,6 @@ config string is escaped in the HTML. Mentions are matrix.to pills in the HTML a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from html import escape
 
@@ -15,78 +14,25 @@ from babel.dates import format_time
 
 from tno_bot.config import Config
 from tno_bot.domain.agenda import (
-    Action,
     AgendaRules,
     Conference,
     Etat,
     ModeFixation,
     OrdreDuJour,
+    Timeline,
     Version,
     timeline,
 )
 from tno_bot.domain.calendar import PARIS, Deadline, DayOff, holiday_name, local_date
-from tno_bot.domain.ics import CalendarEvent, EventKind
+from tno_bot.domain.ics import CalendarEvent, EventKind, conference_ics
 from tno_bot.domain.reminders import Reminder, ReminderKind
 from tno_bot.i18n import N_, Translator
+from tno_bot.reports.message import Attachment
+from tno_bot.reports.roles import roles_and
+from tno_bot.reports.text import Text
 
-BULLET = "• "
 MATRIX_TO = "https://matrix.to/#/"
-ROLE_PEOPLE = {
-    "president": N_("the président"),
-    "secretariat": N_("the secrétariat"),
-    "comite_technique": N_("the comité technique"),
-    "admin": N_("the admins"),
-    "representant": N_("the representatives"),
-}
-ACTION_LABELS = {
-    Action.CONFERENCE_NOUVELLE: N_("create a conference"),
-    Action.CONFERENCE_DEPLACER: N_("move a conference"),
-    Action.CONFERENCE_ANNULER: N_("cancel a conference"),
-    Action.ODJ_MODIFIER: N_("change the draft agenda"),
-    Action.ODJ_ENVOYER: N_("send the agenda proposal"),
-    Action.ODJ_ENVOYER_HORS_DELAI: N_("send the agenda proposal after the notice deadline"),
-    Action.ODJ_AVIS: N_("give an avis on the agenda"),
-    Action.ODJ_AMENDER: N_("amend the proposed agenda"),
-    Action.ODJ_FIXER: N_("fix the agenda"),
-}
-
-
-@dataclass(frozen=True)
-class Text:
-    """A report being built: parallel plain and HTML blocks."""
-
-    plain: list[str]
-    html: list[str]
-
-    @classmethod
-    def empty(cls) -> Text:
-        return cls([], [])
-
-    def para(self, sentence: str, html: str | None = None) -> Text:
-        self.plain.append(sentence)
-        self.html.append(f"<p>{html if html is not None else escape(sentence)}</p>")
-        return self
-
-    def bullets(self, items: Sequence[str], html_items: Sequence[str] | None = None) -> Text:
-        if items:
-            self.plain.extend(BULLET + item for item in items)
-            shown = html_items if html_items is not None else [escape(i) for i in items]
-            self.html.append("<ul>" + "".join(f"<li>{i}</li>" for i in shown) + "</ul>")
-        return self
-
-    def numbered(self, points: Sequence[str]) -> Text:
-        if points:
-            self.plain.extend(f"{i}. {p}" for i, p in enumerate(points, 1))
-            self.html.append("<ol>" + "".join(f"<li>{escape(p)}</li>" for p in points) + "</ol>")
-        return self
-
-    def extend(self, other: Text) -> Text:
-        self.plain.extend(other.plain)
-        self.html.extend(other.html)
-        return self
-
-    def done(self) -> tuple[str, str]:
-        return "\n".join(self.plain), "".join(self.html)
+ICS_MIMETYPE = "text/calendar"
 
 
 # --- words -------------------------------------------------------------------------------------------------------
@@ -168,13 +114,6 @@ def people_with_roles(config: Config, roles: Iterable[str]) -> tuple[str, ...]:
         elif role in ("president", "secretariat", "comite_technique"):
             ids += getattr(config.roles, role)
     return tuple(dict.fromkeys(ids))
-
-
-def roles_label(roles: Iterable[str], tr: Translator) -> str:
-    roles = list(roles)
-    if {"president", "secretariat", "comite_technique", "representant"} <= set(roles):
-        return tr.gettext("everyone")
-    return tr.join_and(tr.gettext(ROLE_PEOPLE[r]) for r in roles if r in ROLE_PEOPLE)
 
 
 # --- timeline and agenda -----------------------------------------------------------------------------------------
@@ -271,16 +210,19 @@ def reminder_label(kind: ReminderKind, version: int | None, tr: Translator) -> s
 
 def reminder_item(reminder: Reminder, tr: Translator) -> str:
     """"mardi 30 septembre 2025 à 09:00 — le comité technique : envoyer l'ordre du jour"."""
-    return tr.gettext("{when} — {who}: {what}", when=when(reminder.due_at, tr), who=roles_label(reminder.roles, tr),
+    return tr.gettext("{when} — {who}: {what}", when=when(reminder.due_at, tr), who=roles_and(reminder.roles, tr),
                       what=reminder_label(reminder.kind, reminder.version, tr))
 
 
 def timeline_report(conference: Conference, odj: OrdreDuJour, reminders: Sequence[Reminder], config: Config,
-                    now: datetime, tr: Translator, headline: str | None = None) -> Text:
-    """A conference, its deadlines with countdowns, the state of its agenda and the reminders to come."""
+                    now: datetime, tr: Translator, headline: str | None = None, warnings: Sequence[str] = ()) -> Text:
+    """A conference, its deadlines with countdowns, the state of its agenda and the reminders to come; `warnings`
+    follow the headline."""
     text = Text.empty()
     if headline:
         text.para(headline)
+    for warning in warnings:
+        text.para(warning)
     text.para(conference_line(conference, tr) + " — " + countdown(conference.day, now, tr) + ".")
     if conference.cancelled:
         text.para(tr.gettext("This conference is cancelled."))
@@ -383,7 +325,7 @@ def reminder_message(reminder: Reminder, conference: Conference, odj: OrdreDuJou
             text.numbered(odj.points)
     ids = people_with_roles(config, reminder.roles)
     if ids:
-        text.para(*people_line(roles_label(reminder.roles, tr).capitalize(), ids, config, tr))
+        text.para(*people_line(roles_and(reminder.roles, tr).capitalize(), ids, config, tr))
     return text.done()
 
 
@@ -396,3 +338,10 @@ def ics_summary(event: CalendarEvent, conference: Conference, tr: Translator) ->
         return tr.gettext("Last day to send the agenda — conference of {date}", date=day)
     return tr.gettext("Last day to reply to agenda version {version} — conference of {date}", version=event.version,
                       date=day)
+
+
+def ics_file(conference: Conference, line: Timeline, tr: Translator, now: datetime) -> Attachment:
+    """The iCalendar file of a conference and its deadlines (posted by !conference ics, written by `tno-bot ics`)."""
+    data = conference_ics(conference, line, summary=lambda event: ics_summary(event, conference, tr),
+                          clock=lambda: now)
+    return Attachment(f"conference-{conference.id}.ics", ICS_MIMETYPE, data)

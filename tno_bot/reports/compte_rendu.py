@@ -7,27 +7,21 @@ language. User texts (titles, notes) are escaped in the Markdown and the HTML.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
 from tno_bot.config import Config
 from tno_bot.domain.agenda import Conference
-from tno_bot.domain.attendance import Attendance, Basis, FactKind, PouvoirEnd, Status
+from tno_bot.domain.attendance import Attendance, Basis, PouvoirEnd, Status, presences
 from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.seance import Seance
 from tno_bot.i18n import translator
+from tno_bot.reports.message import Attachment
 from tno_bot.reports.seance import counts_text, outcome_label
+from tno_bot.reports.text import Block, Text
 
 MARKDOWN_MIMETYPE = "text/markdown"
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
-
-
-def _md(text: str) -> str:
-    """User text made inert in Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def heure(instant: datetime) -> str:
@@ -42,58 +36,31 @@ def _jour(instant: datetime) -> str:
 
 
 @dataclass(frozen=True)
-class Block:
-    kind: str  # h1 | h2 | h3 | p | ul | hr
-    text: str = ""  # raw text (h*, p)
-    items: tuple[str, ...] = ()  # raw items (ul)
-
-
-@dataclass(frozen=True)
 class Minutes:
-    blocks: tuple[Block, ...]
+    """The compte rendu as a document: Markdown for the file, `plain` and `html` for the message."""
+
+    text: Text
     filename: str
 
     @property
     def markdown(self) -> str:
-        out = []
-        for b in self.blocks:
-            if b.kind.startswith("h"):
-                out.append("---" if b.kind == "hr" else "#" * int(b.kind[1]) + " " + _md(b.text))
-            elif b.kind == "p":
-                out.append(_md(b.text))
-            else:
-                out.append("\n".join("- " + _md(i) for i in b.items))
-        return "\n\n".join(out) + "\n"
+        return self.text.markdown
 
     @property
     def plain(self) -> str:
-        out = []
-        for b in self.blocks:
-            if b.kind == "hr":
-                out.append("—" * 20)
-            elif b.kind == "ul":
-                out.append("\n".join("• " + i for i in b.items))
-            else:
-                out.append(b.text.upper() if b.kind == "h1" else b.text)
-        return "\n\n".join(out)
+        return self.text.document
 
     @property
     def html(self) -> str:
-        out = []
-        for b in self.blocks:
-            if b.kind == "hr":
-                out.append("<hr/>")
-            elif b.kind == "ul":
-                out.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in b.items) + "</ul>")
-            elif b.kind == "p":
-                out.append(f"<p>{escape(b.text)}</p>")
-            else:
-                out.append(f"<{b.kind}>{escape(b.text)}</{b.kind}>")
-        return "".join(out)
+        return self.text.html
 
     @property
     def data(self) -> bytes:
         return self.markdown.encode("utf-8")
+
+    @property
+    def attachment(self) -> Attachment:
+        return Attachment(self.filename, MARKDOWN_MIMETYPE, self.data)
 
 
 def _names(ids: Sequence[str], config: Config) -> str:
@@ -103,19 +70,12 @@ def _names(ids: Sequence[str], config: Config) -> str:
 def _attendance_lines(attendance: Attendance, seance: Seance, config: Config) -> list[Block]:
     cast = attendance.cast
     representatives = [r.matrix_id for r in cast.representatives]
-    ever_present: dict[str, datetime] = {}
-    for fact in attendance.facts:
-        if fact.kind is FactKind.PRESENCE and fact.status is Status.PRESENT:
-            ever_present.setdefault(fact.person, fact.at)
-    left = {}
-    for fact in attendance.facts:
-        if fact.kind is FactKind.PRESENCE and fact.person in ever_present:
-            left[fact.person] = fact.at if fact.status is not Status.PRESENT else None
+    ever_present = presences(attendance)
 
     def present_name(person: str) -> str:
         name = config.display_name(person)
-        if left.get(person) is not None:
-            name += f" (jusqu'à {heure(left[person])})"
+        if ever_present[person].left is not None:
+            name += f" (jusqu'à {heure(ever_present[person].left)})"
         return name
 
     presents = [present_name(p) for p in representatives if p in ever_present]
@@ -190,7 +150,7 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
         blocks.append(Block("p", "Aucune question diverse n'a été consignée."))
     if seance.closed:
         blocks.append(Block("p", f"Fin de séance : {heure(seance.closed_at)}"))
-    return Minutes(tuple(blocks), f"compte-rendu-{day.isoformat()}.md")
+    return Minutes(Text(blocks), f"compte-rendu-{day.isoformat()}.md")
 
 
 def _item_blocks(stored, title: str, config: Config) -> list[Block]:
@@ -222,3 +182,9 @@ def _item_blocks(stored, title: str, config: Config) -> list[Block]:
     if replacing:
         blocks.append(Block("p", "Suppléances : " + ", ".join(replacing) + "."))
     return blocks
+
+
+def minutes(record, config: Config) -> Minutes:
+    """The minutes of a stored séance; `record` holds its conference, seance, attendance, votes and notes
+    (`app.seance.SeanceRecord`)."""
+    return compte_rendu(record.conference, record.seance, record.attendance, record.votes, record.notes, config)

@@ -26,7 +26,8 @@ from tno_bot.domain.ratification import (
 )
 from tno_bot.domain.voting import Outcome
 from tno_bot.i18n import N_, Translator
-from tno_bot.reports.agenda import Text, people_line, when
+from tno_bot.reports.agenda import people_line, when
+from tno_bot.reports.text import Text
 
 MEMBER_STATUS_LABELS = {
     MemberStatus.ATTENDUE: N_("deliberation awaited"),

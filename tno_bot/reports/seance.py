@@ -18,7 +18,8 @@ from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.decisions import DecisionId
 from tno_bot.domain.voting import Ballot, Counts, Outcome, Tally, Vote
 from tno_bot.i18n import N_, Translator
-from tno_bot.reports.agenda import Text, clock, conference_title, pill, when
+from tno_bot.reports.agenda import clock, conference_title, pill, when
+from tno_bot.reports.text import Text
 
 OUTCOME_LABELS = {
     Outcome.ADOPTEE_UNANIMITE: N_("adopted unanimously"),

@@ -1,7 +1,7 @@
 """Ratification rows <-> the domain's `RatificationFact`, announcements done, reminders sent.
 
 Facts are append-only (row id = recording order); a decision's stored facts come after the facts of the history
-files when its ratification is replayed (see `tno_bot.register`).
+files when its ratification is replayed (see `tno_bot.app.decisions`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""SQLModel tables of the ratification (issue 5): the facts recorded about each member's deliberation on a decision,
+"""SQLModel tables of the ratification: the facts recorded about each member's deliberation on a decision,
 the announcements of executory decisions and the reminders sent to the awaited members.
 
-The DDL lives in `migrations.py` (step 4, frozen); a test checks the two agree. Decisions are referred to by their
-id ("TNO 2022-01") without a foreign key: a decision of the history files (`config/history/*.toml`) has no row in
-the `decision` table.
+The DDL lives in `migrations/v04_ratification.py` (frozen); a test checks the two agree. Decisions are referred to
+by their id ("TNO 2022-01") without a foreign key: a decision of the history files (`config/history/*.toml`) has no
+row in the `decision` table.
 """
 
 from __future__ import annotations

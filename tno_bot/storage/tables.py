@@ -1,6 +1,6 @@
 """SQLModel tables: the current schema as the code reads and writes it.
 
-The DDL that creates them lives in `migrations.py` (frozen per version); a test checks the two agree.
+The DDL that creates them lives in `migrations/` (one frozen module per version); a test checks the two agree.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ class UndecryptedNotice(SQLModel, table=True):
     noticed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-# --- agenda (issue 3): conferences, their ordre du jour, their reminders -----------------------------------------
+# --- agenda: conferences, their ordre du jour, their reminders ---------------------------------------------------
 
 BROUILLON = "brouillon"
 PROPOSE = "propose"
@@ -218,7 +218,7 @@ class ReminderRow(SQLModel, table=True):
         return tuple(r for r in self.roles.split(",") if r)
 
 
-# --- sessions (issue 4): séances, attendance, votes, ballots, decisions, notes -----------------------------------
+# --- sessions: séances, attendance, votes, ballots, decisions, notes ---------------------------------------------
 
 FACT_KINDS = ("presence", "pouvoir", "retrait")
 CHOICES = ("pour", "contre", "abstention")

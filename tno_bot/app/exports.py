@@ -16,11 +16,11 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
+from tno_bot.app.decisions import KnownDecision
 from tno_bot.config import Config
+from tno_bot.config.history import History
 from tno_bot.domain.ratification import Ratification
 from tno_bot.domain.scdl import Collectivite, missing_required, scdl_csv, scdl_items, scdl_rows
-from tno_bot.history import History
-from tno_bot.register import KnownDecision
 
 DECISION_FIELDS = (
     "decision", "year", "title", "decided_on", "source", "status", "executory_on", "member", "member_name",

@@ -1,8 +1,8 @@
-"""The register of the decisions known to the bot, with where their ratification stands.
+"""The decisions register: the decisions known to the bot, with where their ratification stands.
 
 A decision is known when it was adopted in a séance (a row of the `decision` table, with its conference and the
 room of that conference) or when a history file records it (`config/history/<year>.toml`, loaded with
-`tno_bot.history`: its deliberations are the starting facts of the ratification, and it has no room). Its
+`tno_bot.config.history`: its deliberations are the starting facts of the ratification, and it has no room). Its
 `Ratification` is the replay of the history's facts followed by the facts stored by the commands, in recording
 order. A decision found in both (same id) is the séance's, with the history's facts first.
 
@@ -21,11 +21,11 @@ from sqlmodel import Session
 
 from tno_bot import storage
 from tno_bot.config import Config, ConfigError, ConfigProblem
+from tno_bot.config.history import History, default_history_dir, load_history
 from tno_bot.domain.calendar import local_date
 from tno_bot.domain.decisions import DecisionId, parse_decision_id
 from tno_bot.domain.ratification import Ratification, RatificationFact, next_reminder
 from tno_bot.domain.voting import Outcome
-from tno_bot.history import History, default_history_dir, load_history
 
 SEANCE = "seance"
 HISTORY = "history"

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tno_bot.config import ConfigError, ConfigProblem, _join, _Reader
+from tno_bot.config.models import ConfigError, ConfigProblem
+from tno_bot.config.reader import Reader, join_key
 from tno_bot.domain.acts import ActId, ActIdError, parse_act_id, siren_is_valid
 from tno_bot.domain.calendar import at_local
 from tno_bot.domain.decisions import DecisionId, parse_decision_id
@@ -153,7 +154,7 @@ class _Loader:
                        tuple(self.deliberations), {d: tuple(f) for d, f in self.facts.items()})
 
     def load(self, file: Path) -> None:
-        r = _Reader(file, self.problems)
+        r = Reader(file, self.problems)
         data = r.parse()
         if data is None or r.table(data, "", *_TOP) is None:
             return
@@ -177,7 +178,7 @@ class _Loader:
 
     # --- readers -------------------------------------------------------------------------------------------------
 
-    def _member(self, r: _Reader, value: Any, key: str) -> str | None:
+    def _member(self, r: Reader, value: Any, key: str) -> str | None:
         if not isinstance(value, str) or not value.strip():
             r.add(key, "a member id")
             return None
@@ -186,13 +187,13 @@ class _Loader:
             return None
         return value
 
-    def _sirens(self, r: _Reader, data: dict) -> None:
+    def _sirens(self, r: Reader, data: dict) -> None:
         table = data.get("sirens", {})
         if not isinstance(table, dict):
             r.add("sirens", 'a table of member id = "SIREN"')
             return
         for member, siren in table.items():
-            key = _join("sirens", member)
+            key = join_key("sirens", member)
             if self._member(r, member, key) is None:
                 continue
             if not isinstance(siren, str) or not siren_is_valid(siren):
@@ -203,27 +204,27 @@ class _Loader:
                 self.sirens[member] = siren
 
     @staticmethod
-    def _date(r: _Reader, item: dict, name: str, key: str) -> dt.date | None:
-        """A TOML local date; None when absent (a missing required key is reported by `_Reader.table`)."""
+    def _date(r: Reader, item: dict, name: str, key: str) -> dt.date | None:
+        """A TOML local date; None when absent (a missing required key is reported by `Reader.table`)."""
         value = item.get(name)
         if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
             return value
-        r.add(_join(key, name), f"a date such as 2022-12-09 (got {value!r})")
+        r.add(join_key(key, name), f"a date such as 2022-12-09 (got {value!r})")
         return None
 
     @staticmethod
-    def _time(r: _Reader, item: dict, name: str, key: str) -> dt.time | None:
+    def _time(r: Reader, item: dict, name: str, key: str) -> dt.time | None:
         return r.clock_time(item, name, key, None) if name in item else None
 
     @staticmethod
-    def _names(r: _Reader, item: dict, name: str, key: str) -> tuple[str, ...] | None:
+    def _names(r: Reader, item: dict, name: str, key: str) -> tuple[str, ...] | None:
         value = item.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            r.add(_join(key, name), f"a list of names (got {value!r})")
+            r.add(join_key(key, name), f"a list of names (got {value!r})")
             return None
         return tuple(value)
 
-    def _decision_id(self, r: _Reader, value: Any, key: str) -> DecisionId | None:
+    def _decision_id(self, r: Reader, value: Any, key: str) -> DecisionId | None:
         try:
             if not isinstance(value, str):
                 raise ValueError
@@ -232,7 +233,7 @@ class _Loader:
             r.add(key, f'a decision id such as "TNO 2022-01" (got {value!r})')
             return None
 
-    def _conference(self, r: _Reader, key: str, item: dict) -> None:
+    def _conference(self, r: Reader, key: str, item: dict) -> None:
         values = (
             self._date(r, item, "date", key),
             self._time(r, item, "start", key),
@@ -246,9 +247,9 @@ class _Loader:
             return
         conference = ConferenceRecord(*values)
         if conference.end <= conference.start:
-            r.add(_join(key, "end"), f"a time after the start {conference.start:%H:%M}")
+            r.add(join_key(key, "end"), f"a time after the start {conference.start:%H:%M}")
         elif self.conference(conference.date) is not None:
-            r.add(_join(key, "date"), f"one conference per day ({conference.date.isoformat()} is already recorded)")
+            r.add(join_key(key, "date"), f"one conference per day ({conference.date.isoformat()} is already recorded)")
         else:
             self.conferences.append(conference)
 
@@ -258,8 +259,8 @@ class _Loader:
     def decision(self, decision_id: DecisionId) -> DecisionRecord | None:
         return next((d for d in self.decisions if d.id == decision_id), None)
 
-    def _decision(self, r: _Reader, key: str, item: dict) -> None:
-        decision_id = self._decision_id(r, item.get("id"), _join(key, "id"))
+    def _decision(self, r: Reader, key: str, item: dict) -> None:
+        decision_id = self._decision_id(r, item.get("id"), join_key(key, "id"))
         conference = self._date(r, item, "conference", key)
         title = r.text(item, "title", key)
         outcome = r.choice(item, "outcome", key, [o.value for o in Outcome])
@@ -267,16 +268,16 @@ class _Loader:
         if None in (decision_id, conference, title, outcome):
             return
         if self.decision(decision_id) is not None:
-            r.add(_join(key, "id"), f"a decision recorded once ({decision_id} is already recorded)")
+            r.add(join_key(key, "id"), f"a decision recorded once ({decision_id} is already recorded)")
         elif self.conference(conference) is None:
-            r.add(_join(key, "conference"), f"the date of a conference of [[conferences]] (got {conference})")
+            r.add(join_key(key, "conference"), f"the date of a conference of [[conferences]] (got {conference})")
         elif decision_id.year != conference.year:
-            r.add(_join(key, "id"), f"a decision numbered in the year of its conference, {conference.year}")
+            r.add(join_key(key, "id"), f"a decision numbered in the year of its conference, {conference.year}")
         else:
             self.decisions.append(DecisionRecord(decision_id, conference, title, Outcome(outcome), document))
 
-    def _deliberation(self, r: _Reader, key: str, item: dict) -> None:
-        member = self._member(r, item.get("member"), _join(key, "member"))
+    def _deliberation(self, r: Reader, key: str, item: dict) -> None:
+        member = self._member(r, item.get("member"), join_key(key, "member"))
         number = r.text(item, "number", key)
         day = self._date(r, item, "date", key)
         before = len(self.problems)
@@ -284,14 +285,15 @@ class _Loader:
         listed = item.get("decisions")
         if not isinstance(listed, list) or not listed:
             if listed is not None:
-                r.add(_join(key, "decisions"), 'a non-empty list of decision ids such as ["TNO 2022-01"]')
+                r.add(join_key(key, "decisions"), 'a non-empty list of decision ids such as ["TNO 2022-01"]')
         else:
             for i, value in enumerate(listed):
-                decision_id = self._decision_id(r, value, _join(_join(key, "decisions"), i))
+                item_key = join_key(join_key(key, "decisions"), i)
+                decision_id = self._decision_id(r, value, item_key)
                 if decision_id is not None and self.decision(decision_id) is None:
-                    r.add(_join(_join(key, "decisions"), i), f"a decision of [[decisions]] (got {decision_id})")
+                    r.add(item_key, f"a decision of [[decisions]] (got {decision_id})")
                 elif decision_id in decisions:
-                    r.add(_join(_join(key, "decisions"), i), f"each decision once ({decision_id} is listed twice)")
+                    r.add(item_key, f"each decision once ({decision_id} is listed twice)")
                 elif decision_id is not None:
                     decisions.append(decision_id)
         adopted = r.boolean(item, "adopted", key, default=True)
@@ -308,11 +310,11 @@ class _Loader:
                 identifier = parse_act_id(value)
             except ActIdError as error:
                 reasons = ", ".join(p.reason.value for p in error.problems) or "not a string"
-                r.add(_join(key, "identifier"),
+                r.add(join_key(key, "identifier"),
                       f"an @ctes identifier such as 069-256910183-20221209-CS_2022_12_4-DE ({reasons})")
                 return
             if "transmission" not in item:
-                r.add(_join(key, "transmission"), "the transmission date that goes with the identifier")
+                r.add(join_key(key, "transmission"), "the transmission date that goes with the identifier")
                 return
         if len(self.problems) > before or None in (member, number, day, adopted) or not decisions:
             return
@@ -321,7 +323,7 @@ class _Loader:
         if self._ratify(r, key, record):
             self.deliberations.append(record)
 
-    def _ratify(self, r: _Reader, key: str, d: DeliberationRecord) -> bool:
+    def _ratify(self, r: Reader, key: str, d: DeliberationRecord) -> bool:
         """Record the deliberation's facts for each decision through the ratification rules; a refusal is reported
         with the key it comes from and nothing of this deliberation is recorded."""
         by = f"history:{Path(r.file).name}"
@@ -348,7 +350,7 @@ class _Loader:
                         fact = ratification.record_transmission(d.member, d.transmission, d.identifier, **stamp)
                 except RatificationRefused as refused:
                     expected = _EXPECTED.get(refused.reason, refused.reason.value)
-                    r.add(_join(key, name), f"{expected} ({_details(refused)}; decision {decision_id})")
+                    r.add(join_key(key, name), f"{expected} ({_details(refused)}; decision {decision_id})")
                     return False
                 ratification = ratification.apply(fact)
                 new.append((decision_id, fact))

@@ -1,0 +1,280 @@
+"""The séance sitting in a room, the conference whose séance comes next, the opening (the pouvoirs given in
+advance carried in), suspension and closing, votes and ballots, where a pouvoir is recorded, and what the compte
+rendu is made of. Every refusal is a domain `Refused`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from tno_bot import storage
+from tno_bot.app.conferences import get_conference
+from tno_bot.config import Config
+from tno_bot.domain.agenda import Conference
+from tno_bot.domain.attendance import (
+    Attendance,
+    AttendanceFact,
+    AttendanceRefused,
+    Cast,
+    FactKind,
+    Status,
+    carried_into_seance,
+    quorum,
+)
+from tno_bot.domain.attendance import Reason as AttendanceReason
+from tno_bot.domain.calendar import local_date
+from tno_bot.domain.roles import Action, allowed
+from tno_bot.domain.seance import Reason as SeanceReason
+from tno_bot.domain.seance import Seance, SeanceRefused, ouvrir_seance
+from tno_bot.domain.voting import Ballot, Choice, Result, Vote, VoteRefused, open_vote, result
+from tno_bot.domain.voting import Reason as VoteReason
+
+
+@dataclass
+class Sitting:
+    seance: Seance
+    conference: Conference
+    attendance: Attendance
+
+
+def cast_of(config: Config) -> Cast:
+    return Cast.from_config(config)
+
+
+def sitting_here(session: Session, config: Config, room_id: str) -> Sitting | None:
+    """The séance sitting in `room_id`, with its attendance, if any."""
+    seance = storage.open_seance_in_room(session, room_id)
+    if seance is None:
+        return None
+    conference = storage.get_conference(session, seance.conference_id)
+    return Sitting(seance, conference, storage.load_attendance(session, seance.id, cast_of(config)))
+
+
+def sitting(session: Session, config: Config, room_id: str) -> Sitting:
+    """The séance sitting in `room_id`, with its attendance; SeanceRefused(NOT_SITTING) when none sits."""
+    s = sitting_here(session, config, room_id)
+    if s is None:
+        raise SeanceRefused(SeanceReason.NOT_SITTING)
+    return s
+
+
+def conference_to_come(session: Session, room_id: str, now: datetime) -> Conference | None:
+    """The conference whose séance comes next, as !seance ouvrir would choose it: this room's first conference from
+    today on that has had no séance, else the only such conference of any room."""
+    today = local_date(now)
+    candidates = [(c, room) for c, room in storage.all_conferences(session)
+                  if not c.cancelled and c.day >= today and storage.seance_of_conference(session, c.id) is None]
+    here = [c for c, room in candidates if room == room_id]
+    if here:
+        return here[0]  # in chronological order
+    return candidates[0][0] if len(candidates) == 1 else None
+
+
+def conference_today(session: Session, room_id: str, now: datetime) -> Conference:
+    """The conference of today to open without a number: this room's only one, else the only one of any room."""
+    today = local_date(now)
+    candidates = [(c, room) for c, room in storage.all_conferences(session) if not c.cancelled and c.day == today]
+    here = [c for c, room in candidates if room == room_id]
+    if len(here) == 1:
+        return here[0]
+    if len(candidates) == 1 and not here:
+        return candidates[0][0]
+    if not candidates:
+        raise SeanceRefused(SeanceReason.NO_CONFERENCE_TODAY)
+    raise SeanceRefused(SeanceReason.SEVERAL_CONFERENCES_TODAY)
+
+
+def advance_attendance(session: Session, config: Config, conference: Conference) -> Attendance:
+    """The pouvoirs given before the séance of `conference`."""
+    return storage.advance_pouvoirs(session, conference.id, cast_of(config))
+
+
+def open_seance(session: Session, config: Config, number: int | None, room_id: str, by: str, at: datetime,
+                event_id: str) -> tuple[Conference, Seance, tuple[AttendanceFact, ...]]:
+    """The séance of conference `number` (else of today's conference) opened in `room_id` on its fixed agenda and
+    stored, with the pouvoirs given in advance carried into it (the mandant excused, the pouvoir as recorded)."""
+    already = storage.open_seance_in_room(session, room_id)
+    if already is not None:
+        raise SeanceRefused(SeanceReason.ALREADY_SITTING, conference=already.conference_id, since=already.opened_at)
+    conference = get_conference(session, number) if number is not None else conference_today(session, room_id, at)
+    held = storage.seance_of_conference(session, conference.id)
+    if held is not None and held.closed:
+        raise SeanceRefused(SeanceReason.ALREADY_CLOSED, conference=conference.id, closed_at=held.closed_at)
+    if held is not None:
+        raise SeanceRefused(SeanceReason.SITTING_ELSEWHERE, conference=conference.id)
+    opened = ouvrir_seance(conference, storage.load_agenda(session, conference.id), room_id, by=by, at=at,
+                           event_id=event_id)
+    opened = storage.add_seance(session, opened)
+    carried = carried_into_seance(advance_attendance(session, config, conference))
+    storage.add_attendance_facts(session, opened.id, carried)
+    return conference, opened, carried
+
+
+def change_seance(session: Session, sitting: Sitting, change: Callable[[Seance], Seance], *,
+                  not_while_voting: bool = False) -> Seance:
+    """The séance changed by the domain (`change`) and stored; with `not_while_voting`, refused while a vote is
+    open (a séance is neither suspended nor closed then)."""
+    if not_while_voting and (stored := storage.open_vote_of(session, sitting.seance.id)) is not None:
+        raise VoteRefused(VoteReason.VOTE_OPEN, item=stored.vote.item)
+    changed = change(sitting.seance)
+    storage.save_seance(session, changed)
+    return changed
+
+
+def mark(session: Session, sitting: Sitting, people: tuple[str, ...], status: Status, *, by: str, at: datetime,
+         event_id: str) -> tuple[Attendance, list[AttendanceFact], list[str]]:
+    """`people` recorded with `status` (each checked by the domain) and stored: the attendance after, the facts
+    recorded, and the people already recorded so (left unchanged)."""
+    attendance, facts, unchanged = sitting.attendance, [], []
+    for person in people:
+        recorded_before = any(f.person == person and f.kind is FactKind.PRESENCE for f in attendance.facts)
+        if recorded_before and attendance.status(person) is status:
+            unchanged.append(person)
+            continue
+        fact = attendance.mark(person, status, by=by, at=at, event_id=event_id)
+        facts.append(fact)
+        attendance = attendance.apply(fact)
+    storage.add_attendance_facts(session, sitting.seance.id, facts)
+    return attendance, facts, unchanged
+
+
+def open_vote_of(session: Session, sitting: Sitting) -> storage.StoredVote:
+    """The vote open in the séance; VoteRefused(NO_VOTE_OPEN) when none is."""
+    stored = storage.open_vote_of(session, sitting.seance.id)
+    if stored is None:
+        raise VoteRefused(VoteReason.NO_VOTE_OPEN)
+    return stored
+
+
+def open_vote_on(session: Session, sitting: Sitting, item: int, title: str | None, *, by: str, at: datetime,
+                 event_id: str) -> Vote:
+    """The vote on point `item` opened and stored: the séance sitting, no other vote open, the point not voted on
+    yet in this séance, on its fixed agenda, the quorum reached."""
+    sitting.seance.check_votes_allowed()
+    if (stored := storage.open_vote_of(session, sitting.seance.id)) is not None:
+        raise VoteRefused(VoteReason.VOTE_OPEN, item=stored.vote.item)
+    done = next((v for v in storage.votes_of(session, sitting.seance.id) if v.vote.item == item), None)
+    if done is not None:
+        raise VoteRefused(VoteReason.ALREADY_VOTED, item=item, closed_at=done.vote.closed_at)
+    opened = open_vote(item, sitting.seance.agenda, quorum(sitting.attendance), by=by, at=at, event_id=event_id,
+                       title=title)
+    storage.add_vote(session, sitting.seance.id, opened)
+    return opened
+
+
+def close_vote(session: Session, sitting: Sitting, year: int, *, by: str, at: datetime,
+               event_id: str) -> tuple[Vote, storage.StoredVote]:
+    """The open vote closed, the quorum checked again, and written with its result (an adopted one numbered in
+    `year`)."""
+    stored = open_vote_of(session, sitting)
+    sitting.seance.check_votes_allowed()
+    closed = stored.vote.close(quorum(sitting.attendance), by=by, at=at, event_id=event_id)
+    outcome: Result = result(closed, sitting.attendance.cast)
+    return closed, storage.close_vote(session, stored, closed, outcome, sitting.conference.id, year)
+
+
+def cast_ballot(session: Session, sitting: Sitting, stored: storage.StoredVote, voter: str, choice: Choice, *,
+                at: datetime, event_id: str, mandant: str | None = None) -> tuple[Attendance, Ballot, Vote, bool]:
+    """The ballot checked by the domain and written with the presence it records; the attendance after it, the
+    ballot, the vote with it, and whether the voter was recorded present by it."""
+    sitting.seance.check_votes_allowed()
+    facts, attendance, ballot = stored.vote.cast_in_person(sitting.attendance, voter, choice, at=at,
+                                                           event_id=event_id, mandant=mandant)
+    storage.add_attendance_facts(session, sitting.seance.id, list(facts))
+    storage.add_ballot(session, stored.id, ballot)
+    return attendance, ballot, stored.vote.with_ballot(ballot), bool(facts)
+
+
+@dataclass
+class PouvoirRegister:
+    """Where a pouvoir is recorded now: the séance sitting in the room, or before it (`seance` None) the conference
+    to come."""
+
+    conference: Conference
+    attendance: Attendance
+    seance: Seance | None
+
+    def add(self, session: Session, fact: AttendanceFact) -> None:
+        if self.seance is not None:
+            storage.add_attendance_facts(session, self.seance.id, [fact])
+        else:
+            storage.add_advance_pouvoir_fact(session, self.conference.id, fact)
+
+
+def pouvoir_register(session: Session, config: Config, room_id: str, now: datetime) -> PouvoirRegister:
+    s = sitting_here(session, config, room_id)
+    if s is not None:
+        return PouvoirRegister(s.conference, s.attendance, s.seance)
+    conference = conference_to_come(session, room_id, now)
+    if conference is None:
+        raise AttendanceRefused(AttendanceReason.NO_SEANCE_TO_COME)
+    return PouvoirRegister(conference, advance_attendance(session, config, conference), None)
+
+
+def _before(register: PouvoirRegister, error: AttendanceRefused) -> AttendanceRefused:
+    """The refusal with the conference to come (param `before`) when the pouvoir is given or revoked before its
+    séance."""
+    if register.seance is not None:
+        return error
+    return AttendanceRefused(error.reason, **error.params, before=register.conference)
+
+
+def give_pouvoir(session: Session, config: Config, room_id: str, mandant: str, mandataire: str, *, by: str,
+                 at: datetime, event_id: str) -> PouvoirRegister:
+    """The pouvoir checked by the domain and recorded where it goes now (the register, as before it)."""
+    register = pouvoir_register(session, config, room_id, at)
+    try:
+        fact = register.attendance.give_pouvoir(mandant, mandataire, by=by, at=at, event_id=event_id)
+    except AttendanceRefused as error:
+        if error.reason is AttendanceReason.GIVER_NOT_REPRESENTATIVE and mandant == by \
+                and allowed(Action.POUVOIR_AUTRUI, config.roles_of(by)):
+            raise AttendanceRefused(AttendanceReason.NAME_THE_MANDANT, person=by) from None
+        raise _before(register, error) from None
+    register.add(session, fact)
+    return register
+
+
+def revoke_pouvoir(session: Session, config: Config, room_id: str, mandant: str, *, by: str, at: datetime,
+                   event_id: str) -> PouvoirRegister:
+    """The pouvoir of `mandant` revoked where it was given (the register, as before it)."""
+    register = pouvoir_register(session, config, room_id, at)
+    try:
+        fact = register.attendance.revoke_pouvoir(mandant, by=by, at=at, event_id=event_id)
+    except AttendanceRefused as error:
+        raise _before(register, error) from None
+    register.add(session, fact)
+    return register
+
+
+def seance_for_minutes(session: Session, number: int | None, room_id: str | None = None) -> Seance:
+    """The séance of conference `number`, else the last one held in `room_id`: the one whose compte rendu is
+    asked."""
+    if number is not None:
+        seance = storage.seance_of_conference(session, number)
+        if seance is None:
+            raise SeanceRefused(SeanceReason.NO_SEANCE, conference=number)
+        return seance
+    seance = storage.latest_seance_in_room(session, room_id)
+    if seance is None:
+        raise SeanceRefused(SeanceReason.NO_SEANCE_IN_ROOM)
+    return seance
+
+
+@dataclass(frozen=True)
+class SeanceRecord:
+    """What the compte rendu of a séance is made of (`reports.compte_rendu.compte_rendu(**vars(record), config)`)."""
+
+    conference: Conference
+    seance: Seance
+    attendance: Attendance
+    votes: list
+    notes: list
+
+
+def record_of(session: Session, config: Config, seance: Seance) -> SeanceRecord:
+    return SeanceRecord(storage.get_conference(session, seance.conference_id), seance,
+                        storage.load_attendance(session, seance.id, cast_of(config)),
+                        storage.votes_of(session, seance.id), storage.notes_of(session, seance.id))

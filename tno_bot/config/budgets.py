@@ -1,0 +1,97 @@
+"""The budgets: every `<budgets_dir>/<year>.toml` beside the main file (lines, receipts, call-for-funds components).
+
+A component has `amount` or `from_budget = "<section>"` (that section's expenses, resolved here) and an optional
+`advance = { member, amount }`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from tno_bot.config.people import member_ref
+from tno_bot.config.reader import Reader, join_key
+from tno_bot.domain.funding import SECTIONS, Advance, Budget, BudgetLine, Component, Receipt, RoundingPolicy
+
+BUDGET_FILE = re.compile(r"(\d{4})\.toml")
+
+
+def read_budgets(r: Reader, data: dict, path: Path, member_ids: list[str], key_sets) -> dict[int, Budget]:
+    """Every `<year>.toml` of `budgets_dir` (default `budgets`, beside the main file), by year."""
+    name = r.text(data, "budgets_dir", "", default="budgets")
+    if name is None:
+        return {}
+    directory = path.parent / name
+    if not directory.is_dir():
+        r.add("budgets_dir", f"an existing directory of <year>.toml budget files ({directory} does not exist)")
+        return {}
+    budgets = {}
+    for file in sorted(directory.glob("*.toml")):
+        match = BUDGET_FILE.fullmatch(file.name)
+        if match is None:
+            Reader(file, r.problems).add("", "a budget file named <year>.toml, such as 2023.toml")
+            continue
+        budget = _budget(Reader(file, r.problems), int(match[1]), member_ids, key_sets)
+        if budget is not None:
+            budgets[budget.year] = budget
+    return budgets
+
+
+def _budget(r: Reader, year: int, member_ids: list[str], key_sets) -> Budget | None:
+    """One `<year>.toml`: lines, receipts (each section balanced) and call-for-funds components."""
+    data = r.parse()
+    if data is None or r.table(data, "", ("year", "lines", "receipts"), ("rounding", "components")) is None:
+        return None
+    file_year = r.integer(data, "year", "")
+    if file_year is not None and file_year != year:
+        r.add("year", f"the year of the file name, {year} (got {file_year})")
+    if key_sets and not any(k.valid_from <= year for k in key_sets):
+        r.add("year", f"a year covered by a key set of the main file (no [[keys]] valid in {year})")
+    policies = [p.value for p in RoundingPolicy]
+    rounding = r.choice(data, "rounding", "", policies, RoundingPolicy.PER_MEMBER_HALF_UP.value)
+    lines = [BudgetLine(*texts, *amounts) for texts, amounts in _entries(r, data, "lines", ("mission", "label"))]
+    receipts = [Receipt(*texts, *amounts) for texts, amounts in _entries(r, data, "receipts", ("label",))]
+    expenses = {s: sum((getattr(x, s) for x in lines), Decimal(0)) for s in SECTIONS}
+    for section in SECTIONS:
+        income = sum((getattr(x, section) for x in receipts), Decimal(0))
+        if income != expenses[section]:
+            r.add(section, f"receipts equal to expenses in section {section} "
+                           f"(expenses {expenses[section]}, receipts {income})")
+    components = [_component(r, key, item, member_ids, expenses) for key, item in
+                  r.tables(data, "components", required=("label",), optional=("amount", "from_budget", "advance"))]
+    if rounding is None or None in components:
+        return None
+    return Budget(year, RoundingPolicy(rounding), tuple(lines), tuple(receipts), tuple(components))
+
+
+def _entries(r: Reader, data: dict, name: str, text_keys: tuple[str, ...]):
+    """Budget lines or receipts: (texts, (investissement, fonctionnement)) for the valid ones."""
+    for key, item in r.tables(data, name, required=text_keys, optional=SECTIONS):
+        texts = tuple(r.text(item, t, key) for t in text_keys)
+        amounts = tuple(r.decimal(item, s, key, default=Decimal(0)) for s in SECTIONS)
+        if None not in texts + amounts:
+            yield texts, amounts
+
+
+def _component(r: Reader, key: str, item: dict, member_ids: list[str], expenses: dict) -> Component | None:
+    """One call-for-funds component; `from_budget = "<section>"` takes that section's expenses as amount."""
+    label = r.text(item, "label", key)
+    amount = None
+    if ("amount" in item) == ("from_budget" in item):
+        r.add(key, "exactly one of amount or from_budget")
+    elif "amount" in item:
+        amount = r.decimal(item, "amount", key)
+    elif section := r.choice(item, "from_budget", key, SECTIONS):
+        amount = expenses[section]
+    advance = advance_ok = None
+    if "advance" in item:
+        advance_key = join_key(key, "advance")
+        table = r.table(item["advance"], advance_key, ("member", "amount")) or {}
+        member = member_ref(r, table, advance_key, member_ids)
+        paid = r.decimal(table, "amount", advance_key)
+        advance = Advance(member, paid) if None not in (member, paid) else None
+        advance_ok = advance is not None
+    if None in (label, amount) or advance_ok is False:
+        return None
+    return Component(label, amount, advance)

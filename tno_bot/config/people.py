@@ -1,0 +1,99 @@
+"""Who is who, in the main file: `[[members]]`, `[[people]]`, `[[staff]]` and `[roles]`.
+
+`[[people]]` are the seated representatives (titulaire / suppléant of a member); `[[staff]]` are the other named
+users (secrétariat, comité technique…), with an optional member. Roles: `president` must name a representative,
+`secretariat` and `comite_technique` a representative or a staff member; `admins` may be any valid matrix id (an
+operator need not be part of the entente).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tno_bot.config.models import Member, Person, Roles, Staff
+from tno_bot.config.reader import USER_ID, Reader, join_key
+from tno_bot.domain.acts import luhn_ok
+
+SEATS = ("titulaire", "suppleant")
+ROLE_KEYS = ("president", "secretariat", "comite_technique", "admins")
+MEMBER_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+SIRET = re.compile(r"[0-9]{14}")
+
+
+def read_members(r: Reader, data: dict) -> tuple[Member, ...]:
+    """`[[members]]`: at least one, ids unique, SIRET checked."""
+    members: list[Member] = []
+    for key, item in r.tables(data, "members", required=("id", "name", "body"), optional=("siret",)):
+        member_id, name, body = (r.text(item, k, key) for k in ("id", "name", "body"))
+        siret = r.text(item, "siret", key)
+        if siret is not None and not (SIRET.fullmatch(siret) and luhn_ok(siret)):
+            r.add(join_key(key, "siret"), f"a SIRET: 14 digits with a right Luhn key (got {siret!r})")
+        if member_id is not None and not MEMBER_ID.fullmatch(member_id):
+            expected = "a lower-case id of letters, digits and '-' such as ville-lyon"
+            r.add(join_key(key, "id"), f"{expected} (got {member_id!r})")
+        elif member_id in (m.id for m in members):
+            r.add(join_key(key, "id"), f"a member id not already used (duplicate {member_id!r})")
+        elif None not in (member_id, name, body):
+            members.append(Member(member_id, name, body, siret))
+    if data.get("members") == []:
+        r.add("members", "at least one member ([[members]] with id, name, body)")
+    return tuple(members)
+
+
+def member_ref(r: Reader, item: dict, key: str, member_ids: list[str]) -> str | None:
+    """The `member` key of a table: an id declared in `[[members]]`, or None once reported."""
+    member = r.text(item, "member", key)
+    if member is not None and member not in member_ids:
+        r.add(join_key(key, "member"), f"a member id declared in [[members]] ({', '.join(member_ids)}; got {member!r})")
+        return None
+    return member
+
+
+def read_people(r: Reader, data: dict, member_ids: list[str]) -> tuple[tuple[Person, ...], tuple[Staff, ...]]:
+    """`[[people]]` and `[[staff]]`; a matrix id appears once across both."""
+    seen: dict[str, str] = {}
+
+    def unique(matrix_id: str | None, key: str) -> str | None:
+        if matrix_id in seen:
+            r.add(join_key(key, "matrix_id"), f"a matrix id not already used (also in {seen[matrix_id]})")
+            return None
+        if matrix_id is not None:
+            seen[matrix_id] = key
+        return matrix_id
+
+    people = []
+    for key, item in r.tables(data, "people", required=("matrix_id", "name", "member", "seat")):
+        values = (
+            unique(r.matrix_id(item, "matrix_id", key), key),
+            r.text(item, "name", key),
+            member_ref(r, item, key, member_ids),
+            r.choice(item, "seat", key, SEATS),
+        )
+        if None not in values:
+            people.append(Person(*values))
+    staff = []
+    for key, item in r.tables(data, "staff", required=("matrix_id", "name"), optional=("member",)):
+        matrix_id = unique(r.matrix_id(item, "matrix_id", key), key)
+        name = r.text(item, "name", key)
+        member = member_ref(r, item, key, member_ids)
+        if matrix_id is not None and name is not None:
+            staff.append(Staff(matrix_id, name, member))
+    return tuple(people), tuple(staff)
+
+
+def read_roles(r: Reader, data: dict, people: set[str], staff: set[str]) -> Roles:
+    """`[roles]`: each role names someone allowed to hold it (see the module docstring)."""
+    table = r.table(data.get("roles", {}), "roles", optional=ROLE_KEYS) or {}
+    what = "a matrix user id such as @jeanne.dupont:example.org"
+    values = {name: r.strings(table, name, "roles", USER_ID, what) for name in ROLE_KEYS}
+    restricted = {
+        "president": (people, "a representative declared in [[people]]"),
+        "secretariat": (people | staff, "someone declared in [[people]] or [[staff]]"),
+        "comite_technique": (people | staff, "someone declared in [[people]] or [[staff]]"),
+    }
+    for name, (known, expected) in restricted.items():
+        listed = table.get(name)
+        for i, matrix_id in enumerate(listed if isinstance(listed, list) else []):
+            if matrix_id in values[name] and matrix_id not in known:
+                r.add(f"roles.{name}[{i}]", f"{expected} (got {matrix_id!r})")
+    return Roles(**values)
