@@ -22,7 +22,7 @@ from tno_bot.app.seance import record_of, seance_for_minutes
 from tno_bot.config import Config, ConfigError, format_problems, load_config
 from tno_bot.domain.funding import call_for_funds
 from tno_bot.domain.parsing import parse_number, parse_year
-from tno_bot.app.decisions import history_of, register
+from tno_bot.app.decisions import check_history, history_of, register
 from tno_bot.app.exports import decisions_csv, decisions_json, scdl_export
 from tno_bot.domain.refusals import Refused
 from tno_bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
@@ -77,9 +77,15 @@ def _check_config_arguments(parser: argparse.ArgumentParser) -> None:
     _config_option(parser)
 
 
+def checked_config(path: Path | None) -> Config:
+    """The config and the history files beside it (history/<year>.toml): ConfigError naming file and key."""
+    config = load_config(path)
+    check_history(config)
+    return config
+
+
 def check_config(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    history_of(config)  # the history files beside it (history/<year>.toml): ConfigError naming file and key
+    config = checked_config(args.config)
     tr = _translator(args, config)
     years = ", ".join(str(y) for y in sorted(config.budgets)) or "-"
     print(
@@ -280,7 +286,9 @@ def export_ratification(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    return service.run(load_config(args.config))
+    """The bot starts only on a config and history files that check-config accepts (else exit code 1, as for any
+    bad config, the problems listed); a history file that turns bad while it runs is refused (`history_of`)."""
+    return service.run(checked_config(args.config))
 
 
 def run_demo(args: argparse.Namespace) -> int:

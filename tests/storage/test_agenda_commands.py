@@ -394,6 +394,30 @@ def test_envoyer_is_for_the_comite(planned):
     assert planned.rows(storage.AgendaVersion) == []
 
 
+def test_hors_delai_before_the_notice_deadline_is_refused_the_comite_sends_it(planned):
+    """README: « après J-30, seul le président peut l'envoyer, hors délai (consigné) »; before, it is sent normally."""
+    planned.say("!odj ajouter Budget", FAURY)
+    assert planned.say("!odj envoyer hors-delai", MILLET) == (
+        "L'ordre du jour peut encore être envoyé dans les délais, jusqu'au mercredi 8 octobre 2025 inclus (J-30) : le "
+        "comité technique l'envoie avec !odj envoyer. « hors-delai » sert seulement à l'envoi par le président après "
+        "ce jour.")
+    assert planned.rows(storage.AgendaVersion) == []
+    assert "version 1, pour la conférence n° 1" in planned.say("!odj envoyer", FAURY)
+    assert not planned.rows(storage.AgendaVersion)[0].hors_delai
+
+
+@pytest.mark.parametrize("day, sentence", [
+    ("0001-01-01", "Le lundi 1 janvier 1 à 00:00 est déjà passé : une conférence se prévoit dans le futur."),
+    ("9999-12-31", "Le vendredi 31 décembre 9999 est trop loin : une conférence se prévoit au plus 10 ans à "
+                   "l'avance, jusqu'au samedi 1 septembre 2035."),
+])
+def test_a_conference_date_out_of_reach_is_refused_and_nothing_written(bot, day, sentence):
+    reply = bot.say(f"!conference nouvelle {day} 00:00", SECRETARIAT)
+    assert reply.splitlines()[0] == sentence
+    assert reply.splitlines()[1].startswith("Utilisation : !conference nouvelle")
+    assert bot.rows(storage.ConferenceRow) == [] and bot.rows(storage.ReminderRow) == []
+
+
 def test_envoyer_after_the_notice_is_refused_then_sent_late_by_the_president(planned):
     planned.say("!odj ajouter Budget", FAURY)
     late = paris(2025, 10, 9, 10)

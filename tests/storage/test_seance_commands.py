@@ -861,3 +861,18 @@ def test_through_the_dispatcher_the_opening_notifies_and_the_minutes_are_a_file(
     assert "<h2>Compte rendu de la conférence intercommunale du 7 novembre 2025</h2>" in events[7]["formatted_body"]
     assert events[8]["filename"] == "compte-rendu-2025-11-07.md"
     assert events[8]["info"]["mimetype"] == "text/markdown"
+
+
+def test_a_pill_counts_for_the_person_it_points_at_not_for_its_label(opened, engine, config):
+    """The plain body shows "Emeline Baume", the pill points at Zemorda Khelifi (a display name borrowed, a
+    namesake): the pill wins."""
+    from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
+
+    html = (f'!present <a href="https://matrix.to/#/{KHELIFI}">Emeline Baume</a> et '
+            f'<a href="https://matrix.to/#/%40bertrand.maes%3Atno.example">Bertrand Maes</a>')
+    message = IncomingMessage(ROOM, "$pill", SECRETARIAT, "!present Emeline Baume et Bertrand Maes",
+                              int(at(10, 1).timestamp() * 1000), formatted_body=html)
+    assert message.command_text == f"!present {KHELIFI} et {MAES}"
+    Dispatcher(config, engine).process(message)
+    assert [(f.person, f.event_id) for f in opened.rows(storage.AttendanceRow)] == [(KHELIFI, "$pill"),
+                                                                                   (MAES, "$pill")]

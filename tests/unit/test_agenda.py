@@ -116,6 +116,31 @@ def test_new_conference_refusals():
             now=paris(2025, 9, 1), rules=RULES)
 
 
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(1, 1, 2), date(2025, 8, 31)])
+def test_a_day_before_today_is_in_the_past_even_when_its_instant_cannot_be_computed(day):
+    error = refused(Reason.IN_PAST, nouvelle_conference, day, time(0), roles=SECRETARIAT, now=paris(2025, 9, 1),
+                    rules=RULES)
+    assert (error.details["day"], error.details["start_time"]) == (day, time(0))
+    refused(Reason.IN_PAST, CONF.deplacer, day, time(0), roles=SECRETARIAT, now=paris(2025, 9, 1), rules=RULES)
+
+
+@pytest.mark.parametrize("day", [date(2035, 9, 2), date(9999, 12, 31)])
+def test_a_conference_more_than_ten_years_ahead_is_refused(day):
+    error = refused(Reason.TOO_FAR, nouvelle_conference, day, time(23, 59), roles=SECRETARIAT,
+                    now=paris(2025, 9, 1), rules=RULES)
+    assert (error.details["day"], error.details["limit"]) == (day, date(2035, 9, 1))
+    refused(Reason.TOO_FAR, CONF.deplacer, day, time(10), roles=SECRETARIAT, now=paris(2025, 9, 1), rules=RULES)
+    conference, _ = nouvelle_conference(date(2035, 9, 1), time(23, 59), roles=SECRETARIAT, now=paris(2025, 9, 1),
+                                        rules=RULES)
+    assert notice_deadline(conference, RULES).due == date(2035, 8, 2)
+
+
+def test_ten_years_after_a_29_february():
+    nouvelle_conference(date(2034, 2, 28), time(9), roles=SECRETARIAT, now=paris(2024, 2, 29), rules=RULES)
+    refused(Reason.TOO_FAR, nouvelle_conference, date(2034, 3, 1), time(9), roles=SECRETARIAT,
+            now=paris(2024, 2, 29), rules=RULES)
+
+
 def test_move_a_conference_recomputes_its_deadlines():
     moved, warnings = CONF.deplacer(date(2025, 12, 12), time(10), roles=PRESIDENT, now=paris(2025, 9, 1),
                                     rules=RULES)
@@ -244,10 +269,21 @@ def test_the_president_sends_hors_delai_and_it_is_recorded():
     assert odj.current.window.due == date(2025, 11, 4)
 
 
-def test_hors_delai_asked_in_time_is_a_plain_sending():
-    odj = draft("Budget 2024").envoyer(by=MILLET, roles=PRESIDENT, now=paris(2025, 10, 1), conference=CONF,
-                                       rules=RULES, hors_delai=True)
-    assert odj.current.hors_delai is False
+def test_hors_delai_asked_in_time_is_refused_the_agenda_can_be_sent_normally():
+    """README: after J-30 only the président may send it, hors délai (recorded); before, the comité sends it."""
+    error = refused(Reason.NOT_LATE, draft("Budget 2024").envoyer, by=MILLET, roles=PRESIDENT,
+                    now=paris(2025, 10, 8, 23, 59), conference=CONF, rules=RULES, hors_delai=True)
+    assert (error.details["notice"], error.details["resend"]) == (notice_deadline(CONF, RULES), False)
+
+
+def test_hors_delai_for_a_new_version_after_an_avis_is_refused_it_is_never_late():
+    amended = sent().donner_avis("Objection", by=BAUME, roles=REPRESENTANT, now=paris(2025, 10, 5)).amender(
+        roles=COMITE)
+    error = refused(Reason.NOT_LATE, amended.envoyer, by=MILLET, roles=PRESIDENT, now=paris(2025, 10, 20),
+                    conference=CONF, rules=RULES, hors_delai=True)
+    assert error.details["resend"] is True
+    resent = amended.envoyer(by=FAURY, roles=COMITE, now=paris(2025, 10, 20), conference=CONF, rules=RULES)
+    assert (resent.current.numero, resent.current.hors_delai) == (2, False)
 
 
 def test_send_refusals():

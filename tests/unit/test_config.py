@@ -440,3 +440,99 @@ def test_open_data_is_optional(tmp_path):
 )
 def test_open_data_problems(tmp_path, old, new, key):
     assert (MAIN, key) in located(problems_of(write_config(tmp_path, main=[(old, new)])))
+
+
+# --- accepted before, harmful at run time -----------------------------------------------------
+
+
+def expectation(problems: list[ConfigProblem], where: tuple[str, str]) -> str:
+    """The expectation of the one problem at `where`."""
+    found = [p.expected for p in problems if (Path(p.file).name, p.key) == where]
+    assert len(found) == 1, (where, problems)
+    return found[0]
+
+
+def test_two_people_with_the_same_name_are_refused(tmp_path):
+    """`!present Emeline Baume` would record whichever comes first: a name designates one person."""
+    path = write_config(tmp_path, main=[('name = "Zemorda Khelifi"', 'name = "emeline BAUME"')])
+    expected = expectation(problems_of(path), (MAIN, "people[1].name"))
+    assert "also in people[0]" in expected and "distinct names" in expected
+
+
+def test_a_staff_member_named_as_a_person_is_refused(tmp_path):
+    path = write_config(tmp_path, main=[('name = "Fabrice Faury"', 'name = "Émeline Baume"')])
+    assert "also in people[0]" in expectation(problems_of(path), (MAIN, "staff[1].name"))
+
+
+def test_a_quorum_a_member_cannot_reach_is_refused(tmp_path):
+    path = write_config(tmp_path, main=[("quorum_per_member = 1", "quorum_per_member = 4")])
+    expected = expectation(problems_of(path), (MAIN, "rules.quorum_per_member"))
+    assert "at most the number of representatives of each member" in expected
+    assert "'metropole' has 3" in expected and "got 4" in expected
+    (tmp_path / "three").mkdir()
+    load_config(write_config(tmp_path / "three", main=[("quorum_per_member = 1", "quorum_per_member = 3")]))
+
+
+@pytest.mark.parametrize("name", ["agenda_notice_days", "reply_window_days"])
+@pytest.mark.parametrize("value", ["1000000000000000000", "367", "-1"])
+def test_absurd_day_counts_are_refused(tmp_path, name, value):
+    default = {"agenda_notice_days": "30", "reply_window_days": "15"}[name]
+    path = write_config(tmp_path, main=[(f"{name} = {default}", f"{name} = {value}")])
+    expected = expectation(problems_of(path), (MAIN, f"rules.{name}"))
+    assert expected == f"a whole number of calendar days from 0 to 366 (got {value})"
+
+
+def test_a_year_of_notice_is_accepted(tmp_path):
+    path = write_config(tmp_path, main=[("agenda_notice_days = 30", "agenda_notice_days = 366")])
+    assert load_config(path).rules.agenda_notice_days == 366
+
+
+def test_no_roles_table_is_refused(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    roles = text[text.index("[roles]"):]
+    roles = roles[:roles.index("\n\n") + 1] if "\n\n" in roles else roles
+    path = write_config(tmp_path, main=[(roles, "")])
+    expected = expectation(problems_of(path), (MAIN, "roles"))
+    assert "a [roles] table naming at least the president and the comite_technique" in expected
+
+
+@pytest.mark.parametrize("role", ["president", "comite_technique"])
+def test_a_role_nobody_holds_is_refused(tmp_path, role):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start = text.index(f"{role} = [", text.index("[roles]"))
+    end = text.index("]", start) + 1
+    path = write_config(tmp_path, main=[(text[start:end], f"{role} = []")])
+    assert expectation(problems_of(path), (MAIN, f"roles.{role}")).startswith("at least one matrix user id")
+
+
+def test_a_component_listed_twice_is_refused(tmp_path):
+    path = write_config(tmp_path, budget=[('label = "Budget 2023"', 'label = "solde 2022"')])
+    expected = expectation(problems_of(path), (BUDGET, "components[2].label"))
+    assert "same label as components[0]" in expected
+
+
+def test_an_advance_larger_than_its_component_is_refused(tmp_path):
+    path = write_config(tmp_path, budget=[("amount = 70140 }", "amount = 70141 }")])
+    expected = expectation(problems_of(path), (BUDGET, "components[1].advance.amount"))
+    assert expected == "an advance of at most the component's amount (70140; got 70141)"
+
+
+@pytest.mark.parametrize("which", ["main", "budget"])
+def test_a_file_not_in_utf8_is_reported_not_raised(tmp_path, which):
+    path = write_config(tmp_path)
+    target = path if which == "main" else tmp_path / "budgets" / "2023.toml"
+    target.write_bytes(target.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+    problems = problems_of(path)
+    assert located(problems) == {(target.name, "")}
+    assert problems[0].expected.startswith("a text file encoded in UTF-8 (line ")
+    assert "is not UTF-8; save the file as UTF-8)" in problems[0].expected
+
+
+def test_check_config_reports_a_latin1_file_without_traceback(tmp_path, capsys):
+    from tno_bot.cli import main
+
+    path = write_config(tmp_path)
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+    assert main(["check-config", "--config", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"{path}: a text file encoded in UTF-8" in err

@@ -11,6 +11,8 @@ Shared by the commands, the clock (`scheduled.py`) and the CLI exports.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +28,8 @@ from tno_bot.domain.calendar import local_date
 from tno_bot.domain.decisions import DecisionId, parse_decision_id
 from tno_bot.domain.ratification import Ratification, RatificationFact, next_reminder
 from tno_bot.domain.voting import Outcome
+
+log = logging.getLogger(__name__)
 
 SEANCE = "seance"
 HISTORY = "history"
@@ -54,7 +58,7 @@ class KnownDecision:
 def _stamp(directory: Path) -> tuple[tuple[str, float], ...]:
     if not directory.is_dir():
         return ()
-    return tuple((str(f), f.stat().st_mtime) for f in sorted(directory.glob("*.toml")))
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(directory.glob("*.toml")))
 
 
 @lru_cache(maxsize=8)
@@ -62,9 +66,10 @@ def _load(directory: str, members: tuple[str, ...], stamp: tuple) -> History:
     return load_history(Path(directory), members)
 
 
-def history_of(config: Config) -> History:
+def check_history(config: Config) -> History:
     """The history files beside the config (`history/`), loaded once per change of their files; ConfigError when
-    one is wrong, or when a member's SIRET in the config is not an establishment of its SIREN there."""
+    one is wrong, or when a member's SIRET in the config is not an establishment of its SIREN there. For
+    `check-config` and the start of `tno-bot run`."""
     directory = default_history_dir(config.path)
     history = _load(str(directory), tuple(m.id for m in config.members), _stamp(directory))
     problems = [ConfigProblem(str(config.path), f"members[{i}].siret",
@@ -74,6 +79,45 @@ def history_of(config: Config) -> History:
     if problems:
         raise ConfigError(problems)
     return history
+
+
+class _LastGood:
+    """The last history that loaded without problem, per config, and the changes of the files already refused."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.good: dict[tuple, History] = {}
+        self.refused: dict[tuple, tuple] = {}  # config key -> stamp of the files whose problems were logged
+
+
+_LAST_GOOD = _LastGood()
+
+
+def history_of(config: Config) -> History:
+    """The history, as `check_history` loads it; for the running bot, a change of the files that makes them wrong is
+    refused: the last good history is kept and the problems are logged once (ConfigError only when no history ever
+    loaded in this process, which `tno-bot run` rules out by checking the files at start)."""
+    directory = default_history_dir(config.path)
+    key = (str(directory), config.members)
+    stamp = _stamp(directory)
+    with _LAST_GOOD.lock:
+        last = _LAST_GOOD.good.get(key)
+        if last is not None and _LAST_GOOD.refused.get(key) == stamp:
+            return last
+        try:
+            history = check_history(config)
+        except ConfigError as error:
+            if last is None:
+                raise
+            _LAST_GOOD.refused[key] = stamp
+            log.error("history files in %s changed and are refused, the last good ones are kept until they are "
+                      "fixed:\n%s", directory, error)
+            return last
+        if key in _LAST_GOOD.refused:
+            del _LAST_GOOD.refused[key]
+            log.warning("history files in %s fixed: loaded again", directory)
+        _LAST_GOOD.good[key] = history
+        return history
 
 
 def known_decisions(session: Session, config: Config, year: int | None = None) -> list[KnownDecision]:

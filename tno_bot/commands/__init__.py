@@ -11,6 +11,7 @@ from tno_bot.reports.message import Reply
 from tno_bot.commands.errors import CommandCrashed, CommandError
 from tno_bot.commands.parser import is_command, parse
 from tno_bot.commands.registry import REGISTRY
+from tno_bot.storage import storage_fault
 
 __all__ = ["REGISTRY", "CommandContext", "CommandCrashed", "handle_text"]
 
@@ -31,7 +32,9 @@ def handle_text(ctx: CommandContext, text: str) -> list[Reply] | None:
         return invocation.command.run(ctx, invocation.values)
     except CommandError as error:
         return [error.reply(tr)]
-    except Exception:
+    except Exception as error:
+        if storage_fault(error):  # the database failing is no bug of the command: the dispatcher says why
+            raise
         log.exception("command failed in %s (event %s): %.200r", ctx.room_id, ctx.event_id, text)
         apology = tr.gettext("Sorry, something went wrong while answering this command. The error was logged.")
         raise CommandCrashed(Reply(apology)) from None

@@ -20,7 +20,7 @@ from tno_bot.reports.refusals import sentence
 USAGE = frozenset({
     *FundingReason,
     *ParseReason,
-    AgendaReason.IN_PAST, AgendaReason.EMPTY_TITLE, AgendaReason.EMPTY_TEXT, AgendaReason.NO_SUCH_POINT,
+    AgendaReason.IN_PAST, AgendaReason.TOO_FAR, AgendaReason.EMPTY_TITLE, AgendaReason.EMPTY_TEXT, AgendaReason.NO_SUCH_POINT,
     AgendaReason.BAD_POSITION, AgendaReason.NO_SUCH_CONFERENCE,
     AttendanceReason.NAME_THE_MANDANT,
     SeanceReason.NO_CONFERENCE_TODAY, SeanceReason.SEVERAL_CONFERENCES_TODAY,

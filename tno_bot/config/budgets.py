@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tno_bot.config.people import member_ref
 from tno_bot.config.reader import Reader, join_key
-from tno_bot.domain.funding import SECTIONS, Advance, Budget, BudgetLine, Component, Receipt, RoundingPolicy
+from tno_bot.domain.funding import SECTIONS, Advance, Budget, BudgetLine, Component, Receipt, RoundingPolicy, fold
 
 BUDGET_FILE = re.compile(r"(\d{4})\.toml")
 
@@ -58,8 +58,18 @@ def _budget(r: Reader, year: int, member_ids: list[str], key_sets) -> Budget | N
         if income != expenses[section]:
             r.add(section, f"receipts equal to expenses in section {section} "
                            f"(expenses {expenses[section]}, receipts {income})")
-    components = [_component(r, key, item, member_ids, expenses) for key, item in
-                  r.tables(data, "components", required=("label",), optional=("amount", "from_budget", "advance"))]
+    components = []
+    labels: dict[str, str] = {}
+    for key, item in r.tables(data, "components", required=("label",), optional=("amount", "from_budget", "advance")):
+        component = _component(r, key, item, member_ids, expenses)
+        label = item.get("label")
+        if isinstance(label, str) and label.strip() and fold(label) in labels:
+            r.add(join_key(key, "label"), f"a component not already listed (same label as {labels[fold(label)]}: "
+                                          "it would be called twice)")
+            component = None
+        elif isinstance(label, str):
+            labels[fold(label)] = key
+        components.append(component)
     if rounding is None or None in components:
         return None
     return Budget(year, RoundingPolicy(rounding), tuple(lines), tuple(receipts), tuple(components))
@@ -91,6 +101,10 @@ def _component(r: Reader, key: str, item: dict, member_ids: list[str], expenses:
         member = member_ref(r, table, advance_key, member_ids)
         paid = r.decimal(table, "amount", advance_key)
         advance = Advance(member, paid) if None not in (member, paid) else None
+        if advance is not None and amount is not None and paid > amount:
+            r.add(join_key(advance_key, "amount"),
+                  f"an advance of at most the component's amount ({amount}; got {paid})")
+            advance = None
         advance_ok = advance is not None
     if None in (label, amount) or advance_ok is False:
         return None

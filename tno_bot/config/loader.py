@@ -11,7 +11,7 @@ from tno_bot.config.keys import read_key_sets
 from tno_bot.config.models import Config, ConfigError, ConfigProblem
 from tno_bot.config.people import read_members, read_people, read_roles
 from tno_bot.config.reader import ROOM, Reader
-from tno_bot.config.settings import read_open_data, read_ratification, read_reminders, read_rules
+from tno_bot.config.settings import check_quorum, read_open_data, read_ratification, read_reminders, read_rules
 
 LOCALES = ("fr", "en")
 
@@ -49,6 +49,8 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
     roles = read_roles(r, data, {p.matrix_id for p in people}, {s.matrix_id for s in staff})
     rooms = r.strings(data, "rooms", "", ROOM, "a room alias (#room:server) or room id (!id:server)")
     rules = read_rules(r, data)
+    if rules is not None:
+        check_quorum(r, rules, member_ids, people)
     timezone = r.text(data, "timezone", "")
     if timezone is not None:
         try:

@@ -3,7 +3,9 @@
 `[[people]]` are the seated representatives (titulaire / suppléant of a member); `[[staff]]` are the other named
 users (secrétariat, comité technique…), with an optional member. Roles: `president` must name a representative,
 `secretariat` and `comite_technique` a representative or a staff member; `admins` may be any valid matrix id (an
-operator need not be part of the entente).
+operator need not be part of the entente). `[roles]` is required, with at least one président and one member of the
+comité technique (else nobody may conduct a séance or send an agenda). A name designates one person: two people (or
+staff members) may not share a name, compared as the commands compare them (case and accents aside).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import re
 from tno_bot.config.models import Member, Person, Roles, Staff
 from tno_bot.config.reader import USER_ID, Reader, join_key
 from tno_bot.domain.acts import luhn_ok
+from tno_bot.domain.funding import fold
 
 SEATS = ("titulaire", "suppleant")
 ROLE_KEYS = ("president", "secretariat", "comite_technique", "admins")
+REQUIRED_ROLES = {"president": "conduct a séance or fix an agenda", "comite_technique": "send an agenda"}
 MEMBER_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 SIRET = re.compile(r"[0-9]{14}")
 
@@ -61,11 +65,23 @@ def read_people(r: Reader, data: dict, member_ids: list[str]) -> tuple[tuple[Per
             seen[matrix_id] = key
         return matrix_id
 
+    names: dict[str, str] = {}
+
+    def unique_name(name: str | None, key: str) -> str | None:
+        """Commands name people by their name (`!present Emeline Baume`): a name designates one person."""
+        if name is not None and fold(name) in names:
+            r.add(join_key(key, "name"), f"a name not already used (also in {names[fold(name)]}): commands name "
+                                         "people by their name, so two people need distinct names")
+            return None
+        if name is not None:
+            names[fold(name)] = key
+        return name
+
     people = []
     for key, item in r.tables(data, "people", required=("matrix_id", "name", "member", "seat")):
         values = (
             unique(r.matrix_id(item, "matrix_id", key), key),
-            r.text(item, "name", key),
+            unique_name(r.text(item, "name", key), key),
             member_ref(r, item, key, member_ids),
             r.choice(item, "seat", key, SEATS),
         )
@@ -74,7 +90,7 @@ def read_people(r: Reader, data: dict, member_ids: list[str]) -> tuple[tuple[Per
     staff = []
     for key, item in r.tables(data, "staff", required=("matrix_id", "name"), optional=("member",)):
         matrix_id = unique(r.matrix_id(item, "matrix_id", key), key)
-        name = r.text(item, "name", key)
+        name = unique_name(r.text(item, "name", key), key)
         member = member_ref(r, item, key, member_ids)
         if matrix_id is not None and name is not None:
             staff.append(Staff(matrix_id, name, member))
@@ -83,9 +99,16 @@ def read_people(r: Reader, data: dict, member_ids: list[str]) -> tuple[tuple[Per
 
 def read_roles(r: Reader, data: dict, people: set[str], staff: set[str]) -> Roles:
     """`[roles]`: each role names someone allowed to hold it (see the module docstring)."""
-    table = r.table(data.get("roles", {}), "roles", optional=ROLE_KEYS) or {}
+    if "roles" not in data:
+        r.add("roles", "a [roles] table naming at least the president and the comite_technique (without it nobody "
+                       "may conduct a conference or send its agenda)")
+        return Roles((), (), (), ())
+    table = r.table(data["roles"], "roles", optional=ROLE_KEYS) or {}
     what = "a matrix user id such as @jeanne.dupont:example.org"
     values = {name: r.strings(table, name, "roles", USER_ID, what) for name in ROLE_KEYS}
+    for name, task in REQUIRED_ROLES.items():
+        if not table.get(name):
+            r.add(f"roles.{name}", f"at least one matrix user id (without it nobody may {task})")
     restricted = {
         "president": (people, "a representative declared in [[people]]"),
         "secretariat": (people | staff, "someone declared in [[people]] or [[staff]]"),

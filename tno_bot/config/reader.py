@@ -48,6 +48,10 @@ class Reader:
             self.add("", "an existing TOML file")
         except tomllib.TOMLDecodeError as e:
             self.add("", f"valid TOML ({e})")
+        except UnicodeDecodeError as e:
+            line = e.object[:e.start].count(b"\n") + 1
+            self.add("", f"a text file encoded in UTF-8 (line {line}: byte {e.object[e.start]:#04x} is not UTF-8; "
+                         "save the file as UTF-8)")
         except OSError as e:
             self.add("", f"a readable file ({e.strerror})")
         return None
@@ -92,12 +96,16 @@ class Reader:
             return None
         return None if value is None else fold(value)
 
-    def integer(self, data: dict, name: str, prefix: str, minimum: int = 0) -> int | None:
+    def integer(self, data: dict, name: str, prefix: str, minimum: int = 0, maximum: int | None = None,
+                what: str | None = None) -> int | None:
+        """An integer from `minimum` to `maximum` (if given); `what` words the expectation instead of the bounds."""
         value = data.get(name)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.add(join_key(prefix, name), f"an integer >= {minimum} (got {value!r})")
+        if (isinstance(value, bool) or not isinstance(value, int) or value < minimum
+                or (maximum is not None and value > maximum)):
+            bounds = f"an integer >= {minimum}" if maximum is None else f"an integer from {minimum} to {maximum}"
+            self.add(join_key(prefix, name), f"{what or bounds} (got {value!r})")
             return None
         return value
 

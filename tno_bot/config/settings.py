@@ -23,10 +23,22 @@ def read_rules(r: Reader, data: dict) -> Rules | None:
     if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES, ("extend_to_working_day",))) is None:
         return None
     minimum = {"quorum_per_member": 1}
-    values = [r.integer(table, name, "rules", minimum.get(name, 0)) for name in _RULES[:-1]]
+    days = "a whole number of calendar days from 0 to 366"
+    maximum = {"agenda_notice_days": (366, days), "reply_window_days": (366, days)}
+    values = [r.integer(table, name, "rules", minimum.get(name, 0), *maximum.get(name, (None, None)))
+              for name in _RULES[:-1]]
     values.append(r.choice(table, "decision_rule", "rules", DECISION_RULES))
     values.append(r.boolean(table, "extend_to_working_day", "rules", default=False))
     return None if None in values else Rules(*values)
+
+
+def check_quorum(r: Reader, rules: Rules, member_ids: list[str], people) -> None:
+    """`rules.quorum_per_member`: a quorum every member can reach with its representatives of `[[people]]`."""
+    counts = {m: sum(1 for p in people if p.member == m) for m in member_ids}
+    short = [f"{m!r} has {n}" for m, n in counts.items() if n < rules.quorum_per_member]
+    if short:
+        r.add("rules.quorum_per_member", f"at most the number of representatives of each member in [[people]] "
+                                         f"({', '.join(short)}; got {rules.quorum_per_member})")
 
 
 def read_reminders(r: Reader, data: dict) -> ReminderSettings | None:

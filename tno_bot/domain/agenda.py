@@ -39,6 +39,8 @@ class Reason(str, Enum):
     CANCELLED = "cancelled"  # the conference is cancelled
     CONFERENCE_STARTED = "conference_started"  # the conference has already started
     NOTICE_PASSED = "notice_passed"  # details: notice (Deadline); hors-délai sending by the président possible
+    NOT_LATE = "not_late"  # hors-délai asked while the agenda can be sent normally; details: notice, resend
+    TOO_FAR = "too_far"  # the conference would be more than MAX_YEARS_AHEAD ahead; details: day, limit
     LOCKED = "locked"  # the agenda is fixed
     NOT_DRAFT = "not_draft"  # the agenda is proposed: amend it first
     NOT_PROPOSED = "not_proposed"  # no proposal is waiting for replies
@@ -129,10 +131,26 @@ def nouvelle_conference(day: date, start_time: time, lieu: str = "", *, roles: I
     return conference, _schedule_warnings(conference, now, rules)
 
 
+MAX_YEARS_AHEAD = 10  # a conference is planned at most this many years ahead (its deadlines stay computable)
+
+
 def _schedule_warnings(conference: Conference, now: datetime, rules: AgendaRules) -> tuple[Reason, ...]:
-    if require_aware(now) >= conference.starts_at:
-        raise AgendaError(Reason.IN_PAST, starts_at=conference.starts_at)
+    today = local_date(require_aware(now))
+    if conference.day < today:  # also a day whose instant cannot be computed (0001-01-01 in Paris is before UTC's 1)
+        raise AgendaError(Reason.IN_PAST, day=conference.day, start_time=conference.start_time)
+    limit = _years_after(today, MAX_YEARS_AHEAD)
+    if conference.day > limit:
+        raise AgendaError(Reason.TOO_FAR, day=conference.day, limit=limit)
+    if now >= conference.starts_at:
+        raise AgendaError(Reason.IN_PAST, day=conference.day, start_time=conference.start_time)
     return () if notice_deadline(conference, rules).is_open(now) else (Reason.NOTICE_PASSED,)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def notice_deadline(conference: Conference, rules: AgendaRules) -> Deadline:
@@ -299,7 +317,8 @@ class OrdreDuJour:
 
         The first sending after the notice deadline is refused (NOTICE_PASSED) unless `hors_delai` is asked, which
         only the président may do; the version then records it. A new version after an avis is not late: the
-        notice was met by the first one.
+        notice was met by the first one. `hors_delai` asked while the agenda can be sent normally (before the
+        deadline, or a new version) is refused (NOT_LATE): the comité technique sends it.
         """
         check_allowed(Action.ODJ_ENVOYER_HORS_DELAI if hors_delai else Action.ODJ_ENVOYER, roles)
         self._check_state(Etat.BROUILLON)
@@ -313,6 +332,8 @@ class OrdreDuJour:
         late = not self.versions and not notice.is_open(now)
         if late and not hors_delai:
             raise AgendaError(Reason.NOTICE_PASSED, notice=notice)
+        if hors_delai and not late:  # README: hors délai is the président's sending after J-30, and is recorded
+            raise AgendaError(Reason.NOT_LATE, notice=notice, resend=bool(self.versions))
         version = Version(
             numero=len(self.versions) + 1,
             points=self.brouillon,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 
@@ -10,9 +11,10 @@ from nio import AsyncClient, JoinError
 from tno_bot.config import Config
 from tno_bot.matrix.cross_signing import make_trusted
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
+from tno_bot.matrix.errors import SessionRevoked
 from tno_bot.matrix.outbox import OutboxSender
 from tno_bot.matrix.scheduler import DueWork
-from tno_bot.matrix.session import connect
+from tno_bot.matrix.session import AccessTokenRevoked, connect, set_store_aside
 from tno_bot.matrix.settings import MatrixSettings
 from tno_bot.matrix.sync import SyncLoop
 from tno_bot.matrix.undecrypted import Unreadable, UnreadableNotices
@@ -29,8 +31,36 @@ class TnoBot:
         self.ready = asyncio.Event()
 
     async def run(self) -> None:
-        """Run until cancelled; `ready` is set once the bot answers commands."""
+        """Run until cancelled; `ready` is set once the bot answers commands.
+
+        When the homeserver stops accepting the access token (the device deleted by an admin, the token revoked), the
+        bot logs in again with its password, as a new device (signed like any new device), and carries on from its
+        stored sync token; without a password it raises AccessTokenRevoked (service.py exits with its own code)."""
         client = await self._trusted_client()
+        while True:
+            try:
+                await self._serve(client)
+                return
+            except SessionRevoked as revoked:
+                client = await self._log_in_again(revoked)
+
+    async def _log_in_again(self, revoked: SessionRevoked) -> AsyncClient:
+        if not self.settings.password:
+            raise AccessTokenRevoked(
+                f"the homeserver no longer accepts the bot's access token ({revoked}): its device was deleted or "
+                "the token revoked; give the bot a new TNO_ACCESS_TOKEN, or TNO_PASSWORD to log in again by itself"
+            ) from None
+        if revoked.soft_logout:
+            log.warning("the homeserver logged the bot out (%s): logging in again on the same device", revoked)
+        else:
+            log.warning("the homeserver no longer accepts the bot's access token (%s): its device was deleted or the "
+                        "token revoked; logging in again as a new device", revoked)
+            set_store_aside(self.settings)
+        self.settings = dataclasses.replace(self.settings, access_token=None)
+        return await self._trusted_client()
+
+    async def _serve(self, client: AsyncClient) -> None:
+        """Serve with `client` until cancelled or SessionRevoked; `client` is closed at the end."""
         outbox = OutboxSender(client, self.engine)
         write_lock = asyncio.Lock()  # commands and the clock's work change the same rows: one at a time
         due_work = DueWork(self.config, self.engine, write_lock, outbox.wake)
@@ -60,7 +90,15 @@ class TnoBot:
             log.info("tno-bot ready: %s (device %s) on %s, %d room(s) joined",
                      client.user_id, client.device_id, self.settings.homeserver, len(client.rooms))
             self.ready.set()
-            await sync.run_forever()
+            sync_task = asyncio.create_task(sync.run_forever(), name="tno-sync")
+            try:
+                # Both run until cancelled; either may stop on SessionRevoked, which is raised here.
+                done, _ = await asyncio.wait({sync_task, outbox_task}, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()
+            finally:
+                sync_task.cancel()
+                await asyncio.gather(sync_task, return_exceptions=True)
         finally:
             due_work.stop()
             if outbox_task:

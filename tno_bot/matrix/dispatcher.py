@@ -20,6 +20,7 @@ from tno_bot.commands import CommandContext, CommandCrashed, handle_text
 from tno_bot.reports.message import Reply
 from tno_bot.config import Config
 from tno_bot.matrix.content import contents_for
+from tno_bot.matrix.pills import with_pills
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,12 @@ class IncomingMessage:
     sender: str
     body: str
     origin_server_ts: int  # milliseconds since the epoch
+    formatted_body: str | None = None  # the HTML body (org.matrix.custom.html), where mention pills are links
+
+    @property
+    def command_text(self) -> str:
+        """The text a command is read from: the plain body, each mention pill given as the Matrix id it points at."""
+        return with_pills(self.body, self.formatted_body)
 
     @property
     def sent_at(self) -> datetime:
@@ -49,12 +56,23 @@ class Dispatcher:
         self.engine = engine
 
     def process(self, message: IncomingMessage) -> list[storage.OutboxMessage]:
-        """Handle `message` unless it was already handled; returns the outbox rows committed for its replies."""
+        """Handle `message` unless it was already handled; returns the outbox rows committed for its replies.
+
+        Raises StorageUnavailable (no traceback) when the database cannot be written: nothing of the command was
+        recorded, the event not marked processed, so it is handled once the database works again."""
         try:
-            return self._once(message, lambda context: handle_text(context, message.body))
-        except CommandCrashed as crash:
-            # Everything the failing handler wrote was rolled back with its transaction; only the apology stays.
-            return self._once(message, lambda context: [crash.reply])
+            try:
+                return self._once(message, lambda context: handle_text(context, message.command_text))
+            except CommandCrashed as crash:
+                # Everything the failing handler wrote was rolled back with its transaction; only the apology stays.
+                return self._once(message, lambda context: [crash.reply])
+        except Exception as error:
+            reason = storage.storage_fault(error)
+            if reason is None:
+                raise
+            raise storage.StorageUnavailable(
+                f"event {message.event_id} in {message.room_id} not handled, it will be once the database works "
+                f"again: {reason}") from None
 
     def _once(self, message: IncomingMessage,
               answer: Callable[[CommandContext], list[Reply] | None]) -> list[storage.OutboxMessage]:

@@ -1,8 +1,11 @@
 """The one paced sender: delivers the outbox rows with their stored transaction ids.
 
-A message re-sent after a crash reuses its transaction id, so the homeserver answers with the event it already has
-instead of posting it twice. Rate limits are honoured with the server's `retry_after_ms`; other errors are retried a
-bounded number of times, then the row is marked failed and logged.
+A message re-sent after a crash (or after an answer lost on the way) reuses its transaction id, so the homeserver
+answers with the event it already has instead of posting it twice. Rate limits are honoured with the server's
+`retry_after_ms`. Transient errors (no answer, 5xx, 408: an outage, a proxy answering 502) are retried without limit,
+with a backoff capped at MAX_RETRY_SECONDS (errors.py) that a fresh reply cuts short, so the replies go out within
+seconds of the homeserver's return. A permanent refusal (4xx) marks the row failed at once, its reason logged.
+M_UNKNOWN_TOKEN raises SessionRevoked out of `run` (bot.py handles it); the row stays pending.
 """
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ import io
 import json
 import logging
 
-from aiohttp import ClientConnectionError
 from nio import (
     AsyncClient,
     LocalProtocolError,
@@ -26,10 +28,11 @@ from sqlmodel import Session
 
 from tno_bot import storage
 from tno_bot.matrix.content import ATTACHMENT_KEY
+from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, check_session, describe, is_transient, \
+    retry_delay
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
 MAX_RATE_LIMIT_WAITS = 20
 IDLE_POLL_SECONDS = 5.0
 PAGE = 50
@@ -51,6 +54,8 @@ class OutboxSender:
         self._fresh: asyncio.Queue[tuple[str, list[storage.OutboxMessage]] | None] = asyncio.Queue()
         self._lanes = asyncio.Semaphore(MAX_LANES)
         self._backlog = True  # rows may be pending in the database (always true at start-up)
+        self._failures = 0  # consecutive tries that must be made again (the homeserver unreachable, a 5xx)
+        self._retry_in = 0.0  # seconds before the backlog is tried again, unless a fresh reply comes first
 
     def submit(self, messages: list[storage.OutboxMessage], lane: str) -> None:
         """Rows just committed for the person `lane`: sent without reading them back, unless older rows wait."""
@@ -63,7 +68,9 @@ class OutboxSender:
     async def run(self) -> None:
         while True:
             try:
-                async with asyncio.timeout(IDLE_POLL_SECONDS):
+                # A fresh reply means a sync just succeeded: the homeserver is probably back, so it cuts a retry
+                # delay short.
+                async with asyncio.timeout(self._retry_in if self._backlog else IDLE_POLL_SECONDS):
                     first = await self._fresh.get()
             except TimeoutError:
                 first = None
@@ -76,10 +83,16 @@ class OutboxSender:
                     lanes.setdefault(item[0], []).extend(item[1])
             try:
                 if lanes and not self._backlog:
-                    sent = await asyncio.gather(*(self._send_lane(messages) for messages in lanes.values()))
+                    sent = await asyncio.gather(*(self._send_lane(messages) for messages in lanes.values()),
+                                                return_exceptions=True)
+                    for outcome in sent:
+                        if isinstance(outcome, BaseException):
+                            raise outcome
                     self._backlog = not all(sent)
                 if self._backlog or None in arrived:
                     await self.drain()
+            except SessionRevoked:
+                raise
             except Exception:  # the sender must outlive any surprise: the rows wait in the database meanwhile
                 log.exception("outbox: unexpected error; pending messages will be sent from the database")
                 self._backlog = True
@@ -95,7 +108,7 @@ class OutboxSender:
             pending = await asyncio.to_thread(self._pending)
             if not await self._send_in_order(pending):
                 self._backlog = True
-                await asyncio.sleep(RETRY_DELAY_SECONDS)
+                self._retry_in = retry_delay(self._failures)
                 return
             if len(pending) < PAGE:
                 self._backlog = False
@@ -143,26 +156,30 @@ class OutboxSender:
                     tx_id=message.txn_id,
                     ignore_unverified_devices=True,
                 )
-            except (ClientConnectionError, TimeoutError, SendRetryError, LocalProtocolError) as error:
+            except (*TRANSIENT_EXCEPTIONS, SendRetryError, LocalProtocolError) as error:
                 # The homeserver is unreachable or the room is not synced yet: not the message's fault, retry later.
-                log.warning("outbox: message %s not sent yet (%s)", message.id, type(error).__name__)
+                self._failures += 1
+                log.warning("outbox: message %s not sent yet (%s), retried", message.id, describe(error))
                 return False
             if isinstance(response, RoomSendResponse):
                 await asyncio.to_thread(self._record, storage.mark_sent, message.id, response.event_id)
+                self._failures = 0
                 return True
+            check_session(response, f"sending message {message.id}")
             if isinstance(response, (RoomSendError, UploadError)) and response.status_code == "M_LIMIT_EXCEEDED":
                 delay = (response.retry_after_ms or 1000) / 1000
                 log.warning("outbox: rate limited by the homeserver, waiting %.1f s", delay)
                 await asyncio.sleep(delay)
                 continue
-            give_up = message.attempts + 1 >= MAX_ATTEMPTS
-            error = f"{getattr(response, 'status_code', '')} {getattr(response, 'message', response)}".strip()
+            error = describe(response)
+            give_up = not is_transient(response)
             await asyncio.to_thread(self._record, storage.mark_attempt_failed, message.id, error, give_up)
             if give_up:
-                log.error("outbox: message %s to %s given up after %d attempts: %s",
-                          message.id, message.room_id, MAX_ATTEMPTS, error)
+                log.error("outbox: message %s to %s refused by the homeserver (%s): given up",
+                          message.id, message.room_id, error)
                 return True
-            log.warning("outbox: message %s refused (%s), will retry", message.id, error)
+            self._failures += 1
+            log.warning("outbox: message %s not sent yet (%s), retried", message.id, error)
             return False
         return False  # still rate limited: the row stays pending and is tried again later
 

@@ -67,8 +67,17 @@ class DueWork:
             self.scheduler.shutdown(wait=False)
 
     async def run(self) -> None:
-        async with self.write_lock:
-            posted = await asyncio.to_thread(self._run_due_work)
+        """The work due now, then the jobs replanned. A database that cannot be written is said in one line (no
+        traceback from the scheduler): nothing was marked done, so the work is done at the next run that can write
+        (the next job, or the catch-up of the next start)."""
+        try:
+            async with self.write_lock:
+                posted = await asyncio.to_thread(self._run_due_work)
+        except Exception as error:
+            if (reason := storage.storage_fault(error)) is None:
+                raise
+            log.error("the clock's work is postponed: %s", reason)
+            return
         if posted:
             log.info("%d message(s) posted by the clock", posted)
             self.on_posted()

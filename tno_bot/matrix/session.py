@@ -5,7 +5,7 @@
 * A usable store keeps its device. A store that is missing, unreadable (another pickle key) or made for another
   account is set aside and the bot logs in as a *new* device: clients share their current room sessions with a device
   they have not seen, whereas a re-created device id stays unable to read the sessions they already use. The old
-  device is removed once the new one is signed (`devices.py`).
+  device is removed once the new one is signed (`remove_old_devices`).
 * When the homeserver has no keys for the device, they are published again; when it holds other keys for a device id
   fixed by TNO_DEVICE_ID (or by the access token), the device is reset, or the start refused without a password.
 Each case is said in the log.
@@ -34,6 +34,10 @@ DEVICE_NAME = "tno-bot"
 
 class LoginFailed(Exception):
     """The bot cannot start with these credentials or this store (the message never contains a secret)."""
+
+
+class AccessTokenRevoked(LoginFailed):
+    """The homeserver does not know the bot's access token (any more), and no password lets the bot log in again."""
 
 
 def _client_config(pickle_key: str) -> AsyncClientConfig:
@@ -85,6 +89,12 @@ def _account_loads(settings: MatrixSettings, device_id: str, pickle_key: str) ->
         return False
 
 
+def set_store_aside(settings: MatrixSettings) -> None:
+    """The encryption store of a device the homeserver deleted: kept aside, the next login makes a new device."""
+    if settings.store_dir.exists():
+        _set_aside(settings.store_dir)
+
+
 def _set_aside(store_dir: Path) -> None:
     target = store_dir.with_name(f"{store_dir.name}.stale-{int(time.time())}")
     shutil.move(str(store_dir), str(target))
@@ -106,6 +116,9 @@ async def _login(settings: MatrixSettings, pickle_key: str, device_id: str | Non
         whoami = await client.whoami()
         if isinstance(whoami, WhoamiError):
             await client.close()
+            if whoami.status_code == "M_UNKNOWN_TOKEN":
+                raise AccessTokenRevoked("access token refused by the homeserver: M_UNKNOWN_TOKEN (its device was "
+                                         "deleted or the token revoked): give the bot a new TNO_ACCESS_TOKEN")
             raise LoginFailed(f"access token refused by the homeserver: {whoami.status_code}")
         if device_id and whoami.device_id != device_id:
             log.warning("the access token belongs to device %s, not to the store's device %s",

@@ -3,23 +3,24 @@
 * The first start ever skips history; afterwards the stored token resumes where the bot stopped, so commands sent
   while it was down are handled (once: the dispatcher dedupes by event id).
 * A `limited` timeline (a burst larger than the sync returned) is paged back with `/messages` down to the previous
-  sync position, so no event of the burst is lost.
+  sync position, so no event of the burst is lost. A page that fails for a transient reason (a 500 from a worker, a
+  502 from a proxy, no answer) interrupts the sync: the token stays before the gap and the sync is handled again.
+  Only a permanent refusal (4xx) skips the gap, said as an error in the log.
 * An encrypted event whose room key has not arrived is stored (`undecrypted.py`), its key requested, and it is
   retried after every sync, across restarts. Its sender is told why and what to do (`on_unreadable`) as soon as
   their client withholds the key (`m.room_key.withheld`), or when no key came within KEY_WAIT_SECONDS.
-* Sync errors are returned by nio, not raised: every failure is logged and retried with exponential backoff and
-  jitter, and the recovery is logged too.
+* Sync errors are returned by nio, not raised: every failure is logged and retried without limit, with a backoff
+  capped at MAX_RETRY_SECONDS (errors.py) so the bot resumes within seconds of the homeserver's return; the recovery
+  is logged too. M_UNKNOWN_TOKEN raises SessionRevoked (handled by bot.py).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from aiohttp import ClientConnectionError
 from nio import (
     AsyncClient,
     InviteMemberEvent,
@@ -33,6 +34,7 @@ from sqlmodel import Session
 
 from tno_bot import storage
 from tno_bot.matrix.dispatcher import IncomingMessage
+from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, check_session, describe, is_transient, retry_delay
 from tno_bot.matrix.undecrypted import UndecryptedEvents, Unreadable, Waiting, Withheld, WithheldKeys
 
 log = logging.getLogger(__name__)
@@ -45,12 +47,16 @@ SYNC_FILTER = {
     "account_data": {"not_types": ["*"]},
 }
 FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 0}}}
-MAX_BACKOFF_SECONDS = 60.0
 SYNC_GRACE_SECONDS = 60.0
 HOUSEKEEPING_TIMEOUT_SECONDS = 20.0
 REQUEST_TIMEOUT_SECONDS = 20.0
-NETWORK_ERRORS = (ClientConnectionError, TimeoutError, asyncio.TimeoutError)
+NETWORK_ERRORS = TRANSIENT_EXCEPTIONS
 TOKEN_SAVE_INTERVAL_SECONDS = 30.0
+
+
+class PageBackFailed(Exception):
+    """A page of a limited timeline could not be fetched: the sync must be handled again, its token not saved."""
+
 
 MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
 InviteHandler = Callable[[str, str], Awaitable[None]]
@@ -68,6 +74,7 @@ class SyncLoop:
         self.token: str | None = None
         self._handled = 0  # commands and invitations handled in the sync being processed
         self._saved_at = 0.0
+        self._interruptions = 0  # consecutive syncs whose handling was interrupted
         self._undecrypted = UndecryptedEvents(engine)
         self._withheld = WithheldKeys()
 
@@ -113,11 +120,14 @@ class SyncLoop:
         the next sync brings the same events again, and those already handled are skipped."""
         try:
             await self._handle(response)
-        except NETWORK_ERRORS as error:
-            log.warning("sync interrupted while handling its events (%s): they will be handled again",
-                        _describe(error))
-            await asyncio.sleep(1.0)
+        except (*NETWORK_ERRORS, PageBackFailed) as error:
+            self._interruptions += 1
+            delay = retry_delay(self._interruptions)
+            log.warning("sync interrupted while handling its events (%s): they will be handled again in %.1f s",
+                        describe(error), delay)
+            await asyncio.sleep(delay)
             return False
+        self._interruptions = 0
         return True
 
     async def _sync_until_ok(self, failures: int = 0, **kwargs) -> SyncResponse:
@@ -134,9 +144,10 @@ class SyncLoop:
                 if failures:
                     log.warning("homeserver reachable again after %d failed sync(s)", failures)
                 return response
+            check_session(response, "sync")
             failures += 1
-            delay = min(MAX_BACKOFF_SECONDS, 2.0 ** min(failures, 6)) * random.uniform(0.5, 1.0)
-            log.warning("sync failed (%s): retrying in %.1f s", _describe(response), delay)
+            delay = retry_delay(failures)
+            log.warning("sync failed (%s): retrying in %.1f s", describe(response), delay)
             await asyncio.sleep(delay)
 
     async def housekeeping(self) -> None:
@@ -148,7 +159,7 @@ class SyncLoop:
             async with asyncio.timeout(HOUSEKEEPING_TIMEOUT_SECONDS):
                 await self._encryption_chores()
         except NETWORK_ERRORS as error:
-            log.warning("encryption housekeeping postponed (%s)", _describe(error))
+            log.warning("encryption housekeeping postponed (%s)", describe(error))
 
     async def _encryption_chores(self) -> None:
         client = self.client
@@ -186,7 +197,14 @@ class SyncLoop:
             async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
                 page = await self.client.room_messages(room_id, start=start, end=stop,
                                                        direction=MessageDirection.back, limit=TIMELINE_LIMIT)
-            if not isinstance(page, RoomMessagesResponse) or not page.chunk:
+            if not isinstance(page, RoomMessagesResponse):
+                check_session(page, "paging back")
+                if is_transient(page):
+                    raise PageBackFailed(f"room {room_id}: earlier events not fetched: {describe(page)}")
+                log.error("room %s: the events before this sync cannot be fetched (%s): %d fetched, the others "
+                          "skipped; commands sent there may stay unanswered", room_id, describe(page), len(older))
+                break
+            if not page.chunk:
                 break
             older.extend(page.chunk)
             start = page.end if page.end != start else None
@@ -207,8 +225,9 @@ class SyncLoop:
             return
         if not isinstance(event, RoomMessageText) or event.sender == self.client.user_id:
             return
+        formatted = event.formatted_body if event.format == "org.matrix.custom.html" else None
         message = IncomingMessage(room_id=room_id, event_id=event.event_id, sender=event.sender,
-                                  body=event.body, origin_server_ts=event.server_timestamp)
+                                  body=event.body, origin_server_ts=event.server_timestamp, formatted_body=formatted)
         if message.looks_like_command:
             self._handled += 1
             await self.on_message(message)
@@ -300,9 +319,3 @@ class SyncLoop:
         await asyncio.to_thread(write)
         self.token = token
         self._saved_at = time.monotonic()
-
-
-def _describe(error) -> str:
-    if isinstance(error, Exception):
-        return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-    return f"{getattr(error, 'status_code', '')} {getattr(error, 'message', '')}".strip() or type(error).__name__

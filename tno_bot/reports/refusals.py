@@ -14,6 +14,7 @@ from typing import Any
 from tno_bot.config import Config
 from tno_bot.domain.agenda import Etat
 from tno_bot.domain.calendar import local_date
+from tno_bot.domain.agenda import MAX_YEARS_AHEAD
 from tno_bot.domain.agenda import Reason as AgendaReason
 from tno_bot.domain.attendance import Reason as AttendanceReason
 from tno_bot.domain.funding import FundingReason
@@ -24,7 +25,7 @@ from tno_bot.domain.roles import RoleReason
 from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.voting import Reason as VoteReason
 from tno_bot.i18n import Translator
-from tno_bot.reports.agenda import conference_title, when
+from tno_bot.reports.agenda import clock, conference_title
 from tno_bot.reports.ratification import KIND_LABELS, act_id_problems, day, differences_text, member_line
 from tno_bot.reports.roles import ACTION_LABELS, grammatical_number, roles_or
 from tno_bot.reports.seance import at_time
@@ -105,6 +106,15 @@ def _no_avis(w: Wording) -> str:
                         date=w.tr.date(version.window.effective) if version else "?")
 
 
+def _not_late(w: Wording) -> str:
+    if w.p["resend"]:
+        return w.tr.gettext("A new version of the agenda is never late (the first one met the notice): the comité "
+                            "technique sends it with !odj envoyer; “hors-delai” is not needed.")
+    return w.tr.gettext("The agenda can still be sent in time, until {date} inclusive (D-{days}): the comité technique "
+                        "sends it with !odj envoyer. “hors-delai” is only for the président's sending after that day.",
+                        date=w.tr.date(w.p["notice"].effective), days=-w.p["notice"].days)
+
+
 def _number(w: Wording) -> int | None:
     """The number of the conference refused (param `conference`)."""
     return w.p["conference"].id if w.p.get("conference") else None
@@ -113,7 +123,11 @@ def _number(w: Wording) -> int | None:
 AGENDA: Table = {
     AgendaReason.FORBIDDEN: _forbidden,
     AgendaReason.IN_PAST: lambda w: w.tr.gettext("{when} is already past: a conference is planned in the future.",
-                                                 when=when(w.p["starts_at"], w.tr)),
+                                                 when=w.tr.gettext("{date} at {time}", date=w.tr.date(w.p["day"]),
+                                                                   time=clock(w.p["start_time"], w.tr))),
+    AgendaReason.TOO_FAR: lambda w: w.tr.gettext(
+        "{date} is too far ahead: a conference is planned at most {years} years ahead, until {limit}.",
+        date=w.tr.date(w.p["day"]), years=MAX_YEARS_AHEAD, limit=w.tr.date(w.p["limit"])),
     AgendaReason.CANCELLED: lambda w: w.tr.gettext(
         "Conference no. {n} is cancelled: nothing can be changed any more.", n=_number(w)),
     AgendaReason.CONFERENCE_STARTED: lambda w: w.tr.gettext(
@@ -122,6 +136,7 @@ AGENDA: Table = {
         "Too late to send the agenda: the last day was {date} (D-{days}, calendar days). The président may still "
         "send it with !odj envoyer hors-delai; this will be recorded and shown with the agenda.",
         date=w.tr.date(w.p["notice"].effective), days=-w.p["notice"].days),
+    AgendaReason.NOT_LATE: _not_late,
     AgendaReason.LOCKED: _locked,
     AgendaReason.NOT_DRAFT: _not_draft,
     AgendaReason.NOT_PROPOSED: lambda w: w.tr.gettext(

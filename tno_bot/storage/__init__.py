@@ -8,6 +8,7 @@ from __future__ import annotations
 from .agenda import load_agenda, proposed_agendas, save_agenda
 from .conferences import add_conference, all_conferences, conference_room, get_conference, update_conference
 from .engine import database_url, make_engine
+from .faults import StorageUnavailable, check_writable, storage_fault
 from .migrations import LATEST_VERSION, SchemaTooNewError, current_version, migrate
 from .outbox import enqueue_message, mark_attempt_failed, mark_sent, pending_messages
 from .reminders import (
@@ -182,6 +183,9 @@ __all__ = [
     "UndecryptedNotice",
     "current_version",
     "database_url",
+    "StorageUnavailable",
+    "check_writable",
+    "storage_fault",
     "enqueue_message",
     "forget_undecrypted",
     "get_room_language",
