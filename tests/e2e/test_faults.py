@@ -189,6 +189,24 @@ async def _delete_device(synapse, user_id: str, device_id: str) -> None:
                                                      f"/devices/{urllib.parse.quote(device_id)}")
 
 
+async def test_a_homeserver_not_answering_yet_at_start_up_is_waited_for(bot_runner, person, proxy, caplog):
+    caplog.set_level(logging.WARNING, logger="tno_bot")
+    proxy.drop(None, r".*", seconds=2)  # nothing answers (connections dropped) ...
+    proxy.fail(None, r"/login$", status=502, times=2)  # ... then a reverse proxy answers 502 to the login
+    started = time.monotonic()
+    await bot_runner.start(timeout=60)
+    ready_after = time.monotonic() - started
+
+    emeline, room_id = await room_with_bot(person, bot_runner, "Démarrage", encrypted=True)
+    reply = await emeline.wait_reply(await emeline.send(room_id, "!cles 2023"))
+    assert "30,6" in reply.content["body"]
+    waits = [record.getMessage() for record in caplog.records if "unavailable at start-up" in record.getMessage()]
+    assert waits and all("trying again in" in message for message in waits)
+    assert any("HTTP 502" in message for message in waits)
+    assert not [record for record in caplog.records if record.exc_info]
+    _report("homeserver unavailable at start-up", tries=len(waits) + 1, seconds_to_ready=f"{ready_after:.1f}")
+
+
 async def test_a_deleted_device_is_replaced_and_the_bot_keeps_answering(bot_runner, person, synapse, caplog):
     caplog.set_level(logging.INFO, logger="tno_bot")
     await bot_runner.start()

@@ -16,6 +16,7 @@ class ApiError(Exception):
     def __init__(self, method: str, path: str, status: int, answer: dict) -> None:
         self.status = status
         self.errcode = answer.get("errcode", "")
+        self.transient = status >= 500 or status in (408, 429)
         super().__init__(f"{method} {path}: HTTP {status} {self.errcode} {answer.get('error', '')}".rstrip())
 
 

@@ -11,10 +11,10 @@ from nio import AsyncClient, JoinError
 from tno_bot.config import Config
 from tno_bot.matrix.cross_signing import make_trusted
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
-from tno_bot.matrix.errors import SessionRevoked
+from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, describe, retry_delay
 from tno_bot.matrix.outbox import OutboxSender
 from tno_bot.matrix.scheduler import DueWork
-from tno_bot.matrix.session import AccessTokenRevoked, connect, set_store_aside
+from tno_bot.matrix.session import AccessTokenRevoked, HomeserverUnavailable, connect, set_store_aside
 from tno_bot.matrix.settings import MatrixSettings
 from tno_bot.matrix.sync import SyncLoop
 from tno_bot.matrix.undecrypted import Unreadable, UnreadableNotices
@@ -107,7 +107,20 @@ class TnoBot:
             await client.close()
 
     async def _trusted_client(self) -> AsyncClient:
-        """Logged in, its device cross-signed (or the reason logged)."""
+        """Logged in, its device cross-signed (or the reason logged); a homeserver that does not answer yet (the bot
+        started before it, a proxy answering 502) is tried again, at most 10 s apart (`errors.retry_delay`)."""
+        failures = 0
+        while True:
+            try:
+                return await self._connect_once()
+            except (HomeserverUnavailable, *TRANSIENT_EXCEPTIONS) as error:
+                failures += 1
+                delay = retry_delay(failures)
+                log.warning("homeserver %s unavailable at start-up (%s): trying again in %.1f s",
+                            self.settings.homeserver, describe(error), delay)
+                await asyncio.sleep(delay)
+
+    async def _connect_once(self) -> AsyncClient:
         client = await connect(self.settings)
         try:
             await make_trusted(client, self.settings)

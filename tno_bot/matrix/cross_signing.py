@@ -23,7 +23,7 @@ from tno_bot.matrix.secret_storage import (
     decode_recovery_key,
     encode_recovery_key,
 )
-from tno_bot.matrix.session import LoginFailed, remove_old_devices
+from tno_bot.matrix.session import HomeserverUnavailable, LoginFailed, remove_old_devices
 from tno_bot.matrix.settings import MatrixSettings
 from tno_bot.matrix.signing import USAGES, CrossSigningSeeds, sign_device, signature_is_valid
 
@@ -224,7 +224,12 @@ async def make_trusted(client: AsyncClient, settings: MatrixSettings) -> None:
         raise LoginFailed(str(error)) from None
     except RecoveryKeyError as error:
         raise LoginFailed(f"TNO_RECOVERY_KEY: {error}") from None
-    except (IdentityUnavailable, api.ApiError) as error:
+    except api.ApiError as error:
+        if error.transient:
+            raise HomeserverUnavailable(str(error)) from None
+        log.error("device %s stays without cross-signing, so Element users' clients will not share their room keys "
+                  "with it: %s", client.device_id, error)
+    except IdentityUnavailable as error:
         log.error("device %s stays without cross-signing, so Element users' clients will not share their room keys "
                   "with it: %s", client.device_id, error)
     await remove_old_devices(client, settings.password)

@@ -23,6 +23,7 @@ from nio import AsyncClient, AsyncClientConfig, LoginError, WhoamiError
 from nio.store import DefaultStore
 
 from tno_bot.matrix import api
+from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, describe, is_transient
 from tno_bot.matrix.local_secrets import make_private_dir, pickle_key_of, replace_private_file
 from tno_bot.matrix.settings import MatrixSettings
 
@@ -34,6 +35,10 @@ DEVICE_NAME = "tno-bot"
 
 class LoginFailed(Exception):
     """The bot cannot start with these credentials or this store (the message never contains a secret)."""
+
+
+class HomeserverUnavailable(Exception):
+    """The homeserver did not answer, or answered a transient error (5xx, 429): worth trying again."""
 
 
 class AccessTokenRevoked(LoginFailed):
@@ -111,9 +116,20 @@ async def _login(settings: MatrixSettings, pickle_key: str, device_id: str | Non
     """A logged-in client; `device_id` None means a new device (password) or the token's device."""
     client = AsyncClient(settings.homeserver, settings.user_id, store_path=str(settings.store_dir),
                          config=_client_config(pickle_key))
+    try:
+        return await _authenticate(client, settings, device_id)
+    except TRANSIENT_EXCEPTIONS as error:
+        await client.close()
+        raise HomeserverUnavailable(describe(error)) from None
+
+
+async def _authenticate(client: AsyncClient, settings: MatrixSettings, device_id: str | None) -> AsyncClient:
     if settings.access_token:
         client.access_token = settings.access_token
         whoami = await client.whoami()
+        if isinstance(whoami, WhoamiError) and is_transient(whoami):
+            await client.close()
+            raise HomeserverUnavailable(describe(whoami))
         if isinstance(whoami, WhoamiError):
             await client.close()
             if whoami.status_code == "M_UNKNOWN_TOKEN":
@@ -131,6 +147,9 @@ async def _login(settings: MatrixSettings, pickle_key: str, device_id: str | Non
     client.device_id = device_id
     _mark_store(settings, device_id)
     response = await client.login(password=settings.password, device_name=DEVICE_NAME)
+    if isinstance(response, LoginError) and is_transient(response):
+        await client.close()
+        raise HomeserverUnavailable(describe(response))
     if isinstance(response, LoginError):
         await client.close()
         raise LoginFailed(f"login refused by the homeserver: {response.status_code} {response.message}")
@@ -148,6 +167,19 @@ async def connect(settings: MatrixSettings) -> AsyncClient:
     pickle_key = pickle_key_of(settings.data_dir, settings.pickle_key)
     stored_device = _store_device(settings, pickle_key)
     client = await _login(settings, pickle_key, stored_device)
+    try:
+        return await _matching_keys(client, settings, pickle_key, stored_device)
+    except TRANSIENT_EXCEPTIONS as error:
+        await client.close()
+        raise HomeserverUnavailable(describe(error)) from None
+    except api.ApiError as error:
+        await client.close()
+        raise (HomeserverUnavailable(str(error)) if error.transient else LoginFailed(str(error))) from None
+
+
+async def _matching_keys(client: AsyncClient, settings: MatrixSettings, pickle_key: str,
+                         stored_device: str | None) -> AsyncClient:
+    """`client` if its device keys are the homeserver's (published again when it has none), else a reset device."""
     if stored_device is None:
         log.info("new encryption store for device %s", client.device_id)
     server_keys = await _server_device_keys(client)
