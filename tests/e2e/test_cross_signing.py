@@ -9,16 +9,20 @@ import stat
 from contextlib import asynccontextmanager
 
 import pytest
+from nio import AsyncClient
 from nio.store import DefaultStore
 
 from tests.cast import LOCAL
 from tests.e2e.conftest import BOT_LOCALPART, BOT_RECOVERY_KEY, password_of
 from tests.e2e.strict_client import StrictClient
 from tests.text import plain
-from tno_bot.matrix.cross_signing import RECOVERY_KEY_FILE
+from tno_bot.matrix import api
+from tno_bot.matrix.account_secrets import AccountSecrets
+from tno_bot.matrix.cross_signing import RECOVERY_KEY_FILE, SECRET_NAMES, vouching_master_key
 from tno_bot.matrix.local_secrets import PICKLE_KEY_FILE
 from tno_bot.matrix.secret_storage import decode_recovery_key, encode_recovery_key
 from tno_bot.matrix.session import LoginFailed
+from tno_bot.matrix.signing import CrossSigningSeeds
 
 pytestmark = pytest.mark.e2e
 
@@ -227,3 +231,36 @@ async def test_element_with_the_recovery_key_verifies_its_session_with_the_bot_i
         bot_status = await emeline.device_status(bot_id, bot_device)
         assert bot_status.master_key == master and admin.device_id in bot_status.device_ids
         assert (await emeline.device_status(bot_id, admin.device_id)).signed_by_owner
+
+
+async def test_a_self_signing_key_replaced_elsewhere_is_taken_from_secret_storage_not_overwritten(
+        synapse_factory, bot_factory, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="tno_bot")
+    server = synapse_factory()
+    runner = bot_factory(server, tmp_path / "bot")
+    await runner.start()
+    await runner.stop()
+
+    # The operator, logged in as the bot elsewhere (Element, say), replaces the self-signing key and stores it.
+    operator = AsyncClient(server.url, runner.settings.user_id)
+    await operator.login(password_of(BOT_LOCALPART), device_name="operator")
+    try:
+        storage = await AccountSecrets.open(operator, decode_recovery_key(BOT_RECOVERY_KEY))
+        seeds = CrossSigningSeeds.from_secrets({name: await storage.read(name) for name in SECRET_NAMES})
+        replaced = seeds.with_new_self_signing()
+        await api.request_with_password(operator, "POST", "/_matrix/client/v3/keys/device_signing/upload",
+                                        {"self_signing_key": replaced.key_objects(operator.user_id)["self_signing_key"]},
+                                        password_of(BOT_LOCALPART))
+        await storage.write("m.cross_signing.self_signing", replaced.as_secrets()["m.cross_signing.self_signing"])
+
+        caplog.clear()
+        await runner.start()  # its local cache still holds the old self-signing key
+        keys = await api.query_own_keys(operator)
+    finally:
+        await operator.close()
+    self_signing = keys["self_signing_keys"][runner.settings.user_id]["keys"]
+    assert list(self_signing.values()) == [replaced.public_key("self_signing")]  # not overwritten
+    assert vouching_master_key(keys, runner.settings.user_id, runner.device_id) == seeds.public_key("master")
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("taken back from its secret storage" in message for message in messages)
+    assert not any("uploading it" in message for message in messages)

@@ -57,7 +57,7 @@ class CrossSigning:
             identity = await self._create()
             keys = await api.query_own_keys(self.client)
         else:
-            identity = await self._recover(master)
+            identity = await self._recover(master, _public_key(keys.get("self_signing_keys", {}).get(self.user_id)))
             if identity is None:
                 self._report_unsigned(keys, master)
                 return
@@ -89,11 +89,13 @@ class CrossSigning:
                         self.user_id, self.key_file)
         return identity
 
-    async def _recover(self, master: str) -> Identity | None:
-        """The identity whose master key is `master`: from the cache, else from secret storage; None if neither."""
+    async def _recover(self, master: str, self_signing: str | None) -> Identity | None:
+        """The identity whose master key is `master`: from the cache while it holds the homeserver's self-signing key
+        (else it was replaced elsewhere, by Element say), otherwise from secret storage; None if neither can be read."""
         cached = self.cache.load(self.user_id)
         given = self._given_key()
-        if cached and cached.seeds.public_key("master") == master:
+        if cached and cached.seeds.public_key("master") == master and \
+                cached.seeds.public_key("self_signing") == self_signing:
             if given is None or given == cached.storage_key:
                 return cached
             # A recovery key other than the one known here: checked now, not on the day it is needed.
