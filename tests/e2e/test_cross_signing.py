@@ -18,11 +18,11 @@ from tests.e2e.strict_client import StrictClient
 from tests.text import plain
 from tno_bot.matrix import api
 from tno_bot.matrix.account_secrets import AccountSecrets
-from tno_bot.matrix.cross_signing import RECOVERY_KEY_FILE, SECRET_NAMES, vouching_master_key
+from tno_bot.matrix.cross_signing import RECOVERY_KEY_FILE, vouching_master_key
 from tno_bot.matrix.local_secrets import PICKLE_KEY_FILE
 from tno_bot.matrix.secret_storage import decode_recovery_key, encode_recovery_key
 from tno_bot.matrix.session import LoginFailed
-from tno_bot.matrix.signing import CrossSigningSeeds
+from tno_bot.matrix.signing import SECRET_NAMES, CrossSigningSeeds
 
 pytestmark = pytest.mark.e2e
 
@@ -246,12 +246,13 @@ async def test_a_self_signing_key_replaced_elsewhere_is_taken_from_secret_storag
     await operator.login(password_of(BOT_LOCALPART), device_name="operator")
     try:
         storage = await AccountSecrets.open(operator, decode_recovery_key(BOT_RECOVERY_KEY))
-        seeds = CrossSigningSeeds.from_secrets({name: await storage.read(name) for name in SECRET_NAMES})
+        seeds = CrossSigningSeeds.from_secrets({name: await storage.read(name) for name in SECRET_NAMES.values()})
         replaced = seeds.with_new_self_signing()
         await api.request_with_password(operator, "POST", "/_matrix/client/v3/keys/device_signing/upload",
                                         {"self_signing_key": replaced.key_objects(operator.user_id)["self_signing_key"]},
                                         password_of(BOT_LOCALPART))
-        await storage.write("m.cross_signing.self_signing", replaced.as_secrets()["m.cross_signing.self_signing"])
+        name = SECRET_NAMES["self_signing"]
+        await storage.write(name, replaced.as_secrets()[name])
 
         caplog.clear()
         await runner.start()  # its local cache still holds the old self-signing key

@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 from nio import AsyncClient
 
+from tno_bot.matrix.errors import is_transient_status
+
 
 class ApiError(Exception):
     """The homeserver refused a request; `status` and `errcode` say how."""
@@ -16,7 +18,7 @@ class ApiError(Exception):
     def __init__(self, method: str, path: str, status: int, answer: dict) -> None:
         self.status = status
         self.errcode = answer.get("errcode", "")
-        self.transient = status >= 500 or status in (408, 429)
+        self.transient = is_transient_status(status)
         super().__init__(f"{method} {path}: HTTP {status} {self.errcode} {answer.get('error', '')}".rstrip())
 
 

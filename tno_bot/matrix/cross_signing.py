@@ -25,12 +25,11 @@ from tno_bot.matrix.secret_storage import (
 )
 from tno_bot.matrix.session import HomeserverUnavailable, LoginFailed, remove_old_devices
 from tno_bot.matrix.settings import MatrixSettings
-from tno_bot.matrix.signing import USAGES, CrossSigningSeeds, sign_device, signature_is_valid
+from tno_bot.matrix.signing import SECRET_NAMES, CrossSigningSeeds, sign_device, signature_is_valid
 
 log = logging.getLogger(__name__)
 
 RECOVERY_KEY_FILE = "recovery-key.txt"
-SECRET_NAMES = tuple(f"m.cross_signing.{usage}" for usage in USAGES)
 
 
 class IdentityUnavailable(Exception):
@@ -113,7 +112,7 @@ class CrossSigning:
             raise IdentityUnavailable(f"{self.user_id} has a cross-signing identity but no secret storage: reset "
                                       "its cross-signing in Element (logged in as the bot) or use another account")
         try:
-            seeds = CrossSigningSeeds.from_secrets({name: await storage.read(name) for name in SECRET_NAMES})
+            seeds = CrossSigningSeeds.from_secrets({name: await storage.read(name) for name in SECRET_NAMES.values()})
         except (KeyError, TypeError, ValueError, SecretStorageError):
             seeds = None
         if seeds is None or seeds.public_key("master") != master:
@@ -164,7 +163,8 @@ class CrossSigning:
             raise IdentityUnavailable("replacing the self-signing key needs the bot's password (TNO_PASSWORD): "
                                       "an access token alone cannot do it")
         storage = AccountSecrets(self.client, identity.storage_key_id, identity.storage_key)
-        await storage.write("m.cross_signing.self_signing", seeds.as_secrets()["m.cross_signing.self_signing"])
+        name = SECRET_NAMES["self_signing"]
+        await storage.write(name, seeds.as_secrets()[name])
         identity = Identity(seeds, identity.storage_key_id, identity.storage_key)
         self.cache.save(self.user_id, identity)
         body = {"self_signing_key": seeds.key_objects(self.user_id)["self_signing_key"]}

@@ -37,12 +37,14 @@ def http_status(response) -> int | None:
     return getattr(transport, "status", None)
 
 
+def is_transient_status(status: int | None) -> bool:
+    """True for an HTTP status worth retrying as it is: none (no answer), 408, 429 or 5xx."""
+    return status is None or status in (408, 429) or status >= 500
+
+
 def is_transient(response) -> bool:
     """True for an error answer worth retrying as it is (see the module's docstring)."""
-    status = http_status(response)
-    if getattr(response, "status_code", None) == "M_LIMIT_EXCEEDED" or status in (408, 429):
-        return True
-    return status is None or status >= 500
+    return getattr(response, "status_code", None) == "M_LIMIT_EXCEEDED" or is_transient_status(http_status(response))
 
 
 def describe(error) -> str:

@@ -17,6 +17,7 @@ from Crypto.Signature import eddsa
 
 Usage = Literal["master", "self_signing", "user_signing"]
 USAGES: tuple[Usage, ...] = ("master", "self_signing", "user_signing")
+SECRET_NAMES: dict[Usage, str] = {usage: f"m.cross_signing.{usage}" for usage in USAGES}  # in secret storage
 SEED_SIZE = 32
 _MAX_INTEGER = 2**53 - 1
 
@@ -118,11 +119,11 @@ class CrossSigningSeeds:
         """From the secrets `m.cross_signing.<usage>` (unpadded base64 seeds, as Element stores them).
 
         KeyError when one is missing, TypeError when one is not a string, ValueError when one is malformed."""
-        return cls(*(_decode(stored[f"m.cross_signing.{usage}"]) for usage in USAGES))
+        return cls(*(_decode(stored[SECRET_NAMES[usage]]) for usage in USAGES))
 
     def as_secrets(self) -> dict[str, str]:
         """Secret name -> value, ready for secret storage."""
-        return {f"m.cross_signing.{usage}": _encode(getattr(self, usage)) for usage in USAGES}
+        return {SECRET_NAMES[usage]: _encode(getattr(self, usage)) for usage in USAGES}
 
     def signer(self, usage: Usage) -> SigningKey:
         if usage not in USAGES:
