@@ -831,7 +831,10 @@ def test_aide_vote_says_the_ballot_is_not_secret(bot):
 
 
 def test_through_the_dispatcher_the_opening_notifies_and_the_minutes_are_a_file(engine, config):
+    """Every event queued for a séance with one vote: a ballot makes a reaction and an edit of the tally message,
+    no notice; the closing ends the poll."""
     from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
+    from tno_bot.matrix.polls import POLL_END, POLL_START
 
     SeanceBot(engine, config).prepare()
     dispatcher = Dispatcher(config, engine)
@@ -848,19 +851,31 @@ def test_through_the_dispatcher_the_opening_notifies_and_the_minutes_are_a_file(
     send("$c", "!vote clore", PRESIDENT, at(10, 5))
     send("$end", "!seance clore", PRESIDENT, at(10, 6))
     with Session(engine) as session:
-        events = [json.loads(row.content) for row in session.exec(select(storage.OutboxMessage)
-                                                                   .order_by(storage.OutboxMessage.id))]
+        rows = session.exec(select(storage.OutboxMessage).order_by(storage.OutboxMessage.id)).all()
         ballots = session.exec(select(storage.BallotRow)).all()
+    events = [json.loads(row.content) for row in rows]
     assert [(b.event_id, b.choice) for b in ballots] == [("$b0", "pour"), ("$b1", "pour"), ("$b2", "pour")]
-    assert [e["msgtype"] for e in events] == ["m.text", "m.notice", "m.text", "m.notice", "m.notice", "m.notice",
-                                              "m.notice", "m.notice", "m.file"]
+    kinds = [(row.event_type, event.get("msgtype") or event.get("m.relates_to", {}).get("rel_type"))
+             for row, event in zip(rows, events)]
+    assert kinds == [("m.room.message", "m.text"), ("m.room.message", "m.notice"),  # opening, presence
+                     ("m.room.message", "m.text"), (POLL_START, None),  # the vote: its tally message, its poll
+                     *[("m.reaction", "m.annotation"), ("m.room.message", "m.text")] * 3,  # a ballot: ✅, tally
+                     ("m.room.message", "m.notice"), ("m.room.message", "m.text"), (POLL_END, "m.reference"),
+                     ("m.room.message", "m.notice"), ("m.room.message", "m.file")]
+    tally, poll = rows[2], rows[3]
     assert events[0]["m.mentions"] == {"user_ids": sorted(REPRESENTATIVES)}
     assert events[2]["m.mentions"] == {"user_ids": sorted([KHELIFI, MAES, MILLET])}
-    assert "Décision TNO 2025-01 adoptée à l'unanimité (3 pour, 0 contre, 0 abstention)." in events[6]["body"]
-    assert events[7]["m.relates_to"] == {"m.in_reply_to": {"event_id": "$end"}}
-    assert "<h2>Compte rendu de la conférence intercommunale du 7 novembre 2025</h2>" in events[7]["formatted_body"]
-    assert events[8]["filename"] == "compte-rendu-2025-11-07.md"
-    assert events[8]["info"]["mimetype"] == "text/markdown"
+    assert [a["id"] for a in events[3][POLL_START]["answers"]] == ["pour", "contre", "abstention"]
+    assert events[4]["m.relates_to"] == {"rel_type": "m.annotation", "event_id": "$b0", "key": "✅"}
+    assert [(row.relates_to, event["m.relates_to"]["rel_type"]) for row, event in zip(rows, events)
+            if row.relates_to] == [(tally.id, "m.replace")] * 4 + [(poll.id, "m.reference")]
+    assert "3 pour, 0 contre, 0 abstention" in events[9]["m.new_content"]["body"]
+    assert "Décision TNO 2025-01 adoptée à l'unanimité (3 pour, 0 contre, 0 abstention)." in events[10]["body"]
+    assert events[11]["m.new_content"]["body"] == events[10]["body"]  # the tally message ends with the result
+    assert events[13]["m.relates_to"] == {"m.in_reply_to": {"event_id": "$end"}}
+    assert "<h2>Compte rendu de la conférence intercommunale du 7 novembre 2025</h2>" in events[13]["formatted_body"]
+    assert events[14]["filename"] == "compte-rendu-2025-11-07.md"
+    assert events[14]["info"]["mimetype"] == "text/markdown"
 
 
 def test_a_pill_counts_for_the_person_it_points_at_not_for_its_label(opened, engine, config):

@@ -1,12 +1,23 @@
-"""Votes in the séance sitting in the room: !vote (the tally) and its sub-commands, opening, ballots and closing.
+"""Votes in the séance sitting in the room: !vote (the tally) and its sub-commands, opening, ballots and closing,
+and the answers to the vote's polls, which are ballots too.
+
+The opening message is kept current (edited after each ballot) with the tally and who has not voted yet; a ballot
+that changes nothing else is acknowledged by a reaction. The polls: one for everyone's own seat (or suppléance),
+one per pouvoir, for its mandataire, on the mandant's seat. Their tracks are `vote|<opening event>|poll|<seat>`
+(the seat empty for one's own), the tally's `vote|<opening event>|tally`.
 """
 
 from __future__ import annotations
 
 from tno_bot.app import seance as app
+from tno_bot import storage
+from tno_bot.commands.refusals import refusal
 from tno_bot.commands.arguments import POINT_NO, TITLE
 from tno_bot.commands.context import CommandContext
-from tno_bot.reports.message import Reply
+from tno_bot.domain.refusals import Refused
+from tno_bot.domain.voting import Reason as VoteReason
+from tno_bot.domain.voting import Vote, VoteRefused
+from tno_bot.reports.message import Edit, Poll, Reply
 from tno_bot.commands.people import MANDANT
 from tno_bot.commands.registry import Arg, command
 from tno_bot.commands.seance import GROUP, name, sitting
@@ -55,14 +66,67 @@ def vote_ouvrir(ctx: CommandContext, item: int, title: str | None = None) -> Rep
     voters = tuple(rights.by_voter())
     text = Text.empty().para(vote_heading(opened, tr) + " — " + tr.gettext("open at {time}.",
                                                                           time=at_time(ctx.now, tr)))
-    text.para(tr.gettext("Vote with !vote pour, !vote contre or !vote abstention (a mandataire adds the mandant's "
-                         "name). One may change one's vote until the closing: the latest counts. Ballots are not "
-                         "secret."))
+    text.para(how_to_vote(tr))
     text.para(tr.ngettext("{n} seat may be voted now.", "{n} seats may be voted now.",
                           sum(1 for seat in rights.seats if not seat.vacant)))
     if voters:
         text.para(*people_line(tr.gettext("Voters"), voters, ctx.config, tr))
-    return Reply(*text.done(), mentions=voters)
+    return Reply(*text.done(), mentions=voters, track=_track(opened, "tally"), polls=_polls(ctx, opened, rights))
+
+
+def how_to_vote(tr) -> str:
+    return tr.gettext("Vote by answering the poll below, or with !vote pour, !vote contre or !vote abstention. A "
+                      "mandataire answers the poll addressed to them for the mandant's seat (or adds the mandant's "
+                      "name to the command). One may change one's vote until the closing: the latest counts. "
+                      "Ballots are not secret.")
+
+
+def _track(vote: Vote, *parts: str) -> str:
+    return "|".join(("vote", vote.opened_event_id, *parts))
+
+
+def _polls(ctx: CommandContext, vote: Vote, rights) -> tuple[Poll, ...]:
+    """The poll for one's own seat, and one per pouvoir for its mandataire, on the mandant's seat."""
+    tr = ctx.tr
+    answers = tuple((choice.value, tr.gettext(CHOICE_LABELS[choice.value]).capitalize()) for choice in Choice)
+    heading = vote_heading(vote, tr)
+    polls = [Poll(_track(vote, "poll", ""), heading + " — " + tr.gettext("your ballot"), answers)]
+    for right in rights.seats:
+        if right.pouvoir is not None:
+            question = heading + " — " + tr.gettext("ballot of {mandataire} for the seat of {mandant} (pouvoir)",
+                                                    mandataire=name(ctx, right.pouvoir.mandataire),
+                                                    mandant=name(ctx, right.seat))
+            polls.append(Poll(_track(vote, "poll", right.seat), question, answers))
+    return tuple(polls)
+
+
+def _tally_edit(ctx: CommandContext, vote: Vote, attendance) -> Edit:
+    """The opening message as it stands now: the tally, who has voted and who has not, how to vote."""
+    plain, html = tally_report(vote, tally(vote, voting_rights(attendance)), ctx.config, ctx.tr)
+    hint_plain, hint_html = Text.empty().para(how_to_vote(ctx.tr)).done()
+    return Edit(_track(vote, "tally"), f"{plain}\n\n{hint_plain}", html + hint_html)
+
+
+def poll_ballot(ctx: CommandContext, track: str, answers: tuple[str, ...]) -> list[Reply] | None:
+    """An answer to one of the vote polls (`track`): the ballot of the answerer, for their own seat or the seat the
+    poll is for, exactly as `!vote <choice> [mandant]`. None when the track is no vote poll or the answer no
+    choice. A refusal is said once per poll and person; later refused answers are recorded as handled, unsaid."""
+    parts = track.split("|")
+    choice = next((c for c in Choice if c.value in answers[:1]), None)
+    if len(parts) != 4 or parts[0] != "vote" or parts[2] != "poll" or choice is None:
+        return None
+    try:
+        s = sitting(ctx)
+        stored = app.open_vote_of(ctx.session, s)
+        if stored.vote.opened_event_id != parts[1]:
+            raise VoteRefused(VoteReason.VOTE_CLOSED)
+        return [_cast_ballot(ctx, choice, parts[3] or None)]
+    except Refused as error:
+        told = "|".join(("refused", parts[1], parts[3], ctx.sender))
+        if storage.tracked(ctx.session, told) is not None:
+            return []
+        answer = refusal(error, ctx).reply(ctx.tr)
+        return [Reply(answer.body, answer.html, track=told)]
 
 
 def _cast_ballot(ctx: CommandContext, choice: Choice, mandant: str | None) -> Reply:
@@ -96,7 +160,12 @@ def _cast_ballot(ctx: CommandContext, choice: Choice, mandant: str | None) -> Re
     text.para(sentence)
     text.para(tr.ngettext("So far: {counts}; {n} seat has not voted.", "So far: {counts}; {n} seats have not voted.",
                           len(current.not_voted), counts=counts_text(current.counts, tr)))
-    return Reply(*text.done())
+    # Only the ballot itself to say: a reaction on it, the tally message shows the rest.
+    quiet = not now_present and (before is None or before.voter == ctx.sender)
+    return Reply(*text.done(), edits=(_tally_edit(ctx, after, attendance),), reaction=BALLOT_REACTION if quiet else None)
+
+
+BALLOT_REACTION = "✅"
 
 
 def _choice_command(name: str, alias: str, choice: Choice, help_text: str) -> None:
@@ -123,5 +192,6 @@ def vote_clore(ctx: CommandContext) -> Reply:
     closed, written = app.close_vote(ctx.session, sitting(ctx), ctx.current_year, by=ctx.sender, at=ctx.now,
                                      event_id=ctx.event_id)
     res = written.result
-    return Reply(*result_report(closed, res.outcome, res.counts, res.by_member, written.decision, ctx.config,
-                                ctx.tr))
+    body, html = result_report(closed, res.outcome, res.counts, res.by_member, written.decision, ctx.config, ctx.tr)
+    polls = tuple(message.track for message in storage.tracked_with_prefix(ctx.session, _track(closed, "poll", "")))
+    return Reply(body, html, edits=(Edit(_track(closed, "tally"), body, html),), ends=polls)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import base64
 import html
+from dataclasses import dataclass
 
-from tno_bot.reports.message import Reply
+from tno_bot.matrix import polls, relations
+from tno_bot.reports.message import Edit, Reply
 
 HTML_FORMAT = "org.matrix.custom.html"
 ATTACHMENT_KEY = "tno.attachment"  # outbox-only: the file to upload before sending; never sent to the homeserver
@@ -61,3 +63,35 @@ def contents_for(reply: Reply, in_reply_to: str | None) -> list[dict]:
         attachment = reply.attachment
         contents.append(file_message(attachment.filename, attachment.mimetype, attachment.data))
     return contents
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One event to queue: `refers_to` names the tracked message whose event id goes in its `m.relates_to`."""
+
+    content: dict
+    event_type: str = "m.room.message"
+    track: str | None = None
+    refers_to: str | None = None
+
+
+def outgoing_for(reply: Reply, in_reply_to: str | None, thread_root: str | None = None) -> list[Outgoing]:
+    """Every event of `reply`, in order: the reaction acknowledging the command or its text (in the command's
+    thread, if any) with its attachment, its polls, the edits of earlier messages, the ends of polls."""
+    if reply.reaction and in_reply_to:
+        events = [Outgoing(relations.reaction_content(in_reply_to, reply.reaction), relations.REACTION)]
+    else:
+        contents = contents_for(reply, in_reply_to)
+        if thread_root and in_reply_to:
+            contents = [relations.in_thread(content, thread_root, in_reply_to) for content in contents]
+        events = [Outgoing(content, track=reply.track if n == 0 else None) for n, content in enumerate(contents)]
+    events += [Outgoing(polls.start_content(poll), polls.POLL_START, track=poll.track) for poll in reply.polls]
+    events += [Outgoing(edit_of(edit), refers_to=edit.track) for edit in reply.edits]
+    events += [Outgoing(polls.end_content(reply.body), polls.POLL_END, refers_to=track) for track in reply.ends]
+    return events
+
+
+def edit_of(edit: Edit) -> dict:
+    """The edit of a tracked message (an `m.text` with mentions: the vote's tally) to the text of `edit`."""
+    new_content = mention_text(edit.body, edit.html, (), None)
+    return relations.edit_content(new_content)

@@ -11,16 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from sqlalchemy import event as orm_event
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from tno_bot import storage
 from tno_bot.app.rooms import room_language
-from tno_bot.commands import CommandContext, CommandCrashed, handle_text
+from tno_bot.commands import CommandContext, CommandCrashed, handle_edit, handle_poll_answer, handle_text
 from tno_bot.reports.message import Reply
 from tno_bot.config import Config
-from tno_bot.matrix.content import contents_for
+from tno_bot.matrix.outgoing import queue
 from tno_bot.matrix.pills import with_pills
+from tno_bot.matrix.polls import PollAnswer
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,9 @@ class IncomingMessage:
     body: str
     origin_server_ts: int  # milliseconds since the epoch
     formatted_body: str | None = None  # the HTML body (org.matrix.custom.html), where mention pills are links
+    thread_root: str | None = None  # sent in this thread: answered there
+    replaces: str | None = None  # an edit of this event (body and formatted_body are the new text)
+    poll_answer: PollAnswer | None = None  # an answer to a poll (no body)
 
     @property
     def command_text(self) -> str:
@@ -62,7 +67,7 @@ class Dispatcher:
         recorded, the event not marked processed, so it is handled once the database works again."""
         try:
             try:
-                return self._once(message, lambda context: handle_text(context, message.command_text))
+                return self._once(message, self._answer(message))
             except CommandCrashed as crash:
                 # Everything the failing handler wrote was rolled back with its transaction; only the apology stays.
                 return self._once(message, lambda context: [crash.reply])
@@ -74,21 +79,38 @@ class Dispatcher:
                 f"event {message.event_id} in {message.room_id} not handled, it will be once the database works "
                 f"again: {reason}") from None
 
+    @staticmethod
+    def _answer(message: IncomingMessage) -> Callable[[CommandContext], list[Reply] | None]:
+        """How `message` is answered: a command, an edited command, or a poll answer (a ballot)."""
+        if message.poll_answer is not None:
+            def answer_poll(context: CommandContext) -> list[Reply] | None:
+                start = storage.tracked_event(context.session, message.poll_answer.poll_event_id)
+                return None if start is None else handle_poll_answer(context, start.track, message.poll_answer.answers)
+            return answer_poll
+        if message.replaces is not None:
+            def answer_edit(context: CommandContext) -> list[Reply] | None:
+                original = storage.processed_event(context.session, message.replaces)
+                return handle_edit(context, message.command_text, original.acted if original else None)
+            return answer_edit
+        return lambda context: handle_text(context, message.command_text)
+
     def _once(self, message: IncomingMessage,
               answer: Callable[[CommandContext], list[Reply] | None]) -> list[storage.OutboxMessage]:
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 if storage.is_processed(session, message.event_id):
                     return []
+                written: set = set()
+                orm_event.listen(session, "before_flush",
+                                 lambda s, *_: written.update(type(o) for o in (*s.new, *s.dirty, *s.deleted)))
                 replies = answer(self._context(session, message))
                 if replies is None:
                     return []
-                queued = [storage.enqueue_message(session, room_id, content)
-                          for reply in replies
-                          for room_id in [reply.room_id or message.room_id]
-                          for content in contents_for(reply, message.event_id if room_id == message.room_id
-                                                      else None)]
-                storage.mark_processed(session, message.event_id, message.room_id, message.sender)
+                acted = bool(written - {storage.OutboxMessage})  # changed more than the replies
+                queued = queue(session, replies, message.room_id, message.event_id, message.thread_root)
+                storage.mark_processed(session, message.event_id, message.room_id, message.sender, acted)
+                if acted and message.replaces:  # the original is now carried out: a later edit of it is not
+                    storage.mark_acted(session, message.replaces, message.room_id, message.sender)
             return queued
         except IntegrityError:
             log.info("event %s was handled concurrently; skipped", message.event_id)

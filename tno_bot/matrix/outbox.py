@@ -30,6 +30,7 @@ from tno_bot import storage
 from tno_bot.matrix.content import ATTACHMENT_KEY
 from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, check_session, describe, is_transient, \
     retry_delay
+from tno_bot.matrix.related_sends import SKIP, WAIT, RelatedSends
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class OutboxSender:
         self._backlog = True  # rows may be pending in the database (always true at start-up)
         self._failures = 0  # consecutive tries that must be made again (the homeserver unreachable, a 5xx)
         self._retry_in = 0.0  # seconds before the backlog is tried again, unless a fresh reply comes first
+        self._related = RelatedSends(engine)  # edits and poll ends: the event they refer to, edits paced
 
     def submit(self, messages: list[storage.OutboxMessage], lane: str) -> None:
         """Rows just committed for the person `lane`: sent without reading them back, unless older rows wait."""
@@ -146,9 +148,18 @@ class OutboxSender:
         return content
 
     async def _deliver(self, message: storage.OutboxMessage) -> bool:
+        if message.relates_to is None:
+            return await self._deliver_content(message, None)
+        async with self._related.turn(message) as content:
+            if content == WAIT:  # the message it refers to is sent first (rows go in order)
+                return False
+            return content == SKIP or await self._deliver_content(message, content)
+
+    async def _deliver_content(self, message: storage.OutboxMessage, prepared: dict | None) -> bool:
         for _ in range(MAX_RATE_LIMIT_WAITS):
             try:
-                content = await self._with_uploaded_attachment(message.room_id, json.loads(message.content))
+                content = await self._with_uploaded_attachment(
+                    message.room_id, json.loads(message.content) if prepared is None else prepared)
                 response = content if isinstance(content, UploadError) else await self.client.room_send(
                     message.room_id,
                     message.event_type,

@@ -29,12 +29,15 @@ from nio import (
     RoomMessagesResponse,
     RoomMessageText,
     SyncResponse,
+    UnknownEvent,
 )
 from sqlmodel import Session
 
 from tno_bot import storage
 from tno_bot.matrix.dispatcher import IncomingMessage
 from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, check_session, describe, is_transient, retry_delay
+from tno_bot.matrix.polls import answer_of
+from tno_bot.matrix.relations import received
 from tno_bot.matrix.undecrypted import UndecryptedEvents, Unreadable, Waiting, Withheld, WithheldKeys
 
 log = logging.getLogger(__name__)
@@ -223,11 +226,21 @@ class SyncLoop:
             if withheld and waiting:
                 await self._tell(waiting, withheld)
             return
-        if not isinstance(event, RoomMessageText) or event.sender == self.client.user_id:
+        if event.sender == self.client.user_id:
             return
-        formatted = event.formatted_body if event.format == "org.matrix.custom.html" else None
-        message = IncomingMessage(room_id=room_id, event_id=event.event_id, sender=event.sender,
-                                  body=event.body, origin_server_ts=event.server_timestamp, formatted_body=formatted)
+        if isinstance(event, UnknownEvent):  # a poll answer (nio knows no poll events, encrypted or not)
+            answer = answer_of(event.type, event.source.get("content", {}))
+            if answer is not None:
+                self._handled += 1
+                await self.on_message(IncomingMessage(room_id, event.event_id, event.sender, "",
+                                                      event.server_timestamp, poll_answer=answer))
+            return
+        if not isinstance(event, RoomMessageText):
+            return
+        text = received(event)  # an edit gives its new text
+        message = IncomingMessage(room_id=room_id, event_id=event.event_id, sender=event.sender, body=text.body,
+                                  origin_server_ts=event.server_timestamp, formatted_body=text.formatted_body,
+                                  thread_root=text.thread_root, replaces=text.replaces)
         if message.looks_like_command:
             self._handled += 1
             await self.on_message(message)

@@ -10,7 +10,18 @@ from .conferences import add_conference, all_conferences, conference_room, get_c
 from .engine import database_url, make_engine
 from .faults import StorageUnavailable, check_writable, storage_fault
 from .migrations import LATEST_VERSION, SchemaTooNewError, current_version, migrate
-from .outbox import enqueue_message, mark_attempt_failed, mark_sent, pending_messages
+from .outbox import (
+    enqueue_message,
+    mark_attempt_failed,
+    mark_sent,
+    mark_superseded,
+    pending_messages,
+    related_target,
+    superseded,
+    tracked,
+    tracked_event,
+    tracked_with_prefix,
+)
 from .reminders import (
     as_reminder,
     due_reminders,
@@ -59,7 +70,7 @@ from .votes import (
     open_vote_of,
     votes_of,
 )
-from .state import get_sync_token, is_processed, mark_processed, set_sync_token
+from .state import get_sync_token, is_processed, mark_acted, mark_processed, processed_event, set_sync_token
 from .undecrypted import (
     forget_undecrypted,
     keep_undecrypted,
@@ -76,6 +87,7 @@ from .tables import (
     REMINDER_PENDING,
     REMINDER_SENT,
     SENT,
+    SUPERSEDED,
     AgendaAvis,
     AgendaPoint,
     AgendaRow,
@@ -173,6 +185,7 @@ __all__ = [
     "LATEST_VERSION",
     "PENDING",
     "SENT",
+    "SUPERSEDED",
     "OutboxMessage",
     "ProcessedEvent",
     "RoomSetting",
@@ -187,6 +200,14 @@ __all__ = [
     "check_writable",
     "storage_fault",
     "enqueue_message",
+    "mark_superseded",
+    "related_target",
+    "superseded",
+    "tracked",
+    "tracked_event",
+    "tracked_with_prefix",
+    "processed_event",
+    "mark_acted",
     "forget_undecrypted",
     "get_room_language",
     "get_sync_token",

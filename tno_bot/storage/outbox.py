@@ -6,21 +6,25 @@ import json
 from typing import Any
 from uuid import uuid4
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .columns import utcnow
-from .tables import FAILED, PENDING, SENT, OutboxMessage
+from .tables import FAILED, PENDING, SENT, SUPERSEDED, OutboxMessage
 
 
 def enqueue_message(
-    session: Session, room_id: str, content: dict[str, Any], event_type: str = "m.room.message"
+    session: Session, room_id: str, content: dict[str, Any], event_type: str = "m.room.message",
+    relates_to: int | None = None, track: str | None = None,
 ) -> OutboxMessage:
-    """Queue `content` for `room_id` with a fresh transaction id; flushed, so `id` is set."""
+    """Queue `content` for `room_id` with a fresh transaction id; flushed, so `id` is set. With `relates_to`, the
+    event id of that row is put in `content["m.relates_to"]` when it is sent; `track` finds the message again."""
     message = OutboxMessage(
         txn_id=uuid4().hex,
         room_id=room_id,
         event_type=event_type,
         content=json.dumps(content, ensure_ascii=False),
+        relates_to=relates_to,
+        track=track,
     )
     session.add(message)
     session.flush()
@@ -58,3 +62,40 @@ def _get(session: Session, message_id: int) -> OutboxMessage:
     if message is None:
         raise LookupError(f"no outbox message with id {message_id}")
     return message
+
+
+def tracked(session: Session, track: str) -> OutboxMessage | None:
+    """The message queued under `track` (the first, if several), sent or not."""
+    return session.exec(select(OutboxMessage).where(OutboxMessage.track == track).order_by(OutboxMessage.id)).first()
+
+
+def tracked_with_prefix(session: Session, prefix: str) -> list[OutboxMessage]:
+    """The messages whose track starts with `prefix`, in queueing order."""
+    query = select(OutboxMessage).where(col(OutboxMessage.track).startswith(prefix, autoescape=True))
+    return list(session.exec(query.order_by(OutboxMessage.id)))
+
+
+def tracked_event(session: Session, event_id: str) -> OutboxMessage | None:
+    """The tracked message the homeserver stored as `event_id`, if the bot sent one."""
+    query = select(OutboxMessage).where(OutboxMessage.event_id == event_id, col(OutboxMessage.track).is_not(None))
+    return session.exec(query).first()
+
+
+def related_target(session: Session, message: OutboxMessage) -> OutboxMessage:
+    """The row `message` refers to (`relates_to`)."""
+    return _get(session, message.relates_to)
+
+
+def superseded(session: Session, message: OutboxMessage) -> bool:
+    """Whether a later message of the same type refers to the same row (a later edit: this one is outdated)."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.relates_to == message.relates_to, OutboxMessage.event_type == message.event_type,
+        OutboxMessage.id > message.id, OutboxMessage.status != FAILED)
+    return session.exec(query.limit(1)).first() is not None
+
+
+def mark_superseded(session: Session, message_id: int) -> None:
+    """An edit not sent because a later one replaces it: no longer pending."""
+    message = _get(session, message_id)
+    message.status = SUPERSEDED
+    session.flush()

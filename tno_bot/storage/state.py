@@ -26,11 +26,26 @@ def is_processed(session: Session, event_id: str) -> bool:
     return session.get(ProcessedEvent, event_id) is not None
 
 
-def mark_processed(session: Session, event_id: str, room_id: str, sender: str) -> None:
+def processed_event(session: Session, event_id: str) -> ProcessedEvent | None:
+    """The record of a handled event, None when it was not handled."""
+    return session.get(ProcessedEvent, event_id)
+
+
+def mark_processed(session: Session, event_id: str, room_id: str, sender: str, acted: bool = True) -> None:
     """Record the event as handled, in the caller's transaction.
 
     The row is flushed at once: if another process recorded the same event first, this (or the commit)
     raises ``sqlalchemy.exc.IntegrityError`` and the caller rolls back everything written with it.
     """
-    session.add(ProcessedEvent(event_id=event_id, room_id=room_id, sender=sender))
+    session.add(ProcessedEvent(event_id=event_id, room_id=room_id, sender=sender, acted=acted))
+    session.flush()
+
+
+def mark_acted(session: Session, event_id: str, room_id: str, sender: str) -> None:
+    """Record that `event_id` is now carried out (an edit of it was): recorded as handled and as having acted."""
+    row = session.get(ProcessedEvent, event_id)
+    if row is None:
+        session.add(ProcessedEvent(event_id=event_id, room_id=room_id, sender=sender, acted=True))
+    else:
+        row.acted = True
     session.flush()

@@ -17,7 +17,8 @@ from .columns import UTCDateTime, utcnow
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
-OUTBOX_STATUSES = (PENDING, SENT, FAILED)
+SUPERSEDED = "superseded"  # an edit not sent because a later edit of the same message replaces it
+OUTBOX_STATUSES = (PENDING, SENT, FAILED, SUPERSEDED)
 
 
 class SchemaVersion(SQLModel, table=True):
@@ -48,6 +49,7 @@ class ProcessedEvent(SQLModel, table=True):
     room_id: str
     sender: str
     processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    acted: bool = True  # handling it changed more than the replies (an edit of it is then not applied)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -65,7 +67,9 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    event_id: str | None = None
+    event_id: str | None = Field(default=None, index=True)
+    relates_to: int | None = Field(default=None, index=True)  # the row whose event this one refers to
+    track: str | None = Field(default=None, index=True)  # the key this message is found again by
 
     @property
     def payload(self) -> dict[str, Any]:

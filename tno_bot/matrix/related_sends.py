@@ -1,0 +1,71 @@
+"""Outbox rows that refer to another row's event (an edit, the end of a poll): its event id filled in when sent, the
+edits of one message paced and the outdated ones skipped.
+
+- The referred row is sent first: while it is pending, the referring row waits (the outbox sends in row order).
+  If it was given up, so is the referring row.
+- Edits of one message go out one at a time, at least EDIT_INTERVAL_SECONDS apart; an edit is skipped (status
+  `superseded`) when a later edit of the same message is queued, which holds the newer tally. Ten ballots in a
+  second thus make one or two edits, and a tally never goes back to an older state.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlmodel import Session
+
+from tno_bot import storage
+from tno_bot.matrix.relations import REPLACE
+
+log = logging.getLogger(__name__)
+
+EDIT_INTERVAL_SECONDS = 1.0
+WAIT = "wait"  # the referred row is not sent yet
+SKIP = "skip"  # given up or superseded: the row is no longer pending
+
+
+class RelatedSends:
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._turns: dict[int, asyncio.Lock] = {}  # referred row -> one edit of it at a time
+        self._edited_at: dict[int, float] = {}  # referred row -> when its last edit was sent (monotonic)
+
+    @asynccontextmanager
+    async def turn(self, message: storage.OutboxMessage) -> AsyncIterator[dict | str]:
+        """The content of `message` ready to send (its `m.relates_to` event id filled in), or WAIT, or SKIP; an edit
+        holds its message's turn until the end of the block, which sends it."""
+        if not _is_edit(message):
+            yield await asyncio.to_thread(self._resolve, message)
+            return
+        target = message.relates_to
+        async with self._turns.setdefault(target, asyncio.Lock()):
+            wait = self._edited_at.get(target, 0.0) + EDIT_INTERVAL_SECONDS - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            yield await asyncio.to_thread(self._resolve, message)
+            self._edited_at[target] = time.monotonic()
+
+    def _resolve(self, message: storage.OutboxMessage) -> dict | str:
+        with Session(self.engine) as session, session.begin():
+            target = storage.related_target(session, message)
+            if target.status in (storage.FAILED, storage.SUPERSEDED):
+                storage.mark_attempt_failed(session, message.id, f"message {target.id} it refers to was not sent",
+                                            give_up=True)
+                log.error("outbox: message %s given up: message %s it refers to was not sent", message.id, target.id)
+                return SKIP
+            if target.event_id is None:
+                return WAIT
+            if _is_edit(message) and storage.superseded(session, message):
+                storage.mark_superseded(session, message.id)
+                return SKIP
+        content = json.loads(message.content)
+        content["m.relates_to"]["event_id"] = target.event_id
+        return content
+
+
+def _is_edit(message: storage.OutboxMessage) -> bool:
+    return message.event_type == "m.room.message" and f'"rel_type": "{REPLACE}"' in message.content
