@@ -136,21 +136,21 @@ async def run_once(workdir: Path, voters: int, encrypted: bool) -> dict:
             sent = await asyncio.gather(*(p.send(room_id, "!vote pour") for p in representatives))
             sent_seconds = time.monotonic() - began
             recorded_at = None
-            while recorded_at is None or not all(p.replies_to(e) for p, e in zip(representatives, sent)):
+            while recorded_at is None or not all(p.answers_to(e) for p, e in zip(representatives, sent)):
                 if recorded_at is None and await asyncio.to_thread(ballots, engine) >= voters:
                     recorded_at = time.monotonic() - began
                 if time.monotonic() - began > 120:
                     log_tail = (workdir / "bot" / "bot.log").read_text(encoding="utf-8")[-3000:]
-                    answered = sum(bool(p.replies_to(e)) for p, e in zip(representatives, sent))
+                    answered = sum(bool(p.answers_to(e)) for p, e in zip(representatives, sent))
                     raise TimeoutError(f"after 300 s: {await asyncio.to_thread(ballots, engine)} ballots recorded, "
                                        f"{answered} replies received; the bot's log ends with:\n{log_tail}")
                 await asyncio.sleep(0.02)
-            replies = sorted(min(m.received_at for m in p.replies_to(e)) - began
+            replies = sorted(min(m.received_at for m in p.answers_to(e)) - began
                              for p, e in zip(representatives, sent))
-            stored = sorted(min(m.origin_server_ts for m in p.replies_to(e)) for p, e in zip(representatives, sent))
+            stored = sorted(min(m.origin_server_ts for m in p.answers_to(e)) for p, e in zip(representatives, sent))
             first_stored = min(m.origin_server_ts for m in president.received if m.event_id in set(sent))
             result = await ask(president, room_id, "!vote clore")
-            duplicates = sum(len(p.replies_to(e)) - 1 for p, e in zip(representatives, sent))
+            duplicates = sum(len(p.answers_to(e)) - 1 for p, e in zip(representatives, sent))
             return {
                 "voters": voters, "encrypted": encrypted, "sends_seconds": round(sent_seconds, 3),
                 "all_ballots_recorded_seconds": round(recorded_at, 3),

@@ -1,4 +1,4 @@
-"""Steps shared by the end-to-end scenarios: asking the bot, and a séance ready to vote."""
+"""Steps shared by the end-to-end scenarios: asking the bot, voting (typed or by poll), and a séance ready to vote."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -22,6 +22,42 @@ async def room_with_bot(person, bot_runner, name: str, encrypted: bool):
 async def ask(participant, room_id: str, text: str) -> str:
     reply = await participant.wait_reply(await participant.send(room_id, text))
     return plain(reply.content["body"])
+
+
+POLL_START = "org.matrix.msc3381.poll.start"
+POLL_RESPONSE = "org.matrix.msc3381.poll.response"
+POLL_END = "org.matrix.msc3381.poll.end"
+ACK = "✅"  # the bot's reaction to a ballot it counted
+
+
+async def answered(participant, event_id: str) -> str:
+    """The bot's answer to `event_id`: the text of its reply, or ACK for its reaction (a ballot counted)."""
+    first = await participant.wait_answer(event_id)
+    return first.content["m.relates_to"]["key"] if first.type == "m.reaction" else plain(first.content["body"])
+
+
+async def vote(participant, room_id: str, text: str) -> str:
+    """A typed ballot (`!vote pour`…): ACK when counted without more to say, else the bot's sentence."""
+    return await answered(participant, await participant.send(room_id, text))
+
+
+def poll_answer(poll_event_id: str, choice: str) -> dict:
+    """A poll answer as Element sends it (matrix-js-sdk PollResponseEvent: unstable type, an m.reference)."""
+    return {"m.relates_to": {"rel_type": "m.reference", "event_id": poll_event_id},
+            POLL_RESPONSE: {"answers": [choice]}}
+
+
+async def answer_poll(participant, room_id: str, poll_event_id: str, choice: str) -> str:
+    """One tap on a poll: the answer's event id (the bot's acknowledgement is `answered(participant, it)`)."""
+    return await participant.send_event(room_id, POLL_RESPONSE, poll_answer(poll_event_id, choice))
+
+
+async def vote_polls(participant, room_id: str, count: int) -> list:
+    """The `count` polls of the vote just opened, as the participant received them (question, event id…)."""
+    def polls() -> list:
+        return [m for m in participant.received if m.room_id == room_id and m.type == POLL_START]
+    await participant.wait_for(lambda: len(polls()) >= count)
+    return polls()[-count:]
 
 
 async def prepared_conference(bot_runner, person):

@@ -249,6 +249,17 @@ class StrictClient:
         """Sends an m.room.message (encrypted in an encrypted room, keys shared as the isolation mode allows)."""
         return (await self._call("send", 40, room_id=room_id, text=text, msgtype=msgtype))["event_id"]
 
+    async def send_event(self, room_id: str, event_type: str, content: dict) -> str:
+        """Sends any event (a poll answer...), encrypted in an encrypted room as matrix-js-sdk does."""
+        return (await self._call("send_event", 40, room_id=room_id, type=event_type, content=content))["event_id"]
+
+    async def wait_event(self, room_id: str, event_type: str, relates_to: str | None = None,
+                         timeout: float = 30.0) -> dict:
+        """The first event of `event_type` seen in the room (decrypted), relating to `relates_to` if given:
+        {event_id, sender, content, relation, encrypted}. Messages, encrypted events and reactions are seen."""
+        return await self._call("wait_event", timeout + 5, room_id=room_id, type=event_type, relates_to=relates_to,
+                                timeout=timeout)
+
     async def wait_reply(self, event_id: str, timeout: float = 30.0) -> StrictMessage:
         """The first message replying to `event_id`, once decrypted, or once it stayed undecryptable for 3 s.
 

@@ -91,7 +91,7 @@ async def test_a_failed_page_back_is_retried_and_every_ballot_counts_once(bot_ru
     started = time.monotonic()
     await bot_runner.start()
     for event_id, name in ballots:
-        await people[name].wait_reply(event_id, timeout=30)
+        await people[name].wait_answer(event_id, timeout=30)
     answered = time.monotonic() - started
     await bot_runner.stop()
     await bot_runner.start()  # a restart replays nothing
@@ -107,7 +107,7 @@ async def test_a_failed_page_back_is_retried_and_every_ballot_counts_once(bot_ru
         recorded = [row.event_id for row in session.exec(select(BallotRow))]
     sent = [event_id for event_id, _ in ballots]
     assert sorted(event_id for event_id in recorded if event_id in sent) == sorted(sent)  # each once
-    replies = [len(people[name].replies_to(event_id)) for event_id, name in ballots]
+    replies = [len(people[name].answers_to(event_id)) for event_id, name in ballots]
     assert replies == [1] * len(ballots)
     assert "(2 pour, 1 contre, 0 abstention)" in result
     interrupted = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sync interrupted")]

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from tests.cast import LOCAL
-from tests.e2e.scenarios import QUORATE, ask, opened_seance, plain
+from tests.e2e.scenarios import QUORATE, ask, opened_seance, plain, vote
 from tno_bot.domain.calendar import PARIS
 from tno_bot.i18n import translator
 from tno_bot.storage.tables import DecisionRow
@@ -31,7 +31,7 @@ async def test_three_deliberations_make_the_decision_executory_and_the_awaited_m
     president, maes = people[LOCAL.PRESIDENT], people[LOCAL.MAES]
     await ask(president, room_id, "!vote ouvrir 1")
     for name in QUORATE:
-        await ask(people[name], room_id, "!vote pour")
+        await vote(people[name], room_id, "!vote pour")
     await ask(president, room_id, "!vote clore")
     decision = f"TNO {datetime.now(PARIS).year}-01"
     today = datetime.now(PARIS).date()

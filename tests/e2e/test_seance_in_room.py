@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.cast import LOCAL
-from tests.e2e.scenarios import QUORATE, ask, closed_seance_minutes, opened_seance
+from tests.e2e.scenarios import ACK, QUORATE, ask, closed_seance_minutes, opened_seance, vote
 from tno_bot.domain.calendar import PARIS
 from tno_bot.storage.tables import BallotRow
 
@@ -23,7 +23,7 @@ async def test_vote_refused_without_quorum_then_adopted_unanimously(bot_runner, 
     await ask(president, room_id, "!present")
     assert "Vote" in await ask(president, room_id, "!vote ouvrir 1")
     for name in QUORATE:
-        await ask(people[name], room_id, "!vote pour")
+        await vote(people[name], room_id, "!vote pour")
     result = await ask(president, room_id, "!vote clore")
 
     year = datetime.now(PARIS).year
@@ -36,13 +36,13 @@ async def test_a_proxy_vote_and_an_abstention(bot_runner, person):
 
     await ask(khelifi, room_id, f"!pouvoir @{LOCAL.BAUME}:tno.example")
     await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 2 Feuille de route 2027")
-    await ask(people[LOCAL.BAUME], room_id, "!vote pour")
-    proxy = await ask(people[LOCAL.BAUME], room_id, f"!vote pour @{LOCAL.KHELIFI}:tno.example")
-    await ask(people[LOCAL.MAES], room_id, "!vote abstention")
-    await ask(people[LOCAL.PRESIDENT], room_id, "!vote pour")
+    await vote(people[LOCAL.BAUME], room_id, "!vote pour")
+    proxy = await vote(people[LOCAL.BAUME], room_id, f"!vote pour @{LOCAL.KHELIFI}:tno.example")
+    await vote(people[LOCAL.MAES], room_id, "!vote abstention")
+    await vote(people[LOCAL.PRESIDENT], room_id, "!vote pour")
     result = await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
 
-    assert "Zemorda Khelifi" in proxy
+    assert proxy == ACK
     assert "adoptée à l'unanimité des suffrages exprimés (3 pour, 0 contre, 1 abstention)" in result
 
 
@@ -54,9 +54,9 @@ async def test_a_rejection_and_a_stranger_who_cannot_vote(bot_runner, person, sy
     await stranger.join(room_id)
 
     await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 3")
-    refused = await ask(stranger, room_id, "!vote pour")
-    await ask(people[LOCAL.BAUME], room_id, "!vote pour")
-    await ask(people[LOCAL.MAES], room_id, "!vote contre")
+    refused = await vote(stranger, room_id, "!vote pour")
+    await vote(people[LOCAL.BAUME], room_id, "!vote pour")
+    await vote(people[LOCAL.MAES], room_id, "!vote contre")
     result = await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
 
     assert "Traceback" not in refused and "vote" in refused.lower()
@@ -68,7 +68,7 @@ async def test_a_rejection_and_a_stranger_who_cannot_vote(bot_runner, person, sy
 async def test_a_restart_in_the_middle_of_a_vote_loses_no_ballot_and_counts_none_twice(bot_runner, person):
     room_id, _, people = await opened_seance(bot_runner, person, present=QUORATE)
     await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 1")
-    await ask(people[LOCAL.BAUME], room_id, "!vote contre")
+    await vote(people[LOCAL.BAUME], room_id, "!vote contre")
     await bot_runner.stop()
 
     sent_while_down = [await people[LOCAL.MAES].send(room_id, "!vote pour"),
@@ -76,7 +76,7 @@ async def test_a_restart_in_the_middle_of_a_vote_loses_no_ballot_and_counts_none
                        await people[LOCAL.PRESIDENT].send(room_id, "!vote pour")]
     await bot_runner.start()
     for event_id, name in zip(sent_while_down, (LOCAL.MAES, LOCAL.BAUME, LOCAL.PRESIDENT)):
-        await people[name].wait_reply(event_id)
+        await people[name].wait_answer(event_id)
     await bot_runner.stop()
     await bot_runner.start()  # a second restart replays nothing
     result = await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
@@ -94,7 +94,7 @@ async def test_the_compte_rendu_holds_what_happened(bot_runner, person):
     await ask(people[LOCAL.KHELIFI], room_id, "!excuse")
     await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 1")
     for name in QUORATE:
-        await ask(people[name], room_id, "!vote pour")
+        await vote(people[name], room_id, "!vote pour")
     await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
     await ask(people[LOCAL.MAES], room_id, "!note Villeurbanne : étude de faisabilité en 2027")
 

@@ -11,6 +11,7 @@ from nio import (
     AsyncClientConfig,
     LoginError,
     MatrixRoom,
+    ReactionEvent,
     RoomCreateError,
     RoomEncryptedFile,
     RoomMessageFile,
@@ -19,6 +20,7 @@ from nio import (
     RoomPreset,
     RoomSendResponse,
     RoomVisibility,
+    UnknownEvent,
 )
 
 
@@ -35,10 +37,17 @@ class Received:
     content: dict
     received_at: float  # time.monotonic()
     origin_server_ts: int  # milliseconds: when the homeserver stored it
+    type: str = "m.room.message"
 
     @property
     def reply_to(self) -> str | None:
         return self.content.get("m.relates_to", {}).get("m.in_reply_to", {}).get("event_id")
+
+    @property
+    def relation(self) -> tuple[str | None, str | None]:
+        """(rel_type, event_id) of its `m.relates_to`: an edit, a reaction, a poll's end or answer, a thread."""
+        relation = self.content.get("m.relates_to") or {}
+        return relation.get("rel_type"), relation.get("event_id")
 
 
 class Participant:
@@ -52,7 +61,7 @@ class Participant:
         self.received: list[Received] = []
         self._sync_task: asyncio.Task | None = None
         self.client.add_event_callback(self._record, (RoomMessageText, RoomMessageNotice, RoomMessageFile,
-                                                     RoomEncryptedFile))
+                                                     RoomEncryptedFile, ReactionEvent, UnknownEvent))
 
     @property
     def user_id(self) -> str:
@@ -60,7 +69,8 @@ class Participant:
 
     async def _record(self, room: MatrixRoom, event) -> None:
         self.received.append(Received(room.room_id, event.event_id, event.sender, event.source.get("content", {}),
-                                      time.monotonic(), event.server_timestamp))
+                                      time.monotonic(), event.server_timestamp,
+                                      event.source.get("type", "m.room.message")))
 
     async def start(self) -> None:
         response = await self.client.login(self.password, device_name="participant")
@@ -110,8 +120,27 @@ class Participant:
             raise RuntimeError(f"message refused: {response}")
         return response.event_id
 
+    async def send_event(self, room_id: str, event_type: str, content: dict) -> str:
+        """Any event, as a client sends it (a poll answer, an edit, a message in a thread)."""
+        response = await self.client.room_send(room_id, event_type, content, ignore_unverified_devices=True)
+        if not isinstance(response, RoomSendResponse):
+            raise RuntimeError(f"event refused: {response}")
+        return response.event_id
+
+    def related_to(self, event_id: str, rel_type: str) -> list[Received]:
+        """The events received that relate to `event_id` so (`m.annotation`: reactions, `m.replace`: edits…)."""
+        return [message for message in self.received if message.relation == (rel_type, event_id)]
+
     def replies_to(self, event_id: str) -> list[Received]:
         return [message for message in self.received if message.reply_to == event_id]
+
+    def answers_to(self, event_id: str) -> list[Received]:
+        """The bot's answers to `event_id`: its replies, or its reaction (how it acknowledges a ballot)."""
+        return self.replies_to(event_id) + self.related_to(event_id, "m.annotation")
+
+    async def wait_answer(self, event_id: str, timeout: float = 30.0) -> Received:
+        await self.wait_for(lambda: self.answers_to(event_id), timeout)
+        return self.answers_to(event_id)[0]
 
     async def wait_reply(self, event_id: str, timeout: float = 30.0) -> Received:
         await self.wait_for(lambda: self.replies_to(event_id), timeout)

@@ -3,8 +3,8 @@ edits of one message paced and the outdated ones skipped.
 
 - The referred row is sent first: while it is pending, the referring row waits (the outbox sends in row order).
   If it was given up, so is the referring row.
-- Edits of one message go out one at a time, at least EDIT_INTERVAL_SECONDS apart; an edit is skipped (status
-  `superseded`) when a later edit of the same message is queued, which holds the newer tally. Ten ballots in a
+- Edits of one message go out one at a time, at least EDIT_INTERVAL_SECONDS apart; an edit is skipped (done without
+  an event, `last_error` saying by which) when a later edit of the same message is queued, holding the newer tally. Ten ballots in a
   second thus make one or two edits, and a tally never goes back to an older state.
 """
 from __future__ import annotations
@@ -52,18 +52,20 @@ class RelatedSends:
     def _resolve(self, message: storage.OutboxMessage) -> dict | str:
         with Session(self.engine) as session, session.begin():
             target = storage.related_target(session, message)
-            if target.status in (storage.FAILED, storage.SUPERSEDED):
+            if target.status == storage.FAILED:
                 storage.mark_attempt_failed(session, message.id, f"message {target.id} it refers to was not sent",
                                             give_up=True)
                 log.error("outbox: message %s given up: message %s it refers to was not sent", message.id, target.id)
                 return SKIP
-            if target.event_id is None:
+            event_id = target.event_id
+            if event_id is None:
                 return WAIT
-            if _is_edit(message) and storage.superseded(session, message):
-                storage.mark_superseded(session, message.id)
+            later = storage.superseded(session, message) if _is_edit(message) else None
+            if later is not None:
+                storage.mark_superseded(session, message.id, later)
                 return SKIP
         content = json.loads(message.content)
-        content["m.relates_to"]["event_id"] = target.event_id
+        content["m.relates_to"]["event_id"] = event_id
         return content
 
 

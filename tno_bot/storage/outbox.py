@@ -9,7 +9,7 @@ from uuid import uuid4
 from sqlmodel import Session, col, select
 
 from .columns import utcnow
-from .tables import FAILED, PENDING, SENT, SUPERSEDED, OutboxMessage
+from .tables import FAILED, PENDING, SENT, OutboxMessage
 
 
 def enqueue_message(
@@ -86,16 +86,19 @@ def related_target(session: Session, message: OutboxMessage) -> OutboxMessage:
     return _get(session, message.relates_to)
 
 
-def superseded(session: Session, message: OutboxMessage) -> bool:
-    """Whether a later message of the same type refers to the same row (a later edit: this one is outdated)."""
+def superseded(session: Session, message: OutboxMessage) -> int | None:
+    """The latest message of the same type referring to the same row, if later than `message` (a later edit: this
+    one is outdated)."""
     query = select(OutboxMessage.id).where(
         OutboxMessage.relates_to == message.relates_to, OutboxMessage.event_type == message.event_type,
         OutboxMessage.id > message.id, OutboxMessage.status != FAILED)
-    return session.exec(query.limit(1)).first() is not None
+    return session.exec(query.order_by(OutboxMessage.id.desc()).limit(1)).first()
 
 
-def mark_superseded(session: Session, message_id: int) -> None:
-    """An edit not sent because a later one replaces it: no longer pending."""
+def mark_superseded(session: Session, message_id: int, by: int) -> None:
+    """An edit not sent because the later edit `by` replaces it: done (status ``sent``) without an event id, the
+    reason in `last_error`."""
     message = _get(session, message_id)
-    message.status = SUPERSEDED
+    message.status = SENT
+    message.last_error = f"superseded by message {by}, not sent"
     session.flush()

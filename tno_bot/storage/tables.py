@@ -17,8 +17,7 @@ from .columns import UTCDateTime, utcnow
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
-SUPERSEDED = "superseded"  # an edit not sent because a later edit of the same message replaces it
-OUTBOX_STATUSES = (PENDING, SENT, FAILED, SUPERSEDED)
+OUTBOX_STATUSES = (PENDING, SENT, FAILED)
 
 
 class SchemaVersion(SQLModel, table=True):

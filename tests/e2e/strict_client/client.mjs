@@ -57,7 +57,7 @@ function isMessage(event) {
 function record(event, room, toStartOfTimeline) {
     if (toStartOfTimeline || !room) return;
     const wireType = event.getWireType();
-    if (wireType !== "m.room.message" && wireType !== "m.room.encrypted") return;
+    if (wireType !== "m.room.message" && wireType !== "m.room.encrypted" && wireType !== "m.reaction") return;
     const events = seen.get(room.roomId) ?? [];
     if (!events.includes(event)) events.push(event);
     seen.set(room.roomId, events);
@@ -349,6 +349,28 @@ const ops = {
         }
         const { event_id } = await c.sendMessage(room_id, { msgtype, body: text });
         return { event_id };
+    },
+
+    async send_event({ room_id, type, content }) {
+        const c = requireClient();
+        const room = c.getRoom(room_id);
+        if (!room) throw new Error(`unknown room ${room_id}`);
+        if (await crypto.isEncryptionEnabledInRoom(room_id)) {
+            const members = (await room.getEncryptionTargetMembers()).map((member) => member.userId);
+            await crypto.getUserDeviceInfo(members, true);
+        }
+        const { event_id } = await c.sendEvent(room_id, type, content);
+        return { event_id };
+    },
+
+    async wait_event({ room_id, type, relates_to = null, timeout = 30 }) {
+        requireClient();
+        const found = await until(() => (seen.get(room_id) ?? []).find((event) => !event.isBeingDecrypted()
+            && event.getType() === type
+            && (relates_to === null || event.getRelation()?.event_id === relates_to)),
+        timeout, `an event ${type} in ${room_id}`);
+        return { event_id: found.getId(), sender: found.getSender(), content: found.getContent(),
+            relation: found.getRelation(), encrypted: found.isEncrypted() };
     },
 
     async wait_reply({ event_id, room_id = null, timeout = 30 }) {
