@@ -60,15 +60,16 @@ async def vote_polls(participant, room_id: str, count: int) -> list:
     return polls()[-count:]
 
 
-async def prepared_conference(bot_runner, person):
-    """Today's conference, a little later, with a fixed agenda, in a new room: (room, number, secrétariat, others)."""
+async def prepared_conference(bot_runner, person, encrypted: bool = False, strict: dict | None = None):
+    """Today's conference, a little later, with a fixed agenda, in a new room: (room, number, secrétariat, others).
+    `strict` gives some of the people as other clients (the strict matrix-js-sdk one), joined to the room too."""
     await bot_runner.start()
     bot = bot_runner.settings.user_id
     secretariat = await person(LOCAL.SECRETARIAT)
-    others = {name: await person(name)
+    others = {name: (strict or {}).get(name) or await person(name)
               for name in (LOCAL.PRESIDENT, LOCAL.FAURY, LOCAL.BAUME, LOCAL.KHELIFI, LOCAL.MAES)}
     room_id = await secretariat.create_room("Séance", invite=[bot, *(p.user_id for p in others.values())],
-                                            encrypted=False)
+                                            encrypted=encrypted)
     for participant in others.values():
         await participant.join(room_id)
     await secretariat.wait_joined(room_id, bot)

@@ -11,6 +11,7 @@ from tests.cast import LOCAL
 from tests.e2e.scenarios import (
     ACK,
     POLL_END,
+    POLL_RESPONSE,
     POLL_START,
     QUORATE,
     answer_poll,
@@ -18,6 +19,8 @@ from tests.e2e.scenarios import (
     ask,
     closed_seance_minutes,
     opened_seance,
+    poll_answer,
+    prepared_conference,
     vote,
     vote_polls,
 )
@@ -120,3 +123,60 @@ async def test_a_command_in_a_thread_is_answered_there_and_an_edited_command_is_
     second = await answered(maes, await maes.send_event(room_id, "m.room.message", edit(typo, "!excuse")))
     assert second.startswith("Votre modification n'a pas été prise en compte")
     assert "!excuse" in second
+
+
+async def test_an_element_grade_client_answers_the_poll_in_an_encrypted_room(bot_runner, person, strict_person):
+    """matrix-js-sdk with rust crypto (Element's) reads the bot's encrypted poll, answers it encrypted; the bot
+    decrypts the answer, counts it and reacts to it."""
+    baume = await strict_person(LOCAL.BAUME)
+    room_id, number, secretariat, people = await prepared_conference(bot_runner, person, encrypted=True,
+                                                                     strict={LOCAL.BAUME: baume})
+    await ask(secretariat, room_id, f"!seance ouvrir {number}")
+    for name in (LOCAL.MAES, LOCAL.PRESIDENT):
+        await ask(people[name], room_id, "!present")
+    await baume.wait_reply(await baume.send(room_id, "!present"))
+    await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 1")
+
+    poll = await baume.wait_event(room_id, POLL_START)
+    assert poll["encrypted"] and poll["content"][POLL_START]["kind"] == "org.matrix.msc3381.poll.disclosed"
+    answer = await baume.send_event(room_id, POLL_RESPONSE, poll_answer(poll["event_id"], "pour"))
+    reaction = await baume.wait_event(room_id, "m.reaction", relates_to=answer)
+    assert reaction["relation"]["key"] == ACK
+    with Session(bot_runner.engine) as session:
+        [ballot] = session.exec(select(BallotRow)).all()
+    assert (ballot.event_id, ballot.voter, ballot.choice) == (answer, baume.user_id, "pour")
+
+
+async def test_a_vote_of_the_whole_conference_makes_three_messages_and_a_reaction_per_ballot(bot_runner, person):
+    """The nine representatives present, the six titulaires vote by poll: the bot posts the tally message, the poll
+    and the result (before polls: the opening, a notice per ballot and the result), plus a reaction per ballot; the
+    tally is edited at most about once a second, the poll ended."""
+    room_id, secretariat, people = await opened_seance(bot_runner, person, present=())
+    bot = bot_runner.settings.user_id
+    everyone = (LOCAL.BAUME, LOCAL.KHELIFI, LOCAL.VIERA, LOCAL.MAES, LOCAL.BOSETTI, LOCAL.VIVIEN, LOCAL.MILLET,
+                LOCAL.VIOLLET, LOCAL.LEFORT)
+    for name in everyone:
+        if name not in people:
+            people[name] = await person(name)
+            await secretariat.client.room_invite(room_id, people[name].user_id)
+            await people[name].join(room_id)
+    await ask(secretariat, room_id, "!present " + ", ".join(f"@{name}:tno.example" for name in everyone))
+    president = people[LOCAL.PRESIDENT]
+    opening = await president.send(room_id, "!vote ouvrir 1")
+    await president.wait_reply(opening)
+    [poll] = await vote_polls(president, room_id, 1)
+    titulaires = (LOCAL.BAUME, LOCAL.KHELIFI, LOCAL.MAES, LOCAL.BOSETTI, LOCAL.MILLET, LOCAL.VIOLLET)
+    answers = [(people[name], await answer_poll(people[name], room_id, poll.event_id, "pour")) for name in titulaires]
+    assert [await answered(p, e) for p, e in answers] == [ACK] * 6
+    result = await answered(president, await president.send(room_id, "!vote clore"))
+    assert "adoptée à l'unanimité (6 pour, 0 contre, 0 abstention)" in result
+    await president.wait_for(lambda: any(m.type == POLL_END for m in president.received))
+
+    events = _bot_events(president, room_id, bot, opening)
+    messages = [m for m in events if m.type in ("m.room.message", POLL_START) and m.relation[0] != "m.replace"]
+    reactions = [m for m in events if m.type == "m.reaction"]
+    edits = [m for m in events if m.relation[0] == "m.replace"]
+    assert len(messages) == 3 and len(reactions) == 6
+    assert 1 <= len(edits) <= 7  # one per ballot at most, and the result; fewer when ballots come together
+    print(f"\n9 present, 6 ballots by poll: {len(messages)} messages, {len(reactions)} reactions, {len(edits)} edits, "
+          f"{sum(m.type == POLL_END for m in events)} poll end")

@@ -36,7 +36,9 @@ def _summary_line(cmd: Command, tr: Translator) -> str:
 
 def _all_commands(tr: Translator) -> Reply:
     title = tr.gettext("Commands:")
-    footer = tr.gettext("Type !aide <command> for one command.")
+    footer = tr.gettext("Type !aide <command> for one command.") + " " + tr.gettext(
+        "An edited command is carried out if the original did nothing (a typo, a question); otherwise the bot says "
+        "so, and the change is a new message. A command sent in a thread is answered there.")
     groups = [(tr.gettext(group), [_summary_line(c, tr) for c in _with_subcommands(cmds)])
               for group, cmds in REGISTRY.groups().items()]
     plain = "\n\n".join([title, *("\n".join([name, *("• " + l for l in lines)]) for name, lines in groups), footer])

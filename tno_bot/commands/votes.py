@@ -40,7 +40,10 @@ from tno_bot.reports.seance import (
 @command(
     "vote",
     help=N_("The vote in progress: the tally so far, who has voted and who has not. Ballots are not secret: each is "
-            "recorded and shown with its author and time (a secret ballot is not supported)."),
+            "recorded and shown with its author and time (a secret ballot is not supported). At the opening the bot "
+            "posts a poll: one tap on Pour, Contre or Abstention is your ballot, like !vote pour; a mandataire gets "
+            "a second poll, addressed to them, for the mandant's seat. A counted ballot gets a ✅ reaction, and the "
+            "opening message shows the tally as it goes."),
     group=GROUP,
 )
 def vote_tally(ctx: CommandContext) -> Reply:

@@ -46,8 +46,10 @@ class RelatedSends:
             wait = self._edited_at.get(target, 0.0) + EDIT_INTERVAL_SECONDS - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            yield await asyncio.to_thread(self._resolve, message)
-            self._edited_at[target] = time.monotonic()
+            content = await asyncio.to_thread(self._resolve, message)
+            yield content
+            if isinstance(content, dict):  # sent (or tried): the next edit of this message waits its turn
+                self._edited_at[target] = time.monotonic()
 
     def _resolve(self, message: storage.OutboxMessage) -> dict | str:
         with Session(self.engine) as session, session.begin():
