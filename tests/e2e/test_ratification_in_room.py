@@ -18,10 +18,11 @@ pytestmark = pytest.mark.e2e
 
 
 def posted_by_bot(participant, room_id: str, needle: str) -> list:
-    """Texts the bot posted by itself or as an announcement (no reply relation) that contain `needle`."""
+    """Texts the bot posted by itself or as an announcement (no reply relation, no edit) that contain `needle`."""
     return [message for message in participant.received
             if message.room_id == room_id and message.sender.startswith("@tno-bot:")
             and message.content.get("msgtype") == "m.text" and message.reply_to is None
+            and message.relation[0] != "m.replace"
             and needle in plain(message.content.get("body", ""))]
 
 

@@ -115,3 +115,34 @@ async def test_the_sender_stops_when_cancelled_as_it_is_woken(engine):
         task.cancel()
         done, _ = await asyncio.wait({task}, timeout=5)
         assert done == {task} and task.cancelled()
+
+
+def test_a_row_referring_to_another_waits_for_its_event_and_a_later_edit_supersedes_an_earlier(engine):
+    from tno_bot.matrix.related_sends import SKIP, WAIT, RelatedSends
+    from tno_bot.matrix.relations import edit_content
+
+    def edit(text: str) -> dict:
+        return edit_content({"msgtype": "m.text", "body": text})
+
+    with Session(engine, expire_on_commit=False) as session, session.begin():  # as the dispatcher hands rows over
+        tally = enqueue_message(session, ROOM, {"msgtype": "m.text", "body": "0 pour"}, track="vote|$v|tally")
+        first = enqueue_message(session, ROOM, edit("1 pour"), relates_to=tally.id)
+        second = enqueue_message(session, ROOM, edit("2 pour"), relates_to=tally.id)
+        end = enqueue_message(session, ROOM, {"m.relates_to": {"rel_type": "m.reference", "event_id": None}},
+                              "org.matrix.msc3381.poll.end", relates_to=tally.id)
+        lost = enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": "refused"})
+        orphan = enqueue_message(session, ROOM, edit("never"), relates_to=lost.id)
+    related = RelatedSends(engine)
+    assert related._resolve(second) == WAIT  # the tally is not sent yet: its event id is unknown
+    with Session(engine) as session, session.begin():
+        mark_sent(session, tally.id, "$tally")
+        mark_attempt_failed(session, lost.id, "M_FORBIDDEN", give_up=True)
+    assert related._resolve(first) == SKIP  # outdated: the second edit holds the newer tally
+    assert related._resolve(second)["m.relates_to"] == {"rel_type": "m.replace", "event_id": "$tally"}
+    assert related._resolve(end)["m.relates_to"]["event_id"] == "$tally"  # not an edit: never superseded
+    assert related._resolve(orphan) == SKIP  # what it edits was never sent
+    with Session(engine) as session:
+        skipped, given_up = session.get(OutboxMessage, first.id), session.get(OutboxMessage, orphan.id)
+        assert (skipped.status, skipped.event_id) == (SENT, None) and str(second.id) in skipped.last_error
+        assert given_up.status == FAILED
+        assert [m.id for m in pending_messages(session)] == [second.id, end.id]
