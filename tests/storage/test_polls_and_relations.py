@@ -131,3 +131,15 @@ def test_a_command_in_a_thread_is_answered_in_the_thread(room):
     [reply] = room.say("$in-thread", "!vote", MAES, thread_root="$root")
     assert reply["m.relates_to"] == {"rel_type": "m.thread", "event_id": "$root", "is_falling_back": True,
                                      "m.in_reply_to": {"event_id": "$in-thread"}}
+
+
+def test_a_pouvoir_given_during_the_vote_gets_its_poll(room):
+    room.send_polls()
+    room.say("$excused", "!excuse", MILLET)
+    events = room.say("$pouvoir", "!pouvoir Bertrand Maes", MILLET)
+    [poll] = [e for e in events if POLL_START in e]
+    assert poll[POLL_START]["question"]["body"].endswith(
+        "vote de Bertrand Maes pour le siège de Pierre-Alain Millet (pouvoir)")
+    *_, (proxy, _) = room.send_polls()
+    room.answer("$by-maes", proxy, "pour", MAES)
+    assert room.ballots() == [("$by-maes", MAES, MILLET, "pouvoir", "pour")]

@@ -6,11 +6,13 @@ the same in both cases.
 
 from __future__ import annotations
 
+from tno_bot import storage
 from tno_bot.app import seance as app
 from tno_bot.commands.context import CommandContext
 from tno_bot.commands.people import MANDANT, POUVOIR
 from tno_bot.commands.registry import Arg, command
 from tno_bot.commands.seance import GROUP, name
+from tno_bot.commands.votes import pouvoir_poll
 from tno_bot.domain.roles import Action, require
 from tno_bot.i18n import N_
 from tno_bot.reports.agenda import conference_title, when
@@ -59,7 +61,10 @@ def pouvoir(ctx: CommandContext, people: tuple[str | None, str]) -> Reply:
             "(with !vote <choice> {mandant_name}). At the opening, {mandant} is recorded excused; coming in person "
             "ends the pouvoir, and !pouvoir retirer revokes it.", when=when(ctx.now, tr),
             conference=conference_title(r.conference, tr), **names)
-    return Reply(sentence + _on_behalf(ctx, mandant))
+    # Given while a vote is open: its poll, for the mandataire to vote for the mandant with one tap.
+    voting = storage.open_vote_of(ctx.session, r.seance.id) if r.seance is not None else None
+    polls = (pouvoir_poll(ctx, voting.vote, mandant, mandataire),) if voting is not None else ()
+    return Reply(sentence + _on_behalf(ctx, mandant), polls=polls)
 
 
 @command(
@@ -84,4 +89,7 @@ def pouvoir_retirer(ctx: CommandContext, mandant: str | None = None) -> Reply:
         sentence = tr.gettext("Pouvoir revoked on {when}: {mandataire} will not vote for {mandant} at the séance of "
                               "the {conference}.", when=when(ctx.now, tr),
                               conference=conference_title(r.conference, tr), **names)
-    return Reply(sentence + _on_behalf(ctx, mandant))
+    # Given while a vote is open: its poll, for the mandataire to vote for the mandant with one tap.
+    voting = storage.open_vote_of(ctx.session, r.seance.id) if r.seance is not None else None
+    polls = (pouvoir_poll(ctx, voting.vote, mandant, mandataire),) if voting is not None else ()
+    return Reply(sentence + _on_behalf(ctx, mandant), polls=polls)

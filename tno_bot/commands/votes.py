@@ -90,17 +90,22 @@ def _track(vote: Vote, *parts: str) -> str:
 
 def _polls(ctx: CommandContext, vote: Vote, rights) -> tuple[Poll, ...]:
     """The poll for one's own seat, and one per pouvoir for its mandataire, on the mandant's seat."""
-    tr = ctx.tr
-    answers = tuple((choice.value, tr.gettext(CHOICE_LABELS[choice.value]).capitalize()) for choice in Choice)
-    heading = vote_heading(vote, tr)
-    polls = [Poll(_track(vote, "poll", ""), heading + " — " + tr.gettext("your ballot"), answers)]
-    for right in rights.seats:
-        if right.pouvoir is not None:
-            question = heading + " — " + tr.gettext("ballot of {mandataire} for the seat of {mandant} (pouvoir)",
-                                                    mandataire=name(ctx, right.pouvoir.mandataire),
-                                                    mandant=name(ctx, right.seat))
-            polls.append(Poll(_track(vote, "poll", right.seat), question, answers))
-    return tuple(polls)
+    own = Poll(_track(vote, "poll", ""), vote_heading(vote, ctx.tr) + " — " + ctx.tr.gettext("your ballot"),
+               _answers(ctx))
+    return (own, *(pouvoir_poll(ctx, vote, right.seat, right.pouvoir.mandataire)
+                   for right in rights.seats if right.pouvoir is not None))
+
+
+def pouvoir_poll(ctx: CommandContext, vote: Vote, mandant: str, mandataire: str) -> Poll:
+    """The poll of a pouvoir: addressed to its mandataire, for the mandant's seat."""
+    question = vote_heading(vote, ctx.tr) + " — " + ctx.tr.gettext(
+        "ballot of {mandataire} for the seat of {mandant} (pouvoir)", mandataire=name(ctx, mandataire),
+        mandant=name(ctx, mandant))
+    return Poll(_track(vote, "poll", mandant), question, _answers(ctx))
+
+
+def _answers(ctx: CommandContext) -> tuple[tuple[str, str], ...]:
+    return tuple((choice.value, ctx.tr.gettext(CHOICE_LABELS[choice.value]).capitalize()) for choice in Choice)
 
 
 def _tally_edit(ctx: CommandContext, vote: Vote, attendance) -> Edit:
@@ -165,7 +170,8 @@ def _cast_ballot(ctx: CommandContext, choice: Choice, mandant: str | None) -> Re
                           len(current.not_voted), counts=counts_text(current.counts, tr)))
     # Only the ballot itself to say: a reaction on it, the tally message shows the rest.
     quiet = not now_present and (before is None or before.voter == ctx.sender)
-    return Reply(*text.done(), edits=(_tally_edit(ctx, after, attendance),), reaction=BALLOT_REACTION if quiet else None)
+    return Reply(*text.done(), edits=(_tally_edit(ctx, after, attendance),),
+                 reaction=BALLOT_REACTION if quiet else None)
 
 
 BALLOT_REACTION = "✅"

@@ -6,9 +6,9 @@ import html
 from dataclasses import dataclass
 
 from tno_bot.matrix import polls, relations
+from tno_bot.matrix.relations import HTML_FORMAT
 from tno_bot.reports.message import Edit, Reply
 
-HTML_FORMAT = "org.matrix.custom.html"
 ATTACHMENT_KEY = "tno.attachment"  # outbox-only: the file to upload before sending; never sent to the homeserver
 
 

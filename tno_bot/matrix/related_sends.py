@@ -4,8 +4,8 @@ edits of one message paced and the outdated ones skipped.
 - The referred row is sent first: while it is pending, the referring row waits (the outbox sends in row order).
   If it was given up, so is the referring row.
 - Edits of one message go out one at a time, at least EDIT_INTERVAL_SECONDS apart; an edit is skipped (done without
-  an event, `last_error` saying by which) when a later edit of the same message is queued, holding the newer tally. Ten ballots in a
-  second thus make one or two edits, and a tally never goes back to an older state.
+  an event, `last_error` saying by which) when a later edit of the same message is queued, holding the newer tally.
+  Ten ballots in a second thus make one or two edits, and a tally never goes back to an older state.
 """
 from __future__ import annotations
 
