@@ -69,7 +69,7 @@ def vote_ouvrir(ctx: CommandContext, item: int, title: str | None = None) -> Rep
     voters = tuple(rights.by_voter())
     text = Text.empty().para(vote_heading(opened, tr) + " — " + tr.gettext("open at {time}.",
                                                                           time=at_time(ctx.now, tr)))
-    text.para(how_to_vote(tr))
+    text.para(_how_to_vote(tr))
     text.para(tr.ngettext("{n} seat may be voted now.", "{n} seats may be voted now.",
                           sum(1 for seat in rights.seats if not seat.vacant)))
     if voters:
@@ -77,7 +77,8 @@ def vote_ouvrir(ctx: CommandContext, item: int, title: str | None = None) -> Rep
     return Reply(*text.done(), mentions=voters, track=_track(opened, "tally"), polls=_polls(ctx, opened, rights))
 
 
-def how_to_vote(tr) -> str:
+def _how_to_vote(tr) -> str:
+    """The two ways to vote, said in the opening message and kept in it as it is edited."""
     return tr.gettext("Vote by answering the poll below, or with !vote pour, !vote contre or !vote abstention. A "
                       "mandataire answers the poll addressed to them for the mandant's seat (or adds the mandant's "
                       "name to the command). One may change one's vote until the closing: the latest counts. "
@@ -111,7 +112,7 @@ def _answers(ctx: CommandContext) -> tuple[tuple[str, str], ...]:
 def _tally_edit(ctx: CommandContext, vote: Vote, attendance) -> Edit:
     """The opening message as it stands now: the tally, who has voted and who has not, how to vote."""
     plain, html = tally_report(vote, tally(vote, voting_rights(attendance)), ctx.config, ctx.tr)
-    hint_plain, hint_html = Text.empty().para(how_to_vote(ctx.tr)).done()
+    hint_plain, hint_html = Text.empty().para(_how_to_vote(ctx.tr)).done()
     return Edit(_track(vote, "tally"), f"{plain}\n\n{hint_plain}", html + hint_html)
 
 
