@@ -1,7 +1,9 @@
 """Message catalogs (fr default, en) and the formatting of money, numbers and dates, by Babel.
 
 The `.po` catalogs are read and compiled in memory at first use: no build step. Msgids are English; parameters are
-`{name}` placeholders filled with `str.format`.
+`{name}` placeholders filled with `str.format`. The French catalog's strings get French typography
+(`typography.py`) as they are compiled, before any user text is put in them; so do the French dates, times and
+numbers formatted here.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, parse_pattern
 from babel.support import Translations
+
+from tno_bot.i18n import typography
 
 SUPPORTED_LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -41,6 +45,12 @@ def _compile(language: str) -> Translations:
     """Reads the `.po` catalog of `language` and compiles it in memory."""
     with catalog_path(language).open("rb") as po:
         catalog = read_po(po, locale=language, domain=DOMAIN)
+    if language == "fr":
+        for message in catalog:
+            if message.id:
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                typed = tuple(typography.french(s) for s in strings)
+                message.string = typed if isinstance(message.string, tuple) else typed[0]
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -72,10 +82,13 @@ class Translator:
         """`305 797 €` in fr, `€305,797` in en; cents only when the amount is not whole."""
         amount = Decimal(amount)
         pattern = self._money_whole if amount == amount.to_integral_value() else self._money_cents
-        return pattern.apply(amount, self.locale, currency=CURRENCY, currency_digits=False)
+        return self._signed(pattern.apply(amount, self.locale, currency=CURRENCY, currency_digits=False))
 
     def number(self, value) -> str:
-        return format_decimal(value, locale=self.locale)
+        return self._signed(format_decimal(value, locale=self.locale))
+
+    def _signed(self, text: str) -> str:
+        return typography.minus(text) if self.language == "fr" else text
 
     def percent(self, value: Decimal) -> str:
         """`value` in percent (30.6 -> fr `30,6 %`, en `30.6%`)."""
@@ -90,7 +103,13 @@ class Translator:
         return format_list(list(items), style="or", locale=self.locale)
 
     def date(self, d: datetime.date, format: str = "full") -> str:
-        return format_date(d, format=format, locale=self.locale)
+        """fr "mardi 1er décembre 2026", en "Tuesday, December 1, 2026"."""
+        text = format_date(d, format=format, locale=self.locale)
+        return typography.first_of_month(text) if self.language == "fr" else text
+
+    def time(self, t: datetime.time) -> str:
+        """A wall-clock time: fr "14 h 30", "10 h"; en "2:30 PM"."""
+        return typography.heure(t) if self.language == "fr" else format_time(t, format="short", locale=self.locale)
 
 
 @lru_cache(maxsize=None)

@@ -10,8 +10,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from html import escape
 
-from babel.dates import format_time
-
 from tno_bot.config import Config
 from tno_bot.domain.agenda import (
     AgendaRules,
@@ -38,15 +36,10 @@ ICS_MIMETYPE = "text/calendar"
 # --- words -------------------------------------------------------------------------------------------------------
 
 
-def clock(t: time, tr: Translator) -> str:
-    """A wall-clock time: fr "14:30", en "2:30 PM"."""
-    return format_time(t, format="short", locale=tr.locale)
-
-
 def when(instant: datetime, tr: Translator) -> str:
-    """An instant in full, Paris time: "lundi 7 novembre 2022 à 14:30"."""
+    """An instant in full, Paris time: "lundi 7 novembre 2022 à 14 h 30"."""
     local = instant.astimezone(PARIS)
-    return tr.gettext("{date} at {time}", date=tr.date(local.date()), time=clock(local.time(), tr))
+    return tr.gettext("{date} at {time}", date=tr.date(local.date()), time=tr.time(local.time()))
 
 
 def countdown(day: date, now: datetime, tr: Translator) -> str:
@@ -62,12 +55,12 @@ def countdown(day: date, now: datetime, tr: Translator) -> str:
 
 
 def conference_title(conference: Conference, tr: Translator) -> str:
-    """"conference no. 3 of lundi 7 novembre 2022 at 14:30"."""
+    """"conference no. 3 of lundi 7 novembre 2022 at 14 h 30"."""
     return tr.gettext("conference no. {n} of {when}", n=conference.id, when=when(conference.starts_at, tr))
 
 
 def conference_line(conference: Conference, tr: Translator) -> str:
-    """"Conférence n° 3 : lundi 7 novembre 2022 à 14:30, Hôtel de la Métropole"."""
+    """"Conférence n° 3 : lundi 7 novembre 2022 à 14 h 30, Hôtel de la Métropole"."""
     line = tr.gettext("Conference no. {n}: {when}", n=conference.id, when=when(conference.starts_at, tr))
     return f"{line}, {conference.lieu}" if conference.lieu else line
 
@@ -209,7 +202,7 @@ def reminder_label(kind: ReminderKind, version: int | None, tr: Translator) -> s
 
 
 def reminder_item(reminder: Reminder, tr: Translator) -> str:
-    """"mardi 30 septembre 2025 à 09:00 — le comité technique : envoyer l'ordre du jour"."""
+    """"mardi 30 septembre 2025 à 9 h — le comité technique : envoyer l'ordre du jour"."""
     return tr.gettext("{when} — {who}: {what}", when=when(reminder.due_at, tr), who=roles_and(reminder.roles, tr),
                       what=reminder_label(reminder.kind, reminder.version, tr))
 

@@ -25,7 +25,7 @@ from tno_bot.domain.roles import RoleReason
 from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.voting import Reason as VoteReason
 from tno_bot.i18n import Translator
-from tno_bot.reports.agenda import clock, conference_title
+from tno_bot.reports.agenda import conference_title
 from tno_bot.reports.ratification import KIND_LABELS, act_id_problems, day, differences_text, member_line
 from tno_bot.reports.roles import ACTION_LABELS, grammatical_number, roles_or
 from tno_bot.reports.seance import at_time
@@ -124,7 +124,7 @@ AGENDA: Table = {
     AgendaReason.FORBIDDEN: _forbidden,
     AgendaReason.IN_PAST: lambda w: w.tr.gettext("{when} is already past: a conference is planned in the future.",
                                                  when=w.tr.gettext("{date} at {time}", date=w.tr.date(w.p["day"]),
-                                                                   time=clock(w.p["start_time"], w.tr))),
+                                                                   time=w.tr.time(w.p["start_time"]))),
     AgendaReason.TOO_FAR: lambda w: w.tr.gettext(
         "{date} is too far ahead: a conference is planned at most {years} years ahead, until {limit}.",
         date=w.tr.date(w.p["day"]), years=MAX_YEARS_AHEAD, limit=w.tr.date(w.p["limit"])),

@@ -18,7 +18,7 @@ from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.decisions import DecisionId
 from tno_bot.domain.voting import Ballot, Counts, Outcome, Tally, Vote
 from tno_bot.i18n import N_, Translator
-from tno_bot.reports.agenda import clock, conference_title, pill, when
+from tno_bot.reports.agenda import conference_title, pill, when
 from tno_bot.reports.text import Text
 
 OUTCOME_LABELS = {
@@ -37,8 +37,8 @@ BASIS_LABELS = {
 
 
 def at_time(instant: datetime, tr: Translator) -> str:
-    """A Paris wall-clock time: "10:05"."""
-    return clock(instant.astimezone(PARIS).time(), tr)
+    """A Paris wall-clock time: "10 h 05"."""
+    return tr.time(instant.astimezone(PARIS).time())
 
 
 def outcome_label(outcome: Outcome, tr: Translator) -> str:
