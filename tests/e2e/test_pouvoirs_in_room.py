@@ -24,7 +24,7 @@ async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runne
     assert "Emeline Baume votera pour Zemorda Khelifi" in given
     assert paper.endswith("Enregistré par Secrétariat de la conférence pour le compte de Laurent Bosetti.")
     assert "Bertrand Maes votera pour Laurent Bosetti" in paper
-    assert "Aucune séance n'est encore ouverte dans ce salon" in listed
+    assert "Aucune séance n’est encore ouverte dans ce salon" in listed
     assert "• Zemorda Khelifi à Emeline Baume (" in listed
     pouvoirs = opening.split("Pouvoirs donnés avant la séance (leurs mandants sont notés excusés) :\n")[1].splitlines()
     assert pouvoirs[0].startswith("• Zemorda Khelifi à Emeline Baume (")
@@ -43,7 +43,7 @@ async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runne
 
     assert by_proxy.startswith("Emeline Baume vote « pour » pour le siège de Zemorda Khelifi.")
     assert by_paper.startswith("Bertrand Maes vote « pour » pour le siège de Laurent Bosetti.")
-    assert "adoptée à l'unanimité (5 pour, 0 contre, 0 abstention)" in result
+    assert "adoptée à l’unanimité (5 pour, 0 contre, 0 abstention)" in result
 
     _, markdown, message = await closed_seance_minutes(secretariat, room_id)
     for text in (markdown, message):
