@@ -26,7 +26,7 @@ async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runne
     assert "Bertrand Maes votera pour Laurent Bosetti" in paper
     assert "Aucune séance n’est encore ouverte dans ce salon" in listed
     assert "• Zemorda Khelifi à Emeline Baume (" in listed
-    pouvoirs = opening.split("Pouvoirs donnés avant la séance (leurs mandants sont notés excusés) :\n")[1].splitlines()
+    pouvoirs = opening.split("Pouvoirs donnés avant la séance (l’absence de leurs mandants est notée excusée) :\n")[1].splitlines()
     assert pouvoirs[0].startswith("• Zemorda Khelifi à Emeline Baume (")
     assert pouvoirs[1].startswith("• Laurent Bosetti à Bertrand Maes (")
     assert pouvoirs[1].endswith(", remis par écrit, enregistré par Secrétariat de la conférence)")

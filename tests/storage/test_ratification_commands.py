@@ -173,7 +173,7 @@ def test_three_deliberations_recorded_by_different_people_make_it_executory_and_
     reply = adopted.say("!deliberation TNO 2026-01 Métropole de Lyon 2026-0412 23/03/2026 pour=150 contre=3 "
                         "abstention=2", BAUME)
     assert reply.splitlines()[:3] == [
-        "Enregistré pour TNO 2026-01 : la délibération de Métropole de Lyon.",
+        "Enregistré pour TNO 2026-01 : la délibération de la Métropole de Lyon.",
         "• Métropole de Lyon : délibération adoptée — délibération n° 2026-0412 du 23 mars 2026 (150 pour, "
         "3 contre, 2 abstentions)",
         "Décision TNO 2026-01 : en attente.",
@@ -233,8 +233,8 @@ def test_only_the_secretariat_or_a_representative_of_that_member_may_record(adop
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 23/03/2026", FAURY) == (
         "Seuls les représentants ou le secrétariat peuvent utiliser !deliberation.")
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 23/03/2026", BAUME) == (
-        "Seuls le secrétariat ou un représentant de SITIV peuvent enregistrer la délibération, la publication ou la "
-        "transmission de SITIV.")
+        "Seuls le secrétariat ou un représentant du SITIV peuvent enregistrer la délibération, la publication ou la "
+        "transmission du SITIV.")
     assert adopted.say("!publication TNO 2026-01 SITIV 24/03/2026", MAES).startswith("Seuls le secrétariat ou un")
     assert adopted.facts() == []
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 23/03/2026", MILLET).startswith("Enregistré")
@@ -274,10 +274,10 @@ def test_bad_counts_and_unknown_members(adopted):
 
 def test_publication_and_transmission_need_the_deliberation_first_and_after_it(adopted):
     assert adopted.say("!publication TNO 2026-01 sitiv 24/03/2026") == (
-        "Aucune délibération de SITIV n’est enregistrée pour TNO 2026-01 : enregistrez-la d’abord avec !deliberation.")
+        "Aucune délibération du SITIV n’est enregistrée pour TNO 2026-01 : enregistrez-la d’abord avec !deliberation.")
     adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 10/04/2026")
     assert adopted.say("!transmission TNO 2026-01 sitiv 09/04/2026").splitlines()[0] == (
-        "Le 9 avril 2026 est antérieur à la délibération de SITIV, datée du 10 avril 2026 : elle est publiée et "
+        "Le 9 avril 2026 est antérieur à la délibération du SITIV, datée du 10 avril 2026 : elle est publiée et "
         "transmise après son adoption.")
 
 
@@ -297,7 +297,7 @@ def test_a_malformed_identifier_is_refused_with_every_problem(adopted):
 def test_a_mismatching_identifier_is_refused_with_what_differs(adopted):
     adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 10/04/2026")
     assert adopted.say("!transmission TNO 2026-01 sitiv 10/04/2026 069-200046977-20260409-CS_2026_04_3-AR") == (
-        "L’identifiant 069-200046977-20260409-CS_2026_04_3-AR ne correspond pas à la délibération de SITIV "
+        "L’identifiant 069-200046977-20260409-CS_2026_04_3-AR ne correspond pas à la délibération du SITIV "
         "enregistrée pour TNO 2026-01 : date de l’acte : attendu 10 avril 2026, trouvé 9 avril 2026 ; numéro de "
         "l’acte : attendu CS_2026_04_2, trouvé CS_2026_04_3 ; nature : attendu DE, trouvé AR ; SIREN de l’émetteur : "
         "attendu 256910183, trouvé 200046977.")
@@ -310,13 +310,13 @@ def test_a_mismatching_identifier_is_refused_with_what_differs(adopted):
 def test_corrections_keep_the_history(adopted):
     adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 10/04/2026 pour=8", MILLET)
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 11/04/2026", MILLET).startswith(
-        "La délibération de SITIV pour TNO 2026-01 est déjà enregistrée (SITIV : délibération adoptée — délibération "
+        "La délibération du SITIV pour TNO 2026-01 est déjà enregistrée (SITIV : délibération adoptée — délibération "
         "n° CS_2026_04_2 du 10 avril 2026 (8 pour)). Pour la modifier, utilisez !deliberation corriger : "
         "l’enregistrement précédent reste dans l’historique.")
     reply = adopted.say("!deliberation corriger TNO 2026-01 sitiv CS_2026_04_2 11/04/2026 pour=7 contre=1",
                         SECRETARIAT)
     assert reply.splitlines()[:2] == [
-        "Corrigé pour TNO 2026-01 : la délibération de SITIV.",
+        "Corrigé pour TNO 2026-01 : la délibération du SITIV.",
         "• SITIV : délibération adoptée — délibération n° CS_2026_04_2 du 11 avril 2026 (7 pour, 1 contre)"]
     facts = adopted.facts()
     assert [(f.day, f.pour, f.correction, f.recorded_by) for f in facts] == [
@@ -327,18 +327,18 @@ def test_corrections_keep_the_history(adopted):
     assert ("• lundi 20 avril 2026 à 10 h, Secrétariat de la conférence, SITIV : délibération n° CS_2026_04_2 du "
             "11 avril 2026 (7 pour, 1 contre) — correction") in record
     assert adopted.say("!publication correct TNO 2026-01 sitiv 12/04/2026") == (
-        "Aucune publication de SITIV pour TNO 2026-01 à corriger : enregistrez-la sans « corriger ».")
+        "Aucune publication du SITIV pour TNO 2026-01 à corriger : enregistrez-la sans « corriger ».")
 
 
 def test_a_record_made_by_mistake_is_withdrawn_and_stays_in_the_history(adopted):
     adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 10/04/2026 pour=8", MILLET)
     adopted.say("!publication TNO 2026-01 sitiv 14/04/2026", MILLET)
     assert adopted.say("!deliberation retirer TNO 2026-01 sitiv", BAUME) == (
-        "Seuls le secrétariat ou un représentant de SITIV peuvent enregistrer la délibération, la publication ou la "
-        "transmission de SITIV.")
+        "Seuls le secrétariat ou un représentant du SITIV peuvent enregistrer la délibération, la publication ou la "
+        "transmission du SITIV.")
     reply = adopted.say("!deliberation retirer TNO 2026-01 sitiv", SECRETARIAT).splitlines()
     assert reply[:3] == [
-        "Retiré pour TNO 2026-01 : la délibération de SITIV ; l’enregistrement reste dans l’historique.",
+        "Retiré pour TNO 2026-01 : la délibération du SITIV ; l’enregistrement reste dans l’historique.",
         "• SITIV : délibération attendue",
         "Décision TNO 2026-01 : en attente.",
     ]
@@ -346,15 +346,15 @@ def test_a_record_made_by_mistake_is_withdrawn_and_stays_in_the_history(adopted)
         ("deliberation", None, MILLET), ("publication", None, MILLET), ("annulation", "deliberation", SECRETARIAT)]
     # the publication went with its deliberation: nothing is left to withdraw, and the history shows the withdrawal
     assert adopted.say("!publication retirer TNO 2026-01 sitiv", MILLET) == (
-        "Aucune publication de SITIV pour TNO 2026-01 à retirer.")
+        "Aucune publication du SITIV pour TNO 2026-01 à retirer.")
     record = adopted.say("!decision TNO 2026-01")
     assert "• SITIV : délibération attendue" in record
     assert "• lundi 20 avril 2026 à 10 h, Secrétariat de la conférence, SITIV : délibération retirée" in record
     # recorded again afterwards, as a first record
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_3 15/04/2026", MILLET).startswith(
-        "Enregistré pour TNO 2026-01 : la délibération de SITIV.")
+        "Enregistré pour TNO 2026-01 : la délibération du SITIV.")
     assert adopted.say("!transmission retirer TNO 2026-01 sitiv", MILLET) == (
-        "Aucune transmission de SITIV pour TNO 2026-01 à retirer.")
+        "Aucune transmission du SITIV pour TNO 2026-01 à retirer.")
     assert adopted.say("!deliberation retirer TNO 2026-01") == (
         "Il manque <membre>.\nUtilisation : !deliberation retirer <décision> <membre>")
 
@@ -382,13 +382,13 @@ def test_withdrawing_a_record_of_an_executory_decision_says_it_is_no_longer_exec
 
 def test_a_rejecting_deliberation_makes_the_decision_not_ratified(adopted):
     reply = adopted.say("!deliberation TNO 2026-01 ville-lyon 2026-117 30/03/2026 pour=20 contre=40 rejet", MAES)
-    assert "Décision TNO 2026-01 : non ratifiée (rejetée par Ville de Lyon)." in reply
+    assert "Décision TNO 2026-01 : non ratifiée (rejetée par la Ville de Lyon)." in reply
     record = adopted.say("!decision TNO 2026-01").splitlines()
-    assert record[2] == "Non ratifiée : la délibération de Ville de Lyon ne l’approuve pas."
+    assert record[2] == "Non ratifiée : la délibération de la Ville de Lyon ne l’approuve pas."
     assert "• Ville de Lyon : délibération rejetant la décision — délibération n° 2026-117 du 30 mars 2026 (20 pour, " \
            "40 contre)" in record
     assert not any(line.startswith("Manque encore") for line in record)
-    assert "TNO 2026-01 — Budget 2027 (2 mars 2026) : non ratifiée (rejetée par Ville de Lyon)." in adopted.say(
+    assert "TNO 2026-01 — Budget 2027 (2 mars 2026) : non ratifiée (rejetée par la Ville de Lyon)." in adopted.say(
         "!decisions 2026")
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 30/03/2026 pour=20 contre=4 rejet").startswith(
         "Avec 20 pour et 4 contre, la délibération approuve la décision : retirez « rejet »")

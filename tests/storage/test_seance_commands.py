@@ -103,7 +103,7 @@ def test_ouvrir_records_the_seance_with_its_agenda_and_calls_the_representatives
     [reply] = prepared.ask("!seance ouvrir", SECRETARIAT, now=at(10, 2))
     body = plain(reply.body)
     assert body.splitlines()[:5] == [
-        "Séance de la conférence n° 1 du vendredi 7 novembre 2025 à 10 h ouverte à 10 h 02 par Secrétariat de la "
+        "Séance de la conférence n° 1 du vendredi 7 novembre 2025 à 10 h ouverte à 10 h 02 par le Secrétariat de la "
         "conférence.",
         "Ordre du jour fixé (version 1) :", "1. Budget 2026", "2. Feuille de route", "3. Questions diverses"]
     assert reply.mentions == REPRESENTATIVES
@@ -175,7 +175,7 @@ def test_suspension_and_resumption_are_recorded_and_stop_votes(quorate):
 def test_present_oneself_and_others_by_id_or_name(opened):
     assert opened.say("!present", BAUME, now=at(10, 1)).splitlines() == [
         "Présence enregistrée à 10 h 01 : Emeline Baume.",
-        "Quorum non atteint : aucun représentant présent pour Ville de Lyon et SITIV.",
+        "Quorum non atteint : aucun représentant présent pour la Ville de Lyon et le SITIV.",
         "Les pouvoirs ne rendent pas un membre présent."]
     # a pill leaves the display name in the body; names are case- and accent-insensitive; ids as typed
     reply = opened.say("!present BERTRAND maes: @pierre-alain.millet:tno.example et herve groleas", SECRETARIAT,
@@ -184,7 +184,7 @@ def test_present_oneself_and_others_by_id_or_name(opened):
         "Présence enregistrée à 10 h 02 : Bertrand Maes, Pierre-Alain Millet et Hervé Groléas.",
         "Quorum atteint : au moins 1 représentant de chaque membre est présent."]
     assert opened.say("!present Emeline Baume", SECRETARIAT).splitlines()[0] == (
-        "Déjà noté(e)s présent(e)s : Emeline Baume.")
+        "Présence déjà enregistrée : Emeline Baume.")
     facts = opened.rows(storage.AttendanceRow)
     assert [(f.kind, f.person, f.status, f.recorded_by) for f in facts] == [
         ("presence", BAUME, "present", BAUME), ("presence", MAES, "present", SECRETARIAT),
@@ -198,7 +198,7 @@ def test_attendance_refusals(opened):
         "Seuls le président ou le secrétariat peuvent enregistrer la présence d’autres personnes.")
     assert opened.say("!excuse Zemorda Khelifi", BAUME).startswith("Seuls le président ou le secrétariat")
     assert opened.say("!present", STRANGER) == (
-        "@stranger:elsewhere.example n’est ni représentant ni membre nommé de l’administration de la conférence : sa "
+        "@stranger:elsewhere.example ne figure ni parmi les représentants ni parmi l’administration de la conférence : sa "
         "présence n’est pas enregistrée.")
     assert opened.say("!present Jean Dupont", SECRETARIAT) == (
         "« Jean » n’est ni un identifiant Matrix (@utilisateur:serveur) ni le nom d’une personne de la conférence.\n"
@@ -240,7 +240,7 @@ def test_quorum_counts_people_present_not_pouvoirs(opened):
     opened.say("!excuse", MAES)
     opened.say("!pouvoir Zemorda Khelifi", MAES)
     assert opened.say("!quorum").splitlines() == [
-        "Quorum non atteint : aucun représentant présent pour Ville de Lyon.",
+        "Quorum non atteint : aucun représentant présent pour la Ville de Lyon.",
         "Les pouvoirs ne rendent pas un membre présent."]
     assert opened.say("!quorum", language="en").splitlines()[0] == (
         "Quorum not reached: no representative present for Ville de Lyon.")
@@ -259,17 +259,17 @@ def test_pouvoir_given_refused_and_revoked(opened):
     assert opened.say("!pouvoir @alain.viollet:tno.example", BAUME) == (
         "Emeline Baume a déjà donné un pouvoir à Zemorda Khelifi : retirez-le d’abord avec !pouvoir retirer.")
     assert opened.say("!pouvoir Zemorda Khelifi", MAES) == (
-        "Zemorda Khelifi détient déjà 1 pouvoir (de Emeline Baume) : c’est le maximum par représentant.")
+        "Zemorda Khelifi détient déjà 1 pouvoir (d’Emeline Baume) : c’est le maximum par représentant.")
     assert opened.say("!pouvoir Alain Viollet", KHELIFI) == (
-        "Zemorda Khelifi est noté présent : un représentant présent vote lui-même et ne donne pas de pouvoir. "
+        "La présence de Zemorda Khelifi est enregistrée : un représentant présent vote lui-même et ne donne pas de pouvoir. "
         "Enregistrez d’abord l’absence (!absent ou !excuse).")
     assert opened.say("!pouvoir Fabrice Faury", MAES) == (
-        "Fabrice Faury n’est pas représentant à la conférence : un pouvoir ne se donne qu’à un représentant.")
+        "Fabrice Faury ne siège pas à la conférence : un pouvoir ne se donne qu’à un représentant.")
     assert opened.say("!pouvoir Bertrand Maes", MAES) == (
         "Un pouvoir se donne à un autre représentant, pas à soi-même.")
-    assert opened.say("!pouvoir Bertrand Maes", VIVIEN).startswith("Emmanuel Vivien est suppléant")
-    assert opened.say("!pouvoir Bertrand Maes", FAURY) == "Seul un représentant donne un pouvoir ; Fabrice Faury n’en " \
-                                                          "est pas un."
+    assert opened.say("!pouvoir Bertrand Maes", VIVIEN).startswith("Emmanuel Vivien occupe un siège de suppléant")
+    assert opened.say("!pouvoir Bertrand Maes", FAURY) == (
+        "Seuls les représentants donnent un pouvoir ; Fabrice Faury ne siège pas à la conférence.")
     assert opened.say("!pouvoir retirer", MAES) == (
         "Bertrand Maes n’a donné aucun pouvoir dans cette séance : il n’y a rien à retirer.")
     assert opened.say("!pouvoir retirer", BAUME, now=at(10, 30)) == (
@@ -287,7 +287,7 @@ CONFERENCE_1 = "conférence n° 1 du vendredi 7 novembre 2025 à 10 h"
 def test_a_pouvoir_given_before_the_seance_is_for_the_next_conference(prepared):
     assert prepared.say("!pouvoir Zemorda Khelifi", BAUME, now=at(18, 30, day=EVE)) == (
         f"Pouvoir enregistré le jeudi 6 novembre 2025 à 18 h 30 pour la séance de la {CONFERENCE_1} : Zemorda Khelifi "
-        "votera pour Emeline Baume (avec !vote <choix> Emeline Baume). À l’ouverture, Emeline Baume est noté excusé ; "
+        "votera pour Emeline Baume (avec !vote <choix> Emeline Baume). À l’ouverture, l’absence d’Emeline Baume est notée excusée ; "
         "venir siéger met fin au pouvoir, et !pouvoir retirer le retire.")
     [row] = prepared.rows(storage.AdvancePouvoirRow)
     assert (row.conference_id, row.kind, row.mandant, row.mandataire, row.recorded_by, row.at, row.event_id) == (
@@ -296,7 +296,7 @@ def test_a_pouvoir_given_before_the_seance_is_for_the_next_conference(prepared):
     assert prepared.say("!presents", MAES, now=at(18, 40, day=EVE)).splitlines() == [
         "Aucune séance n’est encore ouverte dans ce salon : les présences s’enregistrent une fois que le président "
         "ou le secrétariat l’a ouverte avec !seance ouvrir.",
-        f"Pouvoirs donnés pour la séance de la {CONFERENCE_1} (leurs mandants seront notés excusés à l’ouverture) :",
+        f"Pouvoirs donnés pour la séance de la {CONFERENCE_1} (l’absence de leurs mandants sera notée excusée à l’ouverture) :",
         "• Emeline Baume à Zemorda Khelifi (jeudi 6 novembre 2025 à 18 h 30)"]
     assert prepared.say("!pouvoir retirer", BAUME, now=at(19, 0, day=EVE)) == (
         f"Pouvoir retiré le jeudi 6 novembre 2025 à 19 h : Zemorda Khelifi ne votera pas pour Emeline Baume à la "
@@ -316,18 +316,18 @@ def test_before_the_seance_the_same_rules_and_the_limit_counts_the_pouvoirs_give
     prepared.now = at(9, 0, day=EVE)
     prepared.say("!pouvoir Zemorda Khelifi", BAUME)
     assert prepared.say("!pouvoir Zemorda Khelifi", MAES) == (
-        "Zemorda Khelifi détient déjà 1 pouvoir (de Emeline Baume) : c’est le maximum par représentant.")
+        "Zemorda Khelifi détient déjà 1 pouvoir (d’Emeline Baume) : c’est le maximum par représentant.")
     assert prepared.say("!pouvoir Alain Viollet", BAUME) == (
         "Emeline Baume a déjà donné un pouvoir à Zemorda Khelifi : retirez-le d’abord avec !pouvoir retirer.")
     assert prepared.say("!pouvoir Bertrand Maes", MAES) == "Un pouvoir se donne à un autre représentant, pas à soi-même."
     assert prepared.say("!pouvoir Fabrice Faury", MAES) == (
-        "Fabrice Faury n’est pas représentant à la conférence : un pouvoir ne se donne qu’à un représentant.")
+        "Fabrice Faury ne siège pas à la conférence : un pouvoir ne se donne qu’à un représentant.")
     assert prepared.say("!pouvoir Bertrand Maes", FAURY) == (
-        "Seul un représentant donne un pouvoir ; Fabrice Faury n’en est pas un.")
-    assert prepared.say("!pouvoir Bertrand Maes", VIVIEN).startswith("Emmanuel Vivien est suppléant : un suppléant "
+        "Seuls les représentants donnent un pouvoir ; Fabrice Faury ne siège pas à la conférence.")
+    assert prepared.say("!pouvoir Bertrand Maes", VIVIEN).startswith("Emmanuel Vivien occupe un siège de suppléant : un suppléant "
                                                                     "n’a pas de siège propre à déléguer")
     assert prepared.say("!pouvoir Bertrand Maes", STRANGER) == (
-        "Seul un représentant donne un pouvoir ; @stranger:elsewhere.example n’en est pas un.")
+        "Seuls les représentants donnent un pouvoir ; @stranger:elsewhere.example ne siège pas à la conférence.")
     assert [(r.mandant, r.mandataire) for r in prepared.rows(storage.AdvancePouvoirRow)] == [(BAUME, KHELIFI)]
     prepared.say("!pouvoir retirer", BAUME)
     assert prepared.say("!pouvoir Zemorda Khelifi", MAES).startswith("Pouvoir enregistré le jeudi 6 novembre 2025")
@@ -359,14 +359,14 @@ def test_paper_pouvoirs_are_recorded_by_the_secretariat_or_the_president(prepare
         "représentant (pouvoir remis par écrit).")
     assert prepared.say("!pouvoir retirer Bertrand Maes", FAURY).startswith("Seuls le président ou le secrétariat")
     assert prepared.say("!pouvoir Alain Viollet", SECRETARIAT) == (
-        "Secrétariat de la conférence n’est pas représentant et ne donne pas de pouvoir : pour un pouvoir remis par "
+        "Secrétariat de la conférence ne siège pas et ne donne pas de pouvoir : pour un pouvoir remis par "
         "écrit, nommez le mandant, puis le mandataire.\nUtilisation : !pouvoir <[@mandant] @mandataire>")
     assert prepared.say("!pouvoir Bertrand Maes, Alain Viollet et Emeline Baume", SECRETARIAT) == (
         "Nommez le mandataire, ou le mandant puis le mandataire.\nUtilisation : !pouvoir <[@mandant] @mandataire>")
     assert prepared.say("!pouvoir Bertrand Maes Bertrand Maes", SECRETARIAT) == (
         "Un pouvoir se donne à un autre représentant, pas à soi-même.")
     assert prepared.say("!pouvoir @bertrand.maes:tno.example @alain.viollet:tno.example", SECRETARIAT).endswith(
-        "Enregistré par Secrétariat de la conférence pour le compte de Bertrand Maes.")
+        "Enregistré par le Secrétariat de la conférence pour le compte de Bertrand Maes.")
     assert prepared.say("!pouvoir Bertrand Maes Laurent Bosetti", PRESIDENT) == (
         "Bertrand Maes a déjà donné un pouvoir à Alain Viollet : retirez-le d’abord avec !pouvoir retirer Bertrand "
         "Maes.")
@@ -380,14 +380,14 @@ def test_paper_pouvoirs_are_recorded_by_the_secretariat_or_the_president(prepare
     prepared.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
     assert prepared.say("!pouvoir Emeline Baume Zemorda Khelifi", SECRETARIAT, now=at(10, 4)) == (
         "Pouvoir enregistré à 10 h 04 : Zemorda Khelifi vote pour Emeline Baume dans cette séance (avec !vote <choix> "
-        "Emeline Baume). Enregistré par Secrétariat de la conférence pour le compte de Emeline Baume.")
+        "Emeline Baume). Enregistré par le Secrétariat de la conférence pour le compte d’Emeline Baume.")
     assert prepared.say("!pouvoir Laurent Bosetti Alain Viollet", BAUME, now=at(10, 5)).startswith(
         "Seuls le président")
-    assert "• Emeline Baume à Zemorda Khelifi (10 h 04, remis par écrit, enregistré par Secrétariat de la conférence)" \
+    assert "• Emeline Baume à Zemorda Khelifi (10 h 04, remis par écrit, enregistré par le Secrétariat de la conférence)" \
         in prepared.say("!presents", now=at(10, 6)).splitlines()
     assert prepared.say("!pouvoir retirer Emeline Baume", SECRETARIAT, now=at(10, 7)) == (
-        "Pouvoir retiré à 10 h 07 : Zemorda Khelifi ne vote plus pour Emeline Baume. Enregistré par Secrétariat de la "
-        "conférence pour le compte de Emeline Baume.")
+        "Pouvoir retiré à 10 h 07 : Zemorda Khelifi ne vote plus pour Emeline Baume. Enregistré par le Secrétariat de la "
+        "conférence pour le compte d’Emeline Baume.")
     facts = [(f.kind, f.person, f.mandataire, f.recorded_by) for f in prepared.rows(storage.AttendanceRow)]
     assert facts[-2:] == [("pouvoir", BAUME, KHELIFI, SECRETARIAT), ("retrait", BAUME, None, SECRETARIAT)]
 
@@ -399,9 +399,9 @@ def test_the_opening_carries_the_pouvoirs_given_before_the_seance(prepared):
     prepared.say("!pouvoir Pierre-Alain Millet", BOSETTI, now=at(19, 0, day=EVE))
     prepared.say("!pouvoir retirer", BOSETTI, now=at(19, 5, day=EVE))
     assert prepared.say("!seance ouvrir", SECRETARIAT, now=at(10, 0)).splitlines()[5:8] == [
-        "Pouvoirs donnés avant la séance (leurs mandants sont notés excusés) :",
+        "Pouvoirs donnés avant la séance (l’absence de leurs mandants est notée excusée) :",
         "• Emeline Baume à Zemorda Khelifi (jeudi 6 novembre 2025 à 18 h 30)",
-        "• Bertrand Maes à Alain Viollet (jeudi 6 novembre 2025 à 18 h 45, remis par écrit, enregistré par Secrétariat "
+        "• Bertrand Maes à Alain Viollet (jeudi 6 novembre 2025 à 18 h 45, remis par écrit, enregistré par le Secrétariat "
         "de la conférence)"]
     facts = prepared.rows(storage.AttendanceRow)
     assert [(f.kind, f.person, f.status, f.mandataire, f.recorded_by, f.at) for f in facts] == [
@@ -412,12 +412,12 @@ def test_the_opening_carries_the_pouvoirs_given_before_the_seance(prepared):
     assert facts[0].event_id == facts[1].event_id == given
     prepared.now = at(10, 0)
     assert prepared.say("!pouvoir Zemorda Khelifi", BOSETTI) == (  # the limit counts the pouvoirs carried over
-        "Zemorda Khelifi détient déjà 1 pouvoir (de Emeline Baume) : c’est le maximum par représentant.")
+        "Zemorda Khelifi détient déjà 1 pouvoir (d’Emeline Baume) : c’est le maximum par représentant.")
     prepared.say("!present Zemorda Khelifi, Laurent Bosetti, Pierre-Alain Millet, Alain Viollet", SECRETARIAT)
     assert "• Titulaires — présents : Zemorda Khelifi ; excusés : Emeline Baume" in prepared.say("!presents")
     prepared.say("!vote ouvrir 1", PRESIDENT)
     assert prepared.say("!vote pour Emeline Baume", KHELIFI).startswith(
-        "Zemorda Khelifi vote « pour » pour le siège de Emeline Baume.")
+        "Zemorda Khelifi vote « pour » pour le siège d’Emeline Baume.")
     assert prepared.say("!vote pour Bertrand Maes", VIOLLET).startswith(
         "Alain Viollet vote « pour » pour le siège de Bertrand Maes.")
     assert "Le pouvoir donné par Emeline Baume à Zemorda Khelifi prend fin : Emeline Baume vote en personne." in (
@@ -427,7 +427,7 @@ def test_the_opening_carries_the_pouvoirs_given_before_the_seance(prepared):
     minutes = plain(reply.attachment.data.decode("utf-8"))
     assert ("- Emeline Baume à Zemorda Khelifi (donné le 6 novembre 2025 à 18 h 30, avant la séance), caduc à 10 h 30 : "
             "Emeline Baume siège en personne\n"
-            "- Bertrand Maes à Alain Viollet (pouvoir écrit remis au secrétariat, enregistré par Secrétariat de la "
+            "- Bertrand Maes à Alain Viollet (pouvoir écrit remis au secrétariat, enregistré par le Secrétariat de la "
             "conférence le 6 novembre 2025 à 18 h 45, avant la séance)\n") in minutes
     assert "Absences excusées : Bertrand Maes\n" in minutes
     assert "Votes par pouvoir : Zemorda Khelifi pour Emeline Baume, Alain Viollet pour Bertrand Maes." in minutes
@@ -440,7 +440,7 @@ def test_vote_ouvrir_refusals(opened):
     opened.say("!present", KHELIFI)
     assert opened.say("!vote ouvrir 1", SECRETARIAT) == "Seul le président peut utiliser !vote ouvrir."
     assert opened.say("!vote ouvrir 1", PRESIDENT) == (
-        "Le quorum n’est pas atteint : aucun représentant de Ville de Lyon et SITIV n’est présent (les pouvoirs ne "
+        "Le quorum n’est pas atteint : aucun représentant de la Ville de Lyon et le SITIV n’est présent (les pouvoirs ne "
         "comptent pas). Rien ne peut être voté tant qu’il ne l’est pas.")
     opened.say("!present Bertrand Maes, Pierre-Alain Millet", SECRETARIAT)
     assert opened.say("!vote ouvrir 7", PRESIDENT) == (
@@ -536,15 +536,15 @@ def test_a_proxy_vote_and_the_mandant_who_comes_and_votes(quorate):
     quorate.say("!pouvoir Zemorda Khelifi", BAUME)
     quorate.say("!vote ouvrir 1", PRESIDENT)
     assert quorate.say("!vote pour Emeline Baume", KHELIFI, now=at(10, 21)).splitlines()[0] == (
-        "Zemorda Khelifi vote « pour » pour le siège de Emeline Baume.")
+        "Zemorda Khelifi vote « pour » pour le siège d’Emeline Baume.")
     assert quorate.say("!vote contre @laurent.bosetti:tno.example", KHELIFI) == (
         "Zemorda Khelifi ne vote pas pour le siège de Laurent Bosetti : aucun pouvoir de Laurent Bosetti à Zemorda "
         "Khelifi n’est en cours, ou Laurent Bosetti est présent.")
-    assert "Zemorda Khelifi : pour (siège de Emeline Baume, par pouvoir" in quorate.say("!vote")
+    assert "Zemorda Khelifi : pour (siège d’Emeline Baume, par pouvoir" in quorate.say("!vote")
     # the mandant comes and votes: recorded present, the pouvoir ends, her ballot replaces the mandataire's
     reply = quorate.say("!vote contre", BAUME, now=at(10, 25))
     assert reply.splitlines()[:3] == [
-        "Emeline Baume est désormais noté présent.",
+        "La présence d’Emeline Baume est désormais enregistrée.",
         "Le pouvoir donné par Emeline Baume à Zemorda Khelifi prend fin : Emeline Baume vote en personne.",
         "Emeline Baume vote « contre ». Ce vote remplace le vote « pour » de Zemorda Khelifi à 10 h 21 ; chaque vote "
         "reste consigné."]
@@ -559,20 +559,20 @@ def test_a_proxy_vote_and_the_mandant_who_comes_and_votes(quorate):
 def test_a_suppleant_votes_for_an_absent_titulaire_without_pouvoir(quorate):
     quorate.say("!vote ouvrir 1", PRESIDENT)
     reply = quorate.say("!vote pour", VIERA)  # not marked present: the ballot records him present
-    assert reply.splitlines()[:2] == ["Matthieu Viera est désormais noté présent.",
-                                      "Matthieu Viera vote « pour » pour le siège de Emeline Baume."]
+    assert reply.splitlines()[:2] == ["La présence de Matthieu Viera est désormais enregistrée.",
+                                      "Matthieu Viera vote « pour » pour le siège d’Emeline Baume."]
     assert quorate.rows(storage.BallotRow)[0].basis == "suppleance"
     assert quorate.say("!vote pour", LEFORT) == (
-        "Damien Lefort est présent mais ne vote pour aucun siège : les titulaires du membre votent (un suppléant ne "
+        "Damien Lefort est en séance mais ne vote pour aucun siège : les titulaires du membre votent (un suppléant ne "
         "vote qu’à la place d’un titulaire absent qui n’a pas donné de pouvoir).")
     assert len(quorate.rows(storage.BallotRow)) == 1
     assert LEFORT not in [f.person for f in quorate.rows(storage.AttendanceRow)]  # the refusal wrote nothing
 
 
 @pytest.mark.parametrize("sender, sentence", [
-    (STRANGER, "@stranger:elsewhere.example n’est pas représentant à la conférence : seuls les représentants votent."),
-    (FAURY, "Fabrice Faury n’est pas représentant à la conférence : seuls les représentants votent."),
-    (SECRETARIAT, "Secrétariat de la conférence n’est pas représentant à la conférence : seuls les représentants "
+    (STRANGER, "@stranger:elsewhere.example ne siège pas à la conférence : seuls les représentants votent."),
+    (FAURY, "Fabrice Faury ne siège pas à la conférence : seuls les représentants votent."),
+    (SECRETARIAT, "Secrétariat de la conférence ne siège pas à la conférence : seuls les représentants "
                   "votent."),
 ])
 def test_people_outside_the_cast_cannot_vote(quorate, sender, sentence):
@@ -592,7 +592,7 @@ def test_the_tally_says_who_voted_and_who_has_not(quorate):
         "• Bertrand Maes : abstention (10 h 22)",
         "• Pierre-Alain Millet : pour (10 h 21)",
         "N’ont pas encore voté :",
-        "• siège de Emeline Baume : personne ne peut voter pour lui maintenant",
+        "• siège d’Emeline Baume : personne ne peut voter pour lui maintenant",
         "• Zemorda Khelifi",
         "• Laurent Bosetti",
         "• Alain Viollet"]
@@ -606,7 +606,7 @@ def test_closing_checks_the_quorum_again(quorate):
     vote_all(quorate, {KHELIFI: "pour"})
     quorate.say("!absent Zemorda Khelifi", SECRETARIAT)
     assert quorate.say("!vote clore", PRESIDENT).startswith(
-        "Le quorum n’est pas atteint : aucun représentant de Métropole de Lyon n’est présent")
+        "Le quorum n’est pas atteint : aucun représentant de la Métropole de Lyon n’est présent")
     assert quorate.rows(storage.VoteRow)[0].closed_at is None
     assert quorate.say("!vote clore", MAES) == "Seul le président peut utiliser !vote clore."
 

@@ -3,7 +3,8 @@
 The `.po` catalogs are read and compiled in memory at first use: no build step. Msgids are English; parameters are
 `{name}` placeholders filled with `str.format`. The French catalog's strings get French typography
 (`typography.py`) as they are compiled, before any user text is put in them; so do the French dates, times and
-numbers formatted here.
+numbers formatted here; and the words before a placeholder agree with the value put in (`grammar.py`: "d’Alain",
+"du SITIV").
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, parse_pattern
 from babel.support import Translations
 
-from tno_bot.i18n import typography
+from tno_bot.i18n import grammar, typography
 
 SUPPORTED_LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -73,10 +74,13 @@ class Translator:
 
     def gettext(self, msgid: str, **params) -> str:
         text = self._translations.gettext(msgid)
-        return text.format(**params) if params else text
+        return self._fill(text, params) if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, **params) -> str:
-        return self._translations.ngettext(singular, plural, n).format(n=n, **params)
+        return self._fill(self._translations.ngettext(singular, plural, n), dict(params, n=n))
+
+    def _fill(self, template: str, params: dict) -> str:
+        return (grammar.agree(template, params) if self.language == "fr" else template).format(**params)
 
     def money(self, amount: Decimal) -> str:
         """`305 797 €` in fr, `€305,797` in en; cents only when the amount is not whole."""
@@ -95,8 +99,14 @@ class Translator:
         return self._percent.apply(Decimal(value) / 100, self.locale)
 
     def join_and(self, items) -> str:
-        """The items joined with "and", in the language."""
-        return format_list(list(items), style="standard", locale=self.locale)
+        """The items joined with "and", in the language; in French, names keep their articles ("le SITIV et la
+        Métropole de Lyon", the first one's left to the sentence)."""
+        items = list(items)
+        if self.language != "fr" or not getattr(items[0] if items else None, "article", ""):
+            return format_list(items, style="standard", locale=self.locale)
+        rest = [grammar.with_article(i) for i in items[1:]]
+        return type(items[0])(format_list([str(items[0]), *rest], style="standard", locale=self.locale),
+                              items[0].article)
 
     def join_or(self, items) -> str:
         """The items joined with "or", in the language."""
@@ -110,6 +120,12 @@ class Translator:
     def time(self, t: datetime.time) -> str:
         """A wall-clock time: fr "14 h 30", "10 h"; en "2:30 PM"."""
         return typography.heure(t) if self.language == "fr" else format_time(t, format="short", locale=self.locale)
+
+
+def french_text(template: str, **params) -> str:
+    """A French template written in the code (not in a catalog: the compte rendu's), with French typography and
+    grammar, then the values (user text) put in."""
+    return grammar.agree(typography.french(template), params).format(**params)
 
 
 @lru_cache(maxsize=None)

@@ -16,8 +16,8 @@ from tno_bot.domain.agenda import Conference
 from tno_bot.domain.attendance import Attendance, Basis, PouvoirEnd, Status, presences
 from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.seance import Seance
+from tno_bot.i18n import french_text as _fr
 from tno_bot.i18n import translator
-from tno_bot.i18n.typography import french
 from tno_bot.reports.message import Attachment
 from tno_bot.reports.seance import counts_text, outcome_label
 from tno_bot.reports.text import Block, Text
@@ -28,11 +28,6 @@ MARKDOWN_MIMETYPE = "text/markdown"
 def heure(instant: datetime) -> str:
     """"10 h 05", Paris time."""
     return translator("fr").time(instant.astimezone(PARIS).time())
-
-
-def _fr(template: str, **params) -> str:
-    """A French template of the minutes with French typography, then the (user) texts put in."""
-    return french(template).format(**params)
 
 
 def _jour(instant: datetime) -> str:
@@ -94,12 +89,14 @@ def _attendance_lines(attendance: Attendance, seance: Seance, config: Config) ->
         blocks.append(Block("p", _fr("Absences non excusées : {names}", names=_names(absents, config))))
     pouvoirs = []
     for p in attendance.pouvoirs:
-        given = f"à {heure(p.given_at)}"
+        given = _fr("à {heure}", heure=heure(p.given_at))
         if p.given_at < seance.opened_at:
-            given = f"le {_jour(p.given_at)} {given}, avant la séance"
-        given = "donné " + given if p.given_by == p.mandant else (
-            f"pouvoir écrit remis au secrétariat, enregistré par {config.display_name(p.given_by)} {given}")
-        line = f"{config.display_name(p.mandant)} à {config.display_name(p.mandataire)} ({given})"
+            given = _fr("le {jour} {given}, avant la séance", jour=_jour(p.given_at), given=given)
+        given = _fr("donné {given}", given=given) if p.given_by == p.mandant else _fr(
+            "pouvoir écrit remis au secrétariat, enregistré par {name} {given}", name=config.display_name(p.given_by),
+            given=given)
+        line = _fr("{mandant} à {mandataire} ({given})", mandant=config.display_name(p.mandant),
+                   mandataire=config.display_name(p.mandataire), given=given)
         if p.end is PouvoirEnd.RETIRE:
             line += f", retiré à {heure(p.ended_at)}"
         elif p.end is PouvoirEnd.MANDANT_PRESENT:
@@ -176,7 +173,7 @@ def _item_blocks(stored, title: str, config: Config) -> list[Block]:
     wording = f"{subject} est {outcome_label(result.outcome, fr)} ({counts_text(result.counts, fr)})."
     blocks.append(Block("p", wording))
     blocks.append(Block("ul", items=tuple(
-        _fr("{member} : {counts}", member=config.member(m).name if config.member(m) else m, counts=counts_text(c, fr))
+        _fr("{member} : {counts}", member=config.member_name(m), counts=counts_text(c, fr))
         for m, c in result.by_member.items())))
     counted = vote.counted().values()
     proxies = [f"{config.display_name(b.voter)} pour {config.display_name(b.seat)}"

@@ -18,11 +18,6 @@ SECTION_LABELS = {"investissement": N_("investment"), "fonctionnement": N_("oper
 BULLET = "• "
 
 
-def _name(config, member_id: str) -> str:
-    member = config.member(member_id)
-    return member.name if member else member_id
-
-
 def _section(section: str, tr: Translator) -> str:
     return tr.gettext(SECTION_LABELS[section]) if section in SECTION_LABELS else section
 
@@ -99,7 +94,7 @@ def _advance_sentences(call: CallForFunds, config, tr: Translator) -> list[str]:
             label=c.label,
             base=tr.money(c.amount),
             advance=tr.money(c.advance.amount),
-            member=_name(config, c.advance.member),
+            member=config.member_name(c.advance.member),
         )
         for c in components
         if c.advance is not None
@@ -109,7 +104,7 @@ def _advance_sentences(call: CallForFunds, config, tr: Translator) -> list[str]:
 def _keys_sentence(keyset: KeySet | None, config, tr: Translator) -> list[str]:
     if keyset is None:
         return []
-    shares = tr.join_and(f"{_name(config, m)} {tr.percent(share)}" for m, share in keyset.shares.items())
+    shares = tr.join_and(f"{config.member_name(m)} {tr.percent(share)}" for m, share in keyset.shares.items())
     return [tr.gettext("Keys in force since {year}: {shares}.", year=keyset.valid_from, shares=shares)]
 
 
@@ -128,7 +123,7 @@ def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | No
         return _label_value(name, tr.money(total), tr), [
             _label_value(c.label, tr.money(p), tr) for c, p in zip(call.components, parts)]
 
-    blocks = [block(_name(config, m), [c.parts[m] for c in call.components], call.member_totals[m]) for m in members]
+    blocks = [block(config.member_name(m), [c.parts[m] for c in call.components], call.member_totals[m]) for m in members]
     blocks.append(block(total_label, [c.total for c in call.components], call.total))
     plain = "\n\n".join([title, *("\n".join([head, *(f"  {BULLET}{i}" for i in items)]) for head, items in blocks),
                           "\n".join([tr.gettext("Notes:"), *(BULLET + n for n in notes)])])
@@ -153,7 +148,7 @@ def appel_json(call: CallForFunds, config) -> dict:
         "members": [
             {
                 "id": m,
-                "name": _name(config, m),
+                "name": config.member_name(m),
                 "parts": {c.label: _amount(c.parts[m]) for c in call.components},
                 "total": _amount(total),
             }
@@ -267,7 +262,7 @@ def share_report(
         year=year,
         since=keyset.valid_from,
     )
-    rows = [(f"{_name(config, m)} ({tr.percent(keyset.shares[m])})", tr.money(p)) for m, p in parts.items()]
+    rows = [(f"{config.member_name(m)} ({tr.percent(keyset.shares[m])})", tr.money(p)) for m, p in parts.items()]
     total = sum(parts.values(), Decimal(0))
     total_label = tr.gettext("Total")
     notes = []
@@ -296,6 +291,6 @@ def share_report(
 def keys_report(keyset: KeySet, config, tr: Translator, year: int) -> tuple[str, str]:
     """The keys in force in `year`."""
     title = tr.gettext("Contribution keys in force in {year} (since {since}):", year=year, since=keyset.valid_from)
-    rows = [(_name(config, m), tr.percent(share)) for m, share in keyset.shares.items()]
+    rows = [(config.member_name(m), tr.percent(share)) for m, share in keyset.shares.items()]
     plain = "\n".join([title, *(BULLET + _label_value(name, share, tr) for name, share in rows)])
     return plain, _html_section(title, [_label_value(name, share, tr) for name, share in rows])

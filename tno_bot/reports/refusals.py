@@ -44,8 +44,7 @@ class Wording:
 
     def member(self, key: str = "member") -> str:
         """The name of the member whose id is the param `key`, else that id."""
-        member = self.config.member(self.p[key])
-        return member.name if member else self.p[key]
+        return self.config.member_name(self.p[key])
 
 
 Table = dict[Enum, Callable[[Wording], str]]
@@ -257,7 +256,7 @@ def _not_on_agenda(w: Wording) -> str:
 
 
 def _member_names(w: Wording, members) -> str:
-    return w.tr.join_and(w.config.member(m).name if w.config.member(m) else m for m in members)
+    return w.tr.join_and(w.config.member_name(m) for m in members)
 
 
 VOTE: Table = {
