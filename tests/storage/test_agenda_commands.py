@@ -533,8 +533,8 @@ def test_aide_lists_the_sub_commands_with_their_usage_and_roles(bot):
             "salon : son calendrier et ses rappels sont calculés. Qui peut l’utiliser : le président ou le "
             "secrétariat.") in reply.splitlines()
     assert bot.say("!aide odj envoyer").splitlines()[:1] == ["!odj envoyer [hors-delai]"]
-    assert "!agenda send [hors-delai] (!odj envoyer)" in bot.say("!help", language="en")
-    assert "!rappels [n] (!reminders)" in bot.say("!aide")
+    assert "!agenda send [hors-delai] (!odj envoyer)" in bot.say("!help all", language="en")
+    assert "!rappels [n] (!reminders)" in bot.say("!aide tout")
     assert bot.say("!aide odj jeter").startswith("Sous-commande « jeter » inconnue pour !odj")
 
 

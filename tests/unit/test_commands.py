@@ -255,20 +255,49 @@ def test_langue_writes_the_room_setting_and_answers_in_the_new_language(ask, ses
 # --- help ------------------------------------------------------------------------------------------------------
 
 
-def test_aide_lists_every_registered_command(ask):
+def test_aide_tout_lists_every_registered_command(ask):
     tr = translator("fr")
-    reply = body(ask("!aide"))
+    reply = body(ask("!aide tout"))
     for command in REGISTRY:
         assert plain(command.usage(tr)) in reply
         assert plain(tr.gettext(command.help)) in reply
     assert "Financement" in reply and "Général" in reply
     assert "Qui peut l’utiliser : les administrateurs ou le président." in reply
     assert "!langue fr|en (!language)" in reply
+    assert body(ask("!help all", language="en")).startswith("Commands:")
+
+
+def _groups(reply: str) -> dict[str, list[str]]:
+    """The groups of a default !aide: name -> its lines."""
+    blocks = [block.splitlines() for block in reply.split("\n\n")[1:-1]]
+    return {lines[0]: lines[1:] for lines in blocks}
+
+
+def test_aide_shows_only_what_the_reader_may_do_grouped_a_phone_screen_each(ask):
+    representative = body(ask("!aide"))
+    assert representative.startswith("Commandes pour les représentants :")
+    assert "!vote pour [@mandant] — Vote pour la proposition" in representative
+    assert "!seance ouvrir" not in representative and "!langue" not in representative
+    assert "!odj avis <texte>" in representative and "!odj fixer" not in representative
+    assert representative.endswith("!aide tout liste toutes les commandes, avec qui peut les utiliser ; "
+                                   "!aide <commande> en détaille une.")
+    president = body(ask("!aide", PRESIDENT))
+    assert president.startswith("Commandes pour le président et les représentants :")
+    assert "!seance ouvrir [n]" in president and "!odj fixer" in president
+    assert "!langue fr|en" not in body(ask("!aide", ADMIN)).split("Général")[0]
+    stranger = body(ask("!aide", "@someone:elsewhere.example"))
+    assert stranger.startswith("Commandes ouvertes à tous :") and "!vote pour" in stranger
+    for reply in (representative, president, stranger):
+        for name, lines in _groups(reply).items():
+            assert 1 <= len(lines) <= 14 and sum(len(line) for line in lines) < 1000, name  # a phone screen
+            assert all("Qui peut" not in line for line in lines)
+    assert len(representative) < len(body(ask("!aide tout"))) / 3
 
 
 def test_aide_in_english_uses_the_english_names(ask):
-    reply = body(ask("!help", language="en"))
+    reply = body(ask("!help all", language="en"))
     assert "!call <year> [member] (!appel)" in reply
+    assert body(ask("!help", language="en")).startswith("Commands for the representatives:")
 
 
 def test_aide_for_one_command(ask):
