@@ -215,6 +215,8 @@ def test_deplacer_recomputes_the_deadlines_and_the_reminders(planned):
     assert reply.startswith("Conférence n° 1 déplacée du vendredi 7 novembre 2025 à 14 h 30 au vendredi 14 novembre "
                             "2025 à 9 h 30 ; ses délais et ses rappels sont recalculés.")
     assert "(J-30) : mercredi 15 octobre 2025 — dans 43 jours." in reply
+    assert reply.endswith("Représentants : Emeline Baume, Zemorda Khelifi, Matthieu Viera, Bertrand Maes, Laurent "
+                          "Bosetti, Emmanuel Vivien, Pierre-Alain Millet, Alain Viollet et Damien Lefort")
     [row] = planned.rows(storage.ConferenceRow)
     assert (row.day, row.start_time) == (date(2025, 11, 14), time(9, 30))
     rows = planned.rows(storage.ReminderRow)
@@ -239,8 +241,10 @@ def test_deplacer_bad_input(planned):
 
 
 def test_annuler_cancels_the_reminders_and_locks_everything(planned):
-    reply = planned.say("!conference annuler 1", SECRETARIAT)
-    assert reply == "La conférence n° 1 du vendredi 7 novembre 2025 à 14 h 30 est annulée. 4 rappels annulés."
+    [cancelled] = planned.ask("!conference annuler 1", SECRETARIAT)
+    assert plain(cancelled.body).splitlines()[0] == (
+        "La conférence n° 1 du vendredi 7 novembre 2025 à 14 h 30 est annulée. 4 rappels annulés.")
+    assert len(cancelled.mentions) == 9 and "Représentants : Emeline Baume" in plain(cancelled.body)
     assert planned.rows(storage.ConferenceRow)[0].cancelled
     assert {status for _, status in planned.reminders()} == {"cancelled"}
     assert planned.say("!conference annuler 1", SECRETARIAT) == (

@@ -158,12 +158,15 @@ def test_tacit_fixing_when_the_window_closes_without_avis(proposed):
     assert plain(reminder.reply.body).startswith("Rappel : les réponses à la version 1")
     assert proposed.run(utc(2025, 10, 16, 21, 59)) == []
     [posting] = proposed.run(utc(2025, 10, 16, 22))
-    assert posting.room_id == ROOM and posting.reply.mentions == ()
+    assert posting.room_id == ROOM and posting.reply.mentions == REPRESENTATIVES  # notified, as by the proposal
     assert plain(posting.reply.body).splitlines() == [
         "Ordre du jour fixé tacitement le jeudi 16 octobre 2025 : la version 1, envoyée le mercredi 1er octobre 2025, "
         "n’a reçu aucun avis dans le délai de réponse. Il est désormais verrouillé.",
         "Ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à 14 h 30 :",
-        "1. Budget 2026", "2. Feuille de route"]
+        "1. Budget 2026", "2. Feuille de route",
+        "Représentants : Emeline Baume, Zemorda Khelifi, Matthieu Viera, Bertrand Maes, Laurent Bosetti, "
+        "Emmanuel Vivien, Pierre-Alain Millet, Alain Viollet et Damien Lefort"]
+    assert posting.reply.html.count('<a href="https://matrix.to/#/@') == 9
     row = proposed.agenda_row()
     assert (row.etat, row.fixed_version, row.fixed_mode, row.fixed_by) == ("fixe", 1, "tacite", None)
     assert (row.fixed_day, row.fixed_at) == (date(2025, 10, 16), utc(2025, 10, 16, 22))

@@ -7,6 +7,7 @@ config string is escaped in the HTML. Mentions are matrix.to pills in the HTML a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time
 from html import escape
 
@@ -25,7 +26,7 @@ from tno_bot.domain.calendar import PARIS, Deadline, DayOff, holiday_name, local
 from tno_bot.domain.ics import CalendarEvent, EventKind, conference_ics
 from tno_bot.domain.reminders import Reminder, ReminderKind
 from tno_bot.i18n import N_, Translator
-from tno_bot.reports.message import Attachment
+from tno_bot.reports.message import Attachment, Reply
 from tno_bot.reports.roles import roles_and
 from tno_bot.reports.text import Text
 
@@ -94,6 +95,15 @@ def people_line(label: str, ids: Sequence[str], config: Config, tr: Translator) 
     html = escape(tr.gettext("{label}: {names}", label=label, names="\x00")).replace(
         "\x00", tr.join_and(pill(i, config) for i in ids))
     return plain, html
+
+
+def announced(reply: Reply, config: Config, tr: Translator) -> Reply:
+    """`reply` as an announcement to the representatives: named after it (pills in the HTML) and mentioned, so
+    that they are notified, as the proposal of the agenda does."""
+    ids = [p.matrix_id for p in config.people]
+    plain, html = people_line(tr.gettext("Representatives"), ids, config, tr)
+    return replace(reply, body=f"{reply.body}\n{plain}", html=f"{reply.html or escape(reply.body)}<p>{html}</p>",
+                   mentions=tuple(ids))
 
 
 def people_with_roles(config: Config, roles: Iterable[str]) -> tuple[str, ...]:
