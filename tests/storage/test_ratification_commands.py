@@ -444,7 +444,7 @@ def test_exports_of_the_decisions_and_the_scdl(adopted, engine, monkeypatch, cap
     assert [(r["COLL_SIRET"], r["DELIB_MATIERE_CODE"], r["DELIB_MATIERE_NOM"]) for r in scdl] == [
         ("", "5.7", "Institutions et vie politique/Intercommunalité"),
         ("20004697700019", "5.7", "Institutions et vie politique/Intercommunalité")]
-    assert err == "Colonnes obligatoires du schéma SCDL à compléter avant publication : COLL_SIRET (SITIV)\n"
+    assert plain(err) == "Colonnes obligatoires du schéma SCDL à compléter avant publication : COLL_SIRET (SITIV)\n"
     assert main(["export", "scdl", "--format", "json", "--config", str(EXAMPLE_CONFIG)]) == 2
 
 
