@@ -2,8 +2,8 @@
 
 A French template says "la délibération de {member}"; what it becomes depends on the value:
 - a name that takes an article (a `str` with an `article` attribute: "le", "la", "l’", "les"; `config.Named`, a
-  member's name as the config gives it) gets it, contracted with the preposition: "du SITIV", "de la Métropole de Lyon", "au SITIV",
-  "par le secrétariat";
+  member's name as the config gives it) gets it, contracted with the preposition: "du SITIV", "de la Métropole de
+  Lyon", "au SITIV", "par le secrétariat";
 - any other value starting with a vowel or a (mute) h elides the word before it: "d’Alain", "l’Hôtel de Ville",
   "qu’Emeline", "jusqu’au"…
 

@@ -142,7 +142,8 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
         stored = by_item.get(numero)
         heading = f"{numero}/ {title}"
         if stored is not None and stored.decision is not None:
-            heading = _fr("{numero}/ Décision {decision} : {title}", numero=numero, decision=stored.decision, title=title)
+            heading = _fr("{numero}/ Décision {decision} : {title}", numero=numero, decision=stored.decision,
+                          title=title)
         blocks.append(Block("h3", heading))
         blocks += _item_blocks(stored, title, config)
     blocks.append(Block("h3", f"{numero + 1}/ Questions diverses"))

@@ -123,7 +123,8 @@ def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | No
         return _label_value(name, tr.money(total), tr), [
             _label_value(c.label, tr.money(p), tr) for c, p in zip(call.components, parts)]
 
-    blocks = [block(config.member_name(m), [c.parts[m] for c in call.components], call.member_totals[m]) for m in members]
+    blocks = [block(config.member_name(m), [c.parts[m] for c in call.components], call.member_totals[m])
+              for m in members]
     blocks.append(block(total_label, [c.total for c in call.components], call.total))
     plain = "\n\n".join([title, *("\n".join([head, *(f"  {BULLET}{i}" for i in items)]) for head, items in blocks),
                           "\n".join([tr.gettext("Notes:"), *(BULLET + n for n in notes)])])
