@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from tests.cast import LOCAL
 from tests.e2e.scenarios import QUORATE, ask, closed_seance_minutes, prepared_conference
+from tests.text import plain
 from tno_bot.storage.tables import AdvancePouvoirRow, AttendanceRow
 
 pytestmark = pytest.mark.e2e
@@ -47,7 +48,7 @@ async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runne
     assert "adoptée à l’unanimité (5 pour, 0 contre, 0 abstention)" in result
 
     _, markdown, message = await closed_seance_minutes(secretariat, room_id)
-    for text in (markdown, message):
+    for text in (plain(markdown), plain(message)):
         assert "Zemorda Khelifi à Emeline Baume (donné le " in text
         assert ("Laurent Bosetti à Bertrand Maes (pouvoir écrit remis au secrétariat, enregistré par le Secrétariat de "
                 "la conférence le ") in text

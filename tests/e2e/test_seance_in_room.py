@@ -105,5 +105,5 @@ async def test_the_compte_rendu_holds_what_happened(bot_runner, person):
         assert f"TNO {year}-01" in text and "Budget 2027" in text
         assert "Emeline Baume" in text and "Bertrand Maes" in text and "Pierre-Alain Millet" in text
         assert "Villeurbanne : étude de faisabilité en 2027" in text
-    assert "Zemorda Khelifi" in markdown.split("Excus")[1].split("\n\n")[0]
+    assert "Zemorda Khelifi" in markdown.split("Absences excusées")[1].split("\n\n")[0]
     assert filename.endswith(".md")
