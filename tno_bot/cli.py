@@ -25,7 +25,7 @@ from tno_bot.domain.parsing import parse_number, parse_year
 from tno_bot.app.decisions import check_history, history_of, register
 from tno_bot.app.exports import decisions_csv, decisions_json, scdl_export
 from tno_bot.domain.refusals import Refused
-from tno_bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
+from tno_bot.i18n import SUPPORTED_LANGUAGES, Translator, french_text, translator
 from tno_bot.reports.agenda import ics_file
 from tno_bot.reports.compte_rendu import minutes
 from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report
@@ -265,10 +265,11 @@ def export_ratification(args: argparse.Namespace) -> int:
         engine.dispose()
     if args.what == "scdl":
         if args.format != "csv":
-            raise UsageError("Le schéma SCDL « Délibérations » se publie en CSV : --format csv.")
+            raise UsageError(french_text("Le schéma SCDL « Délibérations » se publie en CSV : --format csv."))
         text, empty = scdl_export(entries, config, history_of(config))
         if empty:
-            print("Colonnes obligatoires du schéma SCDL à compléter avant publication : " + ", ".join(empty),
+            print(french_text("Colonnes obligatoires du schéma SCDL à compléter avant publication : {columns}",
+                              columns=", ".join(empty)),
                   file=sys.stderr)
     elif args.format == "json":
         text = json.dumps(decisions_json(entries, config), ensure_ascii=False, indent=2) + "\n"

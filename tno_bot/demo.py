@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tno_bot import storage
 from tno_bot.config import Config, Person
+from tno_bot.i18n import french_text
 from tno_bot.homeserver import ThrowawaySynapse
 from tno_bot.matrix import api
 from tno_bot.matrix.bot import TnoBot
@@ -42,7 +43,7 @@ def _one_titulaire_per_member(config: Config) -> list[Person]:
 def _print_message(name: str, text: str) -> None:
     stamp = datetime.now().strftime("%H:%M:%S")
     lines = text.replace("\u202f", " ").replace("\u00a0", " ").splitlines() or [""]
-    print(f"[{stamp}] {name} : {lines[0]}")
+    print(french_text("[{stamp}] {name} : {line}", stamp=stamp, name=name, line=lines[0]))
     for line in lines[1:]:
         print(textwrap.indent(line, " " * 11) if line else "")
 
@@ -74,7 +75,8 @@ async def _play(config: Config, synapse: ThrowawaySynapse, workdir: Path) -> Non
         for guest in guests:
             await guest.join(room_id)
         await host.wait_joined(room_id, bot_id)
-        print(f"Salon chiffré « Conférence intercommunale TNO » : {len(people)} représentants et le bot.")
+        print(french_text("Salon chiffré « Conférence intercommunale TNO » : {n} représentants et le bot.",
+                          n=len(people)))
         await _print_bot_trust(host, bot_id)
 
         names = {person.matrix_id: person.name for person in representatives}
@@ -99,7 +101,7 @@ async def _print_bot_trust(viewer: Participant, bot_id: str) -> None:
     for device_id in keys.get("device_keys", {}).get(bot_id, {}):
         master = vouching_master_key(keys, bot_id, device_id)
         verdict = f"signé par son propriétaire (clé maîtresse {master[:8]}…)" if master else "NON signé"
-        print(f"Appareil du bot {device_id} : {verdict}.\n")
+        print(french_text("Appareil du bot {device_id} : {verdict}.", device_id=device_id, verdict=verdict) + "\n")
 
 
 def run(config: Config) -> int:
@@ -108,10 +110,10 @@ def run(config: Config) -> int:
     logging.getLogger("nio").setLevel(logging.ERROR)  # key-sharing chatter of the first encrypted messages
     with tempfile.TemporaryDirectory(prefix="tno-demo-") as directory:
         workdir = Path(directory)
-        print("Démarrage d'un Synapse local jetable…")
+        print(french_text("Démarrage d'un Synapse local jetable…"))
         server_name = config.people[0].matrix_id.split(":", 1)[1]  # the cast's server, so their ids are real
         with ThrowawaySynapse(workdir / "synapse", server_name=server_name) as synapse:
             print(f"Synapse prêt sur {synapse.url} (serveur {server_name}).")
             asyncio.run(_play(config, synapse, workdir))
-        print("Démo terminée : Synapse arrêté, fichiers temporaires supprimés.")
+        print(french_text("Démo terminée : Synapse arrêté, fichiers temporaires supprimés."))
     return 0

@@ -28,7 +28,7 @@ from tno_bot.config import Config
 from tno_bot.domain.agenda import AgendaError
 from tno_bot.domain.calendar import require_aware
 from tno_bot.i18n import Translator
-from tno_bot.reports.agenda import people_with_roles, reminder_message, tacit_fixing_message
+from tno_bot.reports.agenda import announced, people_with_roles, reminder_message, tacit_fixing_message
 from tno_bot.reports.language import room_translator
 from tno_bot.reports.message import Reply
 from tno_bot.reports.ratification import reminder_message as awaited_message
@@ -91,8 +91,9 @@ def _fix_tacitly(session: Session, config: Config, conference_id: int, now: date
     storage.save_agenda(session, conference_id, fixed)
     replan(session, config, conference_id, now)
     room = storage.conference_room(session, conference_id)
-    plain, html = tacit_fixing_message(conference, fixed, _translator(session, config, room))
-    return Posting(room, Reply(plain, html))
+    tr = _translator(session, config, room)
+    plain, html = tacit_fixing_message(conference, fixed, tr)
+    return Posting(room, announced(Reply(plain, html), config, tr))
 
 
 def _remind(session: Session, config: Config, row: storage.ReminderRow, now: datetime) -> Posting | None:

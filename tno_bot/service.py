@@ -5,11 +5,13 @@ import asyncio
 import logging
 import os
 import signal
+import sys
 
 from sqlalchemy.engine import make_url
 
 from tno_bot import storage
 from tno_bot.config import Config
+from tno_bot.i18n import french_text
 from tno_bot.matrix.bot import TnoBot
 from tno_bot.matrix.local_secrets import make_private_dir
 from tno_bot.matrix.session import AccessTokenRevoked, LoginFailed
@@ -51,6 +53,13 @@ async def _serve(bot: TnoBot) -> None:
         log.info("tno-bot stopped")
 
 
+def _stopped(code: int, sentence: str, **params) -> int:
+    """What stops `tno-bot run`, said in French on stderr like the rest of the CLI; the log lines around it stay in
+    English, as every log line of the bot and of its libraries (one language for the operators' searches)."""
+    print(french_text("tno-bot run : " + sentence, **params), file=sys.stderr)
+    return code
+
+
 def run(config: Config) -> int:
     """Run the bot until SIGINT/SIGTERM; returns the process exit code (EXIT_ACCESS_REVOKED: see there)."""
     configure_logging()
@@ -58,7 +67,7 @@ def run(config: Config) -> int:
         settings = MatrixSettings.from_env()
     except SettingsError as error:
         log.error("configuration: %s", error)
-        return 2
+        return _stopped(2, "{error}. Les variables TNO_* sont décrites dans le README.", error=error)
     os.umask(0o077)  # the database, the encryption store and the key files: readable by the bot's user only
     make_private_dir(settings.data_dir)
     url = storage.database_url(settings.data_dir)
@@ -71,20 +80,27 @@ def run(config: Config) -> int:
             raise
         shown = url if make_url(url).password is None else make_url(url).render_as_string(hide_password=True)
         log.error("database %s: %s", shown, reason)
-        return EXIT_STORAGE
+        return _stopped(EXIT_STORAGE, "la base de données {url} ne peut être ni écrite ni atteinte (détail technique : "
+                        "{reason}). Réparez-la (droits, place, serveur), puis relancez le bot.", url=shown,
+                        reason=reason)
     if applied:
         log.info("database migrated to version %d", applied[-1])
     try:
         asyncio.run(_serve(TnoBot(config, settings, engine)))
     except AccessTokenRevoked as error:
         log.error("%s", error)
-        return EXIT_ACCESS_REVOKED
+        return _stopped(EXIT_ACCESS_REVOKED, "le serveur Matrix n'accepte plus le jeton d'accès du bot (son appareil a "
+                        "été supprimé ou le jeton révoqué) : donnez-lui un nouveau TNO_ACCESS_TOKEN, ou TNO_PASSWORD "
+                        "pour qu'il se reconnecte seul. Redémarrer sans cela ne sert à rien.")
     except LoginFailed as error:
         log.error("%s", error)
-        return 1
+        return _stopped(1, "le bot ne peut pas se connecter au serveur Matrix (détail technique : {error}).",
+                        error=error)
     except Exception as error:  # the database failing while the bot runs: said once, no traceback
         if (reason := storage.storage_fault(error)) is None:
             raise
         log.error("stopped: %s", reason)
-        return EXIT_STORAGE
+        return _stopped(EXIT_STORAGE, "arrêté, la base de données ne répond plus (détail technique : {reason}). Rien "
+                        "n'est perdu : ce qui n'a pas été traité le sera au redémarrage, une fois la base réparée.",
+                        reason=reason)
     return 0

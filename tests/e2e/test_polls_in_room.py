@@ -121,7 +121,7 @@ async def test_a_command_in_a_thread_is_answered_there_and_an_edited_command_is_
     corrected = await answered(maes, await maes.send_event(room_id, "m.room.message", edit(typo, "!present")))
     assert "Bertrand Maes" in corrected and "présent" in corrected
     second = await answered(maes, await maes.send_event(room_id, "m.room.message", edit(typo, "!excuse")))
-    assert second.startswith("Votre modification n'a pas été prise en compte")
+    assert second.startswith("Votre modification n’a pas été prise en compte")
     assert "!excuse" in second
 
 
@@ -169,7 +169,7 @@ async def test_a_vote_of_the_whole_conference_makes_three_messages_and_a_reactio
     answers = [(people[name], await answer_poll(people[name], room_id, poll.event_id, "pour")) for name in titulaires]
     assert [await answered(p, e) for p, e in answers] == [ACK] * 6
     result = await answered(president, await president.send(room_id, "!vote clore"))
-    assert "adoptée à l'unanimité (6 pour, 0 contre, 0 abstention)" in result
+    assert "adoptée à l’unanimité (6 pour, 0 contre, 0 abstention)" in result
     await president.wait_for(lambda: any(m.type == POLL_END for m in president.received))
 
     events = _bot_events(president, room_id, bot, opening)

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from tests.cast import LOCAL
 from tests.e2e.scenarios import ACK, QUORATE, ask, closed_seance_minutes, prepared_conference, vote
+from tests.text import plain
 from tno_bot.storage.tables import AdvancePouvoirRow, AttendanceRow
 
 pytestmark = pytest.mark.e2e
@@ -22,14 +23,15 @@ async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runne
     assert given.startswith("Pouvoir enregistré le ")
     assert f"pour la séance de la conférence n° {number} " in given
     assert "Emeline Baume votera pour Zemorda Khelifi" in given
-    assert paper.endswith("Enregistré par Secrétariat de la conférence pour le compte de Laurent Bosetti.")
+    assert paper.endswith("Enregistré par le Secrétariat de la conférence pour le compte de Laurent Bosetti.")
     assert "Bertrand Maes votera pour Laurent Bosetti" in paper
-    assert "Aucune séance n'est encore ouverte dans ce salon" in listed
+    assert "Aucune séance n’est encore ouverte dans ce salon" in listed
     assert "• Zemorda Khelifi à Emeline Baume (" in listed
-    pouvoirs = opening.split("Pouvoirs donnés avant la séance (leurs mandants sont notés excusés) :\n")[1].splitlines()
+    heading = "Pouvoirs donnés avant la séance (l’absence de leurs mandants est notée excusée) :\n"
+    pouvoirs = opening.split(heading)[1].splitlines()
     assert pouvoirs[0].startswith("• Zemorda Khelifi à Emeline Baume (")
     assert pouvoirs[1].startswith("• Laurent Bosetti à Bertrand Maes (")
-    assert pouvoirs[1].endswith(", remis par écrit, enregistré par Secrétariat de la conférence)")
+    assert pouvoirs[1].endswith(", remis par écrit, enregistré par le Secrétariat de la conférence)")
 
     for name in QUORATE:
         await ask(people[name], room_id, "!present")
@@ -42,12 +44,12 @@ async def test_pouvoirs_given_before_the_seance_are_voted_and_recorded(bot_runne
     result = await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
 
     assert by_proxy == by_paper == ACK  # counted: the tally and the minutes below say for whom
-    assert "adoptée à l'unanimité (5 pour, 0 contre, 0 abstention)" in result
+    assert "adoptée à l’unanimité (5 pour, 0 contre, 0 abstention)" in result
 
     _, markdown, message = await closed_seance_minutes(secretariat, room_id)
-    for text in (markdown, message):
+    for text in (plain(markdown), plain(message)):
         assert "Zemorda Khelifi à Emeline Baume (donné le " in text
-        assert ("Laurent Bosetti à Bertrand Maes (pouvoir écrit remis au secrétariat, enregistré par Secrétariat de "
+        assert ("Laurent Bosetti à Bertrand Maes (pouvoir écrit remis au secrétariat, enregistré par le Secrétariat de "
                 "la conférence le ") in text
         assert "Votes par pouvoir : Emeline Baume pour Zemorda Khelifi, Bertrand Maes pour Laurent Bosetti." in text
     with Session(bot_runner.engine) as session:

@@ -47,9 +47,9 @@ async def test_three_deliberations_make_the_decision_executory_and_the_awaited_m
     await ask(maes, room_id, f"!transmission {decision} ville-lyon {day}")
     # A mistake corrected by its author, another withdrawn by the secrétariat and recorded again: all in the history.
     corrected = await ask(maes, room_id, f"!deliberation corriger {decision} ville-lyon {today:%Y}-1988 {day}")
-    assert corrected.startswith(f"Corrigé pour {decision} : la délibération de Ville de Lyon.")
+    assert corrected.startswith(f"Corrigé pour {decision} : la délibération de la Ville de Lyon.")
     withdrawn = await ask(secretariat, room_id, f"!transmission retirer {decision} ville-lyon")
-    assert withdrawn.startswith(f"Retiré pour {decision} : la transmission en préfecture de Ville de Lyon ;")
+    assert withdrawn.startswith(f"Retiré pour {decision} : la transmission en préfecture de la Ville de Lyon ;")
     await ask(maes, room_id, f"!transmission {decision} ville-lyon {day}")
 
     # Fifteen days pass with the SITIV still awaited (the bot is stopped meanwhile): it is reminded once, at start-up.

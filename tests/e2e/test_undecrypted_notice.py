@@ -16,7 +16,7 @@ from tno_bot.storage import UndecryptedNotice
 
 pytestmark = pytest.mark.e2e
 
-EXPLANATION = "le bot n'a pas pu lire votre message"
+EXPLANATION = "le bot n’a pas pu lire votre message"
 
 
 def explanations(participant, room_id: str) -> list:
@@ -62,7 +62,7 @@ async def test_a_command_without_key_gets_one_explanation_per_session_and_is_ans
     body = plain(content["body"])
     assert body.startswith(f"Emeline Baume, {EXPLANATION}")
     assert "votre application Element ne partage pas ses clés de chiffrement avec la session du bot" in body
-    assert "La clé de votre message n'est toujours pas arrivée au bout de" in body
+    assert "La clé de votre message n’est toujours pas arrivée au bout de" in body
     assert "« Ne jamais envoyer de messages chiffrés aux sessions non vérifiées »" in body
     assert "puis renvoyez votre commande" in body
     assert logged(caplog, missed, "cannot be decrypted (no key after", "sender told")
@@ -117,8 +117,8 @@ async def test_a_key_withheld_from_the_bot_is_explained_at_once(bot_runner, pers
     explanation = await emeline.wait_reply(command, timeout=20)
     body = plain(explanation.content["body"])
     assert body.startswith(f"Emeline Baume, {EXPLANATION}")
-    assert ("Votre application ne partage ses clés qu'avec les sessions vérifiées, "
-            "et la session du bot n'est pas vérifiée.") in body
+    assert ("Votre application ne partage ses clés qu’avec les sessions vérifiées, "
+            "et la session du bot n’est pas vérifiée.") in body
     assert "« Ne jamais envoyer de messages chiffrés aux sessions non vérifiées »" in body
     assert explanation.content["m.mentions"] == {"user_ids": [emeline.user_id]}
     assert any(record.levelno == logging.WARNING and command in record.getMessage()
@@ -149,7 +149,7 @@ async def test_an_element_grade_client_that_withholds_its_key_is_told_once_and_c
     assert explanation.decrypted and explanation.sender == bot, explanation.decryption_error
     assert explanation.shield is not None and explanation.shield.colour == "NONE"
     body = plain(explanation.body)
-    assert EXPLANATION in body and "la session du bot n'est pas vérifiée" in body
+    assert EXPLANATION in body and "la session du bot n’est pas vérifiée" in body
     assert "Ne jamais envoyer de messages chiffrés aux sessions non vérifiées" in body
     assert "305 797" not in body
     assert logged(caplog, "m.unverified", first)

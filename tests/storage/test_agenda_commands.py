@@ -77,17 +77,17 @@ def test_nouvelle_answers_with_the_timeline_and_writes_the_rows(bot, sender):
     reply = bot.say("!conference nouvelle 2025-11-07 14:30 Hôtel de la Métropole", sender)
     lines = reply.splitlines()
     assert lines[0] == "Conférence n° 1 créée."
-    assert lines[1] == "Conférence n° 1 : vendredi 7 novembre 2025 à 14:30, Hôtel de la Métropole — dans 67 jours."
+    assert lines[1] == "Conférence n° 1 : vendredi 7 novembre 2025 à 14 h 30, Hôtel de la Métropole — dans 67 jours."
     assert "Délais en jours calendaires, heure de Paris." in lines
-    assert ("• Dernier jour pour envoyer l'ordre du jour aux représentants (J-30) : mercredi 8 octobre 2025 — "
+    assert ("• Dernier jour pour envoyer l’ordre du jour aux représentants (J-30) : mercredi 8 octobre 2025 — "
             "dans 37 jours.") in lines
-    assert "jusqu'au jeudi 23 octobre 2025 si l'ordre du jour est envoyé le dernier jour" in reply
+    assert "jusqu’au jeudi 23 octobre 2025 si l’ordre du jour est envoyé le dernier jour" in reply
     assert "Ordre du jour : Brouillon, pas encore envoyé." in lines
     assert lines[-4:] == [
-        "• mercredi 1 octobre 2025 à 09:00 — le comité technique : envoyer l'ordre du jour",
-        "• mardi 7 octobre 2025 à 09:00 — le comité technique : envoyer l'ordre du jour",
-        "• jeudi 6 novembre 2025 à 09:00 — tout le monde : la conférence a lieu demain",
-        "• vendredi 7 novembre 2025 à 08:00 — tout le monde : la conférence a lieu aujourd'hui",
+        "• mercredi 1er octobre 2025 à 9 h — le comité technique : envoyer l’ordre du jour",
+        "• mardi 7 octobre 2025 à 9 h — le comité technique : envoyer l’ordre du jour",
+        "• jeudi 6 novembre 2025 à 9 h — tout le monde : la conférence a lieu demain",
+        "• vendredi 7 novembre 2025 à 8 h — tout le monde : la conférence a lieu aujourd’hui",
     ]
     [row] = bot.rows(storage.ConferenceRow)
     assert (row.room_id, row.day, row.start_time, row.lieu, row.cancelled, row.created_by) == (
@@ -107,8 +107,8 @@ def test_nouvelle_in_english_with_the_english_names(bot):
 def test_nouvelle_whose_notice_is_past_is_accepted_with_a_warning(bot):
     reply = bot.say("!conference nouvelle 2025-09-20 09:00", SECRETARIAT)
     assert reply.splitlines()[1] == (
-        "Attention : le dernier jour pour envoyer l'ordre du jour, le jeudi 21 août 2025 (J-30), est déjà passé : le "
-        "délai de la convention ne peut plus être tenu. Le président pourra envoyer l'ordre du jour hors délai avec "
+        "Attention : le dernier jour pour envoyer l’ordre du jour, le jeudi 21 août 2025 (J-30), est déjà passé : le "
+        "délai de la convention ne peut plus être tenu. Le président pourra envoyer l’ordre du jour hors délai avec "
         "!odj envoyer hors-delai.")
     assert len(bot.rows(storage.ConferenceRow)) == 1
     assert bot.reminders() == [("eve", "pending"), ("morning", "pending")]  # the notice reminders are already due
@@ -125,10 +125,10 @@ def test_nouvelle_in_the_past_is_refused_with_the_usage_line(bot, when):
 @pytest.mark.parametrize("text, sentence", [
     ("!conference nouvelle", "Il manque <AAAA-MM-JJ>."),
     ("!conference nouvelle 2025-11-07", "Il manque <HH:MM>."),
-    ("!conference nouvelle 7 novembre", "« 7 » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2025-11-07."),
-    ("!conference nouvelle 2025-02-30 14:00", "« 2025-02-30 » n'est pas une date"),
-    ("!conference nouvelle 2025-11-07 25:00", "« 25:00 » n'est pas une heure : écrivez-la HH:MM, par exemple 14:30."),
-    ("!conference nouvelle 2025-11-07 midi", "« midi » n'est pas une heure"),
+    ("!conference nouvelle 7 novembre", "« 7 » n’est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2025-11-07."),
+    ("!conference nouvelle 2025-02-30 14:00", "« 2025-02-30 » n’est pas une date"),
+    ("!conference nouvelle 2025-11-07 25:00", "« 25:00 » n’est pas une heure : écrivez-la HH:MM, par exemple 14:30."),
+    ("!conference nouvelle 2025-11-07 midi", "« midi » n’est pas une heure"),
     ("!conference nouvelle 2025-11-07 14:30 " + "x" * 201, "Ce texte fait 201 caractères ; 200 au plus sont acceptés"),
 ])
 def test_nouvelle_bad_input_is_answered_with_the_usage_line(bot, text, sentence):
@@ -159,25 +159,25 @@ def test_conference_changes_are_for_the_president_and_the_secretariat(planned, t
 
 
 def test_conference_without_any_says_how_to_create_one(bot):
-    assert bot.say("!conference") == ("Aucune conférence n'est prévue. Créez-en une avec "
+    assert bot.say("!conference") == ("Aucune conférence n’est prévue. Créez-en une avec "
                                       "!conference nouvelle <AAAA-MM-JJ> <HH:MM> [lieu].")
-    assert bot.say("!odj ajouter Budget", FAURY).startswith("Aucune conférence n'est prévue.")
+    assert bot.say("!odj ajouter Budget", FAURY).startswith("Aucune conférence n’est prévue.")
 
 
 def test_conference_shows_the_next_one_of_the_room_with_countdowns(proposed):
     proposed.say("!conference nouvelle 2025-12-15 10:00", SECRETARIAT, room=OTHER_ROOM)
     reply = proposed.say("!conference", now=paris(2025, 10, 2, 10))
-    assert reply.startswith("Prochaine conférence :\nConférence n° 1 : vendredi 7 novembre 2025 à 14:30")
+    assert reply.startswith("Prochaine conférence :\nConférence n° 1 : vendredi 7 novembre 2025 à 14 h 30")
     assert "— dans 36 jours." in reply
-    assert "• Réponses à la version 1 jusqu'au jeudi 16 octobre 2025 inclus — dans 14 jours." in reply
-    assert "Ordre du jour : Proposé le mercredi 1 octobre 2025 (version 1)" in reply
-    assert "• lundi 13 octobre 2025 à 09:00 — les représentants : répondre à la version 1 de l'ordre du jour" in reply
+    assert "• Réponses à la version 1 jusqu’au jeudi 16 octobre 2025 inclus — dans 14 jours." in reply
+    assert "Ordre du jour : Proposé le mercredi 1er octobre 2025 (version 1)" in reply
+    assert "• lundi 13 octobre 2025 à 9 h — les représentants : répondre à la version 1 de l’ordre du jour" in reply
     # in the other room, its own conference; a number chooses any
-    assert "Conférence n° 2 : lundi 15 décembre 2025 à 10:00" in proposed.say("!conference", room=OTHER_ROOM)
+    assert "Conférence n° 2 : lundi 15 décembre 2025 à 10 h" in proposed.say("!conference", room=OTHER_ROOM)
     assert "Conférence n° 2 : lundi 15 décembre 2025" in proposed.say("!conference 2")
     # a third room: two conferences elsewhere, the number is needed
     assert proposed.say("!conference", room="!third:tno.example") == (
-        "Aucune conférence n'est prévue dans ce salon, et 2 ailleurs : donnez son numéro (!conferences les liste).")
+        "Aucune conférence n’est prévue dans ce salon, et 2 ailleurs : donnez son numéro (!conferences les liste).")
 
 
 def test_the_only_conference_is_found_from_any_room(planned):
@@ -186,8 +186,8 @@ def test_the_only_conference_is_found_from_any_room(planned):
 
 def test_an_unknown_conference_number(planned):
     reply = planned.say("!conference 7")
-    assert reply.startswith("Il n'y a pas de conférence n° 7 : !conferences les liste.")
-    assert "« x » n'est pas un numéro" in planned.say("!conference annuler x", SECRETARIAT)
+    assert reply.startswith("Il n’y a pas de conférence n° 7 : !conferences les liste.")
+    assert "« x » n’est pas un numéro" in planned.say("!conference annuler x", SECRETARIAT)
 
 
 def test_conferences_to_come_and_past(proposed):
@@ -197,12 +197,12 @@ def test_conferences_to_come_and_past(proposed):
     reply = proposed.say("!conferences", now=paris(2025, 10, 2, 10))
     assert reply.splitlines() == [
         "Conférences à venir :",
-        "• Conférence n° 1 : vendredi 7 novembre 2025 à 14:30, Hôtel de la Métropole — dans 36 jours — ordre du "
+        "• Conférence n° 1 : vendredi 7 novembre 2025 à 14 h 30, Hôtel de la Métropole — dans 36 jours — ordre du "
         "jour : proposé (version 1)",
-        "• Conférence n° 3 : lundi 15 décembre 2025 à 10:00, Lyon — dans 74 jours — annulée",
+        "• Conférence n° 3 : lundi 15 décembre 2025 à 10 h, Lyon — dans 74 jours — annulée",
     ]
     assert proposed.say("!conferences passees", now=paris(2025, 10, 2, 10)).splitlines() == [
-        "Conférences passées :", "• Conférence n° 2 : mercredi 10 septembre 2025 à 14:00 — il y a 22 jours"]
+        "Conférences passées :", "• Conférence n° 2 : mercredi 10 septembre 2025 à 14 h — il y a 22 jours"]
     assert proposed.say("!conferences past", now=NOW) == "Aucune conférence passée."
     assert "« hier » inattendu : écrivez passees." in proposed.say("!conferences hier")
 
@@ -212,9 +212,11 @@ def test_conferences_to_come_and_past(proposed):
 
 def test_deplacer_recomputes_the_deadlines_and_the_reminders(planned):
     reply = planned.say("!conference deplacer 1 2025-11-14 09:30", MILLET, now=paris(2025, 9, 2, 10))
-    assert reply.startswith("Conférence n° 1 déplacée du vendredi 7 novembre 2025 à 14:30 au vendredi 14 novembre "
-                            "2025 à 09:30 ; ses délais et ses rappels sont recalculés.")
+    assert reply.startswith("Conférence n° 1 déplacée du vendredi 7 novembre 2025 à 14 h 30 au vendredi 14 novembre "
+                            "2025 à 9 h 30 ; ses délais et ses rappels sont recalculés.")
     assert "(J-30) : mercredi 15 octobre 2025 — dans 43 jours." in reply
+    assert reply.endswith("Représentants : Emeline Baume, Zemorda Khelifi, Matthieu Viera, Bertrand Maes, Laurent "
+                          "Bosetti, Emmanuel Vivien, Pierre-Alain Millet, Alain Viollet et Damien Lefort")
     [row] = planned.rows(storage.ConferenceRow)
     assert (row.day, row.start_time) == (date(2025, 11, 14), time(9, 30))
     rows = planned.rows(storage.ReminderRow)
@@ -228,7 +230,7 @@ def test_deplacer_recomputes_the_deadlines_and_the_reminders(planned):
 
 def test_deplacer_to_a_date_whose_notice_is_past_warns(planned):
     reply = planned.say("!conference deplacer 1 2025-09-25 14:30", SECRETARIAT)
-    assert "Attention : le dernier jour pour envoyer l'ordre du jour, le mardi 26 août 2025 (J-30)" in reply
+    assert "Attention : le dernier jour pour envoyer l’ordre du jour, le mardi 26 août 2025 (J-30)" in reply
 
 
 def test_deplacer_bad_input(planned):
@@ -239,15 +241,17 @@ def test_deplacer_bad_input(planned):
 
 
 def test_annuler_cancels_the_reminders_and_locks_everything(planned):
-    reply = planned.say("!conference annuler 1", SECRETARIAT)
-    assert reply == "La conférence n° 1 du vendredi 7 novembre 2025 à 14:30 est annulée. 4 rappels annulés."
+    [cancelled] = planned.ask("!conference annuler 1", SECRETARIAT)
+    assert plain(cancelled.body).splitlines()[0] == (
+        "La conférence n° 1 du vendredi 7 novembre 2025 à 14 h 30 est annulée. 4 rappels annulés.")
+    assert len(cancelled.mentions) == 9 and "Représentants : Emeline Baume" in plain(cancelled.body)
     assert planned.rows(storage.ConferenceRow)[0].cancelled
     assert {status for _, status in planned.reminders()} == {"cancelled"}
     assert planned.say("!conference annuler 1", SECRETARIAT) == (
         "La conférence n° 1 est annulée : plus rien ne peut être modifié.")
     assert planned.say("!conference deplacer 1 2025-11-20 10:00", SECRETARIAT).startswith(
         "La conférence n° 1 est annulée")
-    assert planned.say("!conference") .startswith("Aucune conférence n'est prévue.")
+    assert planned.say("!conference") .startswith("Aucune conférence n’est prévue.")
     assert "Cette conférence est annulée." in planned.say("!conference 1")
 
 
@@ -261,7 +265,7 @@ def test_a_started_conference_can_no_longer_change(planned):
 
 def test_ics_is_an_attached_icalendar_file(proposed):
     [reply] = proposed.ask("!conference ics", now=paris(2025, 10, 2, 10))
-    assert plain(reply.body) == ("Le calendrier de la conférence n° 1 du vendredi 7 novembre 2025 à 14:30 : "
+    assert plain(reply.body) == ("Le calendrier de la conférence n° 1 du vendredi 7 novembre 2025 à 14 h 30 : "
                                  "conference-1.ics")
     attachment = reply.attachment
     assert (attachment.filename, attachment.mimetype) == ("conference-1.ics", "text/calendar")
@@ -270,7 +274,7 @@ def test_ics_is_an_attached_icalendar_file(proposed):
     assert events["conference-1@tno-bot"] == ("Conférence intercommunale TNO (n° 1)",
                                               datetime(2025, 11, 7, 14, 30, tzinfo=PARIS))
     assert events["conference-1-notice@tno-bot"] == (
-        "Dernier jour d'envoi de l'ordre du jour — conférence du vendredi 7 novembre 2025", date(2025, 10, 8))
+        "Dernier jour d’envoi de l’ordre du jour — conférence du vendredi 7 novembre 2025", date(2025, 10, 8))
     assert events["conference-1-reply-window-v1@tno-bot"][1] == date(2025, 10, 16)
     assert str(next(iter(calendar.walk("VEVENT")))["location"]) == "Hôtel de la Métropole"
 
@@ -284,7 +288,7 @@ def test_the_cli_writes_the_same_file(proposed, engine, tmp_path, monkeypatch, c
     strip = lambda data: [l for l in data.splitlines() if not l.startswith(b"DTSTAMP")]  # noqa: E731
     assert strip(output.read_bytes()) == strip(reply.attachment.data)
     assert main(["ics", "9", "--config", str(EXAMPLE_CONFIG)]) == 2
-    assert "Il n'y a pas de conférence n° 9" in capsys.readouterr().err
+    assert "Il n’y a pas de conférence n° 9" in capsys.readouterr().err
 
 
 # --- !odj: the draft ---------------------------------------------------------------------------------------------
@@ -293,8 +297,8 @@ def test_the_cli_writes_the_same_file(proposed, engine, tmp_path, monkeypatch, c
 def test_the_draft_is_edited_and_escaped(planned):
     reply = planned.say("!odj ajouter Budget <b>2026</b>", FAURY)
     assert reply.splitlines() == ["Point 1 ajouté.",
-                                  "Brouillon de l'ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à "
-                                  "14:30 :", "1. Budget <b>2026</b>"]
+                                  "Brouillon de l’ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à "
+                                  "14 h 30 :", "1. Budget <b>2026</b>"]
     [answer] = planned.ask("!odj ajouter Feuille de route", SECRETARIAT)
     assert "<li>Budget &lt;b&gt;2026&lt;/b&gt;</li>" in answer.html and "<b>" not in answer.html
     planned.say("!agenda add Hébergement", FAURY, language="en")
@@ -306,15 +310,15 @@ def test_the_draft_is_edited_and_escaped(planned):
                                                                         (None, 2, "Feuille de route")]
     reply = planned.say("!odj")
     assert reply.splitlines() == [
-        "Ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à 14:30 :",
+        "Ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à 14 h 30 :",
         "Brouillon, pas encore envoyé.", "1. Hébergement", "2. Feuille de route"]
 
 
 @pytest.mark.parametrize("text, sentence, usage", [
-    ("!odj retirer 3", "Il n'y a pas de point 3 : le brouillon compte 2 points.", "!odj retirer <n° du point>"),
-    ("!odj retirer zéro", "« zéro » n'est pas un numéro", "!odj retirer <n° du point>"),
-    ("!odj retirer 0", "« 0 » n'est pas un numéro", "!odj retirer <n° du point>"),
-    ("!odj deplacer 1 5", "La position 5 n'est pas possible : choisissez une position de 1 à 2.",
+    ("!odj retirer 3", "Il n’y a pas de point 3 : le brouillon compte 2 points.", "!odj retirer <n° du point>"),
+    ("!odj retirer zéro", "« zéro » n’est pas un numéro", "!odj retirer <n° du point>"),
+    ("!odj retirer 0", "« 0 » n’est pas un numéro", "!odj retirer <n° du point>"),
+    ("!odj deplacer 1 5", "La position 5 n’est pas possible : choisissez une position de 1 à 2.",
      "!odj deplacer <n° du point> <position>"),
     ("!odj deplacer 1", "Il manque <position>.", "!odj deplacer <n° du point> <position>"),
     ("!odj ajouter", "Il manque <titre>.", "!odj ajouter <titre>"),
@@ -329,7 +333,7 @@ def test_draft_bad_input_with_the_usage_line(planned, text, sentence, usage):
 
 
 def test_retirer_from_an_empty_draft(planned):
-    assert planned.say("!odj retirer 1", FAURY).startswith("Le brouillon de l'ordre du jour n'a encore aucun point.")
+    assert planned.say("!odj retirer 1", FAURY).startswith("Le brouillon de l’ordre du jour n’a encore aucun point.")
 
 
 @pytest.mark.parametrize("text", ["!odj ajouter X", "!odj retirer 1", "!odj deplacer 1 1"])
@@ -356,9 +360,9 @@ def test_envoyer_notifies_every_representative_with_the_version_and_the_window(p
     assert reply.mentions == REPRESENTATIVES
     body = plain(reply.body)
     assert body.splitlines()[:4] == [
-        "Proposition d'ordre du jour, version 1, pour la conférence n° 1 du vendredi 7 novembre 2025 à 14:30.",
+        "Proposition d’ordre du jour, version 1, pour la conférence n° 1 du vendredi 7 novembre 2025 à 14 h 30.",
         "Lieu : Hôtel de la Métropole", "1. Budget 2026", "2. Feuille <i>de</i> route"]
-    assert "avis avec !odj avis <texte> jusqu'au jeudi 16 octobre 2025 inclus" in body
+    assert "avis avec !odj avis <texte> jusqu’au jeudi 16 octobre 2025 inclus" in body
     assert body.splitlines()[-1].startswith("Représentants : Emeline Baume, Zemorda Khelifi,")
     assert '<a href="https://matrix.to/#/@emeline.baume:tno.example">Emeline Baume</a>' in reply.html
     assert reply.html.count('href="https://matrix.to/#/@') == 9
@@ -372,12 +376,12 @@ def test_envoyer_notifies_every_representative_with_the_version_and_the_window(p
 
 def test_envoyer_an_empty_draft_is_refused(planned):
     assert planned.say("!odj envoyer", FAURY) == (
-        "Le brouillon de l'ordre du jour n'a aucun point : ajoutez-en d'abord avec !odj ajouter <titre>.")
+        "Le brouillon de l’ordre du jour n’a aucun point : ajoutez-en d’abord avec !odj ajouter <titre>.")
 
 
 def test_envoyer_twice_and_edit_after_sending_are_refused(proposed):
-    sentence = ("La version 1 de l'ordre du jour est envoyée et attend les réponses : elle ne peut être modifiée "
-                "qu'après un avis, avec !odj amender.")
+    sentence = ("La version 1 de l’ordre du jour est envoyée et attend les réponses : elle ne peut être modifiée "
+                "qu’après un avis, avec !odj amender.")
     assert proposed.say("!odj envoyer", FAURY, now=SENT) == sentence
     assert proposed.say("!odj ajouter Divers", FAURY, now=SENT) == sentence
 
@@ -385,21 +389,21 @@ def test_envoyer_twice_and_edit_after_sending_are_refused(proposed):
 def test_envoyer_is_for_the_comite(planned):
     planned.say("!odj ajouter Budget", FAURY)
     assert planned.say("!odj envoyer", MILLET) == (
-        "Seul le comité technique peut envoyer l'ordre du jour. Après la date limite d'envoi, le président peut "
-        "l'envoyer avec !odj envoyer hors-delai.")
+        "Seul le comité technique peut envoyer l’ordre du jour. Après la date limite d’envoi, le président peut "
+        "l’envoyer avec !odj envoyer hors-delai.")
     assert planned.say("!odj envoyer", SECRETARIAT) == (
         "Seuls le comité technique ou le président peuvent utiliser !odj envoyer.")
     assert planned.say("!odj envoyer hors-delai", FAURY) == (
-        "Seul le président peut envoyer l'ordre du jour après la date limite d'envoi.")
+        "Seul le président peut envoyer l’ordre du jour après la date limite d’envoi.")
     assert planned.rows(storage.AgendaVersion) == []
 
 
 def test_hors_delai_before_the_notice_deadline_is_refused_the_comite_sends_it(planned):
-    """README: « après J-30, seul le président peut l'envoyer, hors délai (consigné) »; before, it is sent normally."""
+    """README : « après J-30, seul le président peut l’envoyer, hors délai (consigné) » ; before, it is sent normally."""
     planned.say("!odj ajouter Budget", FAURY)
     assert planned.say("!odj envoyer hors-delai", MILLET) == (
-        "L'ordre du jour peut encore être envoyé dans les délais, jusqu'au mercredi 8 octobre 2025 inclus (J-30) : le "
-        "comité technique l'envoie avec !odj envoyer. « hors-delai » sert seulement à l'envoi par le président après "
+        "L’ordre du jour peut encore être envoyé dans les délais, jusqu’au mercredi 8 octobre 2025 inclus (J-30) : le "
+        "comité technique l’envoie avec !odj envoyer. « hors-delai » sert seulement à l’envoi par le président après "
         "ce jour.")
     assert planned.rows(storage.AgendaVersion) == []
     assert "version 1, pour la conférence n° 1" in planned.say("!odj envoyer", FAURY)
@@ -407,9 +411,9 @@ def test_hors_delai_before_the_notice_deadline_is_refused_the_comite_sends_it(pl
 
 
 @pytest.mark.parametrize("day, sentence", [
-    ("0001-01-01", "Le lundi 1 janvier 1 à 00:00 est déjà passé : une conférence se prévoit dans le futur."),
+    ("0001-01-01", "Le lundi 1er janvier 1 à 0 h est déjà passé : une conférence se prévoit dans le futur."),
     ("9999-12-31", "Le vendredi 31 décembre 9999 est trop loin : une conférence se prévoit au plus 10 ans à "
-                   "l'avance, jusqu'au samedi 1 septembre 2035."),
+                   "l’avance, jusqu’au samedi 1er septembre 2035."),
 ])
 def test_a_conference_date_out_of_reach_is_refused_and_nothing_written(bot, day, sentence):
     reply = bot.say(f"!conference nouvelle {day} 00:00", SECRETARIAT)
@@ -422,9 +426,9 @@ def test_envoyer_after_the_notice_is_refused_then_sent_late_by_the_president(pla
     planned.say("!odj ajouter Budget", FAURY)
     late = paris(2025, 10, 9, 10)
     assert planned.say("!odj envoyer", FAURY, now=late) == (
-        "Trop tard pour envoyer l'ordre du jour : le dernier jour était le mercredi 8 octobre 2025 (J-30, en jours "
-        "calendaires). Le président peut encore l'envoyer avec !odj envoyer hors-delai ; ce sera consigné et affiché "
-        "avec l'ordre du jour.")
+        "Trop tard pour envoyer l’ordre du jour : le dernier jour était le mercredi 8 octobre 2025 (J-30, en jours "
+        "calendaires). Le président peut encore l’envoyer avec !odj envoyer hors-delai ; ce sera consigné et affiché "
+        "avec l’ordre du jour.")
     assert "« demain » inattendu : écrivez hors-delai." in planned.say("!odj envoyer demain", MILLET, now=late)
     [reply] = planned.ask("!odj envoyer hors-delai", MILLET, now=late)
     assert "Envoyé hors délai par le président (Pierre-Alain Millet), le jeudi 9 octobre 2025." in reply.body
@@ -444,10 +448,10 @@ def test_avis_is_recorded_and_pings_the_president_and_the_comite(proposed):
     assert reply.mentions == (MILLET, *COMITE)
     body = plain(reply.body)
     assert body.splitlines()[:2] == [
-        "Avis enregistré sur la version 1 de l'ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à "
-        "14:30 :",
-        "• Emeline Baume, le vendredi 3 octobre 2025 à 18:00 : « Ajouter un point <sur> l'hébergement »"]
-    assert "L'ordre du jour ne sera pas fixé tacitement." in body
+        "Avis enregistré sur la version 1 de l’ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à "
+        "14 h 30 :",
+        "• Emeline Baume, le vendredi 3 octobre 2025 à 18 h : « Ajouter un point <sur> l'hébergement »"]
+    assert "L’ordre du jour ne sera pas fixé tacitement." in body
     assert "&lt;sur&gt;" in reply.html and '<a href="https://matrix.to/#/@fabrice.faury:tno.example">' in reply.html
     [avis] = proposed.rows(storage.AgendaAvis)
     assert (avis.version, avis.author, avis.text, avis.at) == (1, BAUME, "Ajouter un point <sur> l'hébergement", at)
@@ -457,19 +461,19 @@ def test_avis_is_recorded_and_pings_the_president_and_the_comite(proposed):
 def test_avis_refusals(proposed):
     assert proposed.say("!odj avis D'accord", FAURY, now=SENT) == "Seuls les représentants peuvent utiliser !odj avis."
     assert proposed.say("!odj avis D'accord", BAUME, now=paris(2025, 10, 17, 0, 1)) == (
-        "Le délai de réponse s'est terminé à la fin du jeudi 16 octobre 2025 : les avis ne sont plus acceptés.")
+        "Le délai de réponse s’est terminé à la fin du jeudi 16 octobre 2025 : les avis ne sont plus acceptés.")
     assert proposed.say("!odj avis", BAUME, now=SENT) == "Il manque <texte>.\nUtilisation : !odj avis <texte>"
     assert proposed.rows(storage.AgendaAvis) == []
 
 
 def test_avis_on_a_draft_is_refused(planned):
     assert planned.say("!odj avis Oui", BAUME) == (
-        "L'ordre du jour n'a pas été envoyé : aucune proposition n'attend de réponse.")
+        "L’ordre du jour n’a pas été envoyé : aucune proposition n’attend de réponse.")
 
 
 def test_fixer_without_avis_is_refused(proposed):
     assert proposed.say("!odj fixer", MILLET, now=SENT) == (
-        "Aucun avis n'a été donné sur la version 1 : elle sera fixée tacitement à la fin du jeudi 16 octobre 2025, à "
+        "Aucun avis n’a été donné sur la version 1 : elle sera fixée tacitement à la fin du jeudi 16 octobre 2025, à "
         "la clôture du délai de réponse.")
     assert proposed.say("!odj fixer", FAURY, now=SENT) == "Seul le président peut utiliser !odj fixer."
 
@@ -485,9 +489,9 @@ def test_after_an_avis_the_comite_amends_and_sends_a_new_version(proposed):
     assert "Brouillon de la version 2, après un avis sur la version 1." in proposed.say(
         "!odj", now=paris(2025, 10, 4, 10))
     [reply] = proposed.ask("!odj envoyer", FAURY, now=paris(2025, 10, 10, 10))  # after D-30: a new version is not late
-    assert "version 2" in reply.body and "jusqu'au samedi 25 octobre 2025 inclus" in plain(reply.body)
+    assert "version 2" in reply.body and "jusqu’au samedi 25 octobre 2025 inclus" in plain(reply.body)
     assert "Le samedi 25 octobre 2025 tombe un week-end ; le jour ouvrable suivant est le lundi 27 octobre 2025 (le " \
-           "délai n'est pas reporté)." in plain(reply.body)
+           "délai n’est pas reporté)." in plain(reply.body)
     assert [v.numero for v in proposed.rows(storage.AgendaVersion)] == [1, 2]
     assert ("window-3d-v2", "pending") in proposed.reminders() and ("window-3d-v1", "cancelled") in proposed.reminders()
 
@@ -498,7 +502,7 @@ def test_fixer_after_an_avis_locks_the_agenda(proposed):
     assert "Fixé par le président, Pierre-Alain Millet, le lundi 6 octobre 2025 (version 1)." in reply
     [row] = proposed.rows(storage.AgendaRow)
     assert (row.etat, row.fixed_version, row.fixed_mode, row.fixed_by) == ("fixe", 1, "president", MILLET)
-    locked = "L'ordre du jour est fixé (version 1, le lundi 6 octobre 2025) : il ne peut plus être modifié."
+    locked = "L’ordre du jour est fixé (version 1, le lundi 6 octobre 2025) : il ne peut plus être modifié."
     assert proposed.say("!odj ajouter Divers", FAURY, now=paris(2025, 10, 7, 10)) == locked
     assert proposed.say("!odj avis Encore", BAUME, now=paris(2025, 10, 7, 10)) == locked
     assert ("window-3d-v1", "cancelled") in proposed.reminders()
@@ -511,7 +515,7 @@ def test_a_notice_ending_on_a_holiday_says_so_and_shows_the_next_working_day(bot
     reply = bot.say("!conference nouvelle 2025-12-11 10:00", SECRETARIAT)  # D-30: Tuesday 11 November, Armistice
     assert "(J-30) : mardi 11 novembre 2025 — dans 71 jours." in reply
     assert ("• Le mardi 11 novembre 2025 est férié (Armistice) ; le jour ouvrable suivant est le mercredi 12 "
-            "novembre 2025 (le délai n'est pas reporté).") in reply.splitlines()
+            "novembre 2025 (le délai n’est pas reporté).") in reply.splitlines()
 
 
 def test_with_extend_to_working_day_the_deadline_moves(engine, config):
@@ -530,11 +534,11 @@ def test_aide_lists_the_sub_commands_with_their_usage_and_roles(bot):
     reply = bot.say("!aide conference")
     assert reply.splitlines()[0] == "!conference [n]"
     assert ("• !conference nouvelle <AAAA-MM-JJ> <HH:MM> [lieu…] (!conference new) — Prévoit une conférence dans ce "
-            "salon : son calendrier et ses rappels sont calculés. Qui peut l'utiliser : le président ou le "
+            "salon : son calendrier et ses rappels sont calculés. Qui peut l’utiliser : le président ou le "
             "secrétariat.") in reply.splitlines()
     assert bot.say("!aide odj envoyer").splitlines()[:1] == ["!odj envoyer [hors-delai]"]
-    assert "!agenda send [hors-delai] (!odj envoyer)" in bot.say("!help", language="en")
-    assert "!rappels [n] (!reminders)" in bot.say("!aide")
+    assert "!agenda send [hors-delai] (!odj envoyer)" in bot.say("!help all", language="en")
+    assert "!rappels [n] (!reminders)" in bot.say("!aide tout")
     assert bot.say("!aide odj jeter").startswith("Sous-commande « jeter » inconnue pour !odj")
 
 

@@ -67,7 +67,7 @@ def room(engine, config):
 def test_poll_answers_are_ballots_under_the_rules_of_vote(room):
     (own, own_content), (proxy, proxy_content) = room.send_polls()
     question = proxy_content[POLL_START]["question"]["body"]
-    assert question.endswith("vote de Zemorda Khelifi pour le siège de Emeline Baume (pouvoir)")
+    assert question.endswith("vote de Zemorda Khelifi pour le siège d’Emeline Baume (pouvoir)")
     assert own_content[POLL_START]["kind"] == "org.matrix.msc3381.poll.disclosed"
 
     assert [e["m.relates_to"]["rel_type"] for e in room.answer("$a1", own, "pour", KHELIFI)] == [
@@ -92,7 +92,7 @@ def test_an_answer_without_the_right_is_not_counted_and_told_why_once(room):
     assert "m.relates_to" in refusal and refusal["msgtype"] == "m.notice"
     assert room.answer("$s2", own, "contre", STRANGER) == []  # not told twice
     [not_holder] = room.answer("$m1", proxy, "pour", MAES)  # not the mandataire
-    assert "ne vote pas pour le siège de Emeline Baume" in not_holder["body"]
+    assert "ne vote pas pour le siège d’Emeline Baume" in not_holder["body"]
     assert room.ballots() == []
     with Session(room.engine) as session:  # every answer is handled once, the refused ones too
         assert all(storage.is_processed(session, e) for e in ("$s1", "$s2", "$m1"))
@@ -120,7 +120,7 @@ def test_an_edited_command_is_carried_out_only_if_the_original_changed_nothing(r
     [reaction, _] = room.say("$q-edit", "!vote pour", MAES, replaces="$q")
     assert reaction["m.relates_to"]["event_id"] == "$q-edit"
     [sentence] = room.say("$q-edit2", "!vote contre", MAES, replaces="$q")  # the first edit was carried out
-    assert "Votre modification n'a pas été prise en compte" in sentence["body"]
+    assert "Votre modification n’a pas été prise en compte" in sentence["body"]
     assert "!vote contre" in sentence["body"]
     room.say("$typo", "!vote pur", MILLET)  # refused: nothing done
     room.say("$typo-edit", "!vote pour", MILLET, replaces="$typo")

@@ -106,7 +106,7 @@ def test_decision_2022_01_answers_from_day_one_with_what_is_known_and_missing(bo
     lines = bot.say("!decision TNO 2022-01", BAUME).splitlines()
     assert lines[:4] == [
         "Décision TNO 2022-01 — Définition des missions mutualisées",
-        "Adoptée à l'unanimité par la conférence du lundi 7 novembre 2022 — pièce CITNO_2022-01.",
+        "Adoptée à l’unanimité par la conférence du lundi 7 novembre 2022 — pièce CITNO_2022-01.",
         "En attente : pas encore exécutoire.",
         "Par membre :",
     ]
@@ -117,7 +117,7 @@ def test_decision_2022_01_answers_from_day_one_with_what_is_known_and_missing(bo
         f"1 contre) ; transmise le 9 décembre 2022 ({SEED_ID})",
     ]
     assert lines[7:11] == [
-        "Manque encore avant qu'elle soit exécutoire :",
+        "Manque encore avant qu’elle soit exécutoire :",
         "• Métropole de Lyon : une délibération de son organe délibérant (Conseil de la Métropole), sa publication "
         "et sa transmission en préfecture",
         "• Ville de Lyon : une délibération de son organe délibérant (Conseil municipal), sa publication et sa "
@@ -129,7 +129,7 @@ def test_decision_2022_01_answers_from_day_one_with_what_is_known_and_missing(bo
         "• 9 décembre 2022, historique 2022.toml, SITIV : délibération n° CS_2022_12_4 du 9 décembre 2022 (7 pour, "
         "1 contre)",
         f"• 9 décembre 2022, historique 2022.toml, SITIV : transmise le 9 décembre 2022 ({SEED_ID})",
-        "Cette décision vient de l'historique et n'a pas de salon de conférence : ses membres attendus ne sont pas "
+        "Cette décision vient de l’historique et n’a pas de salon de conférence : ses membres attendus ne sont pas "
         "relancés automatiquement.",
     ]
 
@@ -144,9 +144,9 @@ def test_decision_in_english_and_other_spellings(bot):
 
 def test_unknown_and_malformed_decisions(bot):
     assert bot.say("!decision TNO 2022-07") == (
-        "Il n'y a pas de décision TNO 2022-07 : !decisions les liste.\nUtilisation : !decision <décision>")
+        "Il n’y a pas de décision TNO 2022-07 : !decisions les liste.\nUtilisation : !decision <décision>")
     assert bot.say("!decision budget").startswith(
-        "« budget » n'est pas un numéro de décision : écrivez-le comme TNO 2026-01.")
+        "« budget » n’est pas un numéro de décision : écrivez-le comme TNO 2026-01.")
 
 
 def test_the_register_of_a_year_and_of_all_years(adopted):
@@ -173,7 +173,7 @@ def test_three_deliberations_recorded_by_different_people_make_it_executory_and_
     reply = adopted.say("!deliberation TNO 2026-01 Métropole de Lyon 2026-0412 23/03/2026 pour=150 contre=3 "
                         "abstention=2", BAUME)
     assert reply.splitlines()[:3] == [
-        "Enregistré pour TNO 2026-01 : la délibération de Métropole de Lyon.",
+        "Enregistré pour TNO 2026-01 : la délibération de la Métropole de Lyon.",
         "• Métropole de Lyon : délibération adoptée — délibération n° 2026-0412 du 23 mars 2026 (150 pour, "
         "3 contre, 2 abstentions)",
         "Décision TNO 2026-01 : en attente.",
@@ -233,8 +233,8 @@ def test_only_the_secretariat_or_a_representative_of_that_member_may_record(adop
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 23/03/2026", FAURY) == (
         "Seuls les représentants ou le secrétariat peuvent utiliser !deliberation.")
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 23/03/2026", BAUME) == (
-        "Seuls le secrétariat ou un représentant de SITIV peuvent enregistrer la délibération, la publication ou la "
-        "transmission de SITIV.")
+        "Seuls le secrétariat ou un représentant du SITIV peuvent enregistrer la délibération, la publication ou la "
+        "transmission du SITIV.")
     assert adopted.say("!publication TNO 2026-01 SITIV 24/03/2026", MAES).startswith("Seuls le secrétariat ou un")
     assert adopted.facts() == []
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 23/03/2026", MILLET).startswith("Enregistré")
@@ -247,25 +247,25 @@ def test_only_the_secretariat_or_a_representative_of_that_member_may_record(adop
 def test_bad_dates_are_refused_with_the_usage(adopted, text):
     reply = adopted.say(f"!deliberation TNO 2026-01 sitiv CS_1 {text}")
     assert reply.splitlines() == [
-        f"« {text} » n'est pas une date : écrivez-la JJ/MM/AAAA ou AAAA-MM-JJ, par exemple 09/12/2022.",
+        f"« {text} » n’est pas une date : écrivez-la JJ/MM/AAAA ou AAAA-MM-JJ, par exemple 09/12/2022.",
         "Utilisation : !deliberation <décision> <membre> <n° de délibération> <JJ/MM/AAAA> "
         "[pour=N contre=N abstention=N] [rejet]"]
 
 
 def test_a_deliberation_before_the_decision_or_in_the_future_is_refused(adopted):
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 01/03/2026").splitlines()[0] == (
-        "La délibération est datée du 1 mars 2026, avant la décision TNO 2026-01 de la conférence du 2 mars 2026 : "
-        "l'organe délibérant d'un membre ratifie une décision déjà prise.")
+        "La délibération est datée du 1er mars 2026, avant la décision TNO 2026-01 de la conférence du 2 mars 2026 : "
+        "l’organe délibérant d’un membre ratifie une décision déjà prise.")
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 2026-04-21").splitlines()[0] == (
-        "Le 21 avril 2026 est dans le futur : enregistrez ce qui a eu lieu, jusqu'à aujourd'hui (20 avril 2026).")
+        "Le 21 avril 2026 est dans le futur : enregistrez ce qui a eu lieu, jusqu’à aujourd’hui (20 avril 2026).")
     assert adopted.facts() == []
 
 
 def test_bad_counts_and_unknown_members(adopted):
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 23/03/2026 pour=x").startswith(
-        "« pour=x » n'est pas un décompte de voix")
+        "« pour=x » n’est pas un décompte de voix")
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 23/03/2026 pour=1 contre=5").startswith(
-        "Avec 1 pour et 5 contre, la délibération n'approuve pas la décision : ajoutez « rejet »")
+        "Avec 1 pour et 5 contre, la délibération n’approuve pas la décision : ajoutez « rejet »")
     assert adopted.say("!deliberation TNO 2026-01 Villeurbanne CS_1 23/03/2026").startswith(
         "Membre inconnu « Villeurbanne » : choisissez Métropole de Lyon (metropole), Ville de Lyon (ville-lyon) ou "
         "SITIV (sitiv).")
@@ -274,10 +274,10 @@ def test_bad_counts_and_unknown_members(adopted):
 
 def test_publication_and_transmission_need_the_deliberation_first_and_after_it(adopted):
     assert adopted.say("!publication TNO 2026-01 sitiv 24/03/2026") == (
-        "Aucune délibération de SITIV n'est enregistrée pour TNO 2026-01 : enregistrez-la d'abord avec !deliberation.")
+        "Aucune délibération du SITIV n’est enregistrée pour TNO 2026-01 : enregistrez-la d’abord avec !deliberation.")
     adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 10/04/2026")
     assert adopted.say("!transmission TNO 2026-01 sitiv 09/04/2026").splitlines()[0] == (
-        "Le 9 avril 2026 est antérieur à la délibération de SITIV, datée du 10 avril 2026 : elle est publiée et "
+        "Le 9 avril 2026 est antérieur à la délibération du SITIV, datée du 10 avril 2026 : elle est publiée et "
         "transmise après son adoption.")
 
 
@@ -285,9 +285,9 @@ def test_a_malformed_identifier_is_refused_with_every_problem(adopted):
     adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 10/04/2026")
     reply = adopted.say("!transmission TNO 2026-01 sitiv 10/04/2026 069-256910184-2026041-CS_2026_04_2-XX")
     assert reply.splitlines()[0] == (
-        "« 069-256910184-2026041-CS_2026_04_2-XX » n'est pas un identifiant de transmission comme "
+        "« 069-256910184-2026041-CS_2026_04_2-XX » n’est pas un identifiant de transmission comme "
         "069-256910183-20221209-CS_2022_12_4-DE : le SIREN « 256910184 » a une clé de contrôle fausse ; la date "
-        "« 2026041 » n'est pas écrite AAAAMMJJ ; la nature « XX » n'est ni DE, ni AR, AI, CC, BF ou AU.")
+        "« 2026041 » n’est pas écrite AAAAMMJJ ; la nature « XX » n’est ni DE, ni AR, AI, CC, BF ou AU.")
     assert adopted.say("!transmission TNO 2026-01 sitiv 10/04/2026 069-256910183-20260410-CS-2026-DE").splitlines()[
         0].endswith("cinq champs séparés par « - » sont attendus (département-SIREN-date-numéro-nature) — vouliez-vous "
                     "dire 069-256910183-20260410-CS_2026-DE ?.")
@@ -297,9 +297,9 @@ def test_a_malformed_identifier_is_refused_with_every_problem(adopted):
 def test_a_mismatching_identifier_is_refused_with_what_differs(adopted):
     adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 10/04/2026")
     assert adopted.say("!transmission TNO 2026-01 sitiv 10/04/2026 069-200046977-20260409-CS_2026_04_3-AR") == (
-        "L'identifiant 069-200046977-20260409-CS_2026_04_3-AR ne correspond pas à la délibération de SITIV "
-        "enregistrée pour TNO 2026-01 : date de l'acte : attendu 10 avril 2026, trouvé 9 avril 2026 ; numéro de "
-        "l'acte : attendu CS_2026_04_2, trouvé CS_2026_04_3 ; nature : attendu DE, trouvé AR ; SIREN de l'émetteur : "
+        "L’identifiant 069-200046977-20260409-CS_2026_04_3-AR ne correspond pas à la délibération du SITIV "
+        "enregistrée pour TNO 2026-01 : date de l’acte : attendu 10 avril 2026, trouvé 9 avril 2026 ; numéro de "
+        "l’acte : attendu CS_2026_04_2, trouvé CS_2026_04_3 ; nature : attendu DE, trouvé AR ; SIREN de l’émetteur : "
         "attendu 256910183, trouvé 200046977.")
     assert [f.kind for f in adopted.facts()] == ["deliberation"]
 
@@ -310,35 +310,35 @@ def test_a_mismatching_identifier_is_refused_with_what_differs(adopted):
 def test_corrections_keep_the_history(adopted):
     adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 10/04/2026 pour=8", MILLET)
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 11/04/2026", MILLET).startswith(
-        "La délibération de SITIV pour TNO 2026-01 est déjà enregistrée (SITIV : délibération adoptée — délibération "
+        "La délibération du SITIV pour TNO 2026-01 est déjà enregistrée (SITIV : délibération adoptée — délibération "
         "n° CS_2026_04_2 du 10 avril 2026 (8 pour)). Pour la modifier, utilisez !deliberation corriger : "
-        "l'enregistrement précédent reste dans l'historique.")
+        "l’enregistrement précédent reste dans l’historique.")
     reply = adopted.say("!deliberation corriger TNO 2026-01 sitiv CS_2026_04_2 11/04/2026 pour=7 contre=1",
                         SECRETARIAT)
     assert reply.splitlines()[:2] == [
-        "Corrigé pour TNO 2026-01 : la délibération de SITIV.",
+        "Corrigé pour TNO 2026-01 : la délibération du SITIV.",
         "• SITIV : délibération adoptée — délibération n° CS_2026_04_2 du 11 avril 2026 (7 pour, 1 contre)"]
     facts = adopted.facts()
     assert [(f.day, f.pour, f.correction, f.recorded_by) for f in facts] == [
         (date(2026, 4, 10), 8, False, MILLET), (date(2026, 4, 11), 7, True, SECRETARIAT)]
     record = adopted.say("!decision TNO 2026-01")
-    assert ("• lundi 20 avril 2026 à 10:00, Pierre-Alain Millet, SITIV : délibération n° CS_2026_04_2 du 10 avril "
+    assert ("• lundi 20 avril 2026 à 10 h, Pierre-Alain Millet, SITIV : délibération n° CS_2026_04_2 du 10 avril "
             "2026 (8 pour)") in record
-    assert ("• lundi 20 avril 2026 à 10:00, Secrétariat de la conférence, SITIV : délibération n° CS_2026_04_2 du "
+    assert ("• lundi 20 avril 2026 à 10 h, Secrétariat de la conférence, SITIV : délibération n° CS_2026_04_2 du "
             "11 avril 2026 (7 pour, 1 contre) — correction") in record
     assert adopted.say("!publication correct TNO 2026-01 sitiv 12/04/2026") == (
-        "Aucune publication de SITIV pour TNO 2026-01 à corriger : enregistrez-la sans « corriger ».")
+        "Aucune publication du SITIV pour TNO 2026-01 à corriger : enregistrez-la sans « corriger ».")
 
 
 def test_a_record_made_by_mistake_is_withdrawn_and_stays_in_the_history(adopted):
     adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_2 10/04/2026 pour=8", MILLET)
     adopted.say("!publication TNO 2026-01 sitiv 14/04/2026", MILLET)
     assert adopted.say("!deliberation retirer TNO 2026-01 sitiv", BAUME) == (
-        "Seuls le secrétariat ou un représentant de SITIV peuvent enregistrer la délibération, la publication ou la "
-        "transmission de SITIV.")
+        "Seuls le secrétariat ou un représentant du SITIV peuvent enregistrer la délibération, la publication ou la "
+        "transmission du SITIV.")
     reply = adopted.say("!deliberation retirer TNO 2026-01 sitiv", SECRETARIAT).splitlines()
     assert reply[:3] == [
-        "Retiré pour TNO 2026-01 : la délibération de SITIV ; l'enregistrement reste dans l'historique.",
+        "Retiré pour TNO 2026-01 : la délibération du SITIV ; l’enregistrement reste dans l’historique.",
         "• SITIV : délibération attendue",
         "Décision TNO 2026-01 : en attente.",
     ]
@@ -346,15 +346,15 @@ def test_a_record_made_by_mistake_is_withdrawn_and_stays_in_the_history(adopted)
         ("deliberation", None, MILLET), ("publication", None, MILLET), ("annulation", "deliberation", SECRETARIAT)]
     # the publication went with its deliberation: nothing is left to withdraw, and the history shows the withdrawal
     assert adopted.say("!publication retirer TNO 2026-01 sitiv", MILLET) == (
-        "Aucune publication de SITIV pour TNO 2026-01 à retirer.")
+        "Aucune publication du SITIV pour TNO 2026-01 à retirer.")
     record = adopted.say("!decision TNO 2026-01")
     assert "• SITIV : délibération attendue" in record
-    assert "• lundi 20 avril 2026 à 10:00, Secrétariat de la conférence, SITIV : délibération retirée" in record
+    assert "• lundi 20 avril 2026 à 10 h, Secrétariat de la conférence, SITIV : délibération retirée" in record
     # recorded again afterwards, as a first record
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_2026_04_3 15/04/2026", MILLET).startswith(
-        "Enregistré pour TNO 2026-01 : la délibération de SITIV.")
+        "Enregistré pour TNO 2026-01 : la délibération du SITIV.")
     assert adopted.say("!transmission retirer TNO 2026-01 sitiv", MILLET) == (
-        "Aucune transmission de SITIV pour TNO 2026-01 à retirer.")
+        "Aucune transmission du SITIV pour TNO 2026-01 à retirer.")
     assert adopted.say("!deliberation retirer TNO 2026-01") == (
         "Il manque <membre>.\nUtilisation : !deliberation retirer <décision> <membre>")
 
@@ -370,7 +370,7 @@ def test_withdrawing_a_record_of_an_executory_decision_says_it_is_no_longer_exec
     assert reply[1:4] == [
         "• Ville de Lyon : délibération adoptée et transmise — délibération n° 2026-117 du 10 avril 2026 ; "
         "transmise le 10 avril 2026",
-        "TNO 2026-01 n'est plus exécutoire.",
+        "TNO 2026-01 n’est plus exécutoire.",
         "Décision TNO 2026-01 : en attente.",
     ]
     assert "Exécutoire" not in adopted.say("!decision TNO 2026-01").splitlines()[2]
@@ -382,13 +382,13 @@ def test_withdrawing_a_record_of_an_executory_decision_says_it_is_no_longer_exec
 
 def test_a_rejecting_deliberation_makes_the_decision_not_ratified(adopted):
     reply = adopted.say("!deliberation TNO 2026-01 ville-lyon 2026-117 30/03/2026 pour=20 contre=40 rejet", MAES)
-    assert "Décision TNO 2026-01 : non ratifiée (rejetée par Ville de Lyon)." in reply
+    assert "Décision TNO 2026-01 : non ratifiée (rejetée par la Ville de Lyon)." in reply
     record = adopted.say("!decision TNO 2026-01").splitlines()
-    assert record[2] == "Non ratifiée : la délibération de Ville de Lyon ne l'approuve pas."
+    assert record[2] == "Non ratifiée : la délibération de la Ville de Lyon ne l’approuve pas."
     assert "• Ville de Lyon : délibération rejetant la décision — délibération n° 2026-117 du 30 mars 2026 (20 pour, " \
            "40 contre)" in record
     assert not any(line.startswith("Manque encore") for line in record)
-    assert "TNO 2026-01 — Budget 2027 (2 mars 2026) : non ratifiée (rejetée par Ville de Lyon)." in adopted.say(
+    assert "TNO 2026-01 — Budget 2027 (2 mars 2026) : non ratifiée (rejetée par la Ville de Lyon)." in adopted.say(
         "!decisions 2026")
     assert adopted.say("!deliberation TNO 2026-01 sitiv CS_1 30/03/2026 pour=20 contre=4 rejet").startswith(
         "Avec 20 pour et 4 contre, la délibération approuve la décision : retirez « rejet »")
@@ -444,7 +444,7 @@ def test_exports_of_the_decisions_and_the_scdl(adopted, engine, monkeypatch, cap
     assert [(r["COLL_SIRET"], r["DELIB_MATIERE_CODE"], r["DELIB_MATIERE_NOM"]) for r in scdl] == [
         ("", "5.7", "Institutions et vie politique/Intercommunalité"),
         ("20004697700019", "5.7", "Institutions et vie politique/Intercommunalité")]
-    assert err == "Colonnes obligatoires du schéma SCDL à compléter avant publication : COLL_SIRET (SITIV)\n"
+    assert plain(err) == "Colonnes obligatoires du schéma SCDL à compléter avant publication : COLL_SIRET (SITIV)\n"
     assert main(["export", "scdl", "--format", "json", "--config", str(EXAMPLE_CONFIG)]) == 2
 
 
@@ -483,7 +483,7 @@ class Clock(RatificationBot):
 @pytest.fixture
 def clock(engine, config):
     """TNO 2026-01, adopted on Monday 2 March 2026 in the room of conference no. 1; reminders every 14 days at 09:00
-    Paris: Monday 16 March (08:00 UTC, winter time), then 30 March (07:00 UTC, summer time)."""
+    Paris: Monday 16 March (8 h UTC, winter time), then 30 March (7 h UTC, summer time)."""
     adopt(engine)
     return Clock(engine, config)
 
@@ -525,7 +525,7 @@ def test_the_record_of_a_decision_says_when_the_next_reminders_are(clock):
     clock.say("!deliberation TNO 2026-01 sitiv CS_2026_3 17/03/2026", MILLET, now=paris(2026, 3, 18, 10))
     assert clock.say("!decision TNO 2026-01", BAUME, now=paris(2026, 3, 18, 10)).splitlines()[-1] == (
         "Prochains rappels aux représentants des membres attendus, tous les 14 jours dans le salon de la conférence : "
-        "Métropole de Lyon : lundi 30 mars 2026 à 09:00 ; Ville de Lyon : lundi 30 mars 2026 à 09:00.")
+        "Métropole de Lyon : lundi 30 mars 2026 à 9 h ; Ville de Lyon : lundi 30 mars 2026 à 9 h.")
 
 
 def test_a_reminder_due_during_an_outage_is_sent_once_and_the_next_counts_from_it(clock):

@@ -70,7 +70,7 @@ def test_a_reminder_is_sent_once_in_the_room_mentioning_the_comite(clock):
     assert posting.reply.mentions == COMITE
     body = plain(posting.reply.body)
     assert body.splitlines()[0] == (
-        "Rappel : l'ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à 14:30 doit être envoyé aux "
+        "Rappel : l’ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à 14 h 30 doit être envoyé aux "
         "représentants au plus tard le mercredi 8 octobre 2025 (J-30) — dans 7 jours. Envoyez-le avec !odj envoyer.")
     assert "1. Budget 2026" in body and body.splitlines()[-1] == (
         "Le comité technique : Fabrice Faury, Hervé Groléas et Stéphane Vangheluwe")
@@ -99,14 +99,14 @@ def test_reminders_missed_during_an_outage_are_recorded_and_shown(clock):
     assert clock.statuses() == {"notice-7d": "missed", "notice-1d": "missed", "eve": "pending", "morning": "pending"}
     reply = clock.say("!rappels", BAUME, paris(2025, 10, 9, 9))
     assert reply.splitlines() == [
-        "Conférence n° 1 : vendredi 7 novembre 2025 à 14:30, Hôtel de la Métropole",
-        "• jeudi 6 novembre 2025 à 09:00 — tout le monde : la conférence a lieu demain",
-        "• vendredi 7 novembre 2025 à 08:00 — tout le monde : la conférence a lieu aujourd'hui",
+        "Conférence n° 1 : vendredi 7 novembre 2025 à 14 h 30, Hôtel de la Métropole",
+        "• jeudi 6 novembre 2025 à 9 h — tout le monde : la conférence a lieu demain",
+        "• vendredi 7 novembre 2025 à 8 h — tout le monde : la conférence a lieu aujourd’hui",
         "Rappels manqués :",
-        "• mercredi 1 octobre 2025 à 09:00 — le comité technique : envoyer l'ordre du jour — manqué : le bot était "
-        "arrêté et ce rappel n'avait plus d'objet le jeudi 9 octobre 2025.",
-        "• mardi 7 octobre 2025 à 09:00 — le comité technique : envoyer l'ordre du jour — manqué : le bot était "
-        "arrêté et ce rappel n'avait plus d'objet le jeudi 9 octobre 2025.",
+        "• mercredi 1er octobre 2025 à 9 h — le comité technique : envoyer l’ordre du jour — manqué : le bot était "
+        "arrêté et ce rappel n’avait plus d’objet le jeudi 9 octobre 2025.",
+        "• mardi 7 octobre 2025 à 9 h — le comité technique : envoyer l’ordre du jour — manqué : le bot était "
+        "arrêté et ce rappel n’avait plus d’objet le jeudi 9 octobre 2025.",
     ]
     with Session(clock.engine) as session:
         rows = storage.reminders_of(session, 1, [storage.REMINDER_MISSED])
@@ -123,8 +123,8 @@ def test_the_window_reminder_pings_the_representatives(proposed):
     [posting] = proposed.run(utc(2025, 10, 13, 7))
     assert posting.reply.mentions == REPRESENTATIVES
     assert plain(posting.reply.body).startswith(
-        "Rappel : les réponses à la version 1 de l'ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à "
-        "14:30 sont ouvertes jusqu'au jeudi 16 octobre 2025 inclus — dans 3 jours.")
+        "Rappel : les réponses à la version 1 de l’ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à "
+        "14 h 30 sont ouvertes jusqu’au jeudi 16 octobre 2025 inclus — dans 3 jours.")
 
 
 def test_eve_and_morning_ping_everyone_with_the_fixed_agenda(proposed):
@@ -133,12 +133,12 @@ def test_eve_and_morning_ping_everyone_with_the_fixed_agenda(proposed):
     assert len(eve.reply.mentions) == 13 and set(REPRESENTATIVES + COMITE) <= set(eve.reply.mentions)
     lines = plain(eve.reply.body).splitlines()
     assert lines[:6] == [
-        "Rappel : la conférence intercommunale a lieu demain, vendredi 7 novembre 2025 à 14:30.",
+        "Rappel : la conférence intercommunale a lieu demain, vendredi 7 novembre 2025 à 14 h 30.",
         "Lieu : Hôtel de la Métropole",
         "Fixé tacitement le jeudi 16 octobre 2025 (version 1) : aucun avis dans le délai de réponse.",
         "Ordre du jour :", "1. Budget 2026", "2. Feuille de route"]
     [morning] = proposed.run(utc(2025, 11, 7, 7))
-    assert plain(morning.reply.body).startswith("Rappel : la conférence intercommunale a lieu aujourd'hui, vendredi")
+    assert plain(morning.reply.body).startswith("Rappel : la conférence intercommunale a lieu aujourd’hui, vendredi")
     assert proposed.upcoming(utc(2025, 11, 7, 7)) == []
 
 
@@ -158,12 +158,15 @@ def test_tacit_fixing_when_the_window_closes_without_avis(proposed):
     assert plain(reminder.reply.body).startswith("Rappel : les réponses à la version 1")
     assert proposed.run(utc(2025, 10, 16, 21, 59)) == []
     [posting] = proposed.run(utc(2025, 10, 16, 22))
-    assert posting.room_id == ROOM and posting.reply.mentions == ()
+    assert posting.room_id == ROOM and posting.reply.mentions == REPRESENTATIVES  # notified, as by the proposal
     assert plain(posting.reply.body).splitlines() == [
-        "Ordre du jour fixé tacitement le jeudi 16 octobre 2025 : la version 1, envoyée le mercredi 1 octobre 2025, "
-        "n'a reçu aucun avis dans le délai de réponse. Il est désormais verrouillé.",
-        "Ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à 14:30 :",
-        "1. Budget 2026", "2. Feuille de route"]
+        "Ordre du jour fixé tacitement le jeudi 16 octobre 2025 : la version 1, envoyée le mercredi 1er octobre 2025, "
+        "n’a reçu aucun avis dans le délai de réponse. Il est désormais verrouillé.",
+        "Ordre du jour de la conférence n° 1 du vendredi 7 novembre 2025 à 14 h 30 :",
+        "1. Budget 2026", "2. Feuille de route",
+        "Représentants : Emeline Baume, Zemorda Khelifi, Matthieu Viera, Bertrand Maes, Laurent Bosetti, "
+        "Emmanuel Vivien, Pierre-Alain Millet, Alain Viollet et Damien Lefort"]
+    assert posting.reply.html.count('<a href="https://matrix.to/#/@') == 9
     row = proposed.agenda_row()
     assert (row.etat, row.fixed_version, row.fixed_mode, row.fixed_by) == ("fixe", 1, "tacite", None)
     assert (row.fixed_day, row.fixed_at) == (date(2025, 10, 16), utc(2025, 10, 16, 22))
@@ -175,7 +178,7 @@ def test_tacit_fixing_when_the_window_closes_without_avis(proposed):
 
 def test_a_window_closed_during_an_outage_is_fixed_at_start_up_dated_at_its_end(proposed):
     postings = proposed.run(paris(2025, 11, 6, 9, 30))  # down from 12 October to the eve of the conference
-    assert [p.reply.body.split(" ")[0] for p in postings] == ["Ordre", "Rappel"]  # the fixing, then the eve
+    assert [p.reply.body.split()[0] for p in postings] == ["Ordre", "Rappel"]  # the fixing, then the eve
     assert "fixé tacitement le jeudi 16 octobre 2025" in plain(postings[0].reply.body)
     assert "Fixé tacitement le jeudi 16 octobre 2025" in plain(postings[1].reply.body)
     row = proposed.agenda_row()

@@ -19,6 +19,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from tests.cast import BAUME, EXAMPLE_CONFIG, ROOM
+from tests.text import plain
 from tno_bot import service, storage
 from tno_bot.config import load_config
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
@@ -92,7 +93,7 @@ def service_env(monkeypatch, data_dir):
     return monkeypatch
 
 
-def test_start_on_a_read_only_database_is_one_line_and_exit_74(service_env, data_dir, config, caplog):
+def test_start_on_a_read_only_database_is_one_line_and_exit_74(service_env, data_dir, config, caplog, capsys):
     service_env.setenv("TNO_DATABASE_URL", read_only_url(data_dir))
     with caplog.at_level(logging.INFO):
         assert service.run(config) == service.EXIT_STORAGE == 74
@@ -100,6 +101,18 @@ def test_start_on_a_read_only_database_is_one_line_and_exit_74(service_env, data
     assert line == (f"database sqlite:///file:{data_dir / 'tno.db'}?mode=ro&uri=true: the database cannot be "
                     "written or reached (attempt to write a readonly database)")
     no_traceback(caplog)
+    said = plain(capsys.readouterr().err)  # the operator is told in French, as by the rest of the CLI
+    assert said.startswith(f"tno-bot run : la base de données sqlite:///file:{data_dir / 'tno.db'}?mode=ro&uri=true "
+                           "ne peut être ni écrite ni atteinte (détail technique : the database")
+    assert said.rstrip().endswith("Réparez-la (droits, place, serveur), puis relancez le bot.")
+
+
+def test_a_bad_environment_is_said_in_french_exit_2(service_env, config, capsys):
+    service_env.delenv("TNO_HOMESERVER")
+    assert service.run(config) == 2
+    assert plain(capsys.readouterr().err) == (
+        "tno-bot run : variable(s) d’environnement manquante(s) : TNO_HOMESERVER. Les variables TNO_* sont décrites "
+        "dans le README.\n")
 
 
 @pytest.mark.skipif(ROOT, reason="root writes through chmod 0444: the ?mode=ro test above stands for it")

@@ -103,9 +103,9 @@ def test_the_sender_is_told_in_french_in_a_reply_that_mentions_them(engine, conf
     assert content["m.mentions"] == {"user_ids": [EMELINE]}
     assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": "$cmd"}}
     body = plain(content["body"])
-    assert body.startswith("Emeline Baume, le bot n'a pas pu lire votre message")
+    assert body.startswith("Emeline Baume, le bot n’a pas pu lire votre message")
     assert "ne partage pas ses clés de chiffrement avec la session du bot" in body
-    assert "ne partage ses clés qu'avec les sessions vérifiées" in body  # m.unverified, in words
+    assert "ne partage ses clés qu’avec les sessions vérifiées" in body  # m.unverified, in words
     assert "Ne jamais envoyer de messages chiffrés aux sessions non vérifiées" in body
     assert "TNOBOT" in body and "renvoyez votre commande" in body
     assert 'href="https://matrix.to/#/@emeline.baume:tno.example"' in content["formatted_body"]
@@ -125,7 +125,7 @@ def test_the_sender_is_told_once_per_session(engine, config):
 
 def test_the_explanation_after_a_timeout_says_how_long_the_bot_waited(engine, config):
     UnreadableNotices(config, engine).record(unreadable(code=None, waited=30.2))
-    assert "La clé de votre message n'est toujours pas arrivée au bout de 30 secondes." in plain(
+    assert "La clé de votre message n’est toujours pas arrivée au bout de 30 secondes." in plain(
         outbox(engine)[0].payload["body"])
 
 
@@ -149,7 +149,7 @@ def test_a_sender_unknown_to_the_configuration_is_not_told(engine, config, caplo
 
 @pytest.mark.parametrize("code, words", [
     ("m.unverified", "sessions vérifiées"), ("m.blacklisted", "a bloqué la session du bot"),
-    ("m.unauthorised", "n'autorise pas"), ("m.unavailable", "n'a plus la clé"),
+    ("m.unauthorised", "n’autorise pas"), ("m.unavailable", "n’a plus la clé"),
     ("m.no_olm", "canal sécurisé"), ("org.example.other", "(code org.example.other)")])
 def test_every_withheld_code_is_put_in_words(engine, config, code, words):
     UnreadableNotices(config, engine).record(unreadable(code=code))

@@ -25,7 +25,7 @@ def broken_config(tmp_path) -> Path:
 
 def test_check_config_ok(capsys):
     assert main(["check-config", "--config", str(EXAMPLE)]) == 0
-    out = capsys.readouterr().out
+    out = plain(capsys.readouterr().out)
     assert out.startswith("OK — ") and "3 membres, 9 représentants, 1 salon, budgets : 2023" in out
 
 
@@ -62,7 +62,7 @@ def test_appel_json(capsys):
 @pytest.mark.parametrize(
     ("argv", "sentence"),
     [
-        (["appel", "deux-mille"], "« deux-mille » n'est pas une année"),
+        (["appel", "deux-mille"], "« deux-mille » n’est pas une année"),
         (["appel", "1999"], "Pas de budget pour 1999"),
         (["budget", "1999"], "Pas de budget pour 1999"),
         (["budget", "2023", "jardinage"], "Mission inconnue « jardinage »"),
@@ -71,7 +71,7 @@ def test_appel_json(capsys):
 def test_bad_input_is_a_french_sentence_and_exit_2(capsys, argv, sentence):
     assert main([*argv, "--config", str(EXAMPLE)]) == 2
     captured = capsys.readouterr()
-    assert sentence in captured.err and "Traceback" not in captured.err
+    assert sentence in plain(captured.err) and "Traceback" not in captured.err
     assert captured.out == ""
 
 

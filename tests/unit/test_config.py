@@ -129,6 +129,23 @@ def test_find_member_by_id_or_name(config):
     assert config.member("sitiv").name == "SITIV" and config.member("nope") is None
 
 
+def test_a_members_name_takes_its_article_none_by_default(config, tmp_path):
+    assert [(m.name, m.article) for m in config.members] == [
+        ("Métropole de Lyon", "la"), ("Ville de Lyon", "la"), ("SITIV", "le")]
+    assert config.member_name("sitiv") == "SITIV" and config.member_name("sitiv").article == "le"
+    assert config.display_name("@secretariat:tno.example").article == "le"
+    assert config.member_name("nope") == "nope"
+    without = load_config(write_config(tmp_path, main=[('article = "le"\nbody = "Comité syndical"',
+                                                        'body = "Comité syndical"')]))
+    assert without.member("sitiv").article == "" and without.member_name("sitiv").article == ""
+
+
+def test_an_article_must_be_one_of_the_four(tmp_path):
+    path = write_config(tmp_path, main=[('article = "le"\nbody = "Comité syndical"',
+                                         'article = "du"\nbody = "Comité syndical"')])
+    assert ("tno.toml", "members[2].article") in located(problems_of(path))
+
+
 def test_default_config_path(tmp_path, monkeypatch):
     monkeypatch.delenv("TNO_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -64,7 +64,7 @@ def test_the_catalogs_hold_no_obsolete_msgid() -> None:
 
 def test_messages_and_plurals() -> None:
     fr, en = translator("fr"), translator("en")
-    assert fr.gettext("Usage:") == "Utilisation :"
+    assert fr.gettext("Usage:") == "Utilisation\u00a0:"
     assert en.gettext("Usage:") == "Usage:"
     assert fr.gettext("Budget {year}", year=2023) == "Budget 2023"
     assert fr.ngettext("{n} member", "{n} members", 1) == "1 membre"
@@ -78,7 +78,7 @@ def test_messages_and_plurals() -> None:
     ("language", "amount", "expected"),
     [
         ("fr", "305797", "305 797 €"),
-        ("fr", "-32966", "-32 966 €"),
+        ("fr", "-32966", "\u221232 966 €"),
         ("fr", "1234.5", "1 234,50 €"),
         ("fr", "0.01", "0,01 €"),
         ("fr", "95000.00", "95 000 €"),
@@ -98,6 +98,11 @@ def test_numbers_percent_dates_lists() -> None:
     assert _spaces(fr.percent(Decimal("53"))) == "53 %"
     assert _spaces(fr.number(20001)) == "20 001"
     assert fr.date(date(2022, 11, 7)) == "lundi 7 novembre 2022"
+    assert fr.date(date(2026, 12, 1)) == "mardi 1er décembre 2026"
+    assert fr.date(date(2026, 12, 1), format="long") == "1er décembre 2026"
+    assert fr.date(date(2026, 12, 11)) == "vendredi 11 décembre 2026"
+    assert _spaces(fr.time(time(10, 0))) == "10 h" and _spaces(fr.time(time(9, 5))) == "9 h 05"
+    assert en.time(time(14, 30)) in ("2:30 PM", "2:30\u202fPM")
     assert en.date(date(2022, 11, 7)) == "Monday, November 7, 2022"
     assert fr.join_or(["a", "b", "c"]) == "a, b ou c"
     assert en.join_and(["a", "b"]) == "a and b"

@@ -35,7 +35,7 @@ def test_secret_read_from_a_file(tmp_path):
     ("env", "named"),
     [
         ({"TNO_USER_ID": "@bot:tno.example", "TNO_PASSWORD": "x"}, "TNO_HOMESERVER"),
-        ({**BASE}, "TNO_PASSWORD or TNO_ACCESS_TOKEN"),
+        ({**BASE}, "TNO_PASSWORD ou TNO_ACCESS_TOKEN"),
         ({**BASE, "TNO_HOMESERVER": "matrix.tno.example", "TNO_PASSWORD": "x"}, "TNO_HOMESERVER"),
         ({**BASE, "TNO_USER_ID": "tno-bot", "TNO_PASSWORD": "x"}, "TNO_USER_ID"),
         ({**BASE, "TNO_PASSWORD_FILE": "/nonexistent/secret"}, "TNO_PASSWORD_FILE"),
@@ -61,5 +61,5 @@ def test_mistyped_recovery_key_refused_without_repeating_it():
     mistyped = recovery_key[:-1] + ("A" if recovery_key[-1] != "A" else "B")
     with pytest.raises(SettingsError) as refused:
         MatrixSettings.from_env({**BASE, "TNO_PASSWORD": "x", "TNO_RECOVERY_KEY": mistyped})
-    assert str(refused.value).startswith("TNO_RECOVERY_KEY: the recovery key is mistyped")
+    assert str(refused.value).startswith("TNO_RECOVERY_KEY\u00a0: the recovery key is mistyped")
     assert mistyped not in str(refused.value) and mistyped.replace(" ", "") not in str(refused.value)

@@ -29,7 +29,7 @@ def test_plain_report_reproduces_the_decision(call, config):
     for figure in (
         *TOTALS_FR,
         "50 350 €",
-        "-32 966 €",
+        "\u221232 966 €",
         "288 413 €",
         "29 070 €",
         "21 463 €",
@@ -43,23 +43,24 @@ def test_plain_report_reproduces_the_decision(call, config):
         assert figure in text, figure
     assert (
         "Budget 2023 : la somme des parts arrondies (544 176 €) dépasse le montant réparti (544 175 €) de 1 € "
-        "— arrondi à l'euro par membre, comme la délibération."
+        "— arrondi à l’euro par membre, comme la délibération."
     ) in text
     assert "Section investissement : dépenses 975 000 €, recettes 975 000 € — équilibrée." in text
     assert "Section fonctionnement : dépenses 544 175 €, recettes 544 175 € — équilibrée." in text
-    assert "moins l'avance de 70 140 € déjà versée (Métropole de Lyon)" in text
+    assert "moins l’avance de 70 140 € déjà versée (Métropole de Lyon)" in text
     assert "<" not in text and "|" not in text  # no markup in the body a phone client shows as is
 
 
-def test_html_report_is_a_table(call, config):
+def test_html_report_is_lists_a_phone_renders(call, config):
     _, html = appel_report(call, config, translator("fr"))
     html = plain(html)
-    assert "<table>" in html and "<th>Membre</th>" in html and "<th>Solde 2022</th>" in html
-    assert "<tr><th>Métropole de Lyon</th><td>50 350 €</td><td>-32 966 €</td><td>288 413 €</td>" in html
-    assert "<td><strong>639 176 €</strong></td>" in html
+    assert "<table" not in html
+    assert ("<p><strong>Métropole de Lyon : 305 797 €</strong></p><ul><li>Solde 2022 : 50 350 €</li>"
+            "<li>Étude de faisabilité 2022 : \u221232 966 €</li><li>Budget 2023 : 288 413 €</li></ul>") in html
+    assert "<p><strong>Total : 639 176 €</strong></p>" in html
     for figure in TOTALS_FR:
         assert figure in html
-    assert html.count("<tr>") == 5  # header, three members, totals
+    assert html.count("<ul>") == 5  # three members, totals, notes
 
 
 def test_english_report(call, config):
@@ -72,7 +73,7 @@ def test_english_report(call, config):
 def test_report_for_one_member(call, config):
     text, html = appel_report(call, config, translator("fr"), member_id="sitiv")
     assert "SITIV : 116 328 €" in plain(text) and "Ville de Lyon :" not in text
-    assert html.count("<tr>") == 3
+    assert "SITIV : 116 328 €" in plain(html) and "Ville de Lyon :" not in plain(html)
 
 
 def test_html_escapes_config_strings(call, config):
@@ -143,7 +144,10 @@ def test_budget_report(config):
     assert "Plan France Relance : investissement 500 000 €" in text
     assert "Section fonctionnement : dépenses 544 175 €, recettes 544 175 € — équilibrée." in text
     assert "Détail de la mission" not in text
-    assert html.count("<table>") == 2 and "<th>Investissement</th>" in html
+    assert "<table" not in html
+    assert "<li>Collaboratif : investissement 180 000 €, fonctionnement 174 175 €</li>" in plain(html)
+    assert "<p><strong>Total des dépenses : investissement 975 000 €, fonctionnement 544 175 €</strong></p>" in plain(
+        html)
 
 
 def test_budget_report_for_one_mission(config):
@@ -151,7 +155,7 @@ def test_budget_report_for_one_mission(config):
     text, html = budget_report(summary, translator("en"), "identite de territoire")
     assert "Mise en œuvre d'une fédération de fédération: investment €20,000, operating €20,000" in text
     assert "Hébergement" not in text
-    assert html.count("<table>") == 3
+    assert "<table" not in html and "<li>Mise en œuvre d&#x27;une fédération de fédération: investment" in html
     assert budget_json(summary)["lines"][1]["investissement"] == "20000"
 
 
@@ -163,7 +167,7 @@ def test_share_report(config):
     assert text.splitlines()[0] == "Répartition de 1 234,56 € selon les clés en vigueur en 2023 (depuis 2022) :"
     assert "• Métropole de Lyon (53 %) : 654 €" in text
     assert "les parts totalisent 1 234 €, et non 1 234,56 €." in text
-    assert "<table>" in html
+    assert "<table" not in html and "<li>Métropole de Lyon (53 %) : 654 €</li>" in plain(html)
 
 
 def test_keys_report(config):
@@ -172,4 +176,5 @@ def test_keys_report(config):
         "Contribution keys in force in 2025 (since 2022):\n• Métropole de Lyon: 53%\n"
         "• Ville de Lyon: 30.6%\n• SITIV: 16.4%"
     )
-    assert "<th>Key</th>" in html
+    assert html == ("<p>Contribution keys in force in 2025 (since 2022):</p><ul><li>Métropole de Lyon: 53%</li>"
+                    "<li>Ville de Lyon: 30.6%</li><li>SITIV: 16.4%</li></ul>")

@@ -24,6 +24,7 @@ from tno_bot.domain.roles import AgendaAction
 from tno_bot.i18n import N_, Translator
 from tno_bot.reports.agenda import (
     agenda_report,
+    announced,
     avis_message,
     conference_line,
     conference_title,
@@ -131,7 +132,8 @@ def conference_deplacer(ctx: CommandContext, number: int, day: date, start: time
     headline = ctx.tr.gettext("Conference no. {n} moved from {before} to {after}; its deadlines and reminders are "
                               "recomputed.", n=moved.id, before=when(current.starts_at, ctx.tr),
                               after=when(moved.starts_at, ctx.tr))
-    return in_conference_room(ctx, moved, _timeline_reply(ctx, moved, headline, warnings))
+    return in_conference_room(ctx, moved, announced(_timeline_reply(ctx, moved, headline, warnings), ctx.config,
+                                                    ctx.tr))
 
 
 @command(
@@ -153,7 +155,7 @@ def conference_annuler(ctx: CommandContext, number: int) -> list[Reply]:
     tr = ctx.tr
     sentence = tr.gettext("The {conference} is cancelled.", conference=conference_title(cancelled, tr))
     sentence += " " + tr.ngettext("{n} reminder cancelled.", "{n} reminders cancelled.", pending)
-    return in_conference_room(ctx, cancelled, Reply(*Text.empty().para(sentence).done()))
+    return in_conference_room(ctx, cancelled, announced(Reply(*Text.empty().para(sentence).done()), ctx.config, tr))
 
 
 @command(

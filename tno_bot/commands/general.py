@@ -1,17 +1,35 @@
-"""General commands: help generated from the registry, the room's language."""
+"""General commands: help generated from the registry, the room's language.
+
+`!aide` shows what the reader may do (their roles in the config), a line per command, grouped: a phone screen per
+group; `!aide tout` every command with its full help and who may run it; `!aide <commande>` one command.
+"""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from tno_bot import storage
 from tno_bot.commands.context import CommandContext
 from tno_bot.reports.message import Reply
+from tno_bot.commands.arguments import ArgKind, fold, take_line
 from tno_bot.commands.registry import COMMAND, LANGUAGE, PREFIX, REGISTRY, Arg, Command, command
 from tno_bot.domain.roles import Action
 from tno_bot.i18n import N_, SUPPORTED_LANGUAGES, Translator, translator
+from tno_bot.reports.roles import roles_and
 
 GROUP = N_("General")
+EVERYTHING = ("tout", "all")
+SHORT_USAGE = 40  # characters: a longer usage line wraps on a phone
+_FIRST_SENTENCE = re.compile(r"(?<=\.)\s|\s?[:;(]")
+
+
+def _parse_topic(text: str, ctx: CommandContext) -> Command | str:
+    """"tout" (every command) or a command."""
+    return EVERYTHING[0] if fold(text) in EVERYTHING else COMMAND.parse(text, ctx)
+
+
+TOPIC = ArgKind(N_("command|all"), _parse_topic, take=take_line)
 
 
 def _other_names(cmd: Command, tr: Translator) -> list[str]:
@@ -34,22 +52,49 @@ def _summary_line(cmd: Command, tr: Translator) -> str:
     return line + (" " + tr.gettext("Who may use it: {roles}.", roles=who) if who else "")
 
 
-def _all_commands(tr: Translator) -> Reply:
-    title = tr.gettext("Commands:")
-    footer = tr.gettext("Type !aide <command> for one command.") + " " + tr.gettext(
-        "An edited command is carried out if the original did nothing (a typo, a question); otherwise the bot says "
-        "so, and the change is a new message. A command sent in a thread is answered there.")
-    groups = [(tr.gettext(group), [_summary_line(c, tr) for c in _with_subcommands(cmds)])
-              for group, cmds in REGISTRY.groups().items()]
+def _short_line(cmd: Command, tr: Translator) -> str:
+    """The usage (its name alone when long: `!aide <commande>` has it) and the first sentence of the help."""
+    first = _FIRST_SENTENCE.split(tr.gettext(cmd.help), maxsplit=1)[0].rstrip(".")
+    usage = cmd.usage(tr)
+    return f"{usage if len(usage) <= SHORT_USAGE else PREFIX + cmd.spelled(tr.language) + ' …'} — {first}"
+
+
+def _grouped(title: str, groups: list[tuple[str, list[str]]], footer: str) -> Reply:
     plain = "\n\n".join([title, *("\n".join([name, *("• " + l for l in lines)]) for name, lines in groups), footer])
     html = (
         f"<p><strong>{escape(title)}</strong></p>"
         + "".join(
-            f"<p>{escape(name)}</p><ul>{''.join(f'<li>{escape(l)}</li>' for l in lines)}</ul>" for name, lines in groups
+            f"<p><strong>{escape(name)}</strong></p><ul>{''.join(f'<li>{escape(l)}</li>' for l in lines)}</ul>"
+            for name, lines in groups
         )
         + f"<p>{escape(footer)}</p>"
     )
     return Reply(plain, html)
+
+
+def _footer(first: str, tr: Translator) -> str:
+    """`first`, then how edits and threads are answered."""
+    return first + " " + tr.gettext(
+        "An edited command is carried out if the original did nothing (a typo, a question); otherwise the bot says "
+        "so, and the change is a new message. A command sent in a thread is answered there.")
+
+
+def _all_commands(tr: Translator) -> Reply:
+    groups = [(tr.gettext(group), [_summary_line(c, tr) for c in _with_subcommands(cmds)])
+              for group, cmds in REGISTRY.groups().items()]
+    return _grouped(tr.gettext("Commands:"), groups, _footer(tr.gettext("Type !aide <command> for one command."), tr))
+
+
+def _my_commands(ctx: CommandContext) -> Reply:
+    """The commands the sender may run, grouped, a short line each."""
+    tr, roles = ctx.tr, ctx.config.roles_of(ctx.sender)
+    groups = [(tr.gettext(group), [_short_line(c, tr) for c in _with_subcommands(cmds)
+                                   if c.roles is None or c.roles & roles])
+              for group, cmds in REGISTRY.groups().items()]
+    title = (tr.gettext("Commands for {roles}:", roles=roles_and(sorted(roles), tr)) if roles
+             else tr.gettext("Commands open to everyone:"))
+    footer = _footer(tr.gettext("!help all lists every command, with who may use it; !help <command> details one."), tr)
+    return _grouped(title, [(name, lines) for name, lines in groups if lines], footer)
 
 
 def _one_command(cmd: Command, tr: Translator) -> Reply:
@@ -72,12 +117,14 @@ def _one_command(cmd: Command, tr: Translator) -> Reply:
 @command(
     "aide",
     aliases=("help",),
-    args=(Arg("command", COMMAND, optional=True),),
-    help=N_("The list of commands, or the detail of one."),
+    args=(Arg("topic", TOPIC, optional=True),),
+    help=N_("The commands you may use; with all, every command; with a command's name, its detail."),
     group=GROUP,
 )
-def aide(ctx: CommandContext, command: Command | None = None) -> Reply:
-    return _one_command(command, ctx.tr) if command else _all_commands(ctx.tr)
+def aide(ctx: CommandContext, topic: Command | str | None = None) -> Reply:
+    if topic is None:
+        return _my_commands(ctx)
+    return _all_commands(ctx.tr) if topic == EVERYTHING[0] else _one_command(topic, ctx.tr)
 
 
 @command(

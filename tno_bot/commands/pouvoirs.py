@@ -11,7 +11,8 @@ from tno_bot.app import seance as app
 from tno_bot.commands.context import CommandContext
 from tno_bot.commands.people import MANDANT, POUVOIR
 from tno_bot.commands.registry import Arg, command
-from tno_bot.commands.seance import GROUP, name
+from tno_bot.commands.presence import GROUP
+from tno_bot.commands.seance import name
 from tno_bot.commands.votes import pouvoir_poll
 from tno_bot.domain.roles import Action, require
 from tno_bot.i18n import N_

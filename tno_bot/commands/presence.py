@@ -8,7 +8,7 @@ from tno_bot.commands.context import CommandContext
 from tno_bot.reports.message import Reply
 from tno_bot.commands.people import PEOPLE
 from tno_bot.commands.registry import Arg, command
-from tno_bot.commands.seance import GROUP, name, sitting
+from tno_bot.commands.seance import name, sitting
 from tno_bot.app.seance import advance_attendance, conference_to_come, mark, sitting_here
 from tno_bot.domain.attendance import PouvoirEnd, Status, quorum
 from tno_bot.domain.roles import Action, require
@@ -17,6 +17,8 @@ from tno_bot.domain.seance import SeanceRefused
 from tno_bot.i18n import N_
 from tno_bot.reports.text import Text
 from tno_bot.reports.seance import advance_report, at_time, presents_report, quorum_text
+
+GROUP = N_("Attendance and pouvoirs")  # apart from the séance's: one phone screen per group in !aide
 
 
 def _mark(ctx: CommandContext, people: tuple[str, ...] | None, status: Status) -> Reply:

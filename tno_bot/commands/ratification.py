@@ -34,7 +34,6 @@ from tno_bot.reports.ratification import (
     decision_status_text,
     executory_message,
     member_line,
-    member_name,
     missing_items,
     register_report,
 )
@@ -103,9 +102,9 @@ def _recorded(ctx: CommandContext, record: Record, decision: DecisionId, member:
         raise _refusal(refused, ctx) from None
     what = tr.gettext(_THE_RECORD[record.kind])
     headline = (tr.gettext("Corrected for {decision}: {what} of {member}.", decision=done.decision.key, what=what,
-                           member=member.name) if correction else
+                           member=member.named) if correction else
                 tr.gettext("Recorded for {decision}: {what} of {member}.", decision=done.decision.key, what=what,
-                           member=member.name))
+                           member=member.named))
     replies = [_outcome(ctx, done, member, headline)]
     if done.announce_in is not None:
         replies.append(_announcement(ctx, done))
@@ -120,7 +119,7 @@ def _withdrawn(ctx: CommandContext, record: Record, decision: DecisionId, member
     except RatificationRefused as refused:
         raise _refusal(refused, ctx) from None
     headline = tr.gettext("Withdrawn for {decision}: {what} of {member}; the record stays in the history.",
-                          decision=done.decision.key, what=tr.gettext(_THE_RECORD[record.kind]), member=member.name)
+                          decision=done.decision.key, what=tr.gettext(_THE_RECORD[record.kind]), member=member.named)
     return _outcome(ctx, done, member, headline)
 
 
@@ -146,7 +145,7 @@ def _reminder_sentences(ctx: CommandContext, decision: KnownDecision, ratificati
         return [tr.gettext("This decision comes from the history files and has no conference room: its awaited "
                            "members are not reminded automatically.")]
     planned = awaited_reminders(ctx.session, ctx.config, [(decision, ratification)])
-    items = [tr.gettext("{member}: {when}", member=member_name(ctx.config, r.member), when=when(r.due_at, tr))
+    items = [tr.gettext("{member}: {when}", member=ctx.config.member_name(r.member), when=when(r.due_at, tr))
              for r in planned]
     return [tr.ngettext(
         "Next reminders of the awaited members' representatives, every {n} day in the room of the conference: {items}.",

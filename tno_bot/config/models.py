@@ -35,12 +35,29 @@ def format_problems(problems: Iterable[ConfigProblem]) -> str:
     return "\n".join(str(p) for p in problems)
 
 
+class Named(str):
+    """A name and the article it takes in a French sentence ("SITIV", "le"); formats as the bare name. The
+    French translator reads `article` to say "du SITIV", "de la Métropole de Lyon" (`i18n/grammar.py`)."""
+
+    article: str
+
+    def __new__(cls, name: str, article: str = "") -> Named:
+        named = super().__new__(cls, name)
+        named.article = article.replace("'", "\u2019")
+        return named
+
+
 @dataclass(frozen=True)
 class Member:
     id: str
     name: str
     body: str  # deliberative body, e.g. "Conseil de la Métropole"
     siret: str | None = None  # 14 digits, for the open data of its deliberations (COLL_SIRET)
+    article: str = ""  # "le", "la", "l'", "les"; "" (the default): the name takes none ("de Villeurbanne")
+
+    @property
+    def named(self) -> Named:
+        return Named(self.name, self.article)
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,7 @@ class Staff:
     matrix_id: str
     name: str
     member: str | None = None
+    article: str = ""  # as for a member: "le" for "Secrétariat de la conférence" ("par le Secrétariat…")
 
 
 @dataclass(frozen=True)
@@ -137,9 +155,17 @@ class Config:
         return next((p for p in self.people if p.matrix_id == matrix_id), None)
 
     def display_name(self, matrix_id: str) -> str:
-        """The configured name of a representative or staff member, else the matrix id."""
-        named = self.person(matrix_id) or next((s for s in self.staff if s.matrix_id == matrix_id), None)
-        return named.name if named else matrix_id
+        """The configured name of a representative or staff member (with its article), else the matrix id."""
+        person = self.person(matrix_id)
+        if person is not None:
+            return person.name
+        staff = next((s for s in self.staff if s.matrix_id == matrix_id), None)
+        return Named(staff.name, staff.article) if staff else matrix_id
+
+    def member_name(self, member_id: str) -> str:
+        """The name of a member, with its article (`Named`), else the id."""
+        member = self.member(member_id)
+        return member.named if member else member_id
 
     def roles_of(self, matrix_id: str) -> frozenset[str]:
         """Subset of {"president", "secretariat", "comite_technique", "admin", "representant"}."""

@@ -22,13 +22,26 @@ ROLE_KEYS = ("president", "secretariat", "comite_technique", "admins")
 REQUIRED_ROLES = {"president": "conduct a séance or fix an agenda", "comite_technique": "send an agenda"}
 MEMBER_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 SIRET = re.compile(r"[0-9]{14}")
+ARTICLES = ("le", "la", "l'", "les")
+
+
+def read_article(r: Reader, item: dict, key: str) -> str:
+    """The optional `article` of a name ("le", "la", "l'", "les"); none by default."""
+    article = r.text(item, "article", key)
+    if article is None:
+        return ""
+    if article.replace("\u2019", "'").strip().lower() not in ARTICLES:
+        r.add(join_key(key, "article"), f"one of {', '.join(ARTICLES)}, or no article key (got {article!r})")
+        return ""
+    return article.replace("\u2019", "'").strip().lower()
 
 
 def read_members(r: Reader, data: dict) -> tuple[Member, ...]:
     """`[[members]]`: at least one, ids unique, SIRET checked."""
     members: list[Member] = []
-    for key, item in r.tables(data, "members", required=("id", "name", "body"), optional=("siret",)):
+    for key, item in r.tables(data, "members", required=("id", "name", "body"), optional=("siret", "article")):
         member_id, name, body = (r.text(item, k, key) for k in ("id", "name", "body"))
+        article = read_article(r, item, key)
         siret = r.text(item, "siret", key)
         if siret is not None and not (SIRET.fullmatch(siret) and luhn_ok(siret)):
             r.add(join_key(key, "siret"), f"a SIRET: 14 digits with a right Luhn key (got {siret!r})")
@@ -38,7 +51,7 @@ def read_members(r: Reader, data: dict) -> tuple[Member, ...]:
         elif member_id in (m.id for m in members):
             r.add(join_key(key, "id"), f"a member id not already used (duplicate {member_id!r})")
         elif None not in (member_id, name, body):
-            members.append(Member(member_id, name, body, siret))
+            members.append(Member(member_id, name, body, siret, article))
     if data.get("members") == []:
         r.add("members", "at least one member ([[members]] with id, name, body)")
     return tuple(members)
@@ -88,12 +101,13 @@ def read_people(r: Reader, data: dict, member_ids: list[str]) -> tuple[tuple[Per
         if None not in values:
             people.append(Person(*values))
     staff = []
-    for key, item in r.tables(data, "staff", required=("matrix_id", "name"), optional=("member",)):
+    for key, item in r.tables(data, "staff", required=("matrix_id", "name"), optional=("member", "article")):
+        article = read_article(r, item, key)
         matrix_id = unique(r.matrix_id(item, "matrix_id", key), key)
         name = unique_name(r.text(item, "name", key), key)
         member = member_ref(r, item, key, member_ids)
         if matrix_id is not None and name is not None:
-            staff.append(Staff(matrix_id, name, member))
+            staff.append(Staff(matrix_id, name, member, article))
     return tuple(people), tuple(staff)
 
 

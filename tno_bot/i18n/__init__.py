@@ -1,7 +1,10 @@
 """Message catalogs (fr default, en) and the formatting of money, numbers and dates, by Babel.
 
 The `.po` catalogs are read and compiled in memory at first use: no build step. Msgids are English; parameters are
-`{name}` placeholders filled with `str.format`.
+`{name}` placeholders filled with `str.format`. The French catalog's strings get French typography
+(`typography.py`) as they are compiled, before any user text is put in them; so do the French dates, times and
+numbers formatted here; and the words before a placeholder agree with the value put in (`grammar.py`: "d’Alain",
+"du SITIV").
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, parse_pattern
 from babel.support import Translations
+
+from tno_bot.i18n import grammar, typography
 
 SUPPORTED_LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -41,6 +46,12 @@ def _compile(language: str) -> Translations:
     """Reads the `.po` catalog of `language` and compiles it in memory."""
     with catalog_path(language).open("rb") as po:
         catalog = read_po(po, locale=language, domain=DOMAIN)
+    if language == "fr":
+        for message in catalog:
+            if message.id:
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                typed = tuple(typography.french(s) for s in strings)
+                message.string = typed if isinstance(message.string, tuple) else typed[0]
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -63,34 +74,58 @@ class Translator:
 
     def gettext(self, msgid: str, **params) -> str:
         text = self._translations.gettext(msgid)
-        return text.format(**params) if params else text
+        return self._fill(text, params) if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, **params) -> str:
-        return self._translations.ngettext(singular, plural, n).format(n=n, **params)
+        return self._fill(self._translations.ngettext(singular, plural, n), dict(params, n=n))
+
+    def _fill(self, template: str, params: dict) -> str:
+        return (grammar.agree(template, params) if self.language == "fr" else template).format(**params)
 
     def money(self, amount: Decimal) -> str:
         """`305 797 €` in fr, `€305,797` in en; cents only when the amount is not whole."""
         amount = Decimal(amount)
         pattern = self._money_whole if amount == amount.to_integral_value() else self._money_cents
-        return pattern.apply(amount, self.locale, currency=CURRENCY, currency_digits=False)
+        return self._signed(pattern.apply(amount, self.locale, currency=CURRENCY, currency_digits=False))
 
     def number(self, value) -> str:
-        return format_decimal(value, locale=self.locale)
+        return self._signed(format_decimal(value, locale=self.locale))
+
+    def _signed(self, text: str) -> str:
+        return typography.minus(text) if self.language == "fr" else text
 
     def percent(self, value: Decimal) -> str:
         """`value` in percent (30.6 -> fr `30,6 %`, en `30.6%`)."""
         return self._percent.apply(Decimal(value) / 100, self.locale)
 
     def join_and(self, items) -> str:
-        """The items joined with "and", in the language."""
-        return format_list(list(items), style="standard", locale=self.locale)
+        """The items joined with "and", in the language; in French, names keep their articles ("le SITIV et la
+        Métropole de Lyon", the first one's left to the sentence)."""
+        items = list(items)
+        if self.language != "fr" or not getattr(items[0] if items else None, "article", ""):
+            return format_list(items, style="standard", locale=self.locale)
+        rest = [grammar.with_article(i) for i in items[1:]]
+        return type(items[0])(format_list([str(items[0]), *rest], style="standard", locale=self.locale),
+                              items[0].article)
 
     def join_or(self, items) -> str:
         """The items joined with "or", in the language."""
         return format_list(list(items), style="or", locale=self.locale)
 
     def date(self, d: datetime.date, format: str = "full") -> str:
-        return format_date(d, format=format, locale=self.locale)
+        """fr "mardi 1er décembre 2026", en "Tuesday, December 1, 2026"."""
+        text = format_date(d, format=format, locale=self.locale)
+        return typography.first_of_month(text) if self.language == "fr" else text
+
+    def time(self, t: datetime.time) -> str:
+        """A wall-clock time: fr "14 h 30", "10 h"; en "2:30 PM"."""
+        return typography.heure(t) if self.language == "fr" else format_time(t, format="short", locale=self.locale)
+
+
+def french_text(template: str, **params) -> str:
+    """A French template written in the code (not in a catalog: the compte rendu's), with French typography and
+    grammar, then the values (user text) put in."""
+    return grammar.agree(typography.french(template), params).format(**params)
 
 
 @lru_cache(maxsize=None)

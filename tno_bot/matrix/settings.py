@@ -12,7 +12,8 @@ _USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-:\[\]]+$")
 
 
 class SettingsError(Exception):
-    """A missing or malformed environment variable; the message names the variable."""
+    """A missing or malformed environment variable; the message, in French (`tno-bot run` prints it), names the
+    variable."""
 
 
 def _read(env: dict[str, str], name: str) -> str | None:
@@ -25,7 +26,7 @@ def _read(env: dict[str, str], name: str) -> str | None:
     try:
         return Path(file_name).read_text(encoding="utf-8").strip()
     except OSError as error:
-        raise SettingsError(f"{name}_FILE: cannot read {file_name} ({error.strerror})") from None
+        raise SettingsError(f"{name}_FILE\u00a0: impossible de lire {file_name} ({error.strerror})") from None
 
 
 @dataclass(frozen=True)
@@ -53,19 +54,19 @@ class MatrixSettings:
         access_token = _read(env, "TNO_ACCESS_TOKEN")
         missing = [name for name, value in (("TNO_HOMESERVER", homeserver), ("TNO_USER_ID", user_id)) if not value]
         if not (password or access_token):
-            missing.append("TNO_PASSWORD or TNO_ACCESS_TOKEN")
+            missing.append("TNO_PASSWORD ou TNO_ACCESS_TOKEN")
         if missing:
-            raise SettingsError("missing environment variable(s): " + ", ".join(missing))
+            raise SettingsError("variable(s) d’environnement manquante(s)\u00a0: " + ", ".join(missing))
         if not homeserver.startswith(("http://", "https://")):
-            raise SettingsError("TNO_HOMESERVER: expected an http(s):// URL")
+            raise SettingsError("TNO_HOMESERVER\u00a0: une adresse http(s):// est attendue")
         if not _USER_ID.match(user_id):
-            raise SettingsError("TNO_USER_ID: expected a Matrix user id such as @tno-bot:example.org")
+            raise SettingsError("TNO_USER_ID\u00a0: un identifiant Matrix tel que @tno-bot:example.org est attendu")
         recovery_key = _read(env, "TNO_RECOVERY_KEY")
         if recovery_key:
             try:
                 decode_recovery_key(recovery_key)
             except RecoveryKeyError as error:
-                raise SettingsError(f"TNO_RECOVERY_KEY: {error}") from None
+                raise SettingsError(f"TNO_RECOVERY_KEY\u00a0: {error}") from None
         return cls(
             homeserver=homeserver.rstrip("/"),
             user_id=user_id,

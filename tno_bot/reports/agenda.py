@@ -7,10 +7,9 @@ config string is escaped in the HTML. Mentions are matrix.to pills in the HTML a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time
 from html import escape
-
-from babel.dates import format_time
 
 from tno_bot.config import Config
 from tno_bot.domain.agenda import (
@@ -27,7 +26,7 @@ from tno_bot.domain.calendar import PARIS, Deadline, DayOff, holiday_name, local
 from tno_bot.domain.ics import CalendarEvent, EventKind, conference_ics
 from tno_bot.domain.reminders import Reminder, ReminderKind
 from tno_bot.i18n import N_, Translator
-from tno_bot.reports.message import Attachment
+from tno_bot.reports.message import Attachment, Reply
 from tno_bot.reports.roles import roles_and
 from tno_bot.reports.text import Text
 
@@ -38,15 +37,10 @@ ICS_MIMETYPE = "text/calendar"
 # --- words -------------------------------------------------------------------------------------------------------
 
 
-def clock(t: time, tr: Translator) -> str:
-    """A wall-clock time: fr "14:30", en "2:30 PM"."""
-    return format_time(t, format="short", locale=tr.locale)
-
-
 def when(instant: datetime, tr: Translator) -> str:
-    """An instant in full, Paris time: "lundi 7 novembre 2022 à 14:30"."""
+    """An instant in full, Paris time: "lundi 7 novembre 2022 à 14 h 30"."""
     local = instant.astimezone(PARIS)
-    return tr.gettext("{date} at {time}", date=tr.date(local.date()), time=clock(local.time(), tr))
+    return tr.gettext("{date} at {time}", date=tr.date(local.date()), time=tr.time(local.time()))
 
 
 def countdown(day: date, now: datetime, tr: Translator) -> str:
@@ -62,12 +56,12 @@ def countdown(day: date, now: datetime, tr: Translator) -> str:
 
 
 def conference_title(conference: Conference, tr: Translator) -> str:
-    """"conference no. 3 of lundi 7 novembre 2022 at 14:30"."""
+    """"conference no. 3 of lundi 7 novembre 2022 at 14 h 30"."""
     return tr.gettext("conference no. {n} of {when}", n=conference.id, when=when(conference.starts_at, tr))
 
 
 def conference_line(conference: Conference, tr: Translator) -> str:
-    """"Conférence n° 3 : lundi 7 novembre 2022 à 14:30, Hôtel de la Métropole"."""
+    """"Conférence n° 3 : lundi 7 novembre 2022 à 14 h 30, Hôtel de la Métropole"."""
     line = tr.gettext("Conference no. {n}: {when}", n=conference.id, when=when(conference.starts_at, tr))
     return f"{line}, {conference.lieu}" if conference.lieu else line
 
@@ -101,6 +95,15 @@ def people_line(label: str, ids: Sequence[str], config: Config, tr: Translator) 
     html = escape(tr.gettext("{label}: {names}", label=label, names="\x00")).replace(
         "\x00", tr.join_and(pill(i, config) for i in ids))
     return plain, html
+
+
+def announced(reply: Reply, config: Config, tr: Translator) -> Reply:
+    """`reply` as an announcement to the representatives: named after it (pills in the HTML) and mentioned, so
+    that they are notified, as the proposal of the agenda does."""
+    ids = [p.matrix_id for p in config.people]
+    plain, html = people_line(tr.gettext("Representatives"), ids, config, tr)
+    return replace(reply, body=f"{reply.body}\n{plain}", html=f"{reply.html or escape(reply.body)}<p>{html}</p>",
+                   mentions=tuple(ids))
 
 
 def people_with_roles(config: Config, roles: Iterable[str]) -> tuple[str, ...]:
@@ -209,7 +212,7 @@ def reminder_label(kind: ReminderKind, version: int | None, tr: Translator) -> s
 
 
 def reminder_item(reminder: Reminder, tr: Translator) -> str:
-    """"mardi 30 septembre 2025 à 09:00 — le comité technique : envoyer l'ordre du jour"."""
+    """"mardi 30 septembre 2025 à 9 h — le comité technique : envoyer l'ordre du jour"."""
     return tr.gettext("{when} — {who}: {what}", when=when(reminder.due_at, tr), who=roles_and(reminder.roles, tr),
                       what=reminder_label(reminder.kind, reminder.version, tr))
 

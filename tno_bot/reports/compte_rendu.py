@@ -16,6 +16,7 @@ from tno_bot.domain.agenda import Conference
 from tno_bot.domain.attendance import Attendance, Basis, PouvoirEnd, Status, presences
 from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.seance import Seance
+from tno_bot.i18n import french_text as _fr
 from tno_bot.i18n import translator
 from tno_bot.reports.message import Attachment
 from tno_bot.reports.seance import counts_text, outcome_label
@@ -25,9 +26,8 @@ MARKDOWN_MIMETYPE = "text/markdown"
 
 
 def heure(instant: datetime) -> str:
-    """"10h05", Paris time, as the seed's minutes write it."""
-    local = instant.astimezone(PARIS)
-    return f"{local.hour}h{local.minute:02d}"
+    """"10 h 05", Paris time."""
+    return translator("fr").time(instant.astimezone(PARIS).time())
 
 
 def _jour(instant: datetime) -> str:
@@ -75,38 +75,41 @@ def _attendance_lines(attendance: Attendance, seance: Seance, config: Config) ->
     def present_name(person: str) -> str:
         name = config.display_name(person)
         if ever_present[person].left is not None:
-            name += f" (jusqu'à {heure(ever_present[person].left)})"
+            name += _fr(" (jusqu'à {heure})", heure=heure(ever_present[person].left))
         return name
 
     presents = [present_name(p) for p in representatives if p in ever_present]
     excuses = [p for p in representatives if p not in ever_present and attendance.status(p) is Status.EXCUSE]
     absents = [p for p in representatives if p not in ever_present and attendance.status(p) is Status.ABSENT]
     staff = [present_name(s) for s in cast.staff if s in ever_present]
-    blocks = [Block("p", "Présents : " + (", ".join(presents) or "aucun"))]
+    blocks = [Block("p", _fr("Présents : {names}", names=", ".join(presents) or "aucun"))]
     if excuses:
-        blocks.append(Block("p", "Excusé(e)s : " + _names(excuses, config)))
+        blocks.append(Block("p", _fr("Absences excusées : {names}", names=_names(excuses, config))))
     if absents:
-        blocks.append(Block("p", "Absent(e)s : " + _names(absents, config)))
+        blocks.append(Block("p", _fr("Absences non excusées : {names}", names=_names(absents, config))))
     pouvoirs = []
     for p in attendance.pouvoirs:
-        given = f"à {heure(p.given_at)}"
+        given = _fr("à {heure}", heure=heure(p.given_at))
         if p.given_at < seance.opened_at:
-            given = f"le {_jour(p.given_at)} {given}, avant la séance"
-        given = "donné " + given if p.given_by == p.mandant else (
-            f"pouvoir écrit remis au secrétariat, enregistré par {config.display_name(p.given_by)} {given}")
-        line = f"{config.display_name(p.mandant)} à {config.display_name(p.mandataire)} ({given})"
+            given = _fr("le {jour} {given}, avant la séance", jour=_jour(p.given_at), given=given)
+        given = _fr("donné {given}", given=given) if p.given_by == p.mandant else _fr(
+            "pouvoir écrit remis au secrétariat, enregistré par {name} {given}", name=config.display_name(p.given_by),
+            given=given)
+        line = _fr("{mandant} à {mandataire} ({given})", mandant=config.display_name(p.mandant),
+                   mandataire=config.display_name(p.mandataire), given=given)
         if p.end is PouvoirEnd.RETIRE:
             line += f", retiré à {heure(p.ended_at)}"
         elif p.end is PouvoirEnd.MANDANT_PRESENT:
-            line += f", caduc à {heure(p.ended_at)} : {config.display_name(p.mandant)} est venu(e) siéger"
+            line += _fr(", caduc à {heure} : {mandant} siège en personne", heure=heure(p.ended_at),
+                        mandant=config.display_name(p.mandant))
         pouvoirs.append(line)
     if pouvoirs:
-        blocks.append(Block("p", "Pouvoirs :"))
+        blocks.append(Block("p", _fr("Pouvoirs :")))
         blocks.append(Block("ul", items=tuple(pouvoirs)))
     else:
-        blocks.append(Block("p", "Pouvoirs : aucun"))
+        blocks.append(Block("p", _fr("Pouvoirs : aucun")))
     if staff:
-        blocks.append(Block("p", "Représentant l'administration : " + ", ".join(staff)))
+        blocks.append(Block("p", _fr("Représentant l'administration : {names}", names=", ".join(staff))))
     return blocks
 
 
@@ -123,10 +126,10 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
     where = f"Conférence n° {conference.id}" + (f", {conference.lieu}" if conference.lieu else "") + "."
     blocks.append(Block("p", where))
     if not seance.closed:
-        blocks.append(Block("p", "Compte rendu provisoire : la séance n'est pas close."))
-    blocks.append(Block("p", f"Ouverture de séance : {heure(seance.opened_at)}"))
+        blocks.append(Block("p", _fr("Compte rendu provisoire : la séance n'est pas close.")))
+    blocks.append(Block("p", _fr("Ouverture de séance : {heure}", heure=heure(seance.opened_at))))
     if config.roles.president:
-        blocks.append(Block("p", "Président de séance : " + _names(config.roles.president, config)))
+        blocks.append(Block("p", _fr("Présidence de séance : {names}", names=_names(config.roles.president, config))))
     blocks += _attendance_lines(attendance, seance, config)
     for pause in seance.pauses:
         end = f" à {heure(pause.resumed_at)}" if pause.resumed_at else " (non reprise)"
@@ -139,7 +142,8 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
         stored = by_item.get(numero)
         heading = f"{numero}/ {title}"
         if stored is not None and stored.decision is not None:
-            heading = f"{numero}/ Décision {stored.decision} : {title}"
+            heading = _fr("{numero}/ Décision {decision} : {title}", numero=numero, decision=stored.decision,
+                          title=title)
         blocks.append(Block("h3", heading))
         blocks += _item_blocks(stored, title, config)
     blocks.append(Block("h3", f"{numero + 1}/ Questions diverses"))
@@ -147,9 +151,9 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
         blocks.append(Block("ul", items=tuple(f"{n.text} ({config.display_name(n.author)}, {heure(n.at)})"
                                               for n in notes)))
     else:
-        blocks.append(Block("p", "Aucune question diverse n'a été consignée."))
+        blocks.append(Block("p", _fr("Aucune question diverse n'a été consignée.")))
     if seance.closed:
-        blocks.append(Block("p", f"Fin de séance : {heure(seance.closed_at)}"))
+        blocks.append(Block("p", _fr("Fin de séance : {heure}", heure=heure(seance.closed_at))))
     return Minutes(Text(blocks), f"compte-rendu-{day.isoformat()}.md")
 
 
@@ -160,7 +164,7 @@ def _item_blocks(stored, title: str, config: Config) -> list[Block]:
     vote = stored.vote
     blocks = []
     if vote.title != title:
-        blocks.append(Block("p", f"Intitulé du vote : {vote.title}"))
+        blocks.append(Block("p", _fr("Intitulé du vote : {title}", title=vote.title)))
     if stored.result is None:
         blocks.append(Block("p", f"Vote ouvert à {heure(vote.opened_at)}, en cours."))
         return blocks
@@ -170,17 +174,17 @@ def _item_blocks(stored, title: str, config: Config) -> list[Block]:
     wording = f"{subject} est {outcome_label(result.outcome, fr)} ({counts_text(result.counts, fr)})."
     blocks.append(Block("p", wording))
     blocks.append(Block("ul", items=tuple(
-        f"{config.member(m).name if config.member(m) else m} : {counts_text(c, fr)}"
+        _fr("{member} : {counts}", member=config.member_name(m), counts=counts_text(c, fr))
         for m, c in result.by_member.items())))
     counted = vote.counted().values()
     proxies = [f"{config.display_name(b.voter)} pour {config.display_name(b.seat)}"
                for b in counted if b.basis is Basis.POUVOIR]
     if proxies:
-        blocks.append(Block("p", "Votes par pouvoir : " + ", ".join(proxies) + "."))
+        blocks.append(Block("p", _fr("Votes par pouvoir : {names}.", names=", ".join(proxies))))
     replacing = [f"{config.display_name(b.voter)} pour {config.display_name(b.seat)}"
                  for b in counted if b.basis is Basis.SUPPLEANCE]
     if replacing:
-        blocks.append(Block("p", "Suppléances : " + ", ".join(replacing) + "."))
+        blocks.append(Block("p", _fr("Suppléances : {names}.", names=", ".join(replacing))))
     return blocks
 
 

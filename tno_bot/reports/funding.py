@@ -1,7 +1,8 @@
 """Funding reports: the call for funds, a budget, a share of an amount, the keys in force.
 
-Each `*_report` returns `(plain, html)`: the plain body stands on its own in a phone client (one block per member,
-no table markup); the HTML is a real table. Every string from the config is escaped in the HTML.
+Each `*_report` returns `(plain, html)`: the plain body stands on its own in a phone client (one block per member);
+the HTML has the same lines as headed lists, never a table (Element X does not render tables, and at 390 px a
+table's last columns are cut). Every string from the config is escaped in the HTML.
 """
 
 from __future__ import annotations
@@ -17,26 +18,19 @@ SECTION_LABELS = {"investissement": N_("investment"), "fonctionnement": N_("oper
 BULLET = "• "
 
 
-def _name(config, member_id: str) -> str:
-    member = config.member(member_id)
-    return member.name if member else member_id
-
-
 def _section(section: str, tr: Translator) -> str:
     return tr.gettext(SECTION_LABELS[section]) if section in SECTION_LABELS else section
 
 
-def _table(header: list[str], rows: list[list[str]], total: list[str] | None = None) -> str:
-    """An HTML table from escaped cells; the first cell of each row is a row header, the total row is bold."""
-    head = "".join(f"<th>{cell}</th>" for cell in header)
-    body = [f"<tr><th>{row[0]}</th>{''.join(f'<td>{cell}</td>' for cell in row[1:])}</tr>" for row in rows]
-    if total:
-        body.append(f"<tr><th>{total[0]}</th>{''.join(f'<td><strong>{c}</strong></td>' for c in total[1:])}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
 def _html_list(sentences: list[str]) -> str:
     return f"<ul>{''.join(f'<li>{escape(s)}</li>' for s in sentences)}</ul>" if sentences else ""
+
+
+def _html_section(heading: str, items: list[str], total: str | None = None, strong: bool = False) -> str:
+    """A paragraph (bold when `strong`), its items as a list, then a bold total line; every text escaped."""
+    head = f"<strong>{escape(heading)}</strong>" if strong else escape(heading)
+    end = f"<p><strong>{escape(total)}</strong></p>" if total else ""
+    return f"<p>{head}</p>{_html_list(items)}{end}"
 
 
 def _label_value(label: str, value: str, tr: Translator) -> str:
@@ -100,7 +94,7 @@ def _advance_sentences(call: CallForFunds, config, tr: Translator) -> list[str]:
             label=c.label,
             base=tr.money(c.amount),
             advance=tr.money(c.advance.amount),
-            member=_name(config, c.advance.member),
+            member=config.member_name(c.advance.member),
         )
         for c in components
         if c.advance is not None
@@ -110,7 +104,7 @@ def _advance_sentences(call: CallForFunds, config, tr: Translator) -> list[str]:
 def _keys_sentence(keyset: KeySet | None, config, tr: Translator) -> list[str]:
     if keyset is None:
         return []
-    shares = tr.join_and(f"{_name(config, m)} {tr.percent(share)}" for m, share in keyset.shares.items())
+    shares = tr.join_and(f"{config.member_name(m)} {tr.percent(share)}" for m, share in keyset.shares.items())
     return [tr.gettext("Keys in force since {year}: {shares}.", year=keyset.valid_from, shares=shares)]
 
 
@@ -125,22 +119,18 @@ def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | No
     )
     total_label = tr.gettext("Total")
 
-    def block(name: str, parts: list[Decimal], total: Decimal) -> str:
-        lines = [_label_value(name, tr.money(total), tr)]
-        lines += [f"  {BULLET}{_label_value(c.label, tr.money(p), tr)}" for c, p in zip(call.components, parts)]
-        return "\n".join(lines)
+    def block(name: str, parts: list[Decimal], total: Decimal) -> tuple[str, list[str]]:
+        return _label_value(name, tr.money(total), tr), [
+            _label_value(c.label, tr.money(p), tr) for c, p in zip(call.components, parts)]
 
-    blocks = [block(_name(config, m), [c.parts[m] for c in call.components], call.member_totals[m]) for m in members]
+    blocks = [block(config.member_name(m), [c.parts[m] for c in call.components], call.member_totals[m])
+              for m in members]
     blocks.append(block(total_label, [c.total for c in call.components], call.total))
-    plain = "\n\n".join([title, *blocks, "\n".join([tr.gettext("Notes:"), *(BULLET + n for n in notes)])])
-
-    header = [escape(tr.gettext("Member"))] + [escape(c.label) for c in call.components] + [escape(total_label)]
-    rows = [
-        [escape(_name(config, m))] + [tr.money(c.parts[m]) for c in call.components] + [tr.money(call.member_totals[m])]
-        for m in members
-    ]
-    total_row = [escape(total_label)] + [tr.money(c.total) for c in call.components] + [tr.money(call.total)]
-    html = f"<p><strong>{escape(title)}</strong></p>{_table(header, rows, total_row)}{_html_list(notes)}"
+    plain = "\n\n".join([title, *("\n".join([head, *(f"  {BULLET}{i}" for i in items)]) for head, items in blocks),
+                          "\n".join([tr.gettext("Notes:"), *(BULLET + n for n in notes)])])
+    html = f"<p><strong>{escape(title)}</strong></p>" + "".join(
+        _html_section(head, items, strong=True) for head, items in blocks
+    ) + _html_section(tr.gettext("Notes:"), notes)
     return plain, html
 
 
@@ -159,7 +149,7 @@ def appel_json(call: CallForFunds, config) -> dict:
         "members": [
             {
                 "id": m,
-                "name": _name(config, m),
+                "name": config.member_name(m),
                 "parts": {c.label: _amount(c.parts[m]) for c in call.components},
                 "total": _amount(total),
             }
@@ -223,24 +213,18 @@ def budget_report(summary: BudgetSummary, tr: Translator, mission: str | None = 
     plain_parts.append("\n".join([titles["balance"], *(BULLET + s for s in _balance_text(summary, tr))]))
     plain = "\n\n".join(plain_parts)
 
-    def table(first: str, rows, total=None) -> str:
-        header = [escape(first)] + [escape(_section(s, tr).capitalize()) for s in sections]
-        cells = [[escape(label), *(tr.money(a) for a in amounts)] for label, *amounts in rows]
-        total_cells = [escape(total[0]), *(tr.money(a) for a in total[1:])] if total else None
-        return _table(header, cells, total_cells)
+    def items(rows) -> list[str]:
+        return [_label_value(label, _sections_text(inv, fonct, tr), tr) for label, inv, fonct in rows]
 
     html_parts = [
         f"<p><strong>{escape(title)}</strong></p>",
-        f"<p>{escape(titles['missions'])}</p>",
-        table(tr.gettext("Mission"), missions, expenses_total),
+        _html_section(titles["missions"], items(missions), items([expenses_total])[0]),
     ]
     if details:
-        html_parts += [f"<p>{escape(titles['details'])}</p>", table(tr.gettext("Line"), details)]
+        html_parts.append(_html_section(titles["details"], items(details)))
     html_parts += [
-        f"<p>{escape(titles['receipts'])}</p>",
-        table(tr.gettext("Receipt"), receipts, receipts_total),
-        f"<p>{escape(titles['balance'])}</p>",
-        _html_list(_balance_text(summary, tr)),
+        _html_section(titles["receipts"], items(receipts), items([receipts_total])[0]),
+        _html_section(titles["balance"], _balance_text(summary, tr)),
     ]
     return plain, "".join(html_parts)
 
@@ -279,7 +263,7 @@ def share_report(
         year=year,
         since=keyset.valid_from,
     )
-    rows = [(f"{_name(config, m)} ({tr.percent(keyset.shares[m])})", tr.money(p)) for m, p in parts.items()]
+    rows = [(f"{config.member_name(m)} ({tr.percent(keyset.shares[m])})", tr.money(p)) for m, p in parts.items()]
     total = sum(parts.values(), Decimal(0))
     total_label = tr.gettext("Total")
     notes = []
@@ -299,19 +283,15 @@ def share_report(
             *notes,
         ]
     )
-    header = [escape(tr.gettext("Member")), escape(tr.gettext("Share"))]
-    cells = [[escape(label), value] for label, value in rows]
-    html = f"<p>{escape(title)}</p>{_table(header, cells, [escape(total_label), tr.money(total)])}" + "".join(
-        f"<p>{escape(n)}</p>" for n in notes
-    )
+    html = _html_section(
+        title, [_label_value(label, value, tr) for label, value in rows], _label_value(total_label, tr.money(total), tr)
+    ) + "".join(f"<p>{escape(n)}</p>" for n in notes)
     return plain, html
 
 
 def keys_report(keyset: KeySet, config, tr: Translator, year: int) -> tuple[str, str]:
     """The keys in force in `year`."""
     title = tr.gettext("Contribution keys in force in {year} (since {since}):", year=year, since=keyset.valid_from)
-    rows = [(_name(config, m), tr.percent(share)) for m, share in keyset.shares.items()]
+    rows = [(config.member_name(m), tr.percent(share)) for m, share in keyset.shares.items()]
     plain = "\n".join([title, *(BULLET + _label_value(name, share, tr) for name, share in rows)])
-    header = [escape(tr.gettext("Member")), escape(tr.gettext("Key"))]
-    html = f"<p>{escape(title)}</p>{_table(header, [[escape(name), share] for name, share in rows])}"
-    return plain, html
+    return plain, _html_section(title, [_label_value(name, share, tr) for name, share in rows])

@@ -75,11 +75,6 @@ def day(d: date, tr: Translator) -> str:
     return tr.date(d, "long")
 
 
-def member_name(config: Config, member_id: str) -> str:
-    member = config.member(member_id)
-    return member.name if member else member_id
-
-
 def counts_text(pour: int | None, contre: int | None, abstention: int | None, tr: Translator) -> str | None:
     """"7 pour, 1 contre" (only the counts known), or None."""
     parts = []
@@ -98,7 +93,7 @@ def decision_status_text(ratification: Ratification, config: Config, tr: Transla
         return tr.gettext("executory on {date}", date=day(ratification.executory_on, tr))
     if ratification.status is DecisionStatus.NON_RATIFIEE:
         return tr.gettext("not ratified (rejected by {members})",
-                          members=tr.join_and(member_name(config, m) for m in ratification.rejected_by))
+                          members=tr.join_and(config.member_name(m) for m in ratification.rejected_by))
     return tr.gettext("pending")
 
 
@@ -126,7 +121,7 @@ def member_line(m: MemberRatification, config: Config, tr: Translator) -> str:
         parts.append(transmitted)
     if m.executory_on is not None:
         parts.append(tr.gettext("executory on {date}", date=day(m.executory_on, tr)))
-    line = tr.gettext("{member}: {status}", member=member_name(config, m.member),
+    line = tr.gettext("{member}: {status}", member=config.member_name(m.member),
                       status=tr.gettext(MEMBER_STATUS_LABELS[m.status]))
     return line + (" — " + tr.gettext("; ").join(parts) if parts else "")
 
@@ -179,7 +174,7 @@ def missing_items(ratification: Ratification, config: Config, tr: Translator) ->
     for m in ratification.by_member:
         lacking = [missing_text(item, m, config, tr) for item in m.missing()]
         if lacking and ratification.status is DecisionStatus.EN_ATTENTE:
-            items.append(tr.gettext("{member}: {missing}", member=member_name(config, m.member),
+            items.append(tr.gettext("{member}: {missing}", member=config.member_name(m.member),
                                     missing=tr.join_and(lacking)))
     return items
 
@@ -240,7 +235,7 @@ def fact_line(fact: RatificationFact, config: Config, tr: Translator) -> str:
         what += " — " + tr.gettext("correction")
     stamp = (day(fact.at.date(), tr) if fact.recorded_by.startswith("history:") else when(fact.at, tr))
     return tr.gettext("{when}, {who}, {member}: {what}", when=stamp, who=who,
-                      member=member_name(config, fact.member), what=what)
+                      member=config.member_name(fact.member), what=what)
 
 
 def decision_report(decision, ratification: Ratification, config: Config, tr: Translator,
@@ -256,7 +251,7 @@ def decision_report(decision, ratification: Ratification, config: Config, tr: Tr
                              date=tr.date(ratification.executory_on)))
     elif ratification.status is DecisionStatus.NON_RATIFIEE:
         text.para(tr.gettext("Not ratified: the deliberation of {members} does not approve it.",
-                             members=tr.join_and(member_name(config, m) for m in ratification.rejected_by)))
+                             members=tr.join_and(config.member_name(m) for m in ratification.rejected_by)))
     else:
         text.para(tr.gettext("Pending: not executory yet."))
     text.para(tr.gettext("By member:"))

@@ -25,7 +25,7 @@ from tno_bot.domain.roles import RoleReason
 from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.voting import Reason as VoteReason
 from tno_bot.i18n import Translator
-from tno_bot.reports.agenda import clock, conference_title
+from tno_bot.reports.agenda import conference_title
 from tno_bot.reports.ratification import KIND_LABELS, act_id_problems, day, differences_text, member_line
 from tno_bot.reports.roles import ACTION_LABELS, grammatical_number, roles_or
 from tno_bot.reports.seance import at_time
@@ -44,8 +44,7 @@ class Wording:
 
     def member(self, key: str = "member") -> str:
         """The name of the member whose id is the param `key`, else that id."""
-        member = self.config.member(self.p[key])
-        return member.name if member else self.p[key]
+        return self.config.member_name(self.p[key])
 
 
 Table = dict[Enum, Callable[[Wording], str]]
@@ -124,7 +123,7 @@ AGENDA: Table = {
     AgendaReason.FORBIDDEN: _forbidden,
     AgendaReason.IN_PAST: lambda w: w.tr.gettext("{when} is already past: a conference is planned in the future.",
                                                  when=w.tr.gettext("{date} at {time}", date=w.tr.date(w.p["day"]),
-                                                                   time=clock(w.p["start_time"], w.tr))),
+                                                                   time=w.tr.time(w.p["start_time"]))),
     AgendaReason.TOO_FAR: lambda w: w.tr.gettext(
         "{date} is too far ahead: a conference is planned at most {years} years ahead, until {limit}.",
         date=w.tr.date(w.p["day"]), years=MAX_YEARS_AHEAD, limit=w.tr.date(w.p["limit"])),
@@ -257,7 +256,7 @@ def _not_on_agenda(w: Wording) -> str:
 
 
 def _member_names(w: Wording, members) -> str:
-    return w.tr.join_and(w.config.member(m).name if w.config.member(m) else m for m in members)
+    return w.tr.join_and(w.config.member_name(m) for m in members)
 
 
 VOTE: Table = {

@@ -18,7 +18,7 @@ from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.decisions import DecisionId
 from tno_bot.domain.voting import Ballot, Counts, Outcome, Tally, Vote
 from tno_bot.i18n import N_, Translator
-from tno_bot.reports.agenda import clock, conference_title, pill, when
+from tno_bot.reports.agenda import conference_title, pill, when
 from tno_bot.reports.text import Text
 
 OUTCOME_LABELS = {
@@ -37,8 +37,8 @@ BASIS_LABELS = {
 
 
 def at_time(instant: datetime, tr: Translator) -> str:
-    """A Paris wall-clock time: "10:05"."""
-    return clock(instant.astimezone(PARIS).time(), tr)
+    """A Paris wall-clock time: "10 h 05"."""
+    return tr.time(instant.astimezone(PARIS).time())
 
 
 def outcome_label(outcome: Outcome, tr: Translator) -> str:
@@ -139,7 +139,7 @@ def quorum_text(q: Quorum, config: Config, tr: Translator) -> Text:
                               "Quorum reached: at least {n} representatives of each member are present.",
                               q.required_per_member))
     else:
-        names = tr.join_and(config.member(m).name if config.member(m) else m for m in q.missing)
+        names = tr.join_and(config.member_name(m) for m in q.missing)
         if q.required_per_member == 1:
             text.para(tr.gettext("Quorum not reached: no representative present for {members}.", members=names))
         else:
@@ -186,7 +186,7 @@ def tally_report(vote: Vote, tally: Tally, config: Config, tr: Translator) -> tu
 
 
 def by_member_items(by_member: dict[str, Counts], config: Config, tr: Translator) -> list[str]:
-    return [tr.gettext("{label}: {names}", label=config.member(m).name if config.member(m) else m,
+    return [tr.gettext("{label}: {names}", label=config.member_name(m),
                        names=counts_text(c, tr)) for m, c in by_member.items()]
 
 
