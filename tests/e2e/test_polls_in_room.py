@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.cast import LOCAL
+from tests.text import plain
 from tests.e2e.scenarios import (
     ACK,
     POLL_END,
@@ -75,7 +76,7 @@ async def test_a_vote_by_poll_and_by_command_with_a_pouvoir_a_refusal_and_a_rest
     assert sorted(m.relation for m in ends) == sorted([("m.reference", own.event_id),
                                                        ("m.reference", proxy.event_id)])
     # The tally message was kept current by edits, and ends with the result.
-    await president.wait_for(lambda: any(result.split(" — ")[0] in m.content["m.new_content"]["body"]
+    await president.wait_for(lambda: any(result.split(" — ")[0] in plain(m.content["m.new_content"]["body"])
                                          and "rejetée" in m.content["m.new_content"]["body"]
                                          for m in president.related_to(tally_message.event_id, "m.replace")))
     edits = president.related_to(tally_message.event_id, "m.replace")
@@ -96,7 +97,7 @@ async def test_a_vote_by_poll_and_by_command_with_a_pouvoir_a_refusal_and_a_rest
     assert [b.event_id for b in ballots][-2:] == while_down  # every answer kept with its event id, none twice
 
     _, markdown, message = await closed_seance_minutes(secretariat, room_id)
-    for text in (markdown, message):  # as for typed ballots
+    for text in (plain(markdown), plain(message)):  # as for typed ballots
         assert "La proposition est rejetée (1 pour, 2 contre, 1 abstention)." in text
         assert "Votes par pouvoir : Emeline Baume pour Zemorda Khelifi." in text
 
