@@ -9,11 +9,14 @@ import signal
 from sqlalchemy.engine import make_url
 
 from tno_bot import storage
-from tno_bot.config import Config
+from tno_bot.config import Config, ServiceSettings
 from tno_bot.matrix.bot import TnoBot
 from tno_bot.matrix.local_secrets import make_private_dir
 from tno_bot.matrix.session import AccessTokenRevoked, LoginFailed
 from tno_bot.matrix.settings import MatrixSettings, SettingsError
+from tno_bot.ops.health import start_endpoint
+from tno_bot.ops.logs import configure_logging
+from tno_bot.ops.settings import with_environment
 
 log = logging.getLogger("tno_bot")
 
@@ -25,22 +28,18 @@ EXIT_ACCESS_REVOKED = 77
 EXIT_STORAGE = 74
 
 
-# At DEBUG, nio logs whole responses (the login's access token among them) and peewee the SQL of the encryption
-# store: these libraries are kept to warnings so that no secret can reach the log.
-LIBRARY_LOG_LEVELS = {"nio": logging.WARNING, "peewee": logging.WARNING}
+class EndpointUnavailable(Exception):
+    """The health endpoint cannot listen where `[service]` (or TNO_HEALTH_*) says."""
 
 
-def quiet_libraries() -> None:
-    for name, level in LIBRARY_LOG_LEVELS.items():
-        logging.getLogger(name).setLevel(level)
-
-
-def configure_logging(level: int = logging.INFO) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    quiet_libraries()
-
-
-async def _serve(bot: TnoBot) -> None:
+async def _serve(bot: TnoBot, service: ServiceSettings) -> None:
+    endpoint = None
+    if service.health_port is not None:
+        try:
+            endpoint = await start_endpoint(service.health_host, service.health_port, bot.engine)
+        except OSError as error:
+            raise EndpointUnavailable(f"health endpoint: cannot listen on {service.health_host}:"
+                                      f"{service.health_port} ({error.strerror})") from None
     task = asyncio.create_task(bot.run())
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
@@ -49,11 +48,20 @@ async def _serve(bot: TnoBot) -> None:
         await task
     except asyncio.CancelledError:
         log.info("tno-bot stopped")
+    finally:
+        if endpoint is not None:
+            await endpoint.cleanup()
 
 
 def run(config: Config) -> int:
     """Run the bot until SIGINT/SIGTERM; returns the process exit code (EXIT_ACCESS_REVOKED: see there)."""
-    configure_logging()
+    try:
+        service = with_environment(config.service)
+    except SettingsError as error:
+        configure_logging()
+        log.error("configuration: %s", error)
+        return 2
+    configure_logging(service.log_level, service.log_format)
     try:
         settings = MatrixSettings.from_env()
     except SettingsError as error:
@@ -75,7 +83,10 @@ def run(config: Config) -> int:
     if applied:
         log.info("database migrated to version %d", applied[-1])
     try:
-        asyncio.run(_serve(TnoBot(config, settings, engine)))
+        asyncio.run(_serve(TnoBot(config, settings, engine), service))
+    except EndpointUnavailable as error:
+        log.error("%s", error)
+        return 2
     except AccessTokenRevoked as error:
         log.error("%s", error)
         return EXIT_ACCESS_REVOKED

@@ -37,4 +37,4 @@ def handle_text(ctx: CommandContext, text: str) -> list[Reply] | None:
             raise
         log.exception("command failed in %s (event %s): %.200r", ctx.room_id, ctx.event_id, text)
         apology = tr.gettext("Sorry, something went wrong while answering this command. The error was logged.")
-        raise CommandCrashed(Reply(apology)) from None
+        raise CommandCrashed(Reply(apology), ctx.command) from None

@@ -7,6 +7,7 @@ once committed, the event is never handled again (a racing second commit fails o
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +22,7 @@ from tno_bot.reports.message import Reply
 from tno_bot.config import Config
 from tno_bot.matrix.content import contents_for
 from tno_bot.matrix.pills import with_pills
+from tno_bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,13 @@ class IncomingMessage:
         return self.body.lstrip().startswith("!")
 
 
+def crash_apology(crash: CommandCrashed) -> Callable[[CommandContext], list[Reply]]:
+    def answer(context: CommandContext) -> list[Reply]:
+        context.command = crash.command  # the log line and the metrics name the command that failed
+        return [crash.reply]
+    return answer
+
+
 class Dispatcher:
     """Runs commands against the registry and queues their replies in the outbox."""
 
@@ -60,12 +69,13 @@ class Dispatcher:
 
         Raises StorageUnavailable (no traceback) when the database cannot be written: nothing of the command was
         recorded, the event not marked processed, so it is handled once the database works again."""
+        started = time.perf_counter()
         try:
             try:
-                return self._once(message, lambda context: handle_text(context, message.command_text))
+                return self._once(message, lambda context: handle_text(context, message.command_text), started)
             except CommandCrashed as crash:
                 # Everything the failing handler wrote was rolled back with its transaction; only the apology stays.
-                return self._once(message, lambda context: [crash.reply])
+                return self._once(message, crash_apology(crash), started)
         except Exception as error:
             reason = storage.storage_fault(error)
             if reason is None:
@@ -74,13 +84,14 @@ class Dispatcher:
                 f"event {message.event_id} in {message.room_id} not handled, it will be once the database works "
                 f"again: {reason}") from None
 
-    def _once(self, message: IncomingMessage,
-              answer: Callable[[CommandContext], list[Reply] | None]) -> list[storage.OutboxMessage]:
+    def _once(self, message: IncomingMessage, answer: Callable[[CommandContext], list[Reply] | None],
+              started: float) -> list[storage.OutboxMessage]:
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 if storage.is_processed(session, message.event_id):
                     return []
-                replies = answer(self._context(session, message))
+                context = self._context(session, message)
+                replies = answer(context)
                 if replies is None:
                     return []
                 queued = [storage.enqueue_message(session, room_id, content)
@@ -89,6 +100,11 @@ class Dispatcher:
                           for content in contents_for(reply, message.event_id if room_id == message.room_id
                                                       else None)]
                 storage.mark_processed(session, message.event_id, message.room_id, message.sender)
+            seconds = time.perf_counter() - started
+            metrics.command_handled(context.command, seconds)
+            log.info("command %s handled in %.0f ms: event %s in %s, %d message(s) queued",
+                     context.command or metrics.UNKNOWN_COMMAND, seconds * 1000, message.event_id, message.room_id,
+                     len(queued))
             return queued
         except IntegrityError:
             log.info("event %s was handled concurrently; skipped", message.event_id)

@@ -36,6 +36,7 @@ from tno_bot import storage
 from tno_bot.matrix.dispatcher import IncomingMessage
 from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, check_session, describe, is_transient, retry_delay
 from tno_bot.matrix.undecrypted import UndecryptedEvents, Unreadable, Waiting, Withheld, WithheldKeys
+from tno_bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,7 @@ class SyncLoop:
             except NETWORK_ERRORS as error:
                 response = error
             if isinstance(response, SyncResponse):
+                metrics.SYNC.beat()
                 if failures:
                     log.warning("homeserver reachable again after %d failed sync(s)", failures)
                 return response

@@ -10,6 +10,7 @@ from .conferences import add_conference, all_conferences, conference_room, get_c
 from .engine import database_url, make_engine
 from .faults import StorageUnavailable, check_writable, storage_fault
 from .migrations import LATEST_VERSION, SchemaTooNewError, current_version, migrate
+from .operating import OperatingCounts, operating_counts
 from .outbox import enqueue_message, mark_attempt_failed, mark_sent, pending_messages
 from .reminders import (
     as_reminder,
@@ -100,6 +101,8 @@ from .tables import (
 )
 
 __all__ = [
+    "OperatingCounts",
+    "operating_counts",
     "AdvancePouvoirRow",
     "add_advance_pouvoir_fact",
     "advance_pouvoirs",
