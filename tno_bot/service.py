@@ -69,7 +69,11 @@ def run(config: Config) -> int:
         return 2
     os.umask(0o077)  # the database, the encryption store and the key files: readable by the bot's user only
     make_private_dir(settings.data_dir)
-    url = storage.database_url(settings.data_dir)
+    try:
+        url = storage.database_url(settings.data_dir)
+    except storage.DatabaseUrlError as error:
+        log.error("configuration: %s", error)
+        return 2
     try:
         engine = storage.make_engine(url)
         applied = storage.migrate(engine)
