@@ -74,14 +74,17 @@ def run(config: Config) -> int:
     except storage.DatabaseUrlError as error:
         log.error("configuration: %s", error)
         return 2
+    shown = url if make_url(url).password is None else make_url(url).render_as_string(hide_password=True)
     try:
         engine = storage.make_engine(url)
         applied = storage.migrate(engine)
         storage.check_writable(engine)  # a read-only or full database stops the start, not the first command
+    except storage.SchemaTooNewError as error:  # a rollback of the code without the database's backup
+        log.error("database %s: %s; or restore the backup taken before the upgrade", shown, error)
+        return 1
     except Exception as error:
         if (reason := storage.storage_fault(error)) is None:
             raise
-        shown = url if make_url(url).password is None else make_url(url).render_as_string(hide_password=True)
         log.error("database %s: %s", shown, reason)
         return EXIT_STORAGE
     if applied:

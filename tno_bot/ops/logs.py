@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 LIBRARY_LOG_LEVELS = {"nio": logging.ERROR, "peewee": logging.WARNING, "apscheduler": logging.WARNING,
                       "aiohttp.access": logging.WARNING}
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+HANDLER_NAME = "tno-bot"
 
 
 class JsonLines(logging.Formatter):
@@ -35,9 +36,10 @@ def quiet_libraries() -> None:
 def configure_logging(level: str = "info", log_format: str = "text") -> None:
     """Everything to stderr (journald or the container runtime collects it), at `level`, in `log_format`."""
     handler = logging.StreamHandler()
+    handler.set_name(HANDLER_NAME)
     handler.setFormatter(JsonLines() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:  # configured again: replaced
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
