@@ -3,7 +3,7 @@
 - `DIR/data/`: the data directory. Every SQLite database in it (the bot's `tno.db`, the encryption store under
   `crypto/`) is copied with SQLite's online backup API, a consistent snapshot even while the bot writes (its WAL and
   journal files are not copied: the snapshot holds their content); the other files (`cross-signing.json`,
-  `identity.json`, the pickle key if the bot made it) are copied as they are.
+  `identity.json`, the pickle key if the bot made it) are copied as they are, but for the instance lock.
 - `DIR/config/`: the directory of the config file (config, budgets, history files, avatar).
 - `DIR/MANIFEST.json`: when, the schema version, the database kind, each file with its size and SHA-256.
 
@@ -26,7 +26,8 @@ from tno_bot import storage
 from tno_bot.matrix.local_secrets import make_private_dir, write_private_file
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+# SQLite's WAL and journal (their content is in the snapshot), the instance lock and its holder's name.
+NOT_COPIED = ("-wal", "-shm", "-journal", ".lock", ".holder")
 
 
 class BackupRefused(Exception):
@@ -49,7 +50,7 @@ def make_backup(target: Path, data_dir: Path, config_path: Path, url: str) -> Ba
     sqlite = parsed.get_backend_name() == "sqlite"
     copies = {source: target / "data" / source.relative_to(data_dir)
               for source in sorted(path for path in data_dir.rglob("*") if path.is_file())
-              if not source.name.endswith(SQLITE_COMPANIONS)}
+              if not source.name.endswith(NOT_COPIED)}
     database = Path(parsed.database).resolve() if sqlite else None
     if database is not None and not database.is_relative_to(data_dir.resolve()):
         copies[database] = target / "database" / database.name  # TNO_DATABASE_URL names a file elsewhere
