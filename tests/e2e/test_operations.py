@@ -89,7 +89,12 @@ async def test_health_metrics_json_logs_and_presence(synapse, cast, person, tmp_
             await emeline.wait_reply(await emeline.send(room_id, "!budget 2023"))
             await emeline.wait_reply(await emeline.send(room_id, "!cafe noir"))
 
-            after = samples((await get("/metrics"))[1])
+            # A reply can reach Emeline before the bot has recorded it as sent: read until the three are.
+            for _ in range(100):
+                after = samples((await get("/metrics"))[1])
+                if after[("tno_messages_sent_total", ())] - before[("tno_messages_sent_total", ())] >= 3:
+                    break
+                await asyncio.sleep(0.1)
             profile = await emeline.client.get_profile(cast["tno-bot"])
     finally:
         if process.poll() is None:
