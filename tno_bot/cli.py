@@ -26,6 +26,7 @@ from tno_bot.app.decisions import check_history, history_of, register
 from tno_bot.app.exports import decisions_csv, decisions_json, scdl_export
 from tno_bot.domain.refusals import Refused
 from tno_bot.i18n import SUPPORTED_LANGUAGES, Translator, french_text, translator
+from tno_bot.ops.backup import BackupRefused, make_backup
 from tno_bot.reports.agenda import ics_file
 from tno_bot.reports.compte_rendu import minutes
 from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report
@@ -283,6 +284,30 @@ def export_ratification(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- backup ---------------------------------------------------------------------------------------------------
+
+
+def _backup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", type=Path, metavar="DOSSIER", help="dossier de la sauvegarde (absent ou vide)")
+    _config_option(parser)
+
+
+def backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the data directory (SQLite databases by the online backup API) and of the config."""
+    config = load_config(args.config)
+    data_dir = Path(os.environ.get("TNO_DATA_DIR", "storage"))
+    try:
+        report = make_backup(args.target, data_dir, config.path, storage.database_url(data_dir))
+    except BackupRefused as refused:
+        raise UsageError(f"Sauvegarde refusée : {refused}.") from None
+    print(f"Sauvegarde dans {report.target} : {report.files} fichiers, dont {report.databases} bases SQLite copiées "
+          "à chaud (MANIFEST.json les liste avec leur empreinte SHA-256).")
+    if report.external_database:
+        print(f"La base PostgreSQL ({report.external_database}) n'est pas copiée : sauvegardez-la avec pg_dump "
+              "(voir le README).", file=sys.stderr)
+    return 0
+
+
 # --- run, demo ------------------------------------------------------------------------------------------------
 
 
@@ -304,6 +329,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("cr", "compte rendu d'une conférence (fichier Markdown)", _cr_arguments, cr),
     Subcommand("export", "export des votes clos (chaque bulletin), des décisions et de leur ratification, des "
                          "délibérations au schéma SCDL", _export_arguments, export),
+    Subcommand("backup", "sauvegarde cohérente des données (base SQLite, magasin de chiffrement) et de la "
+                         "configuration, bot en marche", _backup_arguments, backup),
     Subcommand("run", "lance le bot (variables TNO_HOMESERVER, TNO_USER_ID, TNO_PASSWORD…)", _config_option, run),
     Subcommand("demo", "démonstration sur un Synapse local jetable", _config_option, run_demo),
 )

@@ -5,17 +5,23 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 import sys
+import threading
 
 from sqlalchemy.engine import make_url
 
 from tno_bot import storage
-from tno_bot.config import Config
+from tno_bot.config import Config, ServiceSettings
 from tno_bot.i18n import french_text
 from tno_bot.matrix.bot import TnoBot
 from tno_bot.matrix.local_secrets import make_private_dir
 from tno_bot.matrix.session import AccessTokenRevoked, LoginFailed
 from tno_bot.matrix.settings import MatrixSettings, SettingsError
+from tno_bot.ops.health import start_endpoint
+from tno_bot.ops.instance_lock import InstanceLock
+from tno_bot.ops.logs import configure_logging
+from tno_bot.ops.settings import with_environment
 
 log = logging.getLogger("tno_bot")
 
@@ -25,25 +31,68 @@ EXIT_ACCESS_REVOKED = 77
 # The exit code when the database cannot be written or reached (read-only, full disk, I/O error), at start-up or
 # while running (sysexits EX_IOERR): nothing was lost, the command being handled is handled again after a restart.
 EXIT_STORAGE = 74
+# A standby tries the instance lock this often: it takes over within seconds of the active instance's death.
+STANDBY_POLL_SECONDS = 2.0
+# The active instance checks it still holds the lock this often (a PostgreSQL restart drops it): if not, it stops
+# (exit 74) rather than serve beside the standby that took over.
+LOCK_CHECK_SECONDS = 5.0
 
 
-# At DEBUG, nio logs whole responses (the login's access token among them) and peewee the SQL of the encryption
-# store: these libraries are kept to warnings so that no secret can reach the log.
-LIBRARY_LOG_LEVELS = {"nio": logging.WARNING, "peewee": logging.WARNING}
+class EndpointUnavailable(Exception):
+    """The health endpoint cannot listen where `[service]` (or TNO_HEALTH_*) says."""
 
 
-def quiet_libraries() -> None:
-    for name, level in LIBRARY_LOG_LEVELS.items():
-        logging.getLogger(name).setLevel(level)
+def _wait_for_lock(lock: InstanceLock) -> bool:
+    """True once this instance holds the lock; False when SIGINT or SIGTERM stops the standby first. The holder is
+    logged when the wait starts and whenever it changes."""
+    if lock.try_acquire():
+        return True
+    stop = threading.Event()
+    previous = {number: signal.signal(number, lambda *_: stop.set()) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        shown = ""
+        while True:
+            holder = lock.holder() or "another instance"
+            if holder != shown:
+                log.warning("standby: the database is in use by %s; this instance (%s) takes over when it stops",
+                            holder, lock.name)
+                shown = holder
+            if stop.wait(STANDBY_POLL_SECONDS):
+                return False
+            if lock.try_acquire():
+                return True
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    quiet_libraries()
+async def _while_held(lock: InstanceLock, work: asyncio.Task) -> None:
+    """`work` until it ends, or until the lock is lost (StorageUnavailable: exit 74, a restart waits as standby)."""
+    async def watch() -> None:
+        while await asyncio.to_thread(lock.still_held):
+            await asyncio.sleep(LOCK_CHECK_SECONDS)
+        raise storage.StorageUnavailable("the instance lock was lost with its database connection: stopped so that "
+                                         "one instance serves at a time")
+    watcher = asyncio.create_task(watch())
+    try:
+        done, _ = await asyncio.wait({watcher, work}, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()
+    finally:
+        for task in (watcher, work):
+            task.cancel()
+        await asyncio.gather(watcher, work, return_exceptions=True)
 
 
-async def _serve(bot: TnoBot) -> None:
-    task = asyncio.create_task(bot.run())
+async def _serve(bot: TnoBot, service: ServiceSettings, lock: InstanceLock) -> None:
+    endpoint = None
+    if service.health_port is not None:
+        try:
+            endpoint = await start_endpoint(service.health_host, service.health_port, bot.engine)
+        except OSError as error:
+            raise EndpointUnavailable(f"health endpoint: cannot listen on {service.health_host}:"
+                                      f"{service.health_port} ({error.strerror})") from None
+    task = asyncio.create_task(_while_held(lock, asyncio.create_task(bot.run())))
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop_signal, task.cancel)
@@ -51,6 +100,9 @@ async def _serve(bot: TnoBot) -> None:
         await task
     except asyncio.CancelledError:
         log.info("tno-bot stopped")
+    finally:
+        if endpoint is not None:
+            await endpoint.cleanup()
 
 
 def _stopped(code: int, sentence: str, **params) -> int:
@@ -62,7 +114,13 @@ def _stopped(code: int, sentence: str, **params) -> int:
 
 def run(config: Config) -> int:
     """Run the bot until SIGINT/SIGTERM; returns the process exit code (EXIT_ACCESS_REVOKED: see there)."""
-    configure_logging()
+    try:
+        service = with_environment(config.service)
+    except SettingsError as error:
+        configure_logging()
+        log.error("configuration: %s", error)
+        return 2
+    configure_logging(service.log_level, service.log_format)
     try:
         settings = MatrixSettings.from_env()
     except SettingsError as error:
@@ -70,15 +128,36 @@ def run(config: Config) -> int:
         return _stopped(2, "{error}. Les variables TNO_* sont décrites dans le README.", error=error)
     os.umask(0o077)  # the database, the encryption store and the key files: readable by the bot's user only
     make_private_dir(settings.data_dir)
-    url = storage.database_url(settings.data_dir)
     try:
-        engine = storage.make_engine(url)
+        url = storage.database_url(settings.data_dir)
+    except storage.DatabaseUrlError as error:
+        log.error("configuration: %s", error)
+        return 2
+    shown = url if make_url(url).password is None else make_url(url).render_as_string(hide_password=True)
+    engine = storage.make_engine(url)
+    lock = InstanceLock(engine, f"{socket.gethostname()} pid {os.getpid()}")
+    try:
+        return _start(config, settings, engine, service, lock, shown)
+    finally:
+        lock.release()
+
+
+def _start(config: Config, settings: MatrixSettings, engine, service: ServiceSettings, lock: InstanceLock,
+           shown: str) -> int:
+    """Standby until the lock is ours, then the schema migrated and the bot run; the exit code."""
+    try:
+        if not _wait_for_lock(lock):
+            log.info("tno-bot stopped (standby)")
+            return 0
+        log.info("instance lock taken: this instance (%s) serves", lock.name)
         applied = storage.migrate(engine)
         storage.check_writable(engine)  # a read-only or full database stops the start, not the first command
+    except storage.SchemaTooNewError as error:  # a rollback of the code without the database's backup
+        log.error("database %s: %s; or restore the backup taken before the upgrade", shown, error)
+        return 1
     except Exception as error:
         if (reason := storage.storage_fault(error)) is None:
             raise
-        shown = url if make_url(url).password is None else make_url(url).render_as_string(hide_password=True)
         log.error("database %s: %s", shown, reason)
         return _stopped(EXIT_STORAGE, "la base de données {url} ne peut être ni écrite ni atteinte (détail technique : "
                         "{reason}). Réparez-la (droits, place, serveur), puis relancez le bot.", url=shown,
@@ -86,7 +165,10 @@ def run(config: Config) -> int:
     if applied:
         log.info("database migrated to version %d", applied[-1])
     try:
-        asyncio.run(_serve(TnoBot(config, settings, engine)))
+        asyncio.run(_serve(TnoBot(config, settings, engine), service, lock))
+    except EndpointUnavailable as error:
+        log.error("%s", error)
+        return 2
     except AccessTokenRevoked as error:
         log.error("%s", error)
         return _stopped(EXIT_ACCESS_REVOKED, "le serveur Matrix n'accepte plus le jeton d'accès du bot (son appareil a "

@@ -8,7 +8,7 @@ import pytest
 from tests.cast import LOCAL
 from tests.e2e.scenarios import room_with_bot
 from tno_bot.matrix.participant import Participant
-from tno_bot.service import quiet_libraries
+from tno_bot.ops.logs import quiet_libraries
 
 pytestmark = pytest.mark.e2e
 

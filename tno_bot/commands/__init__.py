@@ -65,4 +65,4 @@ def _answered(ctx: CommandContext, what: str, run) -> list[Reply] | None:
             raise
         log.exception("command failed in %s (event %s): %.200r", ctx.room_id, ctx.event_id, what)
         apology = ctx.tr.gettext("Sorry, something went wrong while answering this command. The error was logged.")
-        raise CommandCrashed(Reply(apology)) from None
+        raise CommandCrashed(Reply(apology), ctx.command) from None

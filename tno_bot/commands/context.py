@@ -22,6 +22,7 @@ class CommandContext:
     language: str
     now: datetime
     session: Session
+    command: str | None = None  # the command's French name once the parser found it (for the log and the metrics)
 
     @property
     def tr(self) -> Translator:

@@ -43,8 +43,10 @@ class UsageError(CommandError):
 
 
 class CommandCrashed(Exception):
-    """A bug in a handler: the caller rolls back whatever it wrote and sends `reply`, an apology."""
+    """A bug in a handler: the caller rolls back whatever it wrote and sends `reply`, an apology. `command`: the
+    French name of the command that failed."""
 
-    def __init__(self, reply: Reply) -> None:
+    def __init__(self, reply: Reply, command: str | None = None) -> None:
         super().__init__(reply.body)
         self.reply = reply
+        self.command = command

@@ -39,4 +39,5 @@ def parse(text: str, ctx: CommandContext) -> Invocation:
     if command is None:
         raise unknown_command(word, tr)
     command, rest = resolve_subcommand(command, rest, tr)
+    ctx.command = command.spelled("fr")
     return Invocation(command, command.bind(rest, ctx))

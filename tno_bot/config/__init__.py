@@ -21,18 +21,21 @@ from tno_bot.config.models import (
     RatificationSettings,
     Roles,
     Rules,
+    ServiceSettings,
     Staff,
     format_problems,
 )
 from tno_bot.config.people import MEMBER_ID, ROLE_KEYS, SEATS, SIRET
 from tno_bot.config.reader import CLOCK_TIME, ROOM, USER_ID, Reader, join_key
-from tno_bot.config.settings import DECISION_RULES, MATIERE_CODE
+from tno_bot.config.settings import DECISION_RULES, LOG_FORMATS, LOG_LEVELS, MATIERE_CODE
 
 __all__ = [
     "BUDGET_FILE",
     "CLOCK_TIME",
     "DECISION_RULES",
     "LOCALES",
+    "LOG_FORMATS",
+    "LOG_LEVELS",
     "MATIERE_CODE",
     "MEMBER_ID",
     "ROLE_KEYS",
@@ -51,6 +54,7 @@ __all__ = [
     "Reader",
     "Roles",
     "Rules",
+    "ServiceSettings",
     "Staff",
     "default_config_path",
     "format_problems",

@@ -117,6 +117,20 @@ class RatificationSettings:
 
 
 @dataclass(frozen=True)
+class ServiceSettings:
+    """Config `[service]`, how the bot runs (each key but the avatar overridable by a TNO_* variable, see
+    `tno_bot.ops.settings`): log level and format, the health and metrics endpoint (off without a port), the
+    display name and avatar (a PNG or JPEG file, relative to the config file) the bot shows in the rooms."""
+
+    log_level: str = "info"  # debug | info | warning | error
+    log_format: str = "text"  # text | json (one JSON object per line)
+    health_host: str = "127.0.0.1"
+    health_port: int | None = None
+    display_name: str | None = None
+    avatar: Path | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     members: tuple[Member, ...]
@@ -132,6 +146,7 @@ class Config:
     reminders: ReminderSettings = ReminderSettings()
     ratification: RatificationSettings = RatificationSettings()
     open_data: OpenDataSettings = OpenDataSettings()
+    service: ServiceSettings = ServiceSettings()
 
     @property
     def agenda_rules(self) -> AgendaRules:

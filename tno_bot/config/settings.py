@@ -1,20 +1,26 @@
-"""The main file's rules and settings: `[rules]`, `[reminders]`, `[ratification]` and `[open_data]`.
+"""The main file's rules and settings: `[rules]`, `[reminders]`, `[ratification]`, `[open_data]` and `[service]`.
 
 Agenda deadlines: `[rules]` (notice, reply window, optional `extend_to_working_day`) and the optional `[reminders]`
 table (offsets in days, wall-clock hours), every key defaulting to `ReminderSettings`. Ratification: the optional
-`[ratification]` table (`reminder_interval_days`, `reminder_hour`), defaulting to `RatificationSettings`.
+`[ratification]` table (`reminder_interval_days`, `reminder_hour`), defaulting to `RatificationSettings`. How the
+bot runs: the optional `[service]` table, defaulting to `ServiceSettings`.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from tno_bot.config.models import OpenDataSettings, RatificationSettings, Rules
+from tno_bot.config.models import OpenDataSettings, RatificationSettings, Rules, ServiceSettings
 from tno_bot.config.reader import Reader
 from tno_bot.domain.reminders import ReminderSettings
 
 DECISION_RULES = ("unanimite",)
 MATIERE_CODE = re.compile(r"[1-9]\.[0-9]{1,2}")  # level 2 of the ACTES nomenclature
+LOG_LEVELS = ("debug", "info", "warning", "error")
+LOG_FORMATS = ("text", "json")
+AVATAR_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+_SERVICE = ("log_level", "log_format", "health_host", "health_port", "display_name", "avatar")
 _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_proxies_per_holder", "decision_rule")
 
 
@@ -86,3 +92,27 @@ def read_open_data(r: Reader, data: dict) -> OpenDataSettings:
     elif (code is None) != (name is None):
         r.add("open_data", "matiere_code and matiere_nom together (the schema asks for both)")
     return OpenDataSettings(code, name)
+
+
+def read_service(r: Reader, data: dict, config_path: Path) -> ServiceSettings | None:
+    """The optional `[service]` table; every key defaults to ServiceSettings'. The avatar must be a readable PNG or
+    JPEG file (its path relative to the config file)."""
+    d = ServiceSettings()
+    table = r.table(data.get("service", {}), "service", optional=_SERVICE)
+    if table is None:
+        return None
+    port = r.integer(table, "health_port", "service", 1, 65535, "a TCP port from 1 to 65535")
+    avatar = r.text(table, "avatar", "service")
+    if avatar is not None:
+        avatar = config_path.parent / avatar
+        if avatar.suffix.lower() not in AVATAR_TYPES or not avatar.is_file():
+            r.add("service.avatar", f"a PNG or JPEG file, relative to the config file (got {str(avatar)!r})")
+            avatar = None
+    values = (r.choice(table, "log_level", "service", LOG_LEVELS, d.log_level),
+              r.choice(table, "log_format", "service", LOG_FORMATS, d.log_format),
+              r.text(table, "health_host", "service", d.health_host))
+    name = r.text(table, "display_name", "service")
+    if None in values or any(key in table and value is None
+                             for key, value in (("health_port", port), ("avatar", avatar), ("display_name", name))):
+        return None
+    return ServiceSettings(*values, port, name, avatar)

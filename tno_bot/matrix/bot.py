@@ -13,6 +13,7 @@ from tno_bot.matrix.cross_signing import make_trusted
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, describe, retry_delay
 from tno_bot.matrix.outbox import OutboxSender
+from tno_bot.matrix.presence import show_presence
 from tno_bot.matrix.scheduler import DueWork
 from tno_bot.matrix.session import AccessTokenRevoked, HomeserverUnavailable, connect, set_store_aside
 from tno_bot.matrix.settings import MatrixSettings
@@ -82,6 +83,7 @@ class TnoBot:
         sync = SyncLoop(client, self.engine, on_message, functools.partial(self._on_invite, client), on_unreadable)
         outbox_task: asyncio.Task | None = None
         try:
+            await show_presence(client, self.config.service, self.settings.data_dir)
             await self._join_configured_rooms(client)
             await sync.catch_up()  # commands sent during an outage first (an avis may stop a tacit fixing) ...
             await due_work.start()  # ... then what fell due meanwhile

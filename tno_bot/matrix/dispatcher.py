@@ -7,6 +7,7 @@ once committed, the event is never handled again (a racing second commit fails o
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,6 +24,7 @@ from tno_bot.config import Config
 from tno_bot.matrix.outgoing import queue
 from tno_bot.matrix.pills import with_pills
 from tno_bot.matrix.polls import PollAnswer
+from tno_bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,13 @@ class IncomingMessage:
         return self.body.lstrip().startswith("!")
 
 
+def crash_apology(crash: CommandCrashed) -> Callable[[CommandContext], list[Reply]]:
+    def answer(context: CommandContext) -> list[Reply]:
+        context.command = crash.command  # the log line and the metrics name the command that failed
+        return [crash.reply]
+    return answer
+
+
 class Dispatcher:
     """Runs commands against the registry and queues their replies in the outbox."""
 
@@ -65,12 +74,13 @@ class Dispatcher:
 
         Raises StorageUnavailable (no traceback) when the database cannot be written: nothing of the command was
         recorded, the event not marked processed, so it is handled once the database works again."""
+        started = time.perf_counter()
         try:
             try:
-                return self._once(message, self._answer(message))
+                return self._once(message, self._answer(message), started)
             except CommandCrashed as crash:
                 # Everything the failing handler wrote was rolled back with its transaction; only the apology stays.
-                return self._once(message, lambda context: [crash.reply])
+                return self._once(message, crash_apology(crash), started)
         except Exception as error:
             reason = storage.storage_fault(error)
             if reason is None:
@@ -94,8 +104,8 @@ class Dispatcher:
             return answer_edit
         return lambda context: handle_text(context, message.command_text)
 
-    def _once(self, message: IncomingMessage,
-              answer: Callable[[CommandContext], list[Reply] | None]) -> list[storage.OutboxMessage]:
+    def _once(self, message: IncomingMessage, answer: Callable[[CommandContext], list[Reply] | None],
+              started: float) -> list[storage.OutboxMessage]:
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 if storage.is_processed(session, message.event_id):
@@ -103,7 +113,8 @@ class Dispatcher:
                 written: set = set()
                 orm_event.listen(session, "before_flush",
                                  lambda s, *_: written.update(type(o) for o in (*s.new, *s.dirty, *s.deleted)))
-                replies = answer(self._context(session, message))
+                context = self._context(session, message)
+                replies = answer(context)
                 if replies is None:
                     return []
                 acted = bool(written - {storage.OutboxMessage})  # changed more than the replies
@@ -111,6 +122,11 @@ class Dispatcher:
                 storage.mark_processed(session, message.event_id, message.room_id, message.sender, acted)
                 if acted and message.replaces:  # the original is now carried out: a later edit of it is not
                     storage.mark_acted(session, message.replaces, message.room_id, message.sender)
+            seconds = time.perf_counter() - started
+            metrics.command_handled(context.command, seconds)
+            log.info("command %s handled in %.0f ms: event %s in %s, %d message(s) queued",
+                     context.command or metrics.UNKNOWN_COMMAND, seconds * 1000, message.event_id, message.room_id,
+                     len(queued))
             return queued
         except IntegrityError:
             log.info("event %s was handled concurrently; skipped", message.event_id)

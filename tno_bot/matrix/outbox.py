@@ -31,6 +31,7 @@ from tno_bot.matrix.content import ATTACHMENT_KEY
 from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, check_session, describe, is_transient, \
     retry_delay
 from tno_bot.matrix.related_sends import SKIP, WAIT, RelatedSends
+from tno_bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -170,26 +171,31 @@ class OutboxSender:
             except (*TRANSIENT_EXCEPTIONS, SendRetryError, LocalProtocolError) as error:
                 # The homeserver is unreachable or the room is not synced yet: not the message's fault, retry later.
                 self._failures += 1
+                metrics.OUTBOX_RETRIES.inc()
                 log.warning("outbox: message %s not sent yet (%s), retried", message.id, describe(error))
                 return False
             if isinstance(response, RoomSendResponse):
                 await asyncio.to_thread(self._record, storage.mark_sent, message.id, response.event_id)
+                metrics.MESSAGES_SENT.inc()
                 self._failures = 0
                 return True
             check_session(response, f"sending message {message.id}")
             if isinstance(response, (RoomSendError, UploadError)) and response.status_code == "M_LIMIT_EXCEEDED":
                 delay = (response.retry_after_ms or 1000) / 1000
                 log.warning("outbox: rate limited by the homeserver, waiting %.1f s", delay)
+                metrics.OUTBOX_RETRIES.inc()
                 await asyncio.sleep(delay)
                 continue
             error = describe(response)
             give_up = not is_transient(response)
             await asyncio.to_thread(self._record, storage.mark_attempt_failed, message.id, error, give_up)
             if give_up:
+                metrics.OUTBOX_GIVEN_UP.inc()
                 log.error("outbox: message %s to %s refused by the homeserver (%s): given up",
                           message.id, message.room_id, error)
                 return True
             self._failures += 1
+            metrics.OUTBOX_RETRIES.inc()
             log.warning("outbox: message %s not sent yet (%s), retried", message.id, error)
             return False
         return False  # still rate limited: the row stays pending and is tried again later

@@ -39,6 +39,7 @@ from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, check_session, describe,
 from tno_bot.matrix.polls import answer_of
 from tno_bot.matrix.relations import received
 from tno_bot.matrix.undecrypted import UndecryptedEvents, Unreadable, Waiting, Withheld, WithheldKeys
+from tno_bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ class SyncLoop:
             except NETWORK_ERRORS as error:
                 response = error
             if isinstance(response, SyncResponse):
+                metrics.SYNC.beat()
                 if failures:
                     log.warning("homeserver reachable again after %d failed sync(s)", failures)
                 return response

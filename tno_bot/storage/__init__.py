@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from .agenda import load_agenda, proposed_agendas, save_agenda
 from .conferences import add_conference, all_conferences, conference_room, get_conference, update_conference
-from .engine import database_url, make_engine
+from .engine import DatabaseUrlError, database_url, make_engine
 from .faults import StorageUnavailable, check_writable, storage_fault
 from .migrations import LATEST_VERSION, SchemaTooNewError, current_version, migrate
+from .operating import OperatingCounts, operating_counts
 from .outbox import (
     enqueue_message,
     mark_attempt_failed,
@@ -111,6 +112,9 @@ from .tables import (
 )
 
 __all__ = [
+    "DatabaseUrlError",
+    "OperatingCounts",
+    "operating_counts",
     "AdvancePouvoirRow",
     "add_advance_pouvoir_fact",
     "advance_pouvoirs",

@@ -12,9 +12,21 @@ BUSY_TIMEOUT_MS = 10_000
 """How long an SQLite connection waits for another writer before failing."""
 
 
+class DatabaseUrlError(Exception):
+    """The file named by ``$TNO_DATABASE_URL_FILE`` cannot be read; the message names the variable."""
+
+
 def database_url(data_dir: Path) -> str:
-    """``$TNO_DATABASE_URL`` if set, else the SQLite file ``<data_dir>/tno.db``."""
-    return os.environ.get("TNO_DATABASE_URL") or f"sqlite:///{Path(data_dir) / 'tno.db'}"
+    """``$TNO_DATABASE_URL``, else the content of the file named by ``$TNO_DATABASE_URL_FILE`` (a URL with its
+    password is a secret: a container secret, a systemd credential), else the SQLite file ``<data_dir>/tno.db``."""
+    if os.environ.get("TNO_DATABASE_URL"):
+        return os.environ["TNO_DATABASE_URL"]
+    if file_name := os.environ.get("TNO_DATABASE_URL_FILE"):
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise DatabaseUrlError(f"TNO_DATABASE_URL_FILE: cannot read {file_name} ({error.strerror})") from None
+    return f"sqlite:///{Path(data_dir) / 'tno.db'}"
 
 
 def make_engine(url: str) -> Engine:
