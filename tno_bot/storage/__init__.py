@@ -6,7 +6,14 @@ Every function taking a session writes in the caller's transaction and flushes; 
 from __future__ import annotations
 
 from .agenda import load_agenda, proposed_agendas, save_agenda
-from .conferences import add_conference, all_conferences, conference_room, get_conference, update_conference
+from .conferences import (
+    add_conference,
+    all_conferences,
+    conference_room,
+    conference_rooms,
+    get_conference,
+    update_conference,
+)
 from .engine import database_url, make_engine
 from .faults import StorageUnavailable, check_writable, storage_fault
 from .migrations import LATEST_VERSION, SchemaTooNewError, current_version, migrate
@@ -158,6 +165,7 @@ __all__ = [
     "all_conferences",
     "as_reminder",
     "conference_room",
+    "conference_rooms",
     "due_reminders",
     "get_conference",
     "load_agenda",
