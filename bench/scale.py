@@ -121,8 +121,7 @@ async def measure(args, url_for) -> dict:
     for decisions in DECISIONS:
         for rooms in ROOMS:
             case = Case(config, url_for(decisions, rooms), decisions, rooms)
-            case.due_work.scheduler.start()
-            await case.due_work.replan()
+            await case.due_work.start()
             cases[(decisions, rooms)] = case
     samples = {key: {"command_cpu": [], "command_wall": [], "clock_cpu": [], "clock_wall": []} for key in cases}
     for _ in range(args.warmup):

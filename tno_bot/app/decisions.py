@@ -81,6 +81,12 @@ def check_history(config: Config) -> History:
     return history
 
 
+def history_stamp(config: Config) -> tuple:
+    """What identifies the state of the history files beside the config (names, times, sizes): a cheap check that
+    they did not change."""
+    return _stamp(default_history_dir(config.path))
+
+
 class _LastGood:
     """The last history that loaded without problem, per config, and the changes of the files already refused."""
 

@@ -66,6 +66,7 @@ from .votes import (
     open_vote_of,
     votes_of,
 )
+from .changes import unwatch_commits, watch_commits
 from .state import get_sync_token, is_processed, mark_processed, set_sync_token
 from .undecrypted import (
     forget_undecrypted,
@@ -107,6 +108,8 @@ from .tables import (
 )
 
 __all__ = [
+    "unwatch_commits",
+    "watch_commits",
     "AdvancePouvoirRow",
     "add_advance_pouvoir_fact",
     "advance_pouvoirs",

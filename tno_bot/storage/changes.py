@@ -1,0 +1,68 @@
+"""Which tables each committed transaction wrote, told to whoever watches the engine (the clock replans only when
+rows it reads changed).
+
+Every ORM write is seen: the objects flushed (added, changed, deleted) and the bulk `insert`/`update`/`delete`
+statements run through the session. The set may be larger than what really changed (an object marked dirty without a
+new value), never smaller.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+CommitWatcher = Callable[[frozenset[str]], None]
+
+_WRITTEN = "tno_written_tables"  # key in Session.info
+_watchers: dict[int, list[CommitWatcher]] = {}  # id of the engine -> watchers
+_lock = threading.Lock()
+
+
+def watch_commits(engine, watcher: CommitWatcher) -> None:
+    """Call `watcher(tables)` after each commit, on `engine`, of a transaction that wrote rows (in the committing
+    thread: keep it short)."""
+    with _lock:
+        _watchers.setdefault(id(engine), []).append(watcher)
+
+
+def unwatch_commits(engine, watcher: CommitWatcher) -> None:
+    with _lock:
+        watchers = _watchers.get(id(engine), [])
+        if watcher in watchers:
+            watchers.remove(watcher)
+        if not watchers:
+            _watchers.pop(id(engine), None)
+
+
+def _written(session: Session) -> set[str]:
+    return session.info.setdefault(_WRITTEN, set())
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed(session: Session, _flush_context) -> None:
+    _written(session).update(obj.__table__.name for obj in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _written(state.session).add(state.statement.table.name)
+
+
+@event.listens_for(Session, "after_commit")
+def _tell_watchers(session: Session) -> None:
+    written = frozenset(session.info.pop(_WRITTEN, ()))
+    if not written or not _watchers:
+        return
+    with _lock:
+        watchers = list(_watchers.get(id(session.get_bind()), ()))
+    for watcher in watchers:
+        watcher(written)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
