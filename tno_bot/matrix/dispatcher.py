@@ -2,7 +2,8 @@
 
 The processed-event row, every state change of the handler and the outbox rows of the replies are written in one
 transaction: if the bot dies before the commit nothing happened and the command is handled again after the restart;
-once committed, the event is never handled again (a racing second commit fails on the processed-event key).
+once committed, the event is never handled again (its processed-event row, written first, fails on its key). The
+rooms' languages are kept between commands, forgotten whenever a commit writes a room setting.
 """
 from __future__ import annotations
 
@@ -48,12 +49,18 @@ class IncomingMessage:
         return self.body.lstrip().startswith("!")
 
 
+class _NotACommand(Exception):
+    """Ordinary chat: nothing to record."""
+
+
 class Dispatcher:
     """Runs commands against the registry and queues their replies in the outbox."""
 
     def __init__(self, config: Config, engine) -> None:
         self.config = config
         self.engine = engine
+        self._languages: dict[str, str] = {}  # room -> language, forgotten when a commit writes room settings
+        storage.watch_commits(engine, self._note_commit)
 
     def process(self, message: IncomingMessage) -> list[storage.OutboxMessage]:
         """Handle `message` unless it was already handled; returns the outbox rows committed for its replies.
@@ -78,21 +85,32 @@ class Dispatcher:
               answer: Callable[[CommandContext], list[Reply] | None]) -> list[storage.OutboxMessage]:
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                if storage.is_processed(session, message.event_id):
-                    return []
+                # Recorded first: an event already handled fails here, on the key, before any work (no lookup).
+                storage.mark_processed(session, message.event_id, message.room_id, message.sender)
                 replies = answer(self._context(session, message))
                 if replies is None:
-                    return []
+                    raise _NotACommand  # rolls the processed-event row back: ordinary chat is not recorded
                 queued = [storage.enqueue_message(session, room_id, content)
                           for reply in replies
                           for room_id in [reply.room_id or message.room_id]
                           for content in contents_for(reply, message.event_id if room_id == message.room_id
                                                       else None)]
-                storage.mark_processed(session, message.event_id, message.room_id, message.sender)
             return queued
-        except IntegrityError:
-            log.info("event %s was handled concurrently; skipped", message.event_id)
+        except _NotACommand:
             return []
+        except IntegrityError:
+            log.info("event %s was already handled; skipped", message.event_id)
+            return []
+
+    def _note_commit(self, tables: frozenset[str]) -> None:
+        if storage.RoomSetting.__tablename__ in tables:
+            self._languages = {}
+
+    def _language(self, session: Session, room_id: str) -> str:
+        language = self._languages.get(room_id)
+        if language is None:
+            language = self._languages[room_id] = room_language(session, self.config, room_id)
+        return language
 
     def _context(self, session: Session, message: IncomingMessage) -> CommandContext:
         return CommandContext(
@@ -100,7 +118,7 @@ class Dispatcher:
             sender=message.sender,
             room_id=message.room_id,
             event_id=message.event_id,
-            language=room_language(session, self.config, message.room_id),
+            language=self._language(session, message.room_id),
             now=message.sent_at,
             session=session,
         )

@@ -9,6 +9,7 @@ new value), never smaller.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 
 from sqlalchemy import event
@@ -17,24 +18,23 @@ from sqlalchemy.orm import Session
 CommitWatcher = Callable[[frozenset[str]], None]
 
 _WRITTEN = "tno_written_tables"  # key in Session.info
-_watchers: dict[int, list[CommitWatcher]] = {}  # id of the engine -> watchers
+# engine -> its watchers, held weakly (a watcher is a bound method: it goes with its object, as the list with its engine)
+_watchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
 def watch_commits(engine, watcher: CommitWatcher) -> None:
-    """Call `watcher(tables)` after each commit, on `engine`, of a transaction that wrote rows (in the committing
-    thread: keep it short)."""
+    """Call the bound method `watcher(tables)` after each commit, on `engine`, of a transaction that wrote rows (in
+    the committing thread: keep it short), as long as its object lives or until `unwatch_commits`."""
     with _lock:
-        _watchers.setdefault(id(engine), []).append(watcher)
+        _watchers.setdefault(engine, []).append((weakref.ref(watcher.__self__), watcher.__func__))
 
 
 def unwatch_commits(engine, watcher: CommitWatcher) -> None:
     with _lock:
-        watchers = _watchers.get(id(engine), [])
-        if watcher in watchers:
-            watchers.remove(watcher)
-        if not watchers:
-            _watchers.pop(id(engine), None)
+        watchers = _watchers.get(engine, [])
+        watchers[:] = [(owner, method) for owner, method in watchers
+                       if owner() is not None and (owner(), method) != (watcher.__self__, watcher.__func__)]
 
 
 def _written(session: Session) -> set[str]:
@@ -58,9 +58,10 @@ def _tell_watchers(session: Session) -> None:
     if not written or not _watchers:
         return
     with _lock:
-        watchers = list(_watchers.get(id(session.get_bind()), ()))
-    for watcher in watchers:
-        watcher(written)
+        watchers = [(owner(), method) for owner, method in _watchers.get(session.get_bind(), ())]
+    for owner, method in watchers:
+        if owner is not None:
+            method(owner, written)
 
 
 @event.listens_for(Session, "after_rollback")
