@@ -41,12 +41,15 @@ log = logging.getLogger(__name__)
 
 LONG_POLL_MS = 30_000
 TIMELINE_LIMIT = 100
+# Only what the bot uses: typing notices and read receipts (`ephemeral`), presence and account data would each wake
+# the long-poll for nothing.
 SYNC_FILTER = {
-    "room": {"timeline": {"limit": TIMELINE_LIMIT}, "state": {"lazy_load_members": False}},
+    "room": {"timeline": {"limit": TIMELINE_LIMIT}, "state": {"lazy_load_members": False},
+             "ephemeral": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}},
     "presence": {"not_types": ["*"]},
     "account_data": {"not_types": ["*"]},
 }
-FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 0}}}
+FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {**SYNC_FILTER["room"], "timeline": {"limit": 0}}}
 SYNC_GRACE_SECONDS = 60.0
 HOUSEKEEPING_TIMEOUT_SECONDS = 20.0
 REQUEST_TIMEOUT_SECONDS = 20.0
