@@ -99,7 +99,7 @@ class Dispatcher:
         except _NotACommand:
             return []
         except IntegrityError:
-            log.info("event %s was already handled; skipped", message.event_id)
+            log.debug("event %s was already handled; skipped", message.event_id)
             return []
 
     def _note_commit(self, tables: frozenset[str]) -> None:

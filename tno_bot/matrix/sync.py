@@ -75,7 +75,7 @@ class SyncLoop:
         self.on_invite = on_invite
         self.on_unreadable = on_unreadable
         self.token: str | None = None
-        self._handled = 0  # commands and invitations handled in the sync being processed
+        self._handled = 0  # invitations handled in the sync being processed
         self._saved_at = 0.0
         self._interruptions = 0  # consecutive syncs whose handling was interrupted
         self._undecrypted = UndecryptedEvents(engine)
@@ -189,8 +189,9 @@ class SyncLoop:
         if self._handled or time.monotonic() - self._saved_at > TOKEN_SAVE_INTERVAL_SECONDS:
             await self._save_token(response.next_batch)
         else:
-            # Nothing was handled (e.g. the echo of the bot's own reply): resuming from the older stored token after a
-            # crash would only replay events that are ignored or already processed. Saves a write per reply.
+            # Nothing but commands (recorded as processed with their replies) and ignored events: resuming from the
+            # older stored token after a crash would only replay events that are ignored or already processed. Saves
+            # a write, competing with the delivery of the reply, per command and per echo of a reply.
             self.token = response.next_batch
 
     async def _page_back(self, room_id: str, start: str | None, stop: str) -> list:
@@ -232,7 +233,6 @@ class SyncLoop:
         message = IncomingMessage(room_id=room_id, event_id=event.event_id, sender=event.sender,
                                   body=event.body, origin_server_ts=event.server_timestamp, formatted_body=formatted)
         if message.looks_like_command:
-            self._handled += 1
             await self.on_message(message)
 
     async def _request_key(self, event: MegolmEvent) -> None:
