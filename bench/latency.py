@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import html
 import json
@@ -220,6 +221,8 @@ async def serve_echo(spec: dict, ready: asyncio.Event, recorder: Recorder | None
                                                   max_limit_exceeded=0, max_timeouts=2, request_timeout=60))
     if recorder:
         _timed_room_send(client, recorder)
+    lanes = asyncio.Semaphore(spec["concurrency"]) if spec.get("concurrency") else None
+    pending: set[asyncio.Task] = set()
 
     async def on_invite(room: MatrixRoom, event: InviteMemberEvent) -> None:
         if event.state_key == client.user_id and event.membership == "invite":
@@ -242,7 +245,15 @@ async def serve_echo(spec: dict, ready: asyncio.Event, recorder: Recorder | None
             "m.relates_to": {"m.in_reply_to": {"event_id": event.event_id}},
             "m.mentions": {},
         }
-        response = await client.room_send(room.room_id, "m.room.message", content, ignore_unverified_devices=True)
+        if lanes is None:
+            await send(room.room_id, content)
+        else:  # --concurrency (bench/votes.py): replies sent concurrently, as tno-bot's outbox lanes do
+            pending.add(task := asyncio.create_task(send(room.room_id, content, lanes)))
+            task.add_done_callback(pending.discard)
+
+    async def send(room_id: str, content: dict, lanes: asyncio.Semaphore | None = None) -> None:
+        async with lanes or contextlib.nullcontext():
+            response = await client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True)
         if not isinstance(response, RoomSendResponse):
             log.warning("echo reply refused: %s", response)
 

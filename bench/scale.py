@@ -50,14 +50,15 @@ DECISIONS = (0, 20, 100)
 ROOMS = (1, 10, 100)
 
 
-def seed(engine, decisions: int, rooms: int) -> list[str]:
-    """`rooms` rooms with a conference each (held before NOW); `decisions` adopted decisions, spread over them,
-    none ratified yet. Returns the room ids."""
+def seed(engine, decisions: int, rooms: int, held_days_ago: int = 60) -> list[str]:
+    """`rooms` rooms with a conference each (held `held_days_ago` days before NOW, up to 19 days later in turn);
+    `decisions` adopted decisions, spread over them, none ratified yet. Returns the room ids."""
     room_ids = [f"!room{r:03d}:tno.example" for r in range(rooms)]
     with Session(engine) as session, session.begin():
         conferences = []
         for r, room_id in enumerate(room_ids):
-            held = Conference(None, NOW.date() - timedelta(days=60 - r % 20), clock_time(14, 0), "Lyon")
+            held = Conference(None, NOW.date() - timedelta(days=max(1, held_days_ago - r % 20)), clock_time(14, 0),
+                              "Lyon")
             conferences.append(storage.add_conference(session, held, room_id, SENDER, NOW - timedelta(days=60)))
             storage.set_room_language(session, room_id, "fr", SENDER)
         for n in range(decisions):
@@ -75,7 +76,8 @@ def seed(engine, decisions: int, rooms: int) -> list[str]:
                            rule="unanimite", outcome="adoptee_unanimite", pour=6, contre=0, abstention=0)
             session.add(vote)
             session.flush()
-            session.add(DecisionRow(id=f"TNO 2026-{n + 1:02d}", year=2026, number=n + 1, vote_id=vote.id,
+            session.add(DecisionRow(id=f"TNO {adopted_at.year}-{n + 1:02d}", year=adopted_at.year, number=n + 1,
+                                    vote_id=vote.id,
                                     conference_id=conference.id, item=n + 1, title=f"Point {n + 1}",
                                     outcome="adoptee_unanimite", pour=6, contre=0, abstention=0,
                                     adopted_at=adopted_at))
