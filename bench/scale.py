@@ -148,19 +148,24 @@ async def measure(args, url_for) -> dict:
 
 
 def _postgres_urls(base: str):
-    """A fresh schema per case in the database of `base` (dropped and created again)."""
+    """A fresh schema per case in the database of `base`, and how to drop them all after the run."""
     from sqlalchemy import create_engine
 
-    def url_for(decisions: int, rooms: int) -> str:
-        schema = f"bench_scale_{decisions}_{rooms}"
+    schemas = [f"bench_scale_{d}_{r}" for d in DECISIONS for r in ROOMS]
+
+    def run_ddl(template: str) -> None:
         engine = create_engine(base)
         with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
+            for schema in schemas:
+                connection.execute(text(template.format(schema=schema)))
         engine.dispose()
+
+    def url_for(decisions: int, rooms: int) -> str:
         separator = "&" if "?" in base else "?"
-        return f"{base}{separator}options=-csearch_path%3D{schema}"
-    return url_for
+        return f"{base}{separator}options=-csearch_path%3Dbench_scale_{decisions}_{rooms}"
+
+    run_ddl("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+    return url_for, lambda: run_ddl("DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,10 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="tno-scale-") as workdir:
         if args.database_url:
-            url_for, backend = _postgres_urls(args.database_url), "postgresql"
+            (url_for, drop), backend = _postgres_urls(args.database_url), "postgresql"
         else:
-            url_for, backend = (lambda d, r: f"sqlite:///{workdir}/scale-{d}-{r}.db"), "sqlite"
-        results = asyncio.run(measure(args, url_for))
+            url_for, drop, backend = (lambda d, r: f"sqlite:///{workdir}/scale-{d}-{r}.db"), (lambda: None), "sqlite"
+        try:
+            results = asyncio.run(measure(args, url_for))
+        finally:
+            drop()
     summary = {"backend": backend, "commands": args.commands, "clock_runs": args.clock_runs,
                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "load_before": [round(x, 2) for x in load_before],
