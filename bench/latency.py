@@ -357,11 +357,19 @@ def child_main(role: str, spec_path: str) -> int:
         finally:
             waiter.cancel()
 
+    profiler = None
+    if spec.get("cprofile_path"):  # --cprofile: the bot's event loop thread under cProfile
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.enable()
     try:
         asyncio.run(main())
     finally:
         if recorder:
             recorder.dump(spec.get("profile_path"))
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(spec["cprofile_path"])
     return 0
 
 
@@ -420,6 +428,11 @@ class BotHandle:
             if process.stdin:
                 process.stdin.close()
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of the bot's process so far (processes layout)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def profile(self) -> list:
         if self.recorder:
             return self.recorder.records
@@ -459,7 +472,8 @@ async def measure(args, synapse: ThrowawaySynapse, workdir: Path, passwords: dic
     for role in roles:
         spec = {"homeserver": synapse.url, "user_id": ids[role], "password": passwords[role],
                 "data_dir": str(workdir / role), "profile": args.profile, "echo_chars": args.echo_chars,
-                "profile_path": str(workdir / f"{role}.profile.json")}
+                "profile_path": str(workdir / f"{role}.profile.json"),
+                "cprofile_path": str(args.cprofile / f"{role}.pstats") if args.cprofile else None}
         bots[role] = BotHandle(role, spec, args.layout, workdir)
     participant = Participant(synapse.url, ids[REPRESENTATIVE], passwords[REPRESENTATIVE],
                               workdir / "people" / REPRESENTATIVE)
@@ -486,7 +500,10 @@ async def measure(args, synapse: ThrowawaySynapse, workdir: Path, passwords: dic
             if args.encrypted:
                 await _wait_devices(participant, ids[role])
         total = args.warmup + args.rounds
+        cpu_start: dict[str, float] = {}
         for turn in range(total):
+            if turn == args.warmup and args.layout == "processes":
+                cpu_start = {role: bot.cpu_seconds() for role, bot in bots.items()}
             shift = turn % len(roles)  # each bot in each position in turn
             for role in roles[shift:] + roles[:shift]:
                 sent_at = time.monotonic()
@@ -505,12 +522,14 @@ async def measure(args, synapse: ThrowawaySynapse, workdir: Path, passwords: dic
                 await asyncio.sleep(args.pause)
             if (turn + 1) % 10 == 0:
                 print(f"  {turn + 1}/{total} rounds", file=sys.stderr, flush=True)
+        cpu_ms = {role: _ms((bot.cpu_seconds() - cpu_start[role]) / args.rounds)
+                  for role, bot in bots.items()} if args.layout == "processes" else {}
     finally:
         await participant.stop()
         for bot in bots.values():
             await bot.stop()
     profiles = {role: bot.profile() for role, bot in bots.items()} if args.profile else {}
-    return {"samples": samples, "profiles": profiles}
+    return {"samples": samples, "profiles": profiles, "cpu_ms_per_command": cpu_ms}
 
 
 # ====================================================================== profile analysis
@@ -647,6 +666,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="bots in child processes (default) or in the bench's event loop")
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between two commands (default 0.3)")
     parser.add_argument("--profile", action="store_true", help="timestamp the stages inside both bots")
+    parser.add_argument("--cprofile", type=Path, metavar="DIR",
+                        help="diagnostic: each bot's event loop under cProfile, <DIR>/<bot>.pstats")
     parser.add_argument("--echo-chars", type=int, default=0,
                         help="diagnostic: pad the echo replies to about this many characters (tno-bot's ~3700)")
     parser.add_argument("--output", type=Path, help="JSON file (default bench/results/latency-<mode>.json)")
@@ -685,6 +706,9 @@ def main(argv: list[str] | None = None) -> int:
     roles = roles_of(args.encrypted)
     summary = summarize(samples, roles)
     print_table(summary, mode, args.layout)
+    if measured["cpu_ms_per_command"]:
+        print("CPU per command (bot process, user + system, ms): " + ", ".join(
+            f"{role} {value:.1f}" for role, value in measured["cpu_ms_per_command"].items()))
     breakdown = _stage_breakdown(samples, measured["profiles"]) if args.profile else None
     if breakdown:
         for role, stages in breakdown.items():
@@ -699,7 +723,7 @@ def main(argv: list[str] | None = None) -> int:
         "commands": COMMANDS, "machine": machine(),
         "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "duration_s": round(time.monotonic() - started, 1),
-        "summary": summary,
+        "summary": summary, "cpu_ms_per_command": measured["cpu_ms_per_command"],
         "latency_ms": {role: [s["latency_ms"] for s in samples if s["bot"] == role and not s["warmup"]]
                        for role in roles},
         "warmup_latency_ms": {role: [s["latency_ms"] for s in samples if s["bot"] == role and s["warmup"]]
