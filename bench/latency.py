@@ -1,4 +1,4 @@
-"""Reply latency of tno-bot against a minimal echo bot, on the same throwaway Synapse, in the same run.
+"""Reply latency of tno-bot against a raw echo bot and a minimal nio echo bot, on the same throwaway Synapse, in the same run.
 
     .venv/bin/python bench/latency.py [--rounds N] [--warmup N] [--encrypted] [--layout processes|inprocess]
                                       [--pause SECONDS] [--profile] [--output PATH] [--keep]
@@ -7,6 +7,8 @@ One run starts a local Synapse (server name ``tno.example``, loopback only) in a
 ``tno-bot``, ``echo-bot`` and the representative ``emeline.baume``, and starts:
 
 * the real tno-bot (``TnoBot`` with ``config/tno.example.toml``, ``rooms=()``, SQLite in the temporary directory);
+* the raw floor (clear rooms only: it cannot decrypt): a bot written here with no Matrix library, plain HTTP
+  ``/sync`` and ``/send`` with aiohttp, answering ``!raw…`` with the same filter, long-poll and reply shape;
 * a minimal echo bot written here with plain matrix-nio (``AsyncClient.sync_forever`` and a ``RoomMessageText``
   callback) that answers ``!echo…`` with an ``m.notice`` in reply to the command (``m.relates_to.m.in_reply_to``:
   the shape of tno-bot's replies), with the same client settings (encryption support on, own device and store,
@@ -16,9 +18,10 @@ With the default layout each bot runs in a process of its own, as it would in pr
 representative's client does not share an event loop with the bots; ``--layout inprocess`` runs everything in one
 event loop (as the end-to-end tests do).
 
-The representative creates two rooms the same way (private, inviting one bot each; encrypted with ``--encrypted``),
-then alternates ``!appel 2023`` in the tno-bot room and ``!echo 2023`` in the echo room (the order flips every
-round), one command at a time. Latency = from just before ``room_send`` to the moment the reply comes out of the
+The representative creates one room per bot the same way (private, inviting one bot each; encrypted with
+``--encrypted``), then sends ``!appel 2023`` in the tno-bot room, ``!echo 2023`` and ``!raw 2023`` in the others (the
+order rotates every round), one command at a time. The ratios are tno-bot's against each floor: the raw one in clear
+rooms, the nio echo bot (the floor that can decrypt) in encrypted rooms. Latency = from just before ``room_send`` to the moment the reply comes out of the
 representative's own long-poll ``/sync`` (the callback's ``time.monotonic()``). Warm-up rounds are dropped.
 
 ``--profile`` also timestamps the stages inside both bots (CLOCK_MONOTONIC is shared by the processes of the
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import html
 import json
@@ -71,9 +75,9 @@ from tno_bot.matrix.sync import LONG_POLL_MS, SYNC_FILTER  # noqa: E402
 SERVER_NAME = "tno.example"
 CONFIG_PATH = ROOT / "config" / "tno.example.toml"
 RESULTS_DIR = ROOT / "bench" / "results"
-TNO, ECHO = "tno-bot", "echo-bot"
+TNO, ECHO, RAW = "tno-bot", "echo-bot", "raw-echo"
 REPRESENTATIVE = "emeline.baume"
-COMMANDS = {TNO: "!appel 2023", ECHO: "!echo 2023"}
+COMMANDS = {TNO: "!appel 2023", ECHO: "!echo 2023", RAW: "!raw 2023"}
 READY_LINE = "READY"
 
 log = logging.getLogger("bench")
@@ -217,6 +221,8 @@ async def serve_echo(spec: dict, ready: asyncio.Event, recorder: Recorder | None
                                                   max_limit_exceeded=0, max_timeouts=2, request_timeout=60))
     if recorder:
         _timed_room_send(client, recorder)
+    lanes = asyncio.Semaphore(spec["concurrency"]) if spec.get("concurrency") else None
+    pending: set[asyncio.Task] = set()
 
     async def on_invite(room: MatrixRoom, event: InviteMemberEvent) -> None:
         if event.state_key == client.user_id and event.membership == "invite":
@@ -239,7 +245,15 @@ async def serve_echo(spec: dict, ready: asyncio.Event, recorder: Recorder | None
             "m.relates_to": {"m.in_reply_to": {"event_id": event.event_id}},
             "m.mentions": {},
         }
-        response = await client.room_send(room.room_id, "m.room.message", content, ignore_unverified_devices=True)
+        if lanes is None:
+            await send(room.room_id, content)
+        else:  # --concurrency (bench/votes.py): replies sent concurrently, as tno-bot's outbox lanes do
+            pending.add(task := asyncio.create_task(send(room.room_id, content, lanes)))
+            task.add_done_callback(pending.discard)
+
+    async def send(room_id: str, content: dict, lanes: asyncio.Semaphore | None = None) -> None:
+        async with lanes or contextlib.nullcontext():
+            response = await client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True)
         if not isinstance(response, RoomSendResponse):
             log.warning("echo reply refused: %s", response)
 
@@ -258,7 +272,60 @@ async def serve_echo(spec: dict, ready: asyncio.Event, recorder: Recorder | None
         await client.close()
 
 
-SERVERS = {TNO: serve_tno, ECHO: serve_echo}
+async def serve_raw(spec: dict, ready: asyncio.Event, recorder: Recorder | None) -> None:
+    """The raw floor: no Matrix library, plain HTTP `/sync` and `/send` with aiohttp, the same filter and long-poll
+    and the same reply shape. It cannot decrypt, so it is measured in clear rooms only."""
+    import aiohttp
+
+    base = spec["homeserver"].rstrip("/") + "/_matrix/client/v3"
+    sync_filter = json.dumps(SYNC_FILTER)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=LONG_POLL_MS / 1000 + 60)) as http:
+        async with http.post(f"{base}/login", json={
+                "type": "m.login.password", "identifier": {"type": "m.id.user", "user": spec["user_id"]},
+                "password": spec["password"], "device_id": "RAWECHO"}) as answer:
+            answer.raise_for_status()
+            headers = {"Authorization": f"Bearer {(await answer.json())['access_token']}"}
+
+        async def sync(since: str | None, timeout: int) -> dict:
+            params = {"filter": sync_filter, "timeout": str(timeout)} | ({"since": since} if since else {})
+            async with http.get(f"{base}/sync", params=params, headers=headers) as answer:
+                answer.raise_for_status()
+                return await answer.json()
+
+        async def answer_command(room_id: str, event: dict) -> None:
+            body = event["content"]["body"]
+            content = {"msgtype": "m.notice", "body": body, "format": "org.matrix.custom.html",
+                       "formatted_body": html.escape(body),
+                       "m.relates_to": {"m.in_reply_to": {"event_id": event["event_id"]}}, "m.mentions": {}}
+            txn = f"raw{time.monotonic_ns()}"
+            start = time.monotonic()
+            async with http.put(f"{base}/rooms/{room_id}/send/m.room.message/{txn}", json=content,
+                                headers=headers) as answer:
+                answer.raise_for_status()
+            if recorder:
+                recorder.add("room_send", start, time.monotonic(), event["event_id"])
+
+        since = (await sync(None, 0))["next_batch"]  # skip history
+        ready.set()
+        while True:
+            response = await sync(since, LONG_POLL_MS)
+            since = response["next_batch"]
+            rooms = response.get("rooms", {})
+            for room_id in rooms.get("invite", {}):
+                async with http.post(f"{base}/join/{room_id}", json={}, headers=headers) as answer:
+                    answer.raise_for_status()
+            for room_id, room in rooms.get("join", {}).items():
+                for event in room.get("timeline", {}).get("events", []):
+                    if recorder:
+                        now = time.monotonic()
+                        recorder.add("sync", now, now, [event.get("event_id")])
+                    content = event.get("content", {})
+                    if (event.get("type") == "m.room.message" and event.get("sender") != spec["user_id"]
+                            and content.get("msgtype") == "m.text" and content.get("body", "").startswith("!raw")):
+                        await answer_command(room_id, event)
+
+
+SERVERS = {TNO: serve_tno, ECHO: serve_echo, RAW: serve_raw}
 
 
 def child_main(role: str, spec_path: str) -> int:
@@ -290,11 +357,19 @@ def child_main(role: str, spec_path: str) -> int:
         finally:
             waiter.cancel()
 
+    profiler = None
+    if spec.get("cprofile_path"):  # --cprofile: the bot's event loop thread under cProfile
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.enable()
     try:
         asyncio.run(main())
     finally:
         if recorder:
             recorder.dump(spec.get("profile_path"))
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(spec["cprofile_path"])
     return 0
 
 
@@ -353,6 +428,11 @@ class BotHandle:
             if process.stdin:
                 process.stdin.close()
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of the bot's process so far (processes layout)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def profile(self) -> list:
         if self.recorder:
             return self.recorder.records
@@ -380,13 +460,20 @@ async def _wait_devices(participant: Participant, user_id: str, timeout: float =
                                timeout)
 
 
+def roles_of(encrypted: bool) -> tuple[str, ...]:
+    """The bots measured: the raw floor cannot decrypt, so in encrypted rooms the floor is the nio echo bot."""
+    return (TNO, ECHO) if encrypted else (TNO, ECHO, RAW)
+
+
 async def measure(args, synapse: ThrowawaySynapse, workdir: Path, passwords: dict[str, str]) -> dict:
     ids = {name: synapse.user_id(name) for name in passwords}
+    roles = roles_of(args.encrypted)
     bots = {}
-    for role in (TNO, ECHO):
+    for role in roles:
         spec = {"homeserver": synapse.url, "user_id": ids[role], "password": passwords[role],
                 "data_dir": str(workdir / role), "profile": args.profile, "echo_chars": args.echo_chars,
-                "profile_path": str(workdir / f"{role}.profile.json")}
+                "profile_path": str(workdir / f"{role}.profile.json"),
+                "cprofile_path": str(args.cprofile / f"{role}.pstats") if args.cprofile else None}
         bots[role] = BotHandle(role, spec, args.layout, workdir)
     participant = Participant(synapse.url, ids[REPRESENTATIVE], passwords[REPRESENTATIVE],
                               workdir / "people" / REPRESENTATIVE)
@@ -405,17 +492,20 @@ async def measure(args, synapse: ThrowawaySynapse, workdir: Path, passwords: dic
             await bot.start()
         await participant.start()
         rooms = {}
-        for role in (TNO, ECHO):  # created identically: private chat, one bot invited, same encryption
+        for role in roles:  # created identically: private chat, one bot invited, same encryption
             rooms[role] = await participant.create_room(f"bench {role}", invite=[ids[role]],
                                                         encrypted=args.encrypted)
-        for role in (TNO, ECHO):
+        for role in roles:
             await participant.wait_joined(rooms[role], ids[role], timeout=60)
             if args.encrypted:
                 await _wait_devices(participant, ids[role])
         total = args.warmup + args.rounds
+        cpu_start: dict[str, float] = {}
         for turn in range(total):
-            order = (TNO, ECHO) if turn % 2 == 0 else (ECHO, TNO)
-            for role in order:
+            if turn == args.warmup and args.layout == "processes":
+                cpu_start = {role: bot.cpu_seconds() for role, bot in bots.items()}
+            shift = turn % len(roles)  # each bot in each position in turn
+            for role in roles[shift:] + roles[:shift]:
                 sent_at = time.monotonic()
                 event_id = await participant.send(rooms[role], COMMANDS[role])
                 send_returned = time.monotonic()
@@ -432,12 +522,14 @@ async def measure(args, synapse: ThrowawaySynapse, workdir: Path, passwords: dic
                 await asyncio.sleep(args.pause)
             if (turn + 1) % 10 == 0:
                 print(f"  {turn + 1}/{total} rounds", file=sys.stderr, flush=True)
+        cpu_ms = {role: _ms((bot.cpu_seconds() - cpu_start[role]) / args.rounds)
+                  for role, bot in bots.items()} if args.layout == "processes" else {}
     finally:
         await participant.stop()
         for bot in bots.values():
             await bot.stop()
     profiles = {role: bot.profile() for role, bot in bots.items()} if args.profile else {}
-    return {"samples": samples, "profiles": profiles}
+    return {"samples": samples, "profiles": profiles, "cpu_ms_per_command": cpu_ms}
 
 
 # ====================================================================== profile analysis
@@ -508,11 +600,11 @@ def machine() -> dict:
     }
 
 
-def summarize(samples: list[dict]) -> dict:
+def summarize(samples: list[dict], roles: tuple[str, ...]) -> dict:
     measured = {role: [s["latency_ms"] for s in samples if s["bot"] == role and not s["warmup"]]
-                for role in (TNO, ECHO)}
+                for role in roles}
     server = {role: [s["server_ms"] for s in samples if s["bot"] == role and not s["warmup"]
-                     and s["server_ms"] is not None] for role in (TNO, ECHO)}
+                     and s["server_ms"] is not None] for role in roles}
     stats = {role: _stats(values) for role, values in measured.items()}
     summary = {
         role: {key: round(value, 2) for key, value in stats[role].items()} | {
@@ -521,28 +613,42 @@ def summarize(samples: list[dict]) -> dict:
             "reply_chars": max(s["reply_chars"] for s in samples if s["bot"] == role),
             "replies_encrypted": sum(s["reply_was_encrypted"] for s in samples if s["bot"] == role),
         }
-        for role in (TNO, ECHO)
+        for role in roles
     }
-    summary["ratio"] = {
+    summary["ratio"] = {  # tno-bot against the nio echo bot
         "median": round(stats[TNO]["median"] / stats[ECHO]["median"], 3),
         "p95": round(stats[TNO]["p95"] / stats[ECHO]["p95"], 3),
     }
+    if RAW in roles:
+        summary["ratio_raw"] = {  # tno-bot, and the nio echo bot, against the raw floor
+            "median": round(stats[TNO]["median"] / stats[RAW]["median"], 3),
+            "p95": round(stats[TNO]["p95"] / stats[RAW]["p95"], 3),
+            "echo_median": round(stats[ECHO]["median"] / stats[RAW]["median"], 3),
+            "echo_p95": round(stats[ECHO]["p95"] / stats[RAW]["p95"], 3),
+        }
     return summary
 
 
 def print_table(summary: dict, mode: str, layout: str) -> None:
     print(f"\nsend -> reply latency seen by {REPRESENTATIVE} ({mode} rooms, bots {layout}), milliseconds")
     print(f"{'bot':<10}{'n':>5}{'median':>10}{'p95':>10}{'min':>10}{'max':>10}{'server':>10}")
-    for role in (TNO, ECHO):
+    roles = [role for role in (TNO, ECHO, RAW) if role in summary]
+    for role in roles:
         s = summary[role]
         print(f"{role:<10}{s['n']:>5}{s['median']:>10.1f}{s['p95']:>10.1f}{s['min']:>10.1f}{s['max']:>10.1f}"
               f"{s['server_turnaround_median_ms'] or 0:>10.0f}")
     ratio = summary["ratio"]
-    print(f"ratio tno/echo: median {ratio['median']:.3f}, p95 {ratio['p95']:.3f} (target <= 1.2: "
-          f"{'met' if max(ratio.values()) <= 1.2 else 'NOT met'})")
+    floor = "floor" if RAW not in summary else "nio echo"
+    print(f"ratio tno/echo ({floor}): median {ratio['median']:.3f}, p95 {ratio['p95']:.3f} (target <= 1.15: "
+          f"{'met' if max(ratio.values()) <= 1.15 else 'NOT met'})")
+    if "ratio_raw" in summary:
+        raw = summary["ratio_raw"]
+        print(f"ratio tno/raw (floor): median {raw['median']:.3f}, p95 {raw['p95']:.3f} (target <= 1.15: "
+              f"{'met' if max(raw['median'], raw['p95']) <= 1.15 else 'NOT met'}); echo/raw: median "
+              f"{raw['echo_median']:.3f}, p95 {raw['echo_p95']:.3f}")
     print("(server = median of reply.origin_server_ts - command.origin_server_ts; reply sizes "
-          f"{summary[TNO]['reply_chars']} / {summary[ECHO]['reply_chars']} chars; replies that came encrypted "
-          f"{summary[TNO]['replies_encrypted']} / {summary[ECHO]['replies_encrypted']})")
+          f"{' / '.join(str(summary[role]['reply_chars']) for role in roles)} chars; replies that came encrypted "
+          f"{' / '.join(str(summary[role]['replies_encrypted']) for role in roles)})")
 
 
 def _compact_json(data: dict) -> str:
@@ -560,6 +666,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="bots in child processes (default) or in the bench's event loop")
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between two commands (default 0.3)")
     parser.add_argument("--profile", action="store_true", help="timestamp the stages inside both bots")
+    parser.add_argument("--cprofile", type=Path, metavar="DIR",
+                        help="diagnostic: each bot's event loop under cProfile, <DIR>/<bot>.pstats")
     parser.add_argument("--echo-chars", type=int, default=0,
                         help="diagnostic: pad the echo replies to about this many characters (tno-bot's ~3700)")
     parser.add_argument("--output", type=Path, help="JSON file (default bench/results/latency-<mode>.json)")
@@ -585,7 +693,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"Synapse in {workdir} ...", file=sys.stderr)
         with ThrowawaySynapse(workdir / "synapse", server_name=SERVER_NAME) as synapse:
-            passwords = {name: f"bench-{name}" for name in (TNO, ECHO, REPRESENTATIVE)}
+            passwords = {name: f"bench-{name}" for name in (*roles_of(args.encrypted), REPRESENTATIVE)}
             for name, password in passwords.items():
                 synapse.register(name, password)
             measured = asyncio.run(measure(args, synapse, workdir, passwords))
@@ -595,8 +703,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     samples = measured["samples"]
-    summary = summarize(samples)
+    roles = roles_of(args.encrypted)
+    summary = summarize(samples, roles)
     print_table(summary, mode, args.layout)
+    if measured["cpu_ms_per_command"]:
+        print("CPU per command (bot process, user + system, ms): " + ", ".join(
+            f"{role} {value:.1f}" for role, value in measured["cpu_ms_per_command"].items()))
     breakdown = _stage_breakdown(samples, measured["profiles"]) if args.profile else None
     if breakdown:
         for role, stages in breakdown.items():
@@ -607,17 +719,17 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "mode": mode, "layout": args.layout, "rounds": args.rounds, "warmup": args.warmup, "pause_s": args.pause,
         "echo_chars": args.echo_chars,
-        "rooms": "two private rooms created identically by the representative, one bot invited in each",
+        "rooms": "private rooms created identically by the representative, one bot invited in each",
         "commands": COMMANDS, "machine": machine(),
         "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "duration_s": round(time.monotonic() - started, 1),
-        "summary": summary,
+        "summary": summary, "cpu_ms_per_command": measured["cpu_ms_per_command"],
         "latency_ms": {role: [s["latency_ms"] for s in samples if s["bot"] == role and not s["warmup"]]
-                       for role in (TNO, ECHO)},
+                       for role in roles},
         "warmup_latency_ms": {role: [s["latency_ms"] for s in samples if s["bot"] == role and s["warmup"]]
-                              for role in (TNO, ECHO)},
+                              for role in roles},
         "server_ms": {role: [s["server_ms"] for s in samples if s["bot"] == role and not s["warmup"]]
-                      for role in (TNO, ECHO)},
+                      for role in roles},
     }
     if breakdown:
         result["stages_median_ms"] = breakdown

@@ -1,6 +1,6 @@
 """Fifty representatives voting within the same second, against a real Synapse (issue 4, "Load").
 
-    .venv/bin/python bench/votes.py [--voters 50] [--encrypted] [--runs 1]
+    .venv/bin/python bench/votes.py [--voters 50] [--encrypted] [--runs 1] [--pending 0] [--database-url URL]
 
 One run: a throwaway Synapse, the real tno-bot (`tno-bot run` in a process of its own, as in production, so that it
 does not share the GIL with the 52 clients of the bench), and a synthetic entente of 25 members with two titulaires each
@@ -8,8 +8,15 @@ does not share the GIL with the 52 clients of the bench), and a synthetic entent
 conference of today gets its agenda (sent late and fixed by the président), the séance is opened, everybody says
 `!present`, the vote is opened, then all 50 send `!vote pour` at once (one `asyncio.gather`). Measured from the
 first send: the time until every ballot is a row in the database, and until every voter has received the reply to
-their ballot; then the vote is closed and the result checked (50 pour). Everything runs on loopback and is stopped
-at the end. Figures are printed and written to bench/results/votes-<clear|encrypted>.json.
+their ballot; then the vote is closed and the result checked (50 pour).
+
+The echo baseline (issue 16): a minimal nio echo bot (`bench/latency.py --serve echo-bot`, in a process of its own,
+sending its replies up to 8 at a time like tno-bot's outbox lanes) sits in a second room with the same 52 clients;
+right after the vote, the same 50 representatives send `!echo pour` at once there, and the time until every one has
+its reply is measured the same way. `--pending N` first gives the bot N adopted decisions awaiting every member's
+deliberation (the register the clock keeps); `--database-url` runs the bot on PostgreSQL (a database created for the
+run and dropped after it) instead of SQLite. Everything runs on loopback and is stopped at the end. Figures are
+printed and written to bench/results/votes-<clear|encrypted>[-pending<N>][-postgresql].json.
 """
 from __future__ import annotations
 
@@ -35,6 +42,7 @@ from tno_bot import storage  # noqa: E402
 from tno_bot.config import load_config  # noqa: E402
 from tno_bot.domain.calendar import PARIS  # noqa: E402
 from tno_bot.homeserver import ThrowawaySynapse  # noqa: E402
+from tno_bot.matrix.outbox import MAX_LANES  # noqa: E402
 from tno_bot.matrix.participant import Participant  # noqa: E402
 from tno_bot.storage.tables import BallotRow  # noqa: E402
 
@@ -77,13 +85,65 @@ def ballots(engine) -> int:
         return session.exec(select(func.count()).select_from(BallotRow)).one()
 
 
-async def start_bot(synapse: ThrowawaySynapse, config_path: Path, data_dir: Path) -> asyncio.subprocess.Process:
+def seed_pending(database_url: str, config, decisions: int) -> None:
+    """`decisions` decisions adopted yesterday in a conference of an other room, each awaiting the deliberation of
+    every member (their first reminders are two weeks away: nothing is due during the run)."""
+    from bench.scale import seed
+
+    engine = storage.make_engine(database_url)
+    storage.migrate(engine)
+    seed(engine, decisions, 1, held_days_ago=1)
+    engine.dispose()
+
+
+async def start_echo(synapse: ThrowawaySynapse, workdir: Path) -> asyncio.subprocess.Process:
+    """The echo baseline, in a process of its own; returns once it is ready."""
+    spec = {"homeserver": synapse.url, "user_id": synapse.user_id("echo-bot"), "password": PASSWORD,
+            "data_dir": str(workdir / "echo"), "concurrency": MAX_LANES}
+    spec_path = workdir / "echo.spec.json"
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "bench" / "latency.py"), "--serve", "echo-bot", "--spec", str(spec_path),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, cwd=ROOT)
+    if (await asyncio.wait_for(process.stdout.readline(), 120)).decode().strip() != "READY":
+        raise RuntimeError("the echo bot did not start")
+    return process
+
+
+async def burst(representatives: list[Participant], room_id: str, text: str, done=None) -> dict:
+    """Everyone sends `text` at once; until each has the answer to their own, a reply or a reaction (and `done()`,
+    if given, is true once: the time of that too)."""
+    began = time.monotonic()
+    sent = await asyncio.gather(*(p.send(room_id, text) for p in representatives))
+    sent_seconds = time.monotonic() - began
+    done_at = None
+    while (done is not None and done_at is None) or not all(p.answers_to(e) for p, e in zip(representatives, sent)):
+        if done is not None and done_at is None and await done():
+            done_at = time.monotonic() - began
+        if time.monotonic() - began > 120:
+            answered = sum(bool(p.answers_to(e)) for p, e in zip(representatives, sent))
+            raise TimeoutError(f"after 120 s, {answered} replies of {len(sent)} to {text!r} received")
+        await asyncio.sleep(0.02)
+    replies = sorted(min(m.received_at for m in p.answers_to(e)) - began for p, e in zip(representatives, sent))
+    stored = sorted(min(m.origin_server_ts for m in p.answers_to(e)) for p, e in zip(representatives, sent))
+    first_stored = min(m.origin_server_ts for m in representatives[0].received if m.event_id in set(sent))
+    return {"sends_seconds": round(sent_seconds, 3), "done_seconds": round(done_at, 3) if done_at else None,
+            "all_replies_delivered_seconds": round(replies[-1], 3),
+            "reply_median_seconds": round(statistics.median(replies), 3),
+            "all_replies_stored_by_homeserver_seconds": round((stored[-1] - first_stored) / 1000, 3),
+            "duplicate_replies": sum(len(p.answers_to(e)) - 1 for p, e in zip(representatives, sent))}
+
+
+async def start_bot(synapse: ThrowawaySynapse, config_path: Path, data_dir: Path,
+                    database_url: str | None) -> asyncio.subprocess.Process:
     """`tno-bot run` as an operator starts it; returns once it logged that it is ready."""
     password_file = data_dir.parent / "bot-password"
     password_file.write_text(PASSWORD, encoding="utf-8")
     env = {**os.environ, "TNO_HOMESERVER": synapse.url, "TNO_USER_ID": synapse.user_id("tno-bot"),
            "TNO_PASSWORD_FILE": str(password_file), "TNO_DATA_DIR": str(data_dir)}
     env.pop("TNO_DATABASE_URL", None)
+    if database_url:
+        env["TNO_DATABASE_URL"] = database_url
     process = await asyncio.create_subprocess_exec(
         str(Path(sys.executable).with_name("tno-bot")), "run", "--config", str(config_path), env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
@@ -100,15 +160,21 @@ async def start_bot(synapse: ThrowawaySynapse, config_path: Path, data_dir: Path
     return process
 
 
-async def run_once(workdir: Path, voters: int, encrypted: bool) -> dict:
+async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, database_url: str | None) -> dict:
     config_path = synthetic_config(workdir / "config", voters // 2)
     config = load_config(config_path)
+    url = database_url or f"sqlite:///{workdir / 'bot' / 'tno.db'}"
+    (workdir / "bot").mkdir(parents=True, exist_ok=True)
+    seed_pending(url, config, pending)
     with ThrowawaySynapse(workdir / "synapse", server_name=SERVER) as synapse:
         bot_id = synapse.register("tno-bot", PASSWORD)
-        bot = await start_bot(synapse, config_path, workdir / "bot")
-        engine = storage.make_engine(f"sqlite:///{workdir / 'bot' / 'tno.db'}")  # read-only use: counting ballots
+        echo_id = synapse.register("echo-bot", PASSWORD)
+        bot = await start_bot(synapse, config_path, workdir / "bot", database_url)
+        echo = None
+        engine = storage.make_engine(url)  # read-only use: counting ballots
         people: dict[str, Participant] = {}
         try:
+            echo = await start_echo(synapse, workdir)
             for matrix_id in [p.matrix_id for p in config.people] + [f"@comite:{SERVER}"]:
                 localpart = matrix_id[1:].split(":")[0]
                 synapse.exempt_from_rate_limits(synapse.register(localpart, PASSWORD))
@@ -119,6 +185,9 @@ async def run_once(workdir: Path, voters: int, encrypted: bool) -> dict:
             room_id = await president.create_room("Séance chargée", invite=invited, encrypted=encrypted)
             await asyncio.gather(*(p.join(room_id) for p in people.values() if p is not president))
             await president.wait_joined(room_id, bot_id)
+            echo_room = await president.create_room("Écho", invite=[echo_id, *invited[1:]], encrypted=encrypted)
+            await asyncio.gather(*(p.join(echo_room) for p in people.values() if p is not president))
+            await president.wait_joined(echo_room, echo_id)
 
             start = datetime.now(PARIS) + timedelta(minutes=10)
             created = await ask(president, room_id, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M}")
@@ -132,39 +201,57 @@ async def run_once(workdir: Path, voters: int, encrypted: bool) -> dict:
                 await ask(participant, room_id, "!present")
             await ask(president, room_id, "!vote ouvrir 1")
 
-            began = time.monotonic()
-            sent = await asyncio.gather(*(p.send(room_id, "!vote pour") for p in representatives))
-            sent_seconds = time.monotonic() - began
-            recorded_at = None
-            while recorded_at is None or not all(p.answers_to(e) for p, e in zip(representatives, sent)):
-                if recorded_at is None and await asyncio.to_thread(ballots, engine) >= voters:
-                    recorded_at = time.monotonic() - began
-                if time.monotonic() - began > 120:
-                    log_tail = (workdir / "bot" / "bot.log").read_text(encoding="utf-8")[-3000:]
-                    answered = sum(bool(p.answers_to(e)) for p, e in zip(representatives, sent))
-                    raise TimeoutError(f"after 300 s: {await asyncio.to_thread(ballots, engine)} ballots recorded, "
-                                       f"{answered} replies received; the bot's log ends with:\n{log_tail}")
-                await asyncio.sleep(0.02)
-            replies = sorted(min(m.received_at for m in p.answers_to(e)) - began
-                             for p, e in zip(representatives, sent))
-            stored = sorted(min(m.origin_server_ts for m in p.answers_to(e)) for p, e in zip(representatives, sent))
-            first_stored = min(m.origin_server_ts for m in president.received if m.event_id in set(sent))
+            async def all_recorded() -> bool:
+                return await asyncio.to_thread(ballots, engine) >= voters
+
+            votes = await burst(representatives, room_id, "!vote pour", all_recorded)
             result = await ask(president, room_id, "!vote clore")
-            duplicates = sum(len(p.answers_to(e)) - 1 for p, e in zip(representatives, sent))
+            echoes = await burst(representatives, echo_room, "!echo pour")
             return {
-                "voters": voters, "encrypted": encrypted, "sends_seconds": round(sent_seconds, 3),
-                "all_ballots_recorded_seconds": round(recorded_at, 3),
-                "all_replies_delivered_seconds": round(replies[-1], 3),
-                "reply_median_seconds": round(statistics.median(replies), 3),
-                "all_replies_stored_by_homeserver_seconds": round((stored[-1] - first_stored) / 1000, 3),
-                "ballot_rows": await asyncio.to_thread(ballots, engine), "duplicate_replies": duplicates,
+                "voters": voters, "encrypted": encrypted, "pending_decisions": pending,
+                "database": "postgresql" if database_url else "sqlite",
+                "sends_seconds": votes["sends_seconds"],
+                "all_ballots_recorded_seconds": votes["done_seconds"],
+                "all_replies_delivered_seconds": votes["all_replies_delivered_seconds"],
+                "reply_median_seconds": votes["reply_median_seconds"],
+                "all_replies_stored_by_homeserver_seconds": votes["all_replies_stored_by_homeserver_seconds"],
+                "ballot_rows": await asyncio.to_thread(ballots, engine),
+                "duplicate_replies": votes["duplicate_replies"],
                 "result_counts_all_pour": f"({voters} pour, 0 contre, 0 abstention)" in result.replace("\u202f", " "),
+                "echo": echoes,
+                "ratio_to_echo": {
+                    "all_replies_delivered": round(votes["all_replies_delivered_seconds"]
+                                                   / echoes["all_replies_delivered_seconds"], 3),
+                    "all_ballots_recorded": round(votes["done_seconds"] / echoes["all_replies_delivered_seconds"], 3),
+                    "reply_median": round(votes["reply_median_seconds"] / echoes["reply_median_seconds"], 3),
+                },
             }
         finally:
             await asyncio.gather(*(p.stop() for p in people.values()), return_exceptions=True)
-            bot.terminate()
-            await bot.wait()
+            for process in (bot, echo):
+                if process is not None:
+                    process.terminate()
+                    await process.wait()
             engine.dispose()
+
+
+def database_for_run(base: str | None, run: int) -> tuple[str | None, object]:
+    """A fresh PostgreSQL database on the server of `base` for one run (and how to drop it), or None: SQLite."""
+    if base is None:
+        return None, lambda: None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"tno_bench_votes_{os.getpid()}_{run}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return make_url(base).set(database=name).render_as_string(hide_password=False), drop
 
 
 def main() -> None:
@@ -172,17 +259,29 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=50)
     parser.add_argument("--encrypted", action="store_true")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--pending", type=int, default=0, help="decisions awaiting deliberations, given first")
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL server (a database is created for each run) instead of SQLite")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     runs = []
-    for _ in range(args.runs):
-        with tempfile.TemporaryDirectory(prefix="tno-bench-votes-") as directory:
-            runs.append(asyncio.run(run_once(Path(directory), args.voters, args.encrypted)))
+    load_before = os.getloadavg()
+    for run in range(args.runs):
+        database_url, drop = database_for_run(args.database_url, run)
+        try:
+            with tempfile.TemporaryDirectory(prefix="tno-bench-votes-") as directory:
+                runs.append(asyncio.run(run_once(Path(directory), args.voters, args.encrypted, args.pending,
+                                                 database_url)))
+        finally:
+            drop()
         print(json.dumps(runs[-1], ensure_ascii=False))
     mode = "encrypted" if args.encrypted else "clear"
-    output = ROOT / "bench" / "results" / f"votes-{mode}.json"
+    suffix = (f"-pending{args.pending}" if args.pending else "") + ("-postgresql" if args.database_url else "")
+    output = ROOT / "bench" / "results" / f"votes-{mode}{suffix}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"machine": {"nproc": os.cpu_count(), "python": platform.python_version()},
+    output.write_text(json.dumps({"machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
+                                              "load_before": [round(x, 2) for x in load_before],
+                                              "load_after": [round(x, 2) for x in os.getloadavg()]},
                                   "date": datetime.now(PARIS).isoformat(timespec="seconds"), "runs": runs},
                                  ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"written {output.relative_to(ROOT)}")

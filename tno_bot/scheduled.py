@@ -4,7 +4,9 @@
 that fell due during an outage comes before the eve reminder that shows the fixed agenda): each reminder due is
 posted if what it announces is still ahead, else recorded as missed; each reply window closed without avis is
 fixed tacitly, dated at the end of the window. Rows are marked in the same transaction, so nothing is done twice.
-`upcoming` lists the future instants at which there will be work, for the runtime's scheduler.
+`upcoming` lists the future instants at which there will be work, for the runtime's scheduler; `plan` gives them
+with the reminders of awaited members it found, which `run_due_work` may reuse while none of the rows of
+`SCHEDULE_TABLES` (nor the history files) changed.
 
 Ratification: while a member's deliberation on a pending decision is awaited, its representatives are
 reminded in the room of the conference every `[ratification] reminder_interval_days` (one message per member and
@@ -15,6 +17,7 @@ not reminded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,8 +36,13 @@ from tno_bot.reports.language import room_translator
 from tno_bot.reports.message import Reply
 from tno_bot.reports.ratification import reminder_message as awaited_message
 
-__all__ = ["Posting", "run_due_work", "upcoming"]
+__all__ = ["SCHEDULE_TABLES", "Posting", "Schedule", "plan", "run_due_work", "upcoming"]
 
+# The tables whose rows decide when there is work (the conferences and their agendas, reminders, decisions and the
+# ratification facts and reminders): a transaction that wrote none of them leaves the schedule as it was.
+SCHEDULE_TABLES = frozenset(table.__tablename__ for table in (
+    storage.ConferenceRow, storage.AgendaRow, storage.AgendaPoint, storage.AgendaVersion, storage.AgendaAvis,
+    storage.ReminderRow, storage.DecisionRow, storage.RatificationFactRow, storage.RatificationReminderRow))
 
 
 @dataclass(frozen=True)
@@ -49,8 +57,10 @@ def _translator(session: Session, config: Config, room_id: str) -> Translator:
     return room_translator(room_language(session, config, room_id))
 
 
-def run_due_work(session: Session, config: Config, now: datetime) -> list[Posting]:
-    """Everything due at `now`, done and marked in the caller's transaction; the messages to post."""
+def run_due_work(session: Session, config: Config, now: datetime,
+                 awaited: Sequence[AwaitedReminder] | None = None) -> list[Posting]:
+    """Everything due at `now`, done and marked in the caller's transaction; the messages to post. `awaited`: the
+    reminders of awaited members of a `plan` made since the last change of the schedule's rows (else computed)."""
     require_aware(now)
     work: list[tuple[datetime, int, object]] = [(row.due_at, 1, row) for row in storage.due_reminders(session, now)]
     for conference_id in storage.proposed_agendas(session):
@@ -62,13 +72,15 @@ def run_due_work(session: Session, config: Config, now: datetime) -> list[Postin
         posting = _fix_tacitly(session, config, item, now) if order == 0 else _remind(session, config, item, now)
         if posting is not None:
             postings.append(posting)
-    return postings + _remind_awaited(session, config, now)
+    return postings + _remind_awaited(session, config, now,
+                                      awaited_reminders(session, config) if awaited is None else awaited)
 
 
-def _remind_awaited(session: Session, config: Config, now: datetime) -> list[Posting]:
+def _remind_awaited(session: Session, config: Config, now: datetime,
+                    awaited: Sequence[AwaitedReminder]) -> list[Posting]:
     """The reminders of awaited members due at `now`: one posting per room and member, recorded as sent."""
     groups: dict[tuple[str, str], list[AwaitedReminder]] = {}
-    for reminder in awaited_reminders(session, config):
+    for reminder in awaited:
         if reminder.due_at <= now:
             groups.setdefault((reminder.decision.room_id, reminder.member), []).append(reminder)
     postings = []
@@ -114,14 +126,28 @@ def _remind(session: Session, config: Config, row: storage.ReminderRow, now: dat
     return Posting(room, Reply(plain, html, mentions=people_with_roles(config, reminder.roles)))
 
 
-def upcoming(session: Session, now: datetime, config: Config) -> list[datetime]:
+@dataclass(frozen=True)
+class Schedule:
+    """When there will be work after `now`, and the reminders of awaited members (due or not) found on the way."""
+
+    instants: tuple[datetime, ...]  # UTC, sorted
+    awaited: tuple[AwaitedReminder, ...]
+
+
+def plan(session: Session, now: datetime, config: Config) -> Schedule:
     """The future instants (UTC) at which `run_due_work` will have work: pending reminders, tacit fixings, and the
     reminders of members awaited on a decision (on the schedule of `config`)."""
     require_aware(now)
+    awaited = tuple(awaited_reminders(session, config))
     instants = set(storage.pending_instants(session, now))
-    instants.update(r.due_at for r in awaited_reminders(session, config) if r.due_at > now)
+    instants.update(r.due_at for r in awaited if r.due_at > now)
     for conference_id in storage.proposed_agendas(session):
         at = storage.load_agenda(session, conference_id).tacit_fixing_at
         if at is not None and at > now:
             instants.add(at)
-    return sorted(instants)
+    return Schedule(tuple(sorted(instants)), awaited)
+
+
+def upcoming(session: Session, now: datetime, config: Config) -> list[datetime]:
+    """The instants of `plan`."""
+    return list(plan(session, now, config).instants)

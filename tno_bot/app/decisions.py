@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -81,6 +81,12 @@ def check_history(config: Config) -> History:
     return history
 
 
+def history_stamp(config: Config) -> tuple:
+    """What identifies the state of the history files beside the config (names, times, sizes): a cheap check that
+    they did not change."""
+    return _stamp(default_history_dir(config.path))
+
+
 class _LastGood:
     """The last history that loaded without problem, per config, and the changes of the files already refused."""
 
@@ -128,12 +134,13 @@ def known_decisions(session: Session, config: Config, year: int | None = None) -
         if record.outcome.adopted and (year is None or record.id.year == year):
             found[record.id] = KnownDecision(record.id, record.conference, record.title, record.outcome, HISTORY,
                                              document=record.document, history_facts=history.facts(record.id))
+    rooms = storage.conference_rooms(session)
     for row in storage.decisions(session, year):
         decision_id = DecisionId(row.year, row.number)
         earlier = found.get(decision_id)
         found[decision_id] = KnownDecision(
             decision_id, local_date(row.adopted_at), row.title, Outcome(row.outcome), SEANCE, row.pour, row.contre,
-            row.abstention, row.conference_id, storage.conference_room(session, row.conference_id),
+            row.abstention, row.conference_id, rooms.get(row.conference_id),
             history_facts=earlier.history_facts if earlier else ())
     return [found[d] for d in sorted(found)]
 
@@ -144,17 +151,21 @@ def find_decision(session: Session, config: Config, decision_id: DecisionId | st
 
 
 def ratification_of(session: Session, config: Config, decision: KnownDecision,
-                    stored: Sequence[RatificationFact] | None = None) -> Ratification:
-    """The decision's ratification: the history's facts, then the stored ones."""
+                    stored: Sequence[RatificationFact] | None = None,
+                    sirens: Mapping[str, str] | None = None) -> Ratification:
+    """The decision's ratification: the history's facts, then the stored ones (`sirens`: the history's, when the
+    caller already has them)."""
     facts = stored if stored is not None else storage.ratification_facts(session, decision.key)
     return Ratification.replay(decision.id, decision.decided_on, [m.id for m in config.members],
-                               decision.history_facts + tuple(facts), history_of(config).sirens)
+                               decision.history_facts + tuple(facts),
+                               history_of(config).sirens if sirens is None else sirens)
 
 
 def register(session: Session, config: Config, year: int | None = None) -> list[tuple[KnownDecision, Ratification]]:
     """Every known decision (of `year`) with its ratification."""
     stored = storage.all_ratification_facts(session)
-    return [(d, ratification_of(session, config, d, stored.get(d.key, ())))
+    sirens = history_of(config).sirens
+    return [(d, ratification_of(session, config, d, stored.get(d.key, ()), sirens))
             for d in known_decisions(session, config, year)]
 
 

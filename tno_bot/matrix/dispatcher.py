@@ -2,7 +2,8 @@
 
 The processed-event row, every state change of the handler and the outbox rows of the replies are written in one
 transaction: if the bot dies before the commit nothing happened and the command is handled again after the restart;
-once committed, the event is never handled again (a racing second commit fails on the processed-event key).
+once committed, the event is never handled again (its processed-event row, written first, fails on its key). The
+rooms' languages are kept between commands, forgotten whenever a commit writes a room setting.
 """
 from __future__ import annotations
 
@@ -62,12 +63,18 @@ def crash_apology(crash: CommandCrashed) -> Callable[[CommandContext], list[Repl
     return answer
 
 
+class _NotACommand(Exception):
+    """Ordinary chat: nothing to record."""
+
+
 class Dispatcher:
     """Runs commands against the registry and queues their replies in the outbox."""
 
     def __init__(self, config: Config, engine) -> None:
         self.config = config
         self.engine = engine
+        self._languages: dict[str, str] = {}  # room -> language, forgotten when a commit writes room settings
+        storage.watch_commits(engine, self._note_commit)
 
     def process(self, message: IncomingMessage) -> list[storage.OutboxMessage]:
         """Handle `message` unless it was already handled; returns the outbox rows committed for its replies.
@@ -108,29 +115,41 @@ class Dispatcher:
               started: float) -> list[storage.OutboxMessage]:
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                if storage.is_processed(session, message.event_id):
-                    return []
+                # Recorded first: an event already handled fails here, on the key, before any work (no lookup).
+                storage.mark_processed(session, message.event_id, message.room_id, message.sender, acted=False)
                 written: set = set()
                 orm_event.listen(session, "before_flush",
                                  lambda s, *_: written.update(type(o) for o in (*s.new, *s.dirty, *s.deleted)))
                 context = self._context(session, message)
                 replies = answer(context)
                 if replies is None:
-                    return []
-                acted = bool(written - {storage.OutboxMessage})  # changed more than the replies
+                    raise _NotACommand  # rolls the processed-event row back: ordinary chat is not recorded
                 queued = queue(session, replies, message.room_id, message.event_id, message.thread_root)
-                storage.mark_processed(session, message.event_id, message.room_id, message.sender, acted)
-                if acted and message.replaces:  # the original is now carried out: a later edit of it is not
-                    storage.mark_acted(session, message.replaces, message.room_id, message.sender)
+                if written - {storage.OutboxMessage, storage.ProcessedEvent}:  # it changed more than its replies
+                    storage.mark_acted(session, message.event_id, message.room_id, message.sender)
+                    if message.replaces:  # the original is now carried out: a later edit of it is not
+                        storage.mark_acted(session, message.replaces, message.room_id, message.sender)
             seconds = time.perf_counter() - started
             metrics.command_handled(context.command, seconds)
             log.info("command %s handled in %.0f ms: event %s in %s, %d message(s) queued",
                      context.command or metrics.UNKNOWN_COMMAND, seconds * 1000, message.event_id, message.room_id,
                      len(queued))
             return queued
-        except IntegrityError:
-            log.info("event %s was handled concurrently; skipped", message.event_id)
+        except _NotACommand:
             return []
+        except IntegrityError:
+            log.debug("event %s was already handled; skipped", message.event_id)
+            return []
+
+    def _note_commit(self, tables: frozenset[str]) -> None:
+        if storage.RoomSetting.__tablename__ in tables:
+            self._languages = {}
+
+    def _language(self, session: Session, room_id: str) -> str:
+        language = self._languages.get(room_id)
+        if language is None:
+            language = self._languages[room_id] = room_language(session, self.config, room_id)
+        return language
 
     def _context(self, session: Session, message: IncomingMessage) -> CommandContext:
         return CommandContext(
@@ -138,7 +157,7 @@ class Dispatcher:
             sender=message.sender,
             room_id=message.room_id,
             event_id=message.event_id,
-            language=room_language(session, self.config, message.room_id),
+            language=self._language(session, message.room_id),
             now=message.sent_at,
             session=session,
         )

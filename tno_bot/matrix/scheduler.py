@@ -1,7 +1,9 @@
 """Work done by the clock (reminders, tacit fixing), scheduled with APScheduler from the database rows.
 
-The rows are the truth: the jobs are rebuilt from `upcoming()` at start-up and after every command and every run,
-so a restart loses nothing. A job only wakes `run_due_work`, which decides from the rows what is due and marks it
+The rows are the truth: the jobs are rebuilt from `plan()` at start-up, then after a command or a run whose
+transaction wrote rows of `SCHEDULE_TABLES` or when the history files changed (otherwise the schedule and the
+awaited reminders of the last plan still hold, so the cost of a command does not grow with the register), so a
+restart loses nothing. A job only wakes `run_due_work`, which decides from the rows what is due and marks it
 done in the same transaction as the outbox rows of its postings, so nothing is ever posted twice. Jobs that fire
 late (the bot was busy or asleep) still run: the misfire grace time is unlimited and late runs are coalesced.
 """
@@ -20,7 +22,8 @@ from sqlmodel import Session
 from tno_bot import storage
 from tno_bot.config import Config
 from tno_bot.matrix.content import contents_for
-from tno_bot.scheduled import run_due_work, upcoming
+from tno_bot.app.decisions import history_stamp
+from tno_bot.scheduled import SCHEDULE_TABLES, Schedule, plan, run_due_work
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +57,20 @@ class DueWork:
             timezone=timezone.utc,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
+        self._schedule: Schedule | None = None  # the last plan; None when the rows changed since
+        self._history: tuple | None = None  # the history files' stamp at the last plan
+        self._changes = 0  # commits that made the plan stale, counted to notice one made while planning
 
     async def start(self) -> None:
         """Catch up with what fell due while the bot was down, then schedule what comes."""
         _RUNNERS[self.key] = self.run
+        storage.watch_commits(self.engine, self._note_commit)
         self.scheduler.start()
         await self.run()
 
     def stop(self) -> None:
         _RUNNERS.pop(self.key, None)
+        storage.unwatch_commits(self.engine, self._note_commit)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
@@ -83,17 +91,31 @@ class DueWork:
             self.on_posted()
         await self.replan()
 
+    def _note_commit(self, tables: frozenset[str]) -> None:
+        """A transaction committed on the engine (in the committing thread): the plan is stale if it wrote rows the
+        schedule is made of."""
+        if tables & SCHEDULE_TABLES:
+            self._changes += 1
+            self._schedule = None
+
+    def _current(self) -> Schedule | None:
+        """The last plan, if nothing it depends on changed since."""
+        return self._schedule if self._history == history_stamp(self.config) else None
+
     def _run_due_work(self) -> int:
+        schedule = self._current()
         with Session(self.engine) as session, session.begin():
-            postings = run_due_work(session, self.config, self.clock())
+            postings = run_due_work(session, self.config, self.clock(), schedule.awaited if schedule else None)
             for posting in postings:
                 for content in contents_for(posting.reply, None):
                     storage.enqueue_message(session, posting.room_id, content)
             return len(postings)
 
     async def replan(self) -> None:
-        """Make the jobs match the instants the rows ask for."""
-        instants = await asyncio.to_thread(self._upcoming)
+        """Make the jobs match the instants the rows ask for, unless they match already (the plan still holds)."""
+        if self._current() is not None:
+            return
+        instants = await asyncio.to_thread(self._plan)
         wanted = {f"{JOB_PREFIX}{instant.isoformat()}": instant for instant in instants}
         for job in self.scheduler.get_jobs():
             if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
@@ -103,6 +125,10 @@ class DueWork:
                 self.scheduler.add_job(wake_due_work, DateTrigger(run_date=instant), args=[self.key], id=job_id,
                                        replace_existing=True)
 
-    def _upcoming(self) -> list[datetime]:
+    def _plan(self) -> tuple[datetime, ...]:
+        history, changes = history_stamp(self.config), self._changes
         with Session(self.engine) as session:
-            return upcoming(session, self.clock(), self.config)
+            schedule = plan(session, self.clock(), self.config)
+        if changes == self._changes:  # else rows changed while planning: planned again at the next replan
+            self._schedule, self._history = schedule, history
+        return schedule.instants

@@ -45,12 +45,15 @@ log = logging.getLogger(__name__)
 
 LONG_POLL_MS = 30_000
 TIMELINE_LIMIT = 100
+# Only what the bot uses: typing notices and read receipts (`ephemeral`), presence and account data would each wake
+# the long-poll for nothing.
 SYNC_FILTER = {
-    "room": {"timeline": {"limit": TIMELINE_LIMIT}, "state": {"lazy_load_members": False}},
+    "room": {"timeline": {"limit": TIMELINE_LIMIT}, "state": {"lazy_load_members": False},
+             "ephemeral": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}},
     "presence": {"not_types": ["*"]},
     "account_data": {"not_types": ["*"]},
 }
-FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 0}}}
+FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {**SYNC_FILTER["room"], "timeline": {"limit": 0}}}
 SYNC_GRACE_SECONDS = 60.0
 HOUSEKEEPING_TIMEOUT_SECONDS = 20.0
 REQUEST_TIMEOUT_SECONDS = 20.0
@@ -76,7 +79,7 @@ class SyncLoop:
         self.on_invite = on_invite
         self.on_unreadable = on_unreadable
         self.token: str | None = None
-        self._handled = 0  # commands and invitations handled in the sync being processed
+        self._handled = 0  # invitations handled in the sync being processed
         self._saved_at = 0.0
         self._interruptions = 0  # consecutive syncs whose handling was interrupted
         self._undecrypted = UndecryptedEvents(engine)
@@ -191,8 +194,9 @@ class SyncLoop:
         if self._handled or time.monotonic() - self._saved_at > TOKEN_SAVE_INTERVAL_SECONDS:
             await self._save_token(response.next_batch)
         else:
-            # Nothing was handled (e.g. the echo of the bot's own reply): resuming from the older stored token after a
-            # crash would only replay events that are ignored or already processed. Saves a write per reply.
+            # Nothing but commands (recorded as processed with their replies) and ignored events: resuming from the
+            # older stored token after a crash would only replay events that are ignored or already processed. Saves
+            # a write, competing with the delivery of the reply, per command and per echo of a reply.
             self.token = response.next_batch
 
     async def _page_back(self, room_id: str, start: str | None, stop: str) -> list:
@@ -244,7 +248,6 @@ class SyncLoop:
                                   origin_server_ts=event.server_timestamp, formatted_body=text.formatted_body,
                                   thread_root=text.thread_root, replaces=text.replaces)
         if message.looks_like_command:
-            self._handled += 1
             await self.on_message(message)
 
     async def _request_key(self, event: MegolmEvent) -> None:

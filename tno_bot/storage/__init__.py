@@ -6,7 +6,14 @@ Every function taking a session writes in the caller's transaction and flushes; 
 from __future__ import annotations
 
 from .agenda import load_agenda, proposed_agendas, save_agenda
-from .conferences import add_conference, all_conferences, conference_room, get_conference, update_conference
+from .conferences import (
+    add_conference,
+    all_conferences,
+    conference_room,
+    conference_rooms,
+    get_conference,
+    update_conference,
+)
 from .engine import DatabaseUrlError, database_url, make_engine
 from .faults import StorageUnavailable, check_writable, storage_fault
 from .migrations import LATEST_VERSION, SchemaTooNewError, current_version, migrate
@@ -71,6 +78,7 @@ from .votes import (
     open_vote_of,
     votes_of,
 )
+from .changes import unwatch_commits, watch_commits
 from .state import get_sync_token, is_processed, mark_acted, mark_processed, processed_event, set_sync_token
 from .undecrypted import (
     forget_undecrypted,
@@ -115,6 +123,8 @@ __all__ = [
     "DatabaseUrlError",
     "OperatingCounts",
     "operating_counts",
+    "unwatch_commits",
+    "watch_commits",
     "AdvancePouvoirRow",
     "add_advance_pouvoir_fact",
     "advance_pouvoirs",
@@ -173,6 +183,7 @@ __all__ = [
     "all_conferences",
     "as_reminder",
     "conference_room",
+    "conference_rooms",
     "due_reminders",
     "get_conference",
     "load_agenda",

@@ -38,6 +38,11 @@ def conference_room(session: Session, conference_id: int) -> str | None:
     return row.room_id if row else None
 
 
+def conference_rooms(session: Session) -> dict[int, str]:
+    """The room of every conference, by conference id (one query)."""
+    return dict(session.exec(select(ConferenceRow.id, ConferenceRow.room_id)).all())
+
+
 def update_conference(session: Session, conference: Conference, now: datetime) -> None:
     """Write a moved or cancelled conference; LookupError when unknown."""
     row = session.get(ConferenceRow, conference.id)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 from uuid import uuid4
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from .columns import utcnow
@@ -38,13 +39,11 @@ def pending_messages(session: Session, limit: int = 50) -> list[OutboxMessage]:
 
 
 def mark_sent(session: Session, message_id: int, event_id: str) -> None:
-    """Record a delivery: status ``sent``, the event id the homeserver gave, the time."""
-    message = _get(session, message_id)
-    message.status = SENT
-    message.event_id = event_id
-    message.sent_at = utcnow()
-    message.attempts += 1
-    session.flush()
+    """Record a delivery: status ``sent``, the event id the homeserver gave, the time (one UPDATE, no read)."""
+    done = session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+        status=SENT, event_id=event_id, sent_at=utcnow(), attempts=OutboxMessage.attempts + 1))
+    if done.rowcount != 1:
+        raise LookupError(f"no outbox message with id {message_id}")
 
 
 def mark_attempt_failed(session: Session, message_id: int, error: str, give_up: bool) -> None:
