@@ -20,8 +20,8 @@ import aiohttp
 import pytest
 from sqlmodel import Session, select
 
-from tests.cast import EXAMPLE_CONFIG, LOCAL
-from tests.e2e.conftest import BOT_RECOVERY_KEY, password_of
+from tests.cast import LOCAL
+from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms, password_of
 from tests.e2e.fault_proxy import FaultProxy
 from tests.e2e.scenarios import QUORATE, ask, opened_seance, room_with_bot
 from tno_bot import storage
@@ -235,7 +235,8 @@ async def test_a_deleted_device_is_replaced_and_the_bot_keeps_answering(bot_runn
             devices=f"{old_device} -> {new_device}")
 
 
-async def test_a_revoked_access_token_stops_the_service_with_its_own_exit_code(synapse, cast, person, tmp_path):
+async def test_a_revoked_access_token_stops_the_service_with_its_own_exit_code(synapse, cast, person, room_pool,
+                                                                              tmp_path):
     user_id = cast[LOCAL.BOT]
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{synapse.url}/_matrix/client/v3/login", json={
@@ -247,7 +248,9 @@ async def test_a_revoked_access_token_stops_the_service_with_its_own_exit_code(s
            "TNO_DATA_DIR": str(tmp_path / "data"), "TNO_RECOVERY_KEY": BOT_RECOVERY_KEY}
     for name in ("TNO_PASSWORD", "TNO_PASSWORD_FILE", "TNO_DATABASE_URL", "TNO_DEVICE_ID"):
         env.pop(name, None)
-    process = subprocess.Popen([str(TNO_BOT), "run", "--config", str(EXAMPLE_CONFIG)], env=env, text=True,
+    alias = room_pool.take()
+    config = config_with_rooms(tmp_path, [alias], synapse.server_name)
+    process = subprocess.Popen([str(TNO_BOT), "run", "--config", str(config)], env=env, text=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     lines: list[str] = []
     try:
@@ -261,7 +264,7 @@ async def test_a_revoked_access_token_stops_the_service_with_its_own_exit_code(s
                     return
         await asyncio.wait_for(read_until("tno-bot ready"), 60)
         emeline = await person(LOCAL.BAUME)
-        room_id = await emeline.create_room("Jeton", invite=[user_id], encrypted=False)
+        room_id = await emeline.create_room("Jeton", invite=[user_id], encrypted=False, alias=alias)
         await emeline.wait_joined(room_id, user_id)
 
         await _delete_device(synapse, user_id, "TOKENONLY")

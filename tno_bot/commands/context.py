@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ class CommandContext:
     language: str
     now: datetime
     session: Session
+    room_name: Callable[[str], str | None] = lambda room_id: None  # a room's alias or name, when the bot knows it
 
     @property
     def tr(self) -> Translator:

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import logging
 
-from nio import AsyncClient, JoinError
+from nio import AsyncClient
 
 from tno_bot.config import Config
 from tno_bot.matrix.cross_signing import make_trusted
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, describe, retry_delay
 from tno_bot.matrix.outbox import OutboxSender
+from tno_bot.matrix.rooms import ServedRooms
 from tno_bot.matrix.scheduler import DueWork
 from tno_bot.matrix.session import AccessTokenRevoked, HomeserverUnavailable, connect, set_store_aside
 from tno_bot.matrix.settings import MatrixSettings
@@ -65,6 +65,9 @@ class TnoBot:
         write_lock = asyncio.Lock()  # commands and the clock's work change the same rows: one at a time
         due_work = DueWork(self.config, self.engine, write_lock, outbox.wake)
 
+        rooms = ServedRooms(client, self.config.rooms)
+        self.dispatcher.room_names = rooms.name
+
         async def on_message(message: IncomingMessage) -> None:
             async with write_lock:
                 queued = await asyncio.to_thread(self.dispatcher.process, message)
@@ -75,20 +78,22 @@ class TnoBot:
         notices = UnreadableNotices(self.config, self.engine)
 
         async def on_unreadable(unreadable: Unreadable) -> None:
+            if not rooms.serves(unreadable.room_id):  # an event kept before its room was removed from the config
+                return
             queued = await asyncio.to_thread(notices.record, unreadable)
             if queued:
                 outbox.submit(queued, lane=unreadable.sender)
 
-        sync = SyncLoop(client, self.engine, on_message, functools.partial(self._on_invite, client), on_unreadable)
+        sync = SyncLoop(client, self.engine, on_message, rooms.on_invite, on_unreadable, rooms.serves)
         outbox_task: asyncio.Task | None = None
         try:
-            await self._join_configured_rooms(client)
+            await rooms.start()  # the configured rooms joined, any other left
             await sync.catch_up()  # commands sent during an outage first (an avis may stop a tacit fixing) ...
             await due_work.start()  # ... then what fell due meanwhile
             outbox_task = asyncio.create_task(outbox.run(), name="tno-outbox")
             outbox.wake()
-            log.info("tno-bot ready: %s (device %s) on %s, %d room(s) joined",
-                     client.user_id, client.device_id, self.settings.homeserver, len(client.rooms))
+            log.info("tno-bot ready: %s (device %s) on %s, %d room(s) served",
+                     client.user_id, client.device_id, self.settings.homeserver, len(rooms.room_ids))
             self.ready.set()
             sync_task = asyncio.create_task(sync.run_forever(), name="tno-sync")
             try:
@@ -128,20 +133,3 @@ class TnoBot:
             await client.close()
             raise
         return client
-
-    async def _on_invite(self, client: AsyncClient, room_id: str, inviter: str) -> None:
-        if self.config.is_known(inviter):
-            result = await client.join(room_id)
-            if isinstance(result, JoinError):
-                log.warning("invitation to %s from %s could not be accepted: %s", room_id, inviter, result.message)
-            else:
-                log.info("joined %s on the invitation of %s", room_id, inviter)
-        else:
-            await client.room_leave(room_id)
-            log.warning("invitation to %s from %s declined: not named in the configuration", room_id, inviter)
-
-    async def _join_configured_rooms(self, client) -> None:
-        for room in self.config.rooms:
-            result = await client.join(room)
-            if isinstance(result, JoinError):
-                log.warning("configured room %s could not be joined: %s", room, result.message)
