@@ -19,6 +19,12 @@ def logged(caplog, text: str) -> list[str]:
     return [record.getMessage() for record in caplog.records if text in record.getMessage()]
 
 
+async def membership(participant, room_id: str, user_id: str) -> str:
+    """`user_id`'s membership of the room, as the homeserver has it."""
+    state = await participant.client.room_get_state_event(room_id, "m.room.member", user_id)
+    return state.content["membership"]
+
+
 async def test_configured_rooms_are_joined_and_one_not_created_yet_is_only_a_warning(bot_runner, person, caplog):
     caplog.set_level(logging.WARNING, logger="tno_bot")
     emeline = await person(LOCAL.BAUME)
@@ -70,12 +76,13 @@ async def test_an_invitation_to_a_room_outside_the_config_is_declined_even_from_
     emeline = await person(LOCAL.BAUME)
     bot = bot_runner.settings.user_id
     room_id = await emeline.create_room("Salon non configuré", invite=[bot], encrypted=False)
+    declined = f"invitation to {room_id} from {emeline.user_id} declined: the room is not in the configuration"
 
-    await emeline.wait_for(lambda: bot not in emeline.client.rooms[room_id].invited_users, timeout=30)
-    # The bot's answer to an invitation is its leave; a wrongly accepted one would be a join before it.
+    await emeline.wait_for(lambda: logged(caplog, declined))
+    await emeline.wait_for(lambda: bot not in emeline.client.rooms[room_id].invited_users)
+
+    assert await membership(emeline, room_id, bot) == "leave"
     assert bot not in emeline.client.rooms[room_id].users
-    assert logged(caplog, f"invitation to {room_id} from {emeline.user_id} declined: the room is not in the "
-                          "configuration")
 
 
 async def test_an_invitation_from_someone_outside_the_config_is_declined(bot_runner, person, synapse, caplog):

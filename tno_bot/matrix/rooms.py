@@ -14,13 +14,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from urllib.parse import quote
 
 from aiohttp import ClientError
-from nio import AsyncClient, JoinError, JoinedRoomsResponse, RoomResolveAliasResponse
+from nio import AsyncClient, JoinError, JoinedRoomsResponse
 
-from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, check_session, describe, is_transient, retry_delay
+from tno_bot.matrix import api
+from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, check_session, describe, retry_delay
 
 log = logging.getLogger(__name__)
+
+DIRECTORY = "/_matrix/client/v3/directory/room"
 
 
 class UnknownYet(ClientError):
@@ -68,8 +72,8 @@ class ServedRooms:
         if self.serves(room_id):
             await self._join(room_id, f"invitation of {inviter} to")
             return
-        await self.client.room_leave(room_id)
         log.warning("invitation to %s from %s declined: the room is not in the configuration", room_id, inviter)
+        await self.client.room_leave(room_id)
 
     async def _join(self, room_id: str, what: str) -> None:
         label = self.aliases.get(room_id, room_id)
@@ -91,19 +95,23 @@ class ServedRooms:
     async def _resolve(self) -> None:
         """Resolve the aliases not resolved yet; one not found stays unresolved. UnknownYet on a transient failure."""
         for alias in sorted(self.unresolved):
-            try:
-                response = await self.client.room_resolve_alias(alias)
+            try:  # through api: nio logs a warning for each alias not found
+                status, answer = await api.request(self.client, "GET", f"{DIRECTORY}/{quote(alias)}", ok=(200, 404))
             except TRANSIENT_EXCEPTIONS as error:
                 raise UnknownYet(f"{alias} not resolved: {describe(error)}") from None
-            if isinstance(response, RoomResolveAliasResponse):
-                self.unresolved.discard(alias)
-                self.room_ids.add(response.room_id)
-                self.aliases[response.room_id] = alias
-                log.info("configured room %s is %s", alias, response.room_id)
+            except api.ApiError as error:
+                if error.errcode == "M_UNKNOWN_TOKEN":
+                    raise SessionRevoked(f"resolving a room alias: {error}") from None
+                if error.transient:
+                    raise UnknownYet(f"{alias} not resolved: {error}") from None
+                log.error("configured room %s cannot be resolved: %s", alias, error)
                 continue
-            check_session(response, "resolving a room alias")
-            if is_transient(response):
-                raise UnknownYet(f"{alias} not resolved: {describe(response)}")
+            if status == 200:
+                room_id = answer["room_id"]
+                self.unresolved.discard(alias)
+                self.room_ids.add(room_id)
+                self.aliases[room_id] = alias
+                log.info("configured room %s is %s", alias, room_id)
 
 
 async def _until_answered(request: Callable[[], Awaitable[set[str]]], what: str) -> set[str]:
