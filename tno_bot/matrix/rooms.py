@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from urllib.parse import quote
 
 from aiohttp import ClientError
-from nio import AsyncClient, JoinError, JoinedRoomsResponse
+from nio import AsyncClient, JoinError, JoinedRoomsResponse, RoomLeaveResponse
 
 from tno_bot.matrix import api
 from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, check_session, describe, retry_delay
@@ -60,29 +60,45 @@ class ServedRooms:
             log.warning("configured room %s does not exist (yet): it will be joined when someone invites the bot to "
                         "it", alias)
         for room_id in sorted(self.room_ids - joined):
-            await self._join(room_id, "configured room")
+            await self._join(room_id, "at start-up")
         for room_id in sorted(joined - self.room_ids):
-            await self.client.room_leave(room_id)
-            log.warning("left %s: not in the configuration", room_id)
+            if await self._leave(room_id):
+                log.warning("left %s: not in the configuration", room_id)
 
     async def on_invite(self, room_id: str, inviter: str) -> None:
         """Join a configured room; decline (leave) any other, saying why in the log."""
         if not self.serves(room_id) and self.unresolved:
             await self._resolve()
         if self.serves(room_id):
-            await self._join(room_id, f"invitation of {inviter} to")
+            await self._join(room_id, f"on the invitation of {inviter}")
             return
         log.warning("invitation to %s from %s declined: the room is not in the configuration", room_id, inviter)
-        await self.client.room_leave(room_id)
+        await self._leave(room_id)
 
-    async def _join(self, room_id: str, what: str) -> None:
-        label = self.aliases.get(room_id, room_id)
-        result = await self.client.join(room_id)
+    async def _join(self, room_id: str, when: str) -> None:
+        label = f"{room_id} ({self.aliases.get(room_id, 'configured by its id')})"
+        try:
+            result = await self.client.join(room_id)
+        except TRANSIENT_EXCEPTIONS as error:
+            log.warning("configured room %s not joined %s: %s", label, when, describe(error))
+            return
         if isinstance(result, JoinError):
             check_session(result, "joining a room")
-            log.warning("%s %s could not be joined: %s", what, label, describe(result))
+            log.warning("configured room %s could not be joined %s: %s", label, when, describe(result))
         else:
-            log.info("joined %s (%s)", room_id, self.aliases.get(room_id, "configured by its id"))
+            log.info("joined %s %s", label, when)
+
+    async def _leave(self, room_id: str) -> bool:
+        """Leave the room; False (and a log line) when the homeserver did not let it: the room is still not served."""
+        try:
+            result = await self.client.room_leave(room_id)
+        except TRANSIENT_EXCEPTIONS as error:
+            result = error
+        if isinstance(result, RoomLeaveResponse):
+            return True
+        check_session(result, "leaving a room")
+        log.warning("room %s not left (%s): nothing from it is handled all the same", room_id, describe(result))
+        return False
 
     async def _resolve_and_list(self) -> set[str]:
         await self._resolve()
