@@ -284,3 +284,30 @@ async def test_a_revoked_access_token_stops_the_service_with_its_own_exit_code(s
     assert len(said) == 1 and " ERROR " in said[0] and "TNO_ACCESS_TOKEN" in said[0], log
     assert "Traceback" not in log and access_token not in log
     _report("access token revoked, no password", exit_code=exit_code, seconds_from_deletion_to_exit=f"{stopped:.1f}")
+
+
+async def test_devices_deleted_again_and_again_stop_the_bot_instead_of_new_devices_without_end(
+        bot_runner, person, synapse, monkeypatch, caplog):
+    from tno_bot.matrix import bot as bot_module
+    from tno_bot.matrix.session import AccessTokenRevoked
+
+    monkeypatch.setattr(bot_module, "MAX_NEW_DEVICES", 1)  # 3 in an hour in service: one here keeps the test short
+    caplog.set_level(logging.INFO, logger="tno_bot")
+    await bot_runner.start()
+    emeline, room_id = await room_with_bot(person, bot_runner, "Révocations", encrypted=False)
+    first = bot_runner.device_id
+    await _delete_device(synapse, bot_runner.settings.user_id, first)
+    await emeline.wait_reply(await emeline.send(room_id, "!cles"), timeout=40)  # answered by a new device
+    second = bot_runner.device_id
+    assert second != first
+
+    await _delete_device(synapse, bot_runner.settings.user_id, second)
+    await emeline.send(room_id, "!cles")  # wakes the bot's long-poll
+    done, _ = await asyncio.wait({bot_runner.task}, timeout=40)
+
+    assert done, "the bot still runs"
+    with pytest.raises(AccessTokenRevoked, match="already logged in again as a new device 1 time"):
+        bot_runner.task.result()
+    assert bot_runner.device_id == second  # no third device
+    _report("device deleted twice, new devices capped at 1", devices=f"{first} -> {second}", third_device="none",
+            exit_code=EXIT_ACCESS_REVOKED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 
 from nio import AsyncClient
 
@@ -21,6 +22,12 @@ from tno_bot.matrix.undecrypted import Unreadable, UnreadableNotices
 
 log = logging.getLogger(__name__)
 
+# Each new login after a revoked token makes a new device. A homeserver (or an admin's script) that keeps deleting
+# them would have the bot create devices without limit: past MAX_NEW_DEVICES within NEW_DEVICE_WINDOW_SECONDS, the bot
+# stops with AccessTokenRevoked (exit code 77) for an operator to look.
+MAX_NEW_DEVICES = 3
+NEW_DEVICE_WINDOW_SECONDS = 3600.0
+
 
 class TnoBot:
     def __init__(self, config: Config, settings: MatrixSettings, engine) -> None:
@@ -29,6 +36,7 @@ class TnoBot:
         self.engine = engine
         self.dispatcher = Dispatcher(config, engine)
         self.ready = asyncio.Event()
+        self._new_devices: list[float] = []  # time.monotonic() of each new login after a revoked token
 
     async def run(self) -> None:
         """Run until cancelled; `ready` is set once the bot answers commands.
@@ -53,6 +61,15 @@ class TnoBot:
         if revoked.soft_logout:
             log.warning("the homeserver logged the bot out (%s): logging in again on the same device", revoked)
         else:
+            now = time.monotonic()
+            self._new_devices = [t for t in self._new_devices if now - t < NEW_DEVICE_WINDOW_SECONDS] + [now]
+            if len(self._new_devices) > MAX_NEW_DEVICES:
+                raise AccessTokenRevoked(
+                    f"the homeserver no longer accepts the bot's access token ({revoked}), and the bot already logged "
+                    f"in again as a new device {MAX_NEW_DEVICES} time(s) in the last "
+                    f"{NEW_DEVICE_WINDOW_SECONDS / 60:.0f} minutes: not logging in again (each login makes a new "
+                    "device); find what deletes the bot's devices, then restart it"
+                ) from None
             log.warning("the homeserver no longer accepts the bot's access token (%s): its device was deleted or the "
                         "token revoked; logging in again as a new device", revoked)
             set_store_aside(self.settings)
