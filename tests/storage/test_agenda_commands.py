@@ -572,7 +572,7 @@ def test_the_agenda_is_changed_only_in_the_conference_room_named_by_its_alias(en
     from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 
     dispatcher = Dispatcher(config, engine)
-    dispatcher.room_names = {ROOM: "#conference:tno.example"}.get  # as the bot's served rooms name them
+    dispatcher.room_name = {ROOM: "#conference:tno.example"}.get  # as the bot's served rooms name them
     elsewhere = "!comite-technique:tno.example"
 
     def send(room_id, event_id, body, sender, now):

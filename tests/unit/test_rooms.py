@@ -28,13 +28,13 @@ def test_the_conference_room_is_its_own_any_other_is_refused_with_the_room():
 def test_the_refusal_names_the_room_by_its_alias_when_known():
     refused = Refused(Reason.OTHER_ROOM, conference=3, room=OWN)
     names = {OWN: "#conference:tno.example"}.get
-    assert sentence(refused, translator("fr"), room_names=names) == (
+    assert sentence(refused, translator("fr"), room_name=names) == (
         "La conférence n° 3 se traite dans son salon, #conference:tno.example : tapez cette commande là-bas.")
-    assert sentence(refused, translator("en"), room_names=names) == (
+    assert sentence(refused, translator("en"), room_name=names) == (
         "Conference no. 3 is dealt with in its own room, #conference:tno.example: type this command there.")
-    assert sentence(refused, translator("fr"), room_names=lambda room_id: None) == (
+    assert sentence(refused, translator("fr"), room_name=lambda room_id: None) == (
         "La conférence n° 3 se traite dans le salon de la conférence : tapez cette commande là-bas.")
-    assert sentence(refused, translator("fr")) == sentence(refused, translator("fr"), room_names=lambda r: None)
+    assert sentence(refused, translator("fr")) == sentence(refused, translator("fr"), room_name=lambda r: None)
 
 
 def test_configured_room_ids_are_served_at_once_aliases_once_resolved():

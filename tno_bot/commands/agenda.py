@@ -3,8 +3,9 @@ sub-commands) and the reminders (!rappels).
 
 Which conference: a number (`<n>`) when given, else the next conference of the room the command is typed in, else
 the only conference to come. A conference is changed, and its draft agenda read, only in its own room
-(`app.conferences.conference_here`); its dates and reminders may be read from any served room. Every state change is checked by the domain (`AgendaError`, worded by
-`reports.refusals`), then written with its reminders replanned (`app.conferences`), in the command's transaction.
+(`app.conferences.conference_here`); its dates and reminders may be read from any served room. Every state change
+is checked by the domain (`AgendaError`, worded by `reports.refusals`), then written with its reminders replanned
+(`app.conferences`), in the command's transaction.
 """
 
 from __future__ import annotations

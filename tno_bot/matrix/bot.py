@@ -83,7 +83,7 @@ class TnoBot:
         due_work = DueWork(self.config, self.engine, write_lock, outbox.wake)
 
         rooms = ServedRooms(client, self.config.rooms)
-        self.dispatcher.room_names = rooms.name
+        self.dispatcher.room_name = rooms.name
 
         async def on_message(message: IncomingMessage) -> None:
             async with write_lock:

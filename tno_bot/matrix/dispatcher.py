@@ -54,7 +54,7 @@ class Dispatcher:
     def __init__(self, config: Config, engine) -> None:
         self.config = config
         self.engine = engine
-        self.room_names: Callable[[str], str | None] = lambda room_id: None  # set by bot.py: rooms.ServedRooms.name
+        self.room_name: Callable[[str], str | None] = lambda room_id: None  # set by bot.py: rooms.ServedRooms.name
 
     def process(self, message: IncomingMessage) -> list[storage.OutboxMessage]:
         """Handle `message` unless it was already handled; returns the outbox rows committed for its replies.
@@ -104,5 +104,5 @@ class Dispatcher:
             language=room_language(session, self.config, message.room_id),
             now=message.sent_at,
             session=session,
-            room_name=self.room_names,
+            room_name=self.room_name,
         )

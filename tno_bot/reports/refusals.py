@@ -413,10 +413,10 @@ RATIFICATION: Table = {
 
 
 def _other_room(w: Wording) -> str:
-    """The conference's own room named by its alias or name when the bot knows it (param `room_names`: room id ->
-    name or None, given by the chat)."""
-    names = w.p.get("room_names")
-    name = names(w.p["room"]) if names and w.p["room"] else None
+    """The conference's own room named by its alias or name when the bot knows it (param `room_name`: room id ->
+    its name or None, given by the chat)."""
+    name_of = w.p.get("room_name")
+    name = name_of(w.p["room"]) if name_of and w.p["room"] else None
     if name:
         return w.tr.gettext("Conference no. {n} is dealt with in its own room, {room}: type this command there.",
                             n=w.p["conference"], room=name)
