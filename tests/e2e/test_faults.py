@@ -311,3 +311,27 @@ async def test_devices_deleted_again_and_again_stop_the_bot_instead_of_new_devic
     assert bot_runner.device_id == second  # no third device
     _report("device deleted twice, new devices capped at 1", devices=f"{first} -> {second}", third_device="none",
             exit_code=EXIT_ACCESS_REVOKED)
+
+
+async def test_a_stalled_send_is_abandoned_and_sent_again_instead_of_holding_the_lane(bot_runner, person, proxy,
+                                                                                        monkeypatch, caplog):
+    from tno_bot.matrix import outbox
+
+    monkeypatch.setattr(outbox, "SEND_TIMEOUT_SECONDS", 5.0)  # 30 s in service: shorter here, same behaviour
+    caplog.set_level(logging.INFO, logger="tno_bot")
+    await bot_runner.start()
+    emeline, room_id = await room_with_bot(person, bot_runner, "Envoi bloqué", encrypted=False)
+    proxy.stall("PUT", SEND, seconds=600, times=1)  # no answer for ten minutes (then it would be forwarded)
+
+    started = time.monotonic()
+    first = await emeline.send(room_id, "!cles 2023")
+    second = await emeline.send(room_id, "!quote-part 1000 2023")  # same lane: it waited behind the stalled one
+    await emeline.wait_reply(second, timeout=60)
+    answered = time.monotonic() - started
+
+    assert len(emeline.replies_to(first)) == 1 and len(emeline.replies_to(second)) == 1
+    assert [fault.remaining for fault in proxy.faults] == [0]  # the stall met a send
+    assert {row.status for row in _outbox(bot_runner.engine)} == {storage.SENT}
+    assert any("not sent yet (TimeoutError)" in record.getMessage() for record in caplog.records)
+    _report("a /send stalled for 600 s (send timeout 5 s)", commands=2, answered=2, duplicates=0,
+            seconds_to_answer_both=f"{answered:.1f}")
