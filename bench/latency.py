@@ -6,7 +6,8 @@
 One run starts a local Synapse (server name ``tno.example``, loopback only) in a temporary directory, registers
 ``tno-bot``, ``echo-bot`` and the representative ``emeline.baume``, and starts:
 
-* the real tno-bot (``TnoBot`` with ``config/tno.example.toml``, ``rooms=()``, SQLite in the temporary directory);
+* the real tno-bot (``TnoBot`` with ``config/tno.example.toml``, which serves ``#conference:tno.example``, SQLite in
+  the temporary directory);
 * the raw floor (clear rooms only: it cannot decrypt): a bot written here with no Matrix library, plain HTTP
   ``/sync`` and ``/send`` with aiohttp, answering ``!raw…`` with the same filter, long-poll and reply shape;
 * a minimal echo bot written here with plain matrix-nio (``AsyncClient.sync_forever`` and a ``RoomMessageText``
@@ -18,10 +19,11 @@ With the default layout each bot runs in a process of its own, as it would in pr
 representative's client does not share an event loop with the bots; ``--layout inprocess`` runs everything in one
 event loop (as the end-to-end tests do).
 
-The representative creates one room per bot the same way (private, inviting one bot each; encrypted with
-``--encrypted``), then sends ``!appel 2023`` in the tno-bot room, ``!echo 2023`` and ``!raw 2023`` in the others (the
-order rotates every round), one command at a time. The ratios are tno-bot's against each floor: the raw one in clear
-rooms, the nio echo bot (the floor that can decrypt) in encrypted rooms. Latency = from just before ``room_send`` to the moment the reply comes out of the
+The representative creates one room per bot the same way (private, with an alias the bot's config names, inviting
+one bot each; encrypted with ``--encrypted``), then sends ``!appel 2023`` in the tno-bot room, ``!echo 2023`` and
+``!raw 2023`` in the others (the order rotates every round), one command at a time. The ratios are tno-bot's against
+each floor: the raw one in clear rooms, the nio echo bot (the floor that can decrypt) in encrypted rooms. Latency =
+from just before ``room_send`` to the moment the reply comes out of the
 representative's own long-poll ``/sync`` (the callback's ``time.monotonic()``). Warm-up rounds are dropped.
 
 ``--profile`` also timestamps the stages inside both bots (CLOCK_MONOTONIC is shared by the processes of the
@@ -35,7 +37,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import dataclasses
 import html
 import json
 import logging
@@ -189,7 +190,7 @@ async def serve_tno(spec: dict, ready: asyncio.Event, recorder: Recorder | None)
 
     if recorder:
         _instrument_tno(recorder)
-    config = dataclasses.replace(load_config(CONFIG_PATH), rooms=())
+    config = load_config(CONFIG_PATH)  # serves #conference:tno.example, the alias of its bench room
     data_dir = Path(spec["data_dir"])
     engine = storage.make_engine(f"sqlite:///{data_dir / 'tno.db'}")
     storage.migrate(engine)
@@ -326,6 +327,7 @@ async def serve_raw(spec: dict, ready: asyncio.Event, recorder: Recorder | None)
 
 
 SERVERS = {TNO: serve_tno, ECHO: serve_echo, RAW: serve_raw}
+ROOM_ALIASES = {TNO: "conference", ECHO: "echo", RAW: "raw"}  # tno-bot serves only the rooms of its config
 
 
 def child_main(role: str, spec_path: str) -> int:
@@ -493,7 +495,7 @@ async def measure(args, synapse: ThrowawaySynapse, workdir: Path, passwords: dic
         await participant.start()
         rooms = {}
         for role in roles:  # created identically: private chat, one bot invited, same encryption
-            rooms[role] = await participant.create_room(f"bench {role}", invite=[ids[role]],
+            rooms[role] = await participant.create_room(f"bench {role}", invite=[ids[role]], alias=ROOM_ALIASES[role],
                                                         encrypted=args.encrypted)
         for role in roles:
             await participant.wait_joined(rooms[role], ids[role], timeout=60)
@@ -719,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "mode": mode, "layout": args.layout, "rounds": args.rounds, "warmup": args.warmup, "pause_s": args.pause,
         "echo_chars": args.echo_chars,
-        "rooms": "private rooms created identically by the representative, one bot invited in each",
+        "rooms": "private rooms with an alias created identically by the representative, one bot invited in each",
         "commands": COMMANDS, "machine": machine(),
         "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "duration_s": round(time.monotonic() - started, 1),

@@ -47,6 +47,7 @@ from tno_bot.matrix.participant import Participant  # noqa: E402
 from tno_bot.storage.tables import BallotRow  # noqa: E402
 
 SERVER = "tno.example"
+ROOM_ALIAS = "seance"  # the séance's room, the one room the bot serves
 PASSWORD = "bench-password"
 
 
@@ -54,7 +55,7 @@ def synthetic_config(directory: Path, members: int) -> Path:
     """An entente of `members` members with two titulaires each, equal keys (a budget directory with no budget)."""
     (directory / "budgets").mkdir(parents=True, exist_ok=True)
     share = 100 / members
-    lines = ['timezone = "Europe/Paris"', 'locale = "fr"', "rooms = []", 'budgets_dir = "budgets"', "",
+    lines = ['timezone = "Europe/Paris"', 'locale = "fr"', f'rooms = ["#{ROOM_ALIAS}:{SERVER}"]', 'budgets_dir = "budgets"', "",
              "[rules]", "agenda_notice_days = 30", "reply_window_days = 15", "quorum_per_member = 1",
              "max_proxies_per_holder = 1", 'decision_rule = "unanimite"', ""]
     for m in range(members):
@@ -182,7 +183,8 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
             await asyncio.gather(*(p.start() for p in people.values()))
             president, comite = people["rep00-1"], people["comite"]
             invited = [bot_id, *(p.user_id for p in people.values() if p is not president)]
-            room_id = await president.create_room("Séance chargée", invite=invited, encrypted=encrypted)
+            room_id = await president.create_room("Séance chargée", invite=invited, encrypted=encrypted,
+                                                  alias=ROOM_ALIAS)
             await asyncio.gather(*(p.join(room_id) for p in people.values() if p is not president))
             await president.wait_joined(room_id, bot_id)
             echo_room = await president.create_room("Écho", invite=[echo_id, *invited[1:]], encrypted=encrypted)

@@ -5,7 +5,6 @@ Everything runs on loopback in a temporary directory (never the checkout's `stor
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import secrets
 import tempfile
@@ -48,7 +47,12 @@ def _print_message(name: str, text: str) -> None:
         print(textwrap.indent(line, " " * 11) if line else "")
 
 
-async def _play(config: Config, synapse: ThrowawaySynapse, workdir: Path) -> None:
+def _demo_alias(config: Config, server_name: str) -> str | None:
+    """The first room alias of the config on the demo's server: the demo creates that room, the bot serves it."""
+    return next((room for room in config.rooms if room.startswith("#") and room.endswith(f":{server_name}")), None)
+
+
+async def _play(config: Config, synapse: ThrowawaySynapse, workdir: Path, alias: str) -> None:
     bot_password = secrets.token_urlsafe(16)
     bot_id = synapse.register(BOT_LOCALPART, bot_password)
     representatives = _one_titulaire_per_member(config)
@@ -61,7 +65,7 @@ async def _play(config: Config, synapse: ThrowawaySynapse, workdir: Path) -> Non
     settings = MatrixSettings(homeserver=synapse.url, user_id=bot_id, data_dir=workdir / "bot",
                               password=bot_password, recovery_key=encode_recovery_key(secrets.token_bytes(32)),
                               pickle_key=secrets.token_urlsafe(32))
-    bot = TnoBot(dataclasses.replace(config, rooms=()), settings, engine)
+    bot = TnoBot(config, settings, engine)
     bot_task = asyncio.create_task(bot.run())
     people = [Participant(synapse.url, person.matrix_id, passwords[person.matrix_id],
                           workdir / "people" / _localpart(person.matrix_id)) for person in representatives]
@@ -70,13 +74,13 @@ async def _play(config: Config, synapse: ThrowawaySynapse, workdir: Path) -> Non
         for participant in people:
             await participant.start()
         host, guests = people[0], people[1:]
-        room_id = await host.create_room("Conférence intercommunale TNO",
+        room_id = await host.create_room("Conférence intercommunale TNO", alias=_localpart(alias),
                                          invite=[bot_id] + [guest.user_id for guest in guests], encrypted=True)
         for guest in guests:
             await guest.join(room_id)
         await host.wait_joined(room_id, bot_id)
-        print(french_text("Salon chiffré « Conférence intercommunale TNO » : {n} représentants et le bot.",
-                          n=len(people)))
+        print(french_text("Salon chiffré « Conférence intercommunale TNO » ({alias}) : {n} représentants et le bot.",
+                          alias=alias, n=len(people)))
         await _print_bot_trust(host, bot_id)
 
         names = {person.matrix_id: person.name for person in representatives}
@@ -108,12 +112,18 @@ def run(config: Config) -> int:
     """Play the demo and print the transcript; returns the process exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("nio").setLevel(logging.ERROR)  # key-sharing chatter of the first encrypted messages
+    logging.getLogger("tno_bot.matrix.rooms").setLevel(logging.ERROR)  # its room is created once the bot is ready
+    server_name = config.people[0].matrix_id.split(":", 1)[1]  # the cast's server, so their ids are real
+    alias = _demo_alias(config, server_name)
+    if alias is None:
+        print(french_text("La configuration ne nomme aucun salon #alias:{server} (rooms) : la démo crée ce salon, et "
+                          "le bot ne sert que les salons de la configuration.", server=server_name))
+        return 1
     with tempfile.TemporaryDirectory(prefix="tno-demo-") as directory:
         workdir = Path(directory)
         print(french_text("Démarrage d'un Synapse local jetable…"))
-        server_name = config.people[0].matrix_id.split(":", 1)[1]  # the cast's server, so their ids are real
         with ThrowawaySynapse(workdir / "synapse", server_name=server_name) as synapse:
             print(f"Synapse prêt sur {synapse.url} (serveur {server_name}).")
-            asyncio.run(_play(config, synapse, workdir))
+            asyncio.run(_play(config, synapse, workdir, alias))
         print(french_text("Démo terminée : Synapse arrêté, fichiers temporaires supprimés."))
     return 0

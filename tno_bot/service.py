@@ -26,7 +26,8 @@ from tno_bot.ops.settings import with_environment
 log = logging.getLogger("tno_bot")
 
 # The exit code when the homeserver no longer accepts the access token and no password lets the bot log in again (its
-# device deleted, the token revoked): restarting cannot help, an operator must give a new token (sysexits EX_NOPERM).
+# device deleted, the token revoked), or when its devices keep being deleted (bot.MAX_NEW_DEVICES): restarting cannot
+# help, an operator must look (sysexits EX_NOPERM).
 EXIT_ACCESS_REVOKED = 77
 # The exit code when the database cannot be written or reached (read-only, full disk, I/O error), at start-up or
 # while running (sysexits EX_IOERR): nothing was lost, the command being handled is handled again after a restart.

@@ -5,6 +5,7 @@ import asyncio
 import dataclasses
 import json
 import secrets
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -28,9 +29,41 @@ def password_of(localpart: str) -> str:
     return f"secret-{localpart}"
 
 
+# Rooms a test may create for its bots (`BotRunner.room_alias`): all are in their config.
+ROOMS_PER_TEST = 6
+
+
 @pytest.fixture(scope="session")
 def example_config() -> Config:
-    return dataclasses.replace(load_config(EXAMPLE_CONFIG), rooms=())
+    return load_config(EXAMPLE_CONFIG)
+
+
+class RoomPool:
+    """The aliases of one test's rooms, unique to it (the bot account and the homeserver are shared by the session's
+    tests), all in the config of every bot the test starts."""
+
+    def __init__(self, count: int = ROOMS_PER_TEST) -> None:
+        prefix = f"t{secrets.token_hex(4)}"
+        self.aliases = [f"{prefix}-{n}" for n in range(count)]
+        self.taken = 0
+
+    def take(self) -> str:
+        """The localpart of the next alias no room has taken yet, for `create_room(..., alias=...)`."""
+        assert self.taken < len(self.aliases), "more rooms than ROOMS_PER_TEST"
+        self.taken += 1
+        return self.aliases[self.taken - 1]
+
+
+def config_with_rooms(tmp_path: Path, aliases: list[str], server_name: str) -> Path:
+    """A copy of config/ whose tno.example.toml serves `#<alias>:<server_name>` for each alias (for `tno-bot run`)."""
+    copy = tmp_path / "config"
+    shutil.copytree(EXAMPLE_CONFIG.parent, copy)
+    path = copy / EXAMPLE_CONFIG.name
+    rooms = ", ".join(f'"#{alias}:{server_name}"' for alias in aliases)
+    text = path.read_text(encoding="utf-8")
+    assert 'rooms = ["#conference:tno.example"]' in text
+    path.write_text(text.replace('rooms = ["#conference:tno.example"]', f"rooms = [{rooms}]"), encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -44,13 +77,23 @@ def cast(synapse, example_config) -> dict[str, str]:
 class BotRunner:
     """Starts and stops the real bot in this event loop, keeping its data dir and database across restarts."""
 
-    def __init__(self, config: Config, settings: MatrixSettings, database_url: str) -> None:
-        self.config = config
+    def __init__(self, config: Config, settings: MatrixSettings, database_url: str, rooms: RoomPool,
+                 server_name: str) -> None:
+        self.rooms = rooms
+        self.server_name = server_name
+        self.config = dataclasses.replace(config, rooms=tuple(self.alias_of(a) for a in rooms.aliases))
         self.settings = settings
         self.engine = storage.make_engine(database_url)
         storage.migrate(self.engine)
         self.bot: TnoBot | None = None
         self.task: asyncio.Task | None = None
+
+    def alias_of(self, localpart: str) -> str:
+        return f"#{localpart}:{self.server_name}"
+
+    def room_alias(self) -> str:
+        """The localpart of the next configured alias no room has taken yet, for `create_room(..., alias=...)`."""
+        return self.rooms.take()
 
     @property
     def device_id(self) -> str:
@@ -75,7 +118,13 @@ class BotRunner:
 
 
 @pytest.fixture
-async def bot_factory(example_config) -> AsyncIterator:
+def room_pool() -> RoomPool:
+    """This test's configured aliases (`room_pool.take()` for a room's alias)."""
+    return RoomPool()
+
+
+@pytest.fixture
+async def bot_factory(example_config, room_pool) -> AsyncIterator:
     """`bot_factory(server, data_dir, **settings)`: a BotRunner for the bot account of `server` (its recovery key given
     unless `recovery_key=None`); all are stopped at the end."""
     runners: list[BotRunner] = []
@@ -85,7 +134,8 @@ async def bot_factory(example_config) -> AsyncIterator:
         settings = MatrixSettings(**{"homeserver": server.url, "user_id": server.user_id(BOT_LOCALPART),
                                      "data_dir": data_dir, "password": password_of(BOT_LOCALPART),
                                      "recovery_key": BOT_RECOVERY_KEY, **settings_given})
-        runner = BotRunner(example_config, settings, database_url or f"sqlite:///{data_dir / 'tno.db'}")
+        runner = BotRunner(example_config, settings, database_url or f"sqlite:///{data_dir / 'tno.db'}", room_pool,
+                           server.server_name)
         runners.append(runner)
         return runner
 

@@ -14,7 +14,7 @@ async def room_with_bot(person, bot_runner, name: str, encrypted: bool):
     """Emeline Baume's new room `name`, the bot invited and joined: (her client, the room id)."""
     emeline = await person(LOCAL.BAUME)
     bot = bot_runner.settings.user_id
-    room_id = await emeline.create_room(name, invite=[bot], encrypted=encrypted)
+    room_id = await emeline.create_room(name, invite=[bot], encrypted=encrypted, alias=bot_runner.room_alias())
     await emeline.wait_joined(room_id, bot)
     return emeline, room_id
 
@@ -69,7 +69,7 @@ async def prepared_conference(bot_runner, person, encrypted: bool = False, stric
     others = {name: (strict or {}).get(name) or await person(name)
               for name in (LOCAL.PRESIDENT, LOCAL.FAURY, LOCAL.BAUME, LOCAL.KHELIFI, LOCAL.MAES)}
     room_id = await secretariat.create_room("Séance", invite=[bot, *(p.user_id for p in others.values())],
-                                            encrypted=encrypted)
+                                            encrypted=encrypted, alias=bot_runner.room_alias())
     for participant in others.values():
         await participant.join(room_id)
     await secretariat.wait_joined(room_id, bot)

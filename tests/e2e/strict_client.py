@@ -234,9 +234,11 @@ class StrictClient:
         return answer
 
     # --------------------------------------------------------------------------------------- operations
-    async def create_room(self, name: str, invite: list[str], encrypted: bool = True) -> str:
-        """A private room (private_chat preset) with those invited; returns its id once joined and synced."""
-        return (await self._call("create_room", 40, name=name, invite=list(invite), encrypted=encrypted))["room_id"]
+    async def create_room(self, name: str, invite: list[str], encrypted: bool = True, alias: str | None = None) -> str:
+        """A private room (private_chat preset) with those invited, named `#<alias>:<server>` when `alias` is given;
+        returns its id once joined and synced."""
+        return (await self._call("create_room", 40, name=name, invite=list(invite), encrypted=encrypted,
+                                 alias=alias))["room_id"]
 
     async def join(self, room_id: str) -> None:
         await self._call("join", 40, room_id=room_id)

@@ -33,7 +33,7 @@ async def conference_room(bot_runner, person, encrypted: bool = True):
                                     await person(LOCAL.BAUME))
     bot = bot_runner.settings.user_id
     room_id = await secretariat.create_room("Conférence TNO", invite=[bot, comite.user_id, emeline.user_id],
-                                            encrypted=encrypted)
+                                            encrypted=encrypted, alias=bot_runner.room_alias())
     await comite.join(room_id)
     await emeline.join(room_id)
     await secretariat.wait_joined(room_id, bot)

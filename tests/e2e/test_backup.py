@@ -52,7 +52,7 @@ async def test_a_backup_taken_during_a_vote_restores_every_event_and_ballot(bot_
         env=env, capture_output=True, text=True, timeout=60)
     sent = await voting
     for name, event_id in sent:
-        await people[name].wait_reply(event_id)
+        await people[name].wait_answer(event_id)  # a counted ballot is acknowledged by a reaction
     assert backup.returncode == 0, backup.stderr
     assert "bases SQLite copiées à chaud" in backup.stdout
     processed, ballots = stored(bot_runner.engine)
@@ -77,4 +77,4 @@ async def test_a_backup_taken_during_a_vote_restores_every_event_and_ballot(bot_
     assert processed <= processed_again
     assert ballots_again == ballots  # every ballot, none twice, whatever the backup caught of the burst
     result = await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
-    assert "adoptée à l'unanimité (3 pour, 0 contre, 0 abstention)" in result
+    assert "adoptée à l’unanimité (3 pour, 0 contre, 0 abstention)" in result

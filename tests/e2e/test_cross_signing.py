@@ -40,8 +40,10 @@ async def strict_user(server, localpart: str = LOCAL.BAUME):
         await client.stop()
 
 
-async def room_with_bot(client: StrictClient, bot_id: str) -> str:
-    room_id = await client.create_room("Conférence chiffrée", invite=[bot_id], encrypted=True)
+async def room_with_bot(client: StrictClient, runner) -> str:
+    bot_id = runner.settings.user_id
+    room_id = await client.create_room("Conférence chiffrée", invite=[bot_id], encrypted=True,
+                                       alias=runner.room_alias())
     await client.wait_joined(room_id, bot_id)
     return room_id
 
@@ -65,7 +67,7 @@ async def assert_answered_by_trusted_bot(client: StrictClient, room_id: str, run
 async def test_element_grade_client_gets_its_answer_from_the_cross_signed_bot(bot_runner, strict_person):
     await bot_runner.start()
     emeline = await strict_person(LOCAL.BAUME)
-    room_id = await room_with_bot(emeline, bot_runner.settings.user_id)
+    room_id = await room_with_bot(emeline, bot_runner)
 
     await assert_answered_by_trusted_bot(emeline, room_id, bot_runner)
 
@@ -78,7 +80,7 @@ async def test_lost_store_a_new_signed_device_answers_and_the_old_one_is_removed
     await runner.start()
     old_device = runner.device_id
     async with strict_user(server) as emeline:
-        room_id = await room_with_bot(emeline, runner.settings.user_id)
+        room_id = await room_with_bot(emeline, runner)
         await assert_answered_by_trusted_bot(emeline, room_id, runner)
         master = (await emeline.device_status(runner.settings.user_id, old_device)).master_key
         await runner.stop()
@@ -101,7 +103,7 @@ async def test_lost_data_directory_the_recovery_key_brings_the_same_identity_bac
     runner = bot_factory(server, tmp_path / "bot")
     await runner.start()
     async with strict_user(server) as emeline:
-        room_id = await room_with_bot(emeline, runner.settings.user_id)
+        room_id = await room_with_bot(emeline, runner)
         master = (await emeline.device_status(runner.settings.user_id, runner.device_id)).master_key
         await runner.stop()
         runner.engine.dispose()
@@ -129,7 +131,7 @@ async def test_device_id_recreated_on_the_server_the_stale_signature_is_replaced
 
     await runner.start()
     async with strict_user(server) as emeline:
-        room_id = await room_with_bot(emeline, bot_id)
+        room_id = await room_with_bot(emeline, runner)
         await assert_answered_by_trusted_bot(emeline, room_id, runner)
     messages = [record.getMessage() for record in caplog.records]
     assert any("stale signature for device TNOSTALE" in message for message in messages)
@@ -173,7 +175,7 @@ async def test_first_start_without_recovery_key_writes_it_once_for_the_operator(
     runner = bot_factory(server, data_dir, recovery_key=recovery_key)
     await runner.start()
     async with strict_user(server) as emeline:
-        room_id = await room_with_bot(emeline, runner.settings.user_id)
+        room_id = await room_with_bot(emeline, runner)
         await assert_answered_by_trusted_bot(emeline, room_id, runner)
     assert not (data_dir / RECOVERY_KEY_FILE).exists()
     assert server.user_id(BOT_LOCALPART) == runner.settings.user_id
@@ -199,7 +201,7 @@ async def test_element_with_the_recovery_key_verifies_its_session_with_the_bot_i
     await runner.start()
     bot_id, bot_device = runner.settings.user_id, runner.device_id
     async with strict_user(server) as emeline:
-        room_id = await room_with_bot(emeline, bot_id)  # Emeline's crypto now tracks the bot's devices
+        room_id = await room_with_bot(emeline, runner)  # Emeline's crypto now tracks the bot's devices
         master = (await emeline.device_status(bot_id, bot_device)).master_key
         assert master is not None
 

@@ -20,8 +20,8 @@ import aiohttp
 import pytest
 from sqlmodel import Session, select
 
-from tests.cast import EXAMPLE_CONFIG, LOCAL
-from tests.e2e.conftest import BOT_RECOVERY_KEY, password_of
+from tests.cast import LOCAL
+from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms, password_of
 from tests.e2e.fault_proxy import FaultProxy
 from tests.e2e.scenarios import QUORATE, ask, opened_seance, room_with_bot
 from tno_bot import storage
@@ -235,7 +235,8 @@ async def test_a_deleted_device_is_replaced_and_the_bot_keeps_answering(bot_runn
             devices=f"{old_device} -> {new_device}")
 
 
-async def test_a_revoked_access_token_stops_the_service_with_its_own_exit_code(synapse, cast, person, tmp_path):
+async def test_a_revoked_access_token_stops_the_service_with_its_own_exit_code(synapse, cast, person, room_pool,
+                                                                              tmp_path):
     user_id = cast[LOCAL.BOT]
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{synapse.url}/_matrix/client/v3/login", json={
@@ -247,7 +248,9 @@ async def test_a_revoked_access_token_stops_the_service_with_its_own_exit_code(s
            "TNO_DATA_DIR": str(tmp_path / "data"), "TNO_RECOVERY_KEY": BOT_RECOVERY_KEY}
     for name in ("TNO_PASSWORD", "TNO_PASSWORD_FILE", "TNO_DATABASE_URL", "TNO_DEVICE_ID"):
         env.pop(name, None)
-    process = subprocess.Popen([str(TNO_BOT), "run", "--config", str(EXAMPLE_CONFIG)], env=env, text=True,
+    alias = room_pool.take()
+    config = config_with_rooms(tmp_path, [alias], synapse.server_name)
+    process = subprocess.Popen([str(TNO_BOT), "run", "--config", str(config)], env=env, text=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     lines: list[str] = []
     try:
@@ -261,7 +264,7 @@ async def test_a_revoked_access_token_stops_the_service_with_its_own_exit_code(s
                     return
         await asyncio.wait_for(read_until("tno-bot ready"), 60)
         emeline = await person(LOCAL.BAUME)
-        room_id = await emeline.create_room("Jeton", invite=[user_id], encrypted=False)
+        room_id = await emeline.create_room("Jeton", invite=[user_id], encrypted=False, alias=alias)
         await emeline.wait_joined(room_id, user_id)
 
         await _delete_device(synapse, user_id, "TOKENONLY")
@@ -281,3 +284,54 @@ async def test_a_revoked_access_token_stops_the_service_with_its_own_exit_code(s
     assert len(said) == 1 and " ERROR " in said[0] and "TNO_ACCESS_TOKEN" in said[0], log
     assert "Traceback" not in log and access_token not in log
     _report("access token revoked, no password", exit_code=exit_code, seconds_from_deletion_to_exit=f"{stopped:.1f}")
+
+
+async def test_devices_deleted_again_and_again_stop_the_bot_instead_of_new_devices_without_end(
+        bot_runner, person, synapse, monkeypatch, caplog):
+    from tno_bot.matrix import bot as bot_module
+    from tno_bot.matrix.session import AccessTokenRevoked
+
+    monkeypatch.setattr(bot_module, "MAX_NEW_DEVICES", 1)  # 3 in an hour in service: one here keeps the test short
+    caplog.set_level(logging.INFO, logger="tno_bot")
+    await bot_runner.start()
+    emeline, room_id = await room_with_bot(person, bot_runner, "Révocations", encrypted=False)
+    first = bot_runner.device_id
+    await _delete_device(synapse, bot_runner.settings.user_id, first)
+    await emeline.wait_reply(await emeline.send(room_id, "!cles"), timeout=40)  # answered by a new device
+    second = bot_runner.device_id
+    assert second != first
+
+    await _delete_device(synapse, bot_runner.settings.user_id, second)
+    await emeline.send(room_id, "!cles")  # wakes the bot's long-poll
+    done, _ = await asyncio.wait({bot_runner.task}, timeout=40)
+
+    assert done, "the bot still runs"
+    with pytest.raises(AccessTokenRevoked, match="already logged in again as a new device 1 time"):
+        bot_runner.task.result()
+    assert bot_runner.device_id == second  # no third device
+    _report("device deleted twice, new devices capped at 1", devices=f"{first} -> {second}", third_device="none",
+            exit_code=EXIT_ACCESS_REVOKED)
+
+
+async def test_a_stalled_send_is_abandoned_and_sent_again_instead_of_holding_the_lane(bot_runner, person, proxy,
+                                                                                        monkeypatch, caplog):
+    from tno_bot.matrix import outbox
+
+    monkeypatch.setattr(outbox, "SEND_TIMEOUT_SECONDS", 5.0)  # 30 s in service: shorter here, same behaviour
+    caplog.set_level(logging.INFO, logger="tno_bot")
+    await bot_runner.start()
+    emeline, room_id = await room_with_bot(person, bot_runner, "Envoi bloqué", encrypted=False)
+    proxy.stall("PUT", SEND, seconds=600, times=1)  # no answer for ten minutes (then it would be forwarded)
+
+    started = time.monotonic()
+    first = await emeline.send(room_id, "!cles 2023")
+    second = await emeline.send(room_id, "!quote-part 1000 2023")  # same lane: it waited behind the stalled one
+    await emeline.wait_reply(second, timeout=60)
+    answered = time.monotonic() - started
+
+    assert len(emeline.replies_to(first)) == 1 and len(emeline.replies_to(second)) == 1
+    assert [fault.remaining for fault in proxy.faults] == [0]  # the stall met a send
+    assert {row.status for row in _outbox(bot_runner.engine)} == {storage.SENT}
+    assert any("not sent yet (TimeoutError)" in record.getMessage() for record in caplog.records)
+    _report("a /send stalled for 600 s (send timeout 5 s)", commands=2, answered=2, duplicates=0,
+            seconds_to_answer_both=f"{answered:.1f}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import signal
 import socket
 import struct
@@ -18,8 +17,8 @@ import pytest
 from nio import ProfileGetResponse
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.cast import EXAMPLE_CONFIG, LOCAL
-from tests.e2e.conftest import BOT_RECOVERY_KEY
+from tests.cast import LOCAL
+from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms
 from tests.e2e.test_service import TNO_BOT, wait_for_line
 
 pytestmark = pytest.mark.e2e
@@ -42,10 +41,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def service_config(directory: Path, port: int) -> Path:
-    shutil.copytree(EXAMPLE_CONFIG.parent, directory)
-    (directory / "avatar.png").write_bytes(png_pixel())
-    path = directory / EXAMPLE_CONFIG.name
+def service_config(tmp_path: Path, port: int, alias: str, server_name: str) -> Path:
+    """The example config serving the room `alias`, with a `[service]` table for the endpoint, the name and avatar."""
+    path = config_with_rooms(tmp_path, [alias], server_name)
+    (path.parent / "avatar.png").write_bytes(png_pixel())
     text = path.read_text(encoding="utf-8")
     start, end = text.index("[service]"), text.index("# Membres de l'entente")
     path.write_text(text[:start] + f'[service]\nlog_format = "text"\nhealth_port = {port}\ndisplay_name = "{NAME}"\n'
@@ -58,9 +57,10 @@ def samples(text: str) -> dict[tuple[str, tuple], float]:
             for family in text_string_to_metric_families(text) for sample in family.samples}
 
 
-async def test_health_metrics_json_logs_and_presence(synapse, cast, person, tmp_path):
+async def test_health_metrics_json_logs_and_presence(synapse, cast, person, tmp_path, room_pool):
     port = free_port()
-    config = service_config(tmp_path / "config", port)
+    alias = room_pool.take()
+    config = service_config(tmp_path, port, alias, synapse.server_name)
     env = {**os.environ, "TNO_HOMESERVER": synapse.url, "TNO_USER_ID": cast["tno-bot"],
            "TNO_PASSWORD": "secret-tno-bot", "TNO_RECOVERY_KEY": BOT_RECOVERY_KEY,
            "TNO_DATA_DIR": str(tmp_path / "data"), "TNO_LOG_FORMAT": "json"}  # the variable wins over the file
@@ -83,7 +83,8 @@ async def test_health_metrics_json_logs_and_presence(synapse, cast, person, tmp_
             before = samples((await get("/metrics"))[1])
 
             emeline = await person(LOCAL.BAUME)
-            room_id = await emeline.create_room("Exploitation", invite=[cast["tno-bot"]], encrypted=True)
+            room_id = await emeline.create_room("Exploitation", invite=[cast["tno-bot"]], encrypted=True,
+                                                alias=alias)
             await emeline.wait_joined(room_id, cast["tno-bot"])
             assert "30,6" in (await emeline.wait_reply(await emeline.send(room_id, "!cles 2023"))).content["body"]
             await emeline.wait_reply(await emeline.send(room_id, "!budget 2023"))

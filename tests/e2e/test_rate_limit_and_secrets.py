@@ -25,7 +25,8 @@ async def test_rate_limited_replies_are_all_delivered_once_after_waiting(synapse
     emeline = Participant(server.url, server.user_id(LOCAL.BAUME), "pw", tmp_path / "emeline")
     await emeline.start()
     try:
-        room_id = await emeline.create_room("Limité", invite=[runner.settings.user_id], encrypted=False)
+        room_id = await emeline.create_room("Limité", invite=[runner.settings.user_id], encrypted=False,
+                                            alias=runner.room_alias())
         await emeline.wait_joined(room_id, runner.settings.user_id)
         commands = [await emeline.send(room_id, f"!quote-part {100 + n} 2023") for n in range(COMMANDS)]
         await emeline.wait_for(lambda: all(emeline.replies_to(event_id) for event_id in commands), timeout=90)

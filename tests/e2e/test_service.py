@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cast import EXAMPLE_CONFIG as CONFIG
 from tests.cast import LOCAL
-from tests.e2e.conftest import BOT_RECOVERY_KEY
+from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +31,7 @@ async def wait_for_line(process: subprocess.Popen, needle: str, seen: list[str],
     await asyncio.wait_for(read(), timeout)
 
 
-async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person, tmp_path):
+async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person, room_pool, tmp_path):
     password_file = tmp_path / "password"
     password_file.write_text("secret-tno-bot\n", encoding="utf-8")  # the cast's password for the bot account
     recovery_key_file = tmp_path / "recovery-key"
@@ -42,13 +41,15 @@ async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person
            "TNO_DEVICE_ID": "SERVICE", "TNO_RECOVERY_KEY_FILE": str(recovery_key_file),
            "TNO_PICKLE_KEY": "pickle-of-the-operator"}
     env.pop("TNO_DATABASE_URL", None)
-    process = subprocess.Popen([str(TNO_BOT), "run", "--config", str(CONFIG)], env=env, text=True,
+    alias, not_created = room_pool.take(), room_pool.take()
+    config = config_with_rooms(tmp_path, [alias, not_created], synapse.server_name)
+    process = subprocess.Popen([str(TNO_BOT), "run", "--config", str(config)], env=env, text=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seen: list[str] = []
     try:
         await wait_for_line(process, "tno-bot ready", seen)
         emeline = await person(LOCAL.BAUME)
-        room_id = await emeline.create_room("Service", invite=[cast["tno-bot"]], encrypted=True)
+        room_id = await emeline.create_room("Service", invite=[cast["tno-bot"]], encrypted=True, alias=alias)
         await emeline.wait_joined(room_id, cast["tno-bot"])
         reply = await emeline.wait_reply(await emeline.send(room_id, "!cles 2023"))
         assert "30,6" in reply.content["body"]
@@ -62,7 +63,7 @@ async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person
 
     assert exit_code == 0
     log = "".join(seen)
-    assert "#conference:tno.example could not be joined" in log  # the example's room does not exist here
+    assert f"configured room #{not_created}:{synapse.server_name} does not exist (yet)" in log
     assert "device SERVICE signed with the self-signing key" in log or "device SERVICE is cross-signed" in log
     assert (tmp_path / "data" / "tno.db").exists()
     assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700

@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from tests.cast import EXAMPLE_CONFIG, LOCAL
-from tests.e2e.conftest import BOT_RECOVERY_KEY
+from tests.cast import LOCAL
+from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms
 from tests.e2e.test_service import TNO_BOT, wait_for_line
 from tno_bot import storage
 from tno_bot.storage.tables import ProcessedEvent
@@ -27,28 +27,30 @@ from tno_bot.storage.tables import ProcessedEvent
 pytestmark = pytest.mark.e2e
 
 
-def start(synapse, cast, data_dir: Path, database_url: str) -> subprocess.Popen:
+def start(synapse, cast, config: Path, data_dir: Path, database_url: str) -> subprocess.Popen:
     env = {**os.environ, "TNO_HOMESERVER": synapse.url, "TNO_USER_ID": cast["tno-bot"],
            "TNO_PASSWORD": "secret-tno-bot", "TNO_RECOVERY_KEY": BOT_RECOVERY_KEY, "TNO_DATA_DIR": str(data_dir),
            "TNO_DATABASE_URL": database_url}
-    return subprocess.Popen([str(TNO_BOT), "run", "--config", str(EXAMPLE_CONFIG)], env=env, text=True,
+    return subprocess.Popen([str(TNO_BOT), "run", "--config", str(config)], env=env, text=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 async def test_the_standby_takes_over_a_killed_instance_and_answers_every_command_once(
-        synapse, cast, person, tmp_path, database_url):
-    first = start(synapse, cast, tmp_path / "data", database_url)
+        synapse, cast, person, tmp_path, database_url, room_pool):
+    alias = room_pool.take()
+    config = config_with_rooms(tmp_path, [alias], synapse.server_name)
+    first = start(synapse, cast, config, tmp_path / "data", database_url)
     second = None
     first_log: list[str] = []
     second_log: list[str] = []
     try:
         await wait_for_line(first, "tno-bot ready", first_log)
-        second = start(synapse, cast, tmp_path / "data", database_url)
+        second = start(synapse, cast, config, tmp_path / "data", database_url)
         await wait_for_line(second, "standby: the database is in use by", second_log)
         assert f"pid {first.pid}" in second_log[-1]  # who holds the lock
 
         emeline = await person(LOCAL.BAUME)
-        room_id = await emeline.create_room("Relève", invite=[cast["tno-bot"]], encrypted=True)
+        room_id = await emeline.create_room("Relève", invite=[cast["tno-bot"]], encrypted=True, alias=alias)
         await emeline.wait_joined(room_id, cast["tno-bot"])
         sent = [await emeline.send(room_id, f"!quote-part {amount} 2023") for amount in (1000, 2000, 3000)]
         await emeline.wait_reply(sent[0])

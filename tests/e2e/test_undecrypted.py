@@ -19,7 +19,8 @@ async def test_command_whose_room_key_arrives_while_the_bot_is_down_is_answered_
     await bot_runner.start()
     bot = bot_runner.settings.user_id
     emeline, zemorda = await person(LOCAL.BAUME), await person(LOCAL.KHELIFI)
-    room_id = await emeline.create_room("Clé en retard", invite=[bot, zemorda.user_id], encrypted=True)
+    room_id = await emeline.create_room("Clé en retard", invite=[bot, zemorda.user_id], encrypted=True,
+                                        alias=bot_runner.room_alias())
     await zemorda.join(room_id)
     await emeline.wait_joined(room_id, bot)
     await ask(emeline, room_id, "!cles")  # Emeline's client now knows the bot's device and has an Olm session with it

@@ -34,7 +34,7 @@ async def withholding_room(bot_runner, person, name: str):
     await bot_runner.start()
     bot = bot_runner.settings.user_id
     emeline = await person(LOCAL.BAUME)
-    room_id = await emeline.create_room(name, invite=[bot], encrypted=True)
+    room_id = await emeline.create_room(name, invite=[bot], encrypted=True, alias=bot_runner.room_alias())
     await emeline.wait_joined(room_id, bot)
     await ask(emeline, room_id, "!cles")  # her client now knows the bot's device and has an Olm session with it
     client = emeline.client
@@ -140,7 +140,8 @@ async def test_an_element_grade_client_that_withholds_its_key_is_told_once_and_c
     # user has not verified the bot, so the key goes out as m.room_key.withheld, code m.unverified.
     emeline = await strict_person(LOCAL.BAUME, blacklist_unverified=True)
     zemorda = await strict_person(LOCAL.KHELIFI)
-    room_id = await emeline.create_room("Sessions vérifiées seulement", invite=[bot, zemorda.user_id], encrypted=True)
+    room_id = await emeline.create_room("Sessions vérifiées seulement", invite=[bot, zemorda.user_id], encrypted=True,
+                                        alias=bot_runner.room_alias())
     await zemorda.join(room_id)
     await emeline.wait_joined(room_id, bot)
 

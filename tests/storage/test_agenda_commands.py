@@ -570,12 +570,13 @@ def test_through_the_dispatcher_the_proposal_notifies_and_the_calendar_is_a_file
     assert events[4]["filename"] == "conference-1.ics" and events[4]["info"]["mimetype"] == "text/calendar"
 
 
-def test_a_proposal_sent_from_another_room_is_posted_in_the_conference_room(engine, config):
+def test_the_agenda_is_changed_only_in_the_conference_room_named_by_its_alias(engine, config):
     import json
 
     from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 
     dispatcher = Dispatcher(config, engine)
+    dispatcher.room_name = {ROOM: "#conference:tno.example"}.get  # as the bot's served rooms name them
     elsewhere = "!comite-technique:tno.example"
 
     def send(room_id, event_id, body, sender, now):
@@ -583,13 +584,13 @@ def test_a_proposal_sent_from_another_room_is_posted_in_the_conference_room(engi
 
     send(ROOM, "$1", "!conference nouvelle 2025-11-07 14:30", SECRETARIAT, NOW)
     send(elsewhere, "$2", "!odj ajouter Budget 2026", FAURY, NOW)
-    send(elsewhere, "$3", "!odj envoyer", FAURY, SENT)
+    send(elsewhere, "$3", "!odj", FAURY, NOW)
     with Session(engine) as session:
         rows = list(session.exec(select(storage.OutboxMessage).order_by(storage.OutboxMessage.id)))
-    notice, proposal = [(row.room_id, json.loads(row.content)) for row in rows][-2:]
+        agenda = storage.load_agenda(session, 1)
+    replies = [(row.room_id, plain(json.loads(row.content)["body"])) for row in rows][-2:]
 
-    assert notice[0] == elsewhere and notice[1]["msgtype"] == "m.notice"
-    assert "Publié dans le salon de la conférence" in notice[1]["body"]
-    assert proposal[0] == ROOM and proposal[1]["msgtype"] == "m.text"
-    assert "m.relates_to" not in proposal[1]  # a reply cannot point to an event of another room
-    assert proposal[1]["m.mentions"] == {"user_ids": sorted(REPRESENTATIVES)}
+    refusal = ("La conférence n° 1 se traite dans son salon, #conference:tno.example : tapez cette commande "
+               "là-bas.")
+    assert replies == [(elsewhere, refusal), (elsewhere, refusal)]
+    assert agenda.brouillon == ()

@@ -116,7 +116,7 @@ def test_ouvrir_records_the_seance_with_its_agenda_and_calls_the_representatives
         "La séance de la conférence n° 1 est déjà ouverte dans ce salon depuis 10 h 02 : close-la d’abord avec "
         "!seance clore.")
     assert prepared.say("!seance ouvrir 1", PRESIDENT, now=at(10, 3), room=OTHER_ROOM) == (
-        "La séance de la conférence n° 1 est déjà ouverte dans un autre salon.")
+        "La conférence n° 1 se traite dans le salon de la conférence : tapez cette commande là-bas.")
     assert "Ordre du jour fixé (version 1)" in prepared.say("!seance", KHELIFI, now=at(10, 4))
 
 
@@ -344,11 +344,13 @@ def test_the_conference_to_come_is_the_rooms_next_one_without_a_seance(bot):
     bot.say("!seance clore", SECRETARIAT, now=at(12, 0))
     assert "pour la séance de la conférence n° 2 du vendredi 12 décembre 2025 à 10 h" in bot.say(
         "!pouvoir Alain Viollet", BAUME, now=at(12, 5))
-    # from another room, the only conference to come anywhere
-    assert "pour la séance de la conférence n° 2" in bot.say("!pouvoir Laurent Bosetti", MAES, now=at(12, 6),
-                                                             room=OTHER_ROOM)
+    # from another room, the only conference to come anywhere is not this room's: refused, nothing written
+    assert bot.say("!pouvoir Laurent Bosetti", MAES, now=at(12, 6), room=OTHER_ROOM) == (
+        "La conférence n° 2 se traite dans le salon de la conférence : tapez cette commande là-bas.")
+    assert bot.say("!presents", MAES, now=at(12, 6), room=OTHER_ROOM) == (
+        "La conférence n° 2 se traite dans le salon de la conférence : tapez cette commande là-bas.")
     assert [(r.conference_id, r.mandant, r.mandataire) for r in bot.rows(storage.AdvancePouvoirRow)] == [
-        (1, BAUME, KHELIFI), (2, BAUME, VIOLLET), (2, MAES, BOSETTI)]
+        (1, BAUME, KHELIFI), (2, BAUME, VIOLLET)]
     assert bot.say("!pouvoir Zemorda Khelifi", MILLET, now=at(10, 0, day=(2025, 12, 13))) == sentence
 
 
@@ -891,3 +893,35 @@ def test_a_pill_counts_for_the_person_it_points_at_not_for_its_label(opened, eng
     Dispatcher(config, engine).process(message)
     assert [(f.person, f.event_id) for f in opened.rows(storage.AttendanceRow)] == [(KHELIFI, "$pill"),
                                                                                    (MAES, "$pill")]
+
+
+# --- a conference is dealt with in its own room -------------------------------------------------------------------
+
+ELSEWHERE = "La conférence n° 1 se traite dans le salon de la conférence : tapez cette commande là-bas."
+
+
+def test_the_seance_is_opened_only_in_the_conference_room(prepared):
+    assert prepared.say("!seance ouvrir", SECRETARIAT, now=at(10, 0), room=OTHER_ROOM) == ELSEWHERE
+    assert prepared.say("!seance ouvrir 1", PRESIDENT, now=at(10, 0), room=OTHER_ROOM) == ELSEWHERE
+    assert prepared.rows(storage.SeanceRow) == []
+    assert "ouverte à 10 h 01" in prepared.say("!seance ouvrir 1", PRESIDENT, now=at(10, 1))
+
+
+def test_the_provisional_compte_rendu_is_given_only_in_the_conference_room_the_final_one_anywhere(quorate):
+    quorate.say("!note Prochaine réunion en janvier", SECRETARIAT)
+    assert quorate.say("!cr 1", BAUME, room=OTHER_ROOM) == ELSEWHERE
+    assert quorate.say("!cr 1", BAUME).startswith("Compte rendu provisoire de la conférence n° 1")
+    quorate.say("!seance clore", SECRETARIAT)
+    assert quorate.say("!cr 1", BAUME, room=OTHER_ROOM).startswith("Compte rendu de la conférence n° 1")
+
+
+def test_the_conference_is_moved_or_its_agenda_read_only_in_its_room_its_dates_anywhere(prepared):
+    prepared.now = at(9, 0, day=EVE)
+    assert prepared.say("!conference deplacer 1 2025-11-21 10:00", SECRETARIAT, room=OTHER_ROOM) == ELSEWHERE
+    assert prepared.say("!conference annuler 1", SECRETARIAT, room=OTHER_ROOM) == ELSEWHERE
+    assert prepared.say("!odj 1", BAUME, room=OTHER_ROOM) == ELSEWHERE
+    [row] = prepared.rows(storage.ConferenceRow)
+    assert not row.cancelled
+    assert "Conférence n° 1 : vendredi 7 novembre 2025 à 10 h," in prepared.say("!conference 1", BAUME,
+                                                                                  room=OTHER_ROOM)
+    assert prepared.say("!rappels 1", BAUME, room=OTHER_ROOM).startswith("Conférence n° 1")

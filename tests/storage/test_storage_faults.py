@@ -225,3 +225,89 @@ def test_the_clocks_work_on_a_read_only_database_is_postponed_in_one_line(data_d
     assert line == ("the clock's work is postponed: the database cannot be written or reached (attempt to write a "
                     "readonly database)")
     no_traceback(caplog)
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------------------------
+# The same faults on PostgreSQL (when TNO_TEST_DATABASE_URL is set): a database made read-only by the server
+# (`default_transaction_read_only`, as a standby or an administrator would make it) and a server that does not answer.
+# A full disk has no harmless stand-in there (a tablespace on a small mount needs root): SQLite's stands for it.
+
+
+@pytest.fixture
+def postgresql_url():
+    from tests.conftest import TEST_DATABASE_ENV, _postgres_database
+
+    server_url = os.environ.get(TEST_DATABASE_ENV)
+    if not server_url:
+        pytest.skip(f"{TEST_DATABASE_ENV} is not set (run `.ci/postgres.sh start` to get a throwaway PostgreSQL)")
+    databases = _postgres_database(server_url)
+    url = next(databases)
+    engine = storage.make_engine(url)
+    storage.migrate(engine)
+    engine.dispose()
+    yield url
+    next(databases, None)  # dropped
+
+
+def set_read_only(url: str, read_only: bool) -> None:
+    """The server makes every new session of that database read-only (or no longer)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    name = make_url(url).database
+    admin = create_engine(os.environ["TNO_TEST_DATABASE_URL"], poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        setting = "SET default_transaction_read_only = on" if read_only else "RESET default_transaction_read_only"
+        connection.exec_driver_sql(f'ALTER DATABASE "{name}" {setting}')
+    admin.dispose()
+
+
+READ_ONLY_PG = ("the database cannot be written or reached (cannot execute INSERT in a read-only transaction)")
+
+
+def test_a_command_on_a_read_only_postgresql_database_is_not_marked_processed_and_handled_later(
+        postgresql_url, config, caplog):
+    set_read_only(postgresql_url, True)
+    read_only = storage.make_engine(postgresql_url)
+    with caplog.at_level(logging.INFO), pytest.raises(storage.StorageUnavailable) as error:
+        Dispatcher(config, read_only).process(command("$pg-ro"))
+    read_only.dispose()
+    assert str(error.value) == f"event $pg-ro in {ROOM} not handled, it will be once the database works again: " \
+                               + READ_ONLY_PG
+    no_traceback(caplog)
+
+    set_read_only(postgresql_url, False)
+    writable = storage.make_engine(postgresql_url)
+    assert len(Dispatcher(config, writable).process(command("$pg-ro"))) == 1
+    with Session(writable) as session:
+        assert storage.is_processed(session, "$pg-ro")
+    writable.dispose()
+
+
+def test_start_on_a_read_only_postgresql_database_is_one_line_and_exit_74(service_env, postgresql_url, config,
+                                                                           caplog):
+    set_read_only(postgresql_url, True)
+    service_env.setenv("TNO_DATABASE_URL", postgresql_url)
+    with caplog.at_level(logging.INFO):
+        assert service.run(config) == service.EXIT_STORAGE
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert line.endswith(READ_ONLY_PG) and "password" not in line
+    no_traceback(caplog)
+
+
+def test_start_on_a_postgresql_server_that_does_not_answer_is_one_line_and_exit_74(service_env, postgresql_url,
+                                                                                    config, caplog):
+    import socket
+
+    from sqlalchemy.engine import make_url
+
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    service_env.setenv("TNO_DATABASE_URL", make_url(postgresql_url).set(port=port).render_as_string(False))
+    with caplog.at_level(logging.INFO):
+        assert service.run(config) == service.EXIT_STORAGE
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "the database cannot be written or reached" in line and "onnection refused" in line
+    no_traceback(caplog)

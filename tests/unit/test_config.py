@@ -232,6 +232,8 @@ EMELINE = 'matrix_id = "@emeline.baume:tno.example"'
         pytest.param([('name = "SITIV"', "name = 3")], [], (MAIN, "members[2].name"), id="name-wrong-type"),
         pytest.param([('rooms = ["#conference:tno.example"]', 'rooms = "#conference:tno.example"')], [],
                      (MAIN, "rooms"), id="rooms-not-a-list"),
+        pytest.param([('rooms = ["#conference:tno.example"]', "rooms = []")], [], (MAIN, "rooms"),
+                     id="no-room-served"),
         pytest.param([('locale = "fr"\n', "")], [], (MAIN, "locale"), id="missing-locale"),
         pytest.param([('body = "Comité syndical"\n', "")], [], (MAIN, "members[2].body"), id="missing-body"),
         pytest.param([], [('label = "Solde 2022"\n', "")], (BUDGET, "components[0].label"), id="missing-label"),

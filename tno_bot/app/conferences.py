@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from tno_bot import storage
+from tno_bot.app.rooms import in_its_room
 from tno_bot.config import Config
 from tno_bot.domain.agenda import AgendaError, Conference, OrdreDuJour, Reason, Timeline, timeline
 from tno_bot.domain.reminders import Reminder
@@ -36,6 +37,14 @@ def choose_conference(session: Session, room_id: str, now: datetime, number: int
     if not to_come:
         raise AgendaError(Reason.NO_CONFERENCE_PLANNED)
     raise AgendaError(Reason.CONFERENCE_ELSEWHERE, count=len(to_come))
+
+
+def conference_here(session: Session, room_id: str, now: datetime, number: int | None = None) -> Conference:
+    """The conference chosen as `choose_conference` does, refused unless `room_id` is its own room: for the commands
+    that act on it or read what is not public yet (its draft agenda)."""
+    conference = choose_conference(session, room_id, now, number)
+    in_its_room(session, conference.id, room_id)
+    return conference
 
 
 def pending_reminders(session: Session, conference: Conference) -> list[Reminder]:

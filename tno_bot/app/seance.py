@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from tno_bot import storage
 from tno_bot.app.conferences import get_conference
+from tno_bot.app.rooms import in_its_room
 from tno_bot.config import Config
 from tno_bot.domain.agenda import Conference
 from tno_bot.domain.attendance import (
@@ -100,6 +101,7 @@ def open_seance(session: Session, config: Config, number: int | None, room_id: s
     if already is not None:
         raise SeanceRefused(SeanceReason.ALREADY_SITTING, conference=already.conference_id, since=already.opened_at)
     conference = get_conference(session, number) if number is not None else conference_today(session, room_id, at)
+    in_its_room(session, conference.id, room_id)
     held = storage.seance_of_conference(session, conference.id)
     if held is not None and held.closed:
         raise SeanceRefused(SeanceReason.ALREADY_CLOSED, conference=conference.id, closed_at=held.closed_at)
@@ -211,6 +213,7 @@ def pouvoir_register(session: Session, config: Config, room_id: str, now: dateti
     conference = conference_to_come(session, room_id, now)
     if conference is None:
         raise AttendanceRefused(AttendanceReason.NO_SEANCE_TO_COME)
+    in_its_room(session, conference.id, room_id)
     return PouvoirRegister(conference, advance_attendance(session, config, conference), None)
 
 
@@ -251,11 +254,14 @@ def revoke_pouvoir(session: Session, config: Config, room_id: str, mandant: str,
 
 def seance_for_minutes(session: Session, number: int | None, room_id: str | None = None) -> Seance:
     """The séance of conference `number`, else the last one held in `room_id`: the one whose compte rendu is
-    asked."""
+    asked. Asked in a room (not from the command line), a provisional compte rendu is given only in the conference's
+    own room; a closed séance's was published at its closing."""
     if number is not None:
         seance = storage.seance_of_conference(session, number)
         if seance is None:
             raise SeanceRefused(SeanceReason.NO_SEANCE, conference=number)
+        if room_id is not None and not seance.closed:
+            in_its_room(session, number, room_id)
         return seance
     seance = storage.latest_seance_in_room(session, room_id)
     if seance is None:

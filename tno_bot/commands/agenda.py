@@ -2,13 +2,14 @@
 sub-commands) and the reminders (!rappels).
 
 Which conference: a number (`<n>`) when given, else the next conference of the room the command is typed in, else
-the only conference to come. Every state change is checked by the domain (`AgendaError`, worded by
-`reports.refusals`), then written with its reminders replanned (`app.conferences`), in the command's transaction.
+the only conference to come. A conference is changed, and its draft agenda read, only in its own room
+(`app.conferences.conference_here`); its dates and reminders may be read from any served room. Every state change
+is checked by the domain (`AgendaError`, worded by `reports.refusals`), then written with its reminders replanned
+(`app.conferences`), in the command's transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, time
 
 from tno_bot import storage
@@ -54,6 +55,12 @@ def choose_conference(ctx: CommandContext, number: int | None = None) -> Confere
     return choose(ctx.session, ctx.room_id, ctx.now, number)
 
 
+def conference_here(ctx: CommandContext, number: int | None = None) -> Conference:
+    """The conference chosen as `choose_conference` does, refused unless this room is its own (to act on it, or
+    read its draft agenda)."""
+    return agenda_app.conference_here(ctx.session, ctx.room_id, ctx.now, number)
+
+
 def _roles(ctx: CommandContext) -> frozenset[str]:
     return ctx.config.roles_of(ctx.sender)
 
@@ -71,16 +78,6 @@ def _timeline_reply(ctx: CommandContext, conference: Conference, headline: str |
     sentences = [_notice_warning(ctx, conference) for reason in warnings if reason is Reason.NOTICE_PASSED]
     pending = agenda_app.pending_reminders(ctx.session, conference)
     return Reply(*timeline_report(conference, odj, pending, ctx.config, ctx.now, ctx.tr, headline, sentences).done())
-
-
-def in_conference_room(ctx: CommandContext, conference: Conference, reply: Reply) -> list[Reply]:
-    """`reply` where the conference's people are: its room; typed elsewhere, the command gets a short notice."""
-    room_id = storage.conference_room(ctx.session, conference.id)
-    if room_id in (None, ctx.room_id):
-        return [reply]
-    tr = ctx.tr
-    notice = tr.gettext("Posted in the room of the {conference}.", conference=conference_title(conference, tr))
-    return [Reply(notice), replace(reply, room_id=room_id)]
 
 
 # --- !conference ------------------------------------------------------------------------------------------------
@@ -122,8 +119,8 @@ def conference_nouvelle(ctx: CommandContext, day: date, start: time, place: str 
     actions=(AgendaAction.CONFERENCE_DEPLACER,),
     help=N_("Move a conference: every deadline and reminder is recomputed."),
 )
-def conference_deplacer(ctx: CommandContext, number: int, day: date, start: time) -> list[Reply]:
-    current = choose_conference(ctx, number)
+def conference_deplacer(ctx: CommandContext, number: int, day: date, start: time) -> Reply:
+    current = conference_here(ctx, number)
     try:
         moved, warnings = current.deplacer(day, start, roles=_roles(ctx), now=ctx.now, rules=ctx.config.agenda_rules)
     except AgendaError as error:
@@ -132,8 +129,7 @@ def conference_deplacer(ctx: CommandContext, number: int, day: date, start: time
     headline = ctx.tr.gettext("Conference no. {n} moved from {before} to {after}; its deadlines and reminders are "
                               "recomputed.", n=moved.id, before=when(current.starts_at, ctx.tr),
                               after=when(moved.starts_at, ctx.tr))
-    return in_conference_room(ctx, moved, announced(_timeline_reply(ctx, moved, headline, warnings), ctx.config,
-                                                    ctx.tr))
+    return announced(_timeline_reply(ctx, moved, headline, warnings), ctx.config, ctx.tr)
 
 
 @command(
@@ -144,8 +140,8 @@ def conference_deplacer(ctx: CommandContext, number: int, day: date, start: time
     actions=(AgendaAction.CONFERENCE_ANNULER,),
     help=N_("Cancel a conference: its reminders are cancelled."),
 )
-def conference_annuler(ctx: CommandContext, number: int) -> list[Reply]:
-    current = choose_conference(ctx, number)
+def conference_annuler(ctx: CommandContext, number: int) -> Reply:
+    current = conference_here(ctx, number)
     try:
         cancelled = current.annuler(roles=_roles(ctx), now=ctx.now)
     except AgendaError as error:
@@ -155,7 +151,7 @@ def conference_annuler(ctx: CommandContext, number: int) -> list[Reply]:
     tr = ctx.tr
     sentence = tr.gettext("The {conference} is cancelled.", conference=conference_title(cancelled, tr))
     sentence += " " + tr.ngettext("{n} reminder cancelled.", "{n} reminders cancelled.", pending)
-    return in_conference_room(ctx, cancelled, announced(Reply(*Text.empty().para(sentence).done()), ctx.config, tr))
+    return announced(Reply(*Text.empty().para(sentence).done()), ctx.config, tr)
 
 
 @command(
@@ -217,13 +213,13 @@ def _short_state(odj: OrdreDuJour, tr: Translator) -> str:
     group=GROUP,
 )
 def odj(ctx: CommandContext, number: int | None = None) -> Reply:
-    chosen = choose_conference(ctx, number)
+    chosen = conference_here(ctx, number)
     return Reply(*agenda_report(chosen, storage.load_agenda(ctx.session, chosen.id), ctx.config, ctx.now, ctx.tr))
 
 
 def _change(ctx: CommandContext, change) -> tuple[Conference, OrdreDuJour, OrdreDuJour]:
     """Apply `change(conference, odj) -> odj` to the chosen conference's agenda and write it; refusals worded."""
-    chosen = choose_conference(ctx)
+    chosen = conference_here(ctx)
     try:
         before, after = agenda_app.change_agenda(ctx.session, ctx.config, chosen, change, ctx.now)
     except AgendaError as error:
@@ -293,12 +289,12 @@ def odj_deplacer(ctx: CommandContext, numero: int, position: int) -> Reply:
     help=N_("Send the draft to the representatives as a numbered version: the reply window opens. After the notice "
             "deadline, only the président may send it, with “hors-delai”."),
 )
-def odj_envoyer(ctx: CommandContext, late: bool = False) -> list[Reply]:
+def odj_envoyer(ctx: CommandContext, late: bool = False) -> Reply:
     config = ctx.config
     chosen, _, after = _change(ctx, lambda c, o: o.envoyer(by=ctx.sender, roles=_roles(ctx), now=ctx.now,
                                                            conference=c, rules=config.agenda_rules, hors_delai=late))
     plain, html = proposal_message(chosen, after, config, ctx.tr)
-    return in_conference_room(ctx, chosen, Reply(plain, html, mentions=tuple(p.matrix_id for p in config.people)))
+    return Reply(plain, html, mentions=tuple(p.matrix_id for p in config.people))
 
 
 @command(
@@ -337,9 +333,9 @@ def odj_amender(ctx: CommandContext) -> Reply:
     actions=(AgendaAction.ODJ_FIXER,),
     help=N_("Fix the proposed agenda, after an avis or a late sending: it is then locked."),
 )
-def odj_fixer(ctx: CommandContext) -> list[Reply]:
+def odj_fixer(ctx: CommandContext) -> Reply:
     chosen, _, after = _change(ctx, lambda c, o: o.fixer(by=ctx.sender, roles=_roles(ctx), now=ctx.now))
-    return in_conference_room(ctx, chosen, Reply(*agenda_report(chosen, after, ctx.config, ctx.now, ctx.tr)))
+    return Reply(*agenda_report(chosen, after, ctx.config, ctx.now, ctx.tr))
 
 
 # --- !rappels ---------------------------------------------------------------------------------------------------

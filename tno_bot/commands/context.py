@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ class CommandContext:
     now: datetime
     session: Session
     command: str | None = None  # the command's French name once the parser found it (for the log and the metrics)
+    room_name: Callable[[str], str | None] = lambda room_id: None  # a room's alias or name, when the bot knows it
 
     @property
     def tr(self) -> Translator:

@@ -9,6 +9,7 @@ from tno_bot.reports.message import Reply
 from tno_bot.commands.people import PEOPLE
 from tno_bot.commands.registry import Arg, command
 from tno_bot.commands.seance import name, sitting
+from tno_bot.app.rooms import in_its_room
 from tno_bot.app.seance import advance_attendance, conference_to_come, mark, sitting_here
 from tno_bot.domain.attendance import PouvoirEnd, Status, quorum
 from tno_bot.domain.roles import Action, require
@@ -93,6 +94,7 @@ def presents(ctx: CommandContext) -> Reply:
     conference = conference_to_come(ctx.session, ctx.room_id, ctx.now)
     if conference is None:
         raise SeanceRefused(SeanceReason.NOT_SITTING)
+    in_its_room(ctx.session, conference.id, ctx.room_id)  # the pouvoirs given for it are its people's business
     advance = advance_attendance(ctx.session, ctx.config, conference)
     return Reply(*advance_report(conference, advance, ctx.config, ctx.tr))
 

@@ -40,5 +40,5 @@ def is_usage(error: Refused) -> bool:
 
 
 def refusal(error: Refused, ctx: CommandContext, **context: Any) -> CommandError:
-    text = sentence(error, ctx.tr, ctx.config, sender=ctx.sender, **context)
+    text = sentence(error, ctx.tr, ctx.config, sender=ctx.sender, room_name=ctx.room_name, **context)
     return UsageError(text) if is_usage(error) else CommandError(text)

@@ -55,6 +55,8 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
     key_sets = read_key_sets(r, data, member_ids)
     roles = read_roles(r, data, {p.matrix_id for p in people}, {s.matrix_id for s in staff})
     rooms = r.strings(data, "rooms", "", ROOM, "a room alias (#room:server) or room id (!id:server)")
+    if "rooms" in data and data["rooms"] == []:
+        r.add("rooms", "at least one room alias (#room:server) or room id (!id:server): the bot serves only these")
     rules = read_rules(r, data)
     if rules is not None:
         check_quorum(r, rules, member_ids, people)

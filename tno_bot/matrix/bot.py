@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import logging
+import time
 
-from nio import AsyncClient, JoinError
+from nio import AsyncClient
 
 from tno_bot.config import Config
 from tno_bot.matrix.cross_signing import make_trusted
@@ -14,6 +14,7 @@ from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, describe, retry_delay
 from tno_bot.matrix.outbox import OutboxSender
 from tno_bot.matrix.presence import show_presence
+from tno_bot.matrix.rooms import ServedRooms
 from tno_bot.matrix.scheduler import DueWork
 from tno_bot.matrix.session import AccessTokenRevoked, HomeserverUnavailable, connect, set_store_aside
 from tno_bot.matrix.settings import MatrixSettings
@@ -21,6 +22,12 @@ from tno_bot.matrix.sync import SyncLoop
 from tno_bot.matrix.undecrypted import Unreadable, UnreadableNotices
 
 log = logging.getLogger(__name__)
+
+# Each new login after a revoked token makes a new device. A homeserver (or an admin's script) that keeps deleting
+# them would have the bot create devices without limit: past MAX_NEW_DEVICES within NEW_DEVICE_WINDOW_SECONDS, the bot
+# stops with AccessTokenRevoked (exit code 77) for an operator to look.
+MAX_NEW_DEVICES = 3
+NEW_DEVICE_WINDOW_SECONDS = 3600.0
 
 
 class TnoBot:
@@ -30,6 +37,7 @@ class TnoBot:
         self.engine = engine
         self.dispatcher = Dispatcher(config, engine)
         self.ready = asyncio.Event()
+        self._new_devices: list[float] = []  # time.monotonic() of each new login after a revoked token
 
     async def run(self) -> None:
         """Run until cancelled; `ready` is set once the bot answers commands.
@@ -54,6 +62,15 @@ class TnoBot:
         if revoked.soft_logout:
             log.warning("the homeserver logged the bot out (%s): logging in again on the same device", revoked)
         else:
+            now = time.monotonic()
+            self._new_devices = [t for t in self._new_devices if now - t < NEW_DEVICE_WINDOW_SECONDS] + [now]
+            if len(self._new_devices) > MAX_NEW_DEVICES:
+                raise AccessTokenRevoked(
+                    f"the homeserver no longer accepts the bot's access token ({revoked}), and the bot already logged "
+                    f"in again as a new device {MAX_NEW_DEVICES} time(s) in the last "
+                    f"{NEW_DEVICE_WINDOW_SECONDS / 60:.0f} minutes: not logging in again (each login makes a new "
+                    "device); find what deletes the bot's devices, then restart it"
+                ) from None
             log.warning("the homeserver no longer accepts the bot's access token (%s): its device was deleted or the "
                         "token revoked; logging in again as a new device", revoked)
             set_store_aside(self.settings)
@@ -66,6 +83,9 @@ class TnoBot:
         write_lock = asyncio.Lock()  # commands and the clock's work change the same rows: one at a time
         due_work = DueWork(self.config, self.engine, write_lock, outbox.wake)
 
+        rooms = ServedRooms(client, self.config.rooms)
+        self.dispatcher.room_name = rooms.name
+
         async def on_message(message: IncomingMessage) -> None:
             async with write_lock:
                 queued = await asyncio.to_thread(self.dispatcher.process, message)
@@ -76,21 +96,23 @@ class TnoBot:
         notices = UnreadableNotices(self.config, self.engine)
 
         async def on_unreadable(unreadable: Unreadable) -> None:
+            if not rooms.serves(unreadable.room_id):  # an event kept before its room was removed from the config
+                return
             queued = await asyncio.to_thread(notices.record, unreadable)
             if queued:
                 outbox.submit(queued, lane=unreadable.sender)
 
-        sync = SyncLoop(client, self.engine, on_message, functools.partial(self._on_invite, client), on_unreadable)
+        sync = SyncLoop(client, self.engine, on_message, rooms.on_invite, on_unreadable, rooms.serves)
         outbox_task: asyncio.Task | None = None
         try:
             await show_presence(client, self.config.service, self.settings.data_dir)
-            await self._join_configured_rooms(client)
+            await rooms.start()  # the configured rooms joined, any other left
             await sync.catch_up()  # commands sent during an outage first (an avis may stop a tacit fixing) ...
             await due_work.start()  # ... then what fell due meanwhile
             outbox_task = asyncio.create_task(outbox.run(), name="tno-outbox")
             outbox.wake()
-            log.info("tno-bot ready: %s (device %s) on %s, %d room(s) joined",
-                     client.user_id, client.device_id, self.settings.homeserver, len(client.rooms))
+            log.info("tno-bot ready: %s (device %s) on %s, %d room(s) served",
+                     client.user_id, client.device_id, self.settings.homeserver, len(rooms.room_ids))
             self.ready.set()
             sync_task = asyncio.create_task(sync.run_forever(), name="tno-sync")
             try:
@@ -130,20 +152,3 @@ class TnoBot:
             await client.close()
             raise
         return client
-
-    async def _on_invite(self, client: AsyncClient, room_id: str, inviter: str) -> None:
-        if self.config.is_known(inviter):
-            result = await client.join(room_id)
-            if isinstance(result, JoinError):
-                log.warning("invitation to %s from %s could not be accepted: %s", room_id, inviter, result.message)
-            else:
-                log.info("joined %s on the invitation of %s", room_id, inviter)
-        else:
-            await client.room_leave(room_id)
-            log.warning("invitation to %s from %s declined: not named in the configuration", room_id, inviter)
-
-    async def _join_configured_rooms(self, client) -> None:
-        for room in self.config.rooms:
-            result = await client.join(room)
-            if isinstance(result, JoinError):
-                log.warning("configured room %s could not be joined: %s", room, result.message)

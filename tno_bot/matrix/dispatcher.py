@@ -75,6 +75,7 @@ class Dispatcher:
         self.engine = engine
         self._languages: dict[str, str] = {}  # room -> language, forgotten when a commit writes room settings
         storage.watch_commits(engine, self._note_commit)
+        self.room_name: Callable[[str], str | None] = lambda room_id: None  # set by bot.py: rooms.ServedRooms.name
 
     def process(self, message: IncomingMessage) -> list[storage.OutboxMessage]:
         """Handle `message` unless it was already handled; returns the outbox rows committed for its replies.
@@ -160,4 +161,5 @@ class Dispatcher:
             language=self._language(session, message.room_id),
             now=message.sent_at,
             session=session,
+            room_name=self.room_name,
         )

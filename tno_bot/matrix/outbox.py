@@ -4,7 +4,7 @@ A message re-sent after a crash (or after an answer lost on the way) reuses its 
 answers with the event it already has instead of posting it twice. Rate limits are honoured with the server's
 `retry_after_ms`. Transient errors (no answer, 5xx, 408: an outage, a proxy answering 502) are retried without limit,
 with a backoff capped at MAX_RETRY_SECONDS (errors.py) that a fresh reply cuts short, so the replies go out within
-seconds of the homeserver's return. A permanent refusal (4xx) marks the row failed at once, its reason logged.
+seconds of the homeserver's return; a send left unanswered is abandoned after SEND_TIMEOUT_SECONDS and retried. A permanent refusal (4xx) marks the row failed at once, its reason logged.
 M_UNKNOWN_TOKEN raises SessionRevoked out of `run` (bot.py handles it); the row stays pending.
 """
 from __future__ import annotations
@@ -40,6 +40,10 @@ IDLE_POLL_SECONDS = 5.0
 PAGE = 50
 MAX_LANES = 8
 RETRY_DELAY_SECONDS = 2.0
+# A send (with its upload) that gets no answer in this time is abandoned and tried again with the same transaction id
+# (the homeserver dedupes it if the first one got through): a stalled request must not hold its lane for the minutes
+# nio would wait.
+SEND_TIMEOUT_SECONDS = 30.0
 
 
 class OutboxSender:
@@ -159,15 +163,16 @@ class OutboxSender:
     async def _deliver_content(self, message: storage.OutboxMessage, prepared: dict | None) -> bool:
         for _ in range(MAX_RATE_LIMIT_WAITS):
             try:
-                content = await self._with_uploaded_attachment(
-                    message.room_id, json.loads(message.content) if prepared is None else prepared)
-                response = content if isinstance(content, UploadError) else await self.client.room_send(
-                    message.room_id,
-                    message.event_type,
-                    content,
-                    tx_id=message.txn_id,
-                    ignore_unverified_devices=True,
-                )
+                async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                    content = await self._with_uploaded_attachment(
+                        message.room_id, json.loads(message.content) if prepared is None else prepared)
+                    response = content if isinstance(content, UploadError) else await self.client.room_send(
+                        message.room_id,
+                        message.event_type,
+                        content,
+                        tx_id=message.txn_id,
+                        ignore_unverified_devices=True,
+                    )
             except (*TRANSIENT_EXCEPTIONS, SendRetryError, LocalProtocolError) as error:
                 # The homeserver is unreachable or the room is not synced yet: not the message's fault, retry later.
                 self._failures += 1

@@ -88,14 +88,15 @@ class Participant:
             await asyncio.gather(self._sync_task, return_exceptions=True)
         await self.client.close()
 
-    async def create_room(self, name: str, invite: list[str], encrypted: bool, alias: str | None = None) -> str:
-        """A private room, or with `alias` a public one that anybody may join by that alias."""
+    async def create_room(self, name: str, invite: list[str], encrypted: bool, alias: str | None = None,
+                          public: bool = False) -> str:
+        """A private room (or a public one, that anybody may join), named `#<alias>:<server>` when `alias` is given."""
         initial_state = [{"type": "m.room.encryption", "state_key": "",
                           "content": {"algorithm": "m.megolm.v1.aes-sha2"}}] if encrypted else []
         response = await self.client.room_create(
-            visibility=RoomVisibility.public if alias else RoomVisibility.private, alias=alias, name=name,
+            visibility=RoomVisibility.public if public else RoomVisibility.private, alias=alias, name=name,
             invite=invite, initial_state=initial_state,
-            preset=RoomPreset.public_chat if alias else RoomPreset.private_chat,
+            preset=RoomPreset.public_chat if public else RoomPreset.private_chat,
         )
         if isinstance(response, RoomCreateError):
             raise RuntimeError(f"room creation refused: {response.message}")

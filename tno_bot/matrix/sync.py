@@ -72,8 +72,10 @@ UnreadableHandler = Callable[[Unreadable], Awaitable[None]]
 
 class SyncLoop:
     def __init__(self, client: AsyncClient, engine, on_message: MessageHandler, on_invite: InviteHandler,
-                 on_unreadable: UnreadableHandler | None = None) -> None:
+                 on_unreadable: UnreadableHandler | None = None,
+                 serves: Callable[[str], bool] = lambda room_id: True) -> None:
         self.client = client
+        self.serves = serves  # rooms.ServedRooms.serves: nothing from another room is handled
         self.engine = engine
         self.on_message = on_message
         self.on_invite = on_invite
@@ -186,6 +188,8 @@ class SyncLoop:
         await self._note_withheld(response.to_device_events)
         await self._retry_undecrypted()
         for room_id, info in response.rooms.join.items():
+            if not self.serves(room_id):
+                continue
             events = list(info.timeline.events)
             if info.timeline.limited and self.token:
                 events = await self._page_back(room_id, info.timeline.prev_batch, self.token) + events
@@ -222,6 +226,8 @@ class SyncLoop:
         return list(reversed(older))
 
     async def _handle_event(self, room_id: str, event) -> None:
+        if not self.serves(room_id):
+            return
         if isinstance(event, MegolmEvent):
             log.warning("room %s: event %s cannot be decrypted yet (session %s): keys requested",
                         room_id, event.event_id, event.session_id)

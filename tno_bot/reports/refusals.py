@@ -22,6 +22,7 @@ from tno_bot.domain.parsing import MAX_AMOUNT_CHARS, ParseReason
 from tno_bot.domain.ratification import Reason as RatificationReason
 from tno_bot.domain.refusals import Refused
 from tno_bot.domain.roles import RoleReason
+from tno_bot.domain.rooms import Reason as RoomReason
 from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.voting import Reason as VoteReason
 from tno_bot.i18n import Translator
@@ -408,6 +409,24 @@ RATIFICATION: Table = {
     RatificationReason.NOT_MEMBERS_RECORDER: _not_members_recorder,
 }
 
+
+
+def _other_room(w: Wording) -> str:
+    """The conference's own room named by its alias or name when the bot knows it (param `room_name`: room id ->
+    its name or None, given by the chat)."""
+    name_of = w.p.get("room_name")
+    name = name_of(w.p["room"]) if name_of and w.p["room"] else None
+    if name:
+        return w.tr.gettext("Conference no. {n} is dealt with in its own room, {room}: type this command there.",
+                            n=w.p["conference"], room=name)
+    return w.tr.gettext("Conference no. {n} is dealt with in the room of the conference: type this command there.",
+                        n=w.p["conference"])
+
+
+ROOMS: Table = {
+    RoomReason.OTHER_ROOM: _other_room,
+}
+
 TABLES: dict[type[Enum], Table] = {}
 
 
@@ -433,3 +452,4 @@ register_table(AttendanceReason, ATTENDANCE)
 register_table(VoteReason, VOTE)
 register_table(SeanceReason, SEANCE)
 register_table(RatificationReason, RATIFICATION)
+register_table(RoomReason, ROOMS)

@@ -314,11 +314,13 @@ const ops = {
         return await ownStatus();
     },
 
-    async create_room({ name, invite = [], encrypted = true }) {
+    async create_room({ name, invite = [], encrypted = true, alias = null }) {
         const c = requireClient();
         const initial_state = encrypted
             ? [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }] : [];
-        const { room_id } = await c.createRoom({ name, invite, preset: "private_chat", initial_state });
+        const options = { name, invite, preset: "private_chat", initial_state };
+        if (alias !== null) options.room_alias_name = alias;
+        const { room_id } = await c.createRoom(options);
         await until(() => c.getRoom(room_id)?.getMyMembership() === "join", 30, `room ${room_id} to sync`);
         return { room_id };
     },
