@@ -30,6 +30,7 @@ from tno_bot.reports.agenda import ics_file
 from tno_bot.reports.compte_rendu import minutes
 from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report
 from tno_bot.reports.message import Attachment
+from tno_bot.reports.minutes_document import minutes_files
 from tno_bot.reports.refusals import sentence
 
 EXIT_CONFIG = 1
@@ -189,19 +190,23 @@ def _engine():
 
 def _cr_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("number", metavar="n", help="numéro de la conférence (voir !conferences)")
-    parser.add_argument("--output", "-o", type=Path, help="fichier à écrire (défaut : compte-rendu-<date>.md)")
+    parser.add_argument("--format", choices=("md", "pdf", "odt"), default="md",
+                        help="Markdown (défaut), PDF ou OpenDocument (ODT) à signer et classer")
+    parser.add_argument("--output", "-o", type=Path,
+                        help="fichier à écrire (défaut : compte-rendu-<date>.<format>)")
     _config_option(parser)
 
 
 def cr(args: argparse.Namespace) -> int:
-    """The compte rendu of conference <n> as a Markdown file, the same as posted in the room."""
+    """The compte rendu of conference <n> as a Markdown, PDF or ODT file, the same as posted in the room."""
     config = load_config(args.config)
     number = parse_number(args.number)
     engine = _engine()
     try:
         with Session(engine) as session:
-            seance = seance_for_minutes(session, number)
-            attachment = minutes(record_of(session, config, seance), config).attachment
+            record = record_of(session, config, seance_for_minutes(session, number))
+            attachment = (minutes(record, config).attachment if args.format == "md"
+                          else minutes_files(record, config, (args.format,))[0])
     finally:
         engine.dispose()
     return _write(attachment, args.output)
@@ -300,7 +305,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("appel", "appel de fonds d'une année", _appel_arguments, appel),
     Subcommand("budget", "budget d'une année", _budget_arguments, budget),
     Subcommand("ics", "fichier iCalendar d'une conférence et de ses délais", _ics_arguments, ics),
-    Subcommand("cr", "compte rendu d'une conférence (fichier Markdown)", _cr_arguments, cr),
+    Subcommand("cr", "compte rendu d'une conférence (fichier Markdown, PDF ou ODT)", _cr_arguments, cr),
     Subcommand("export", "export des votes clos (chaque bulletin), des décisions et de leur ratification, des "
                          "délibérations au schéma SCDL", _export_arguments, export),
     Subcommand("run", "lance le bot (variables TNO_HOMESERVER, TNO_USER_ID, TNO_PASSWORD…)", _config_option, run),

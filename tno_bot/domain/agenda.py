@@ -97,6 +97,7 @@ class Conference:
     start_time: time
     lieu: str = ""
     cancelled: bool = False
+    sequence: int = 0  # how many times it was moved, re-placed or cancelled (the calendar's SEQUENCE)
 
     @property
     def starts_at(self) -> datetime:
