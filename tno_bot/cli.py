@@ -163,7 +163,8 @@ def ics(args: argparse.Namespace, now: datetime | None = None) -> int:
     try:
         with Session(engine) as session:
             conference = get_conference(session, number)
-            attachment = ics_file(conference, timeline_of(session, config, conference), tr,
+            attachment = ics_file(conference, timeline_of(session, config, conference),
+                                  storage.load_agenda(session, conference.id), config, tr,
                                   now or datetime.now(timezone.utc))
     finally:
         engine.dispose()

@@ -267,12 +267,36 @@ def test_ics_is_an_attached_icalendar_file(proposed):
     assert (attachment.filename, attachment.mimetype) == ("conference-1.ics", "text/calendar")
     calendar = icalendar.Calendar.from_ical(attachment.data)
     events = {str(e["uid"]): (str(e["summary"]), e.decoded("dtstart")) for e in calendar.walk("VEVENT")}
-    assert events["conference-1@tno-bot"] == ("Conférence intercommunale TNO (n° 1)",
-                                              datetime(2025, 11, 7, 14, 30, tzinfo=PARIS))
-    assert events["conference-1-notice@tno-bot"] == (
+    assert events["conference-1@tno.example"] == ("Conférence intercommunale TNO (n° 1)",
+                                                  datetime(2025, 11, 7, 14, 30, tzinfo=PARIS))
+    assert events["conference-1-notice@tno.example"] == (
         "Dernier jour d'envoi de l'ordre du jour — conférence du vendredi 7 novembre 2025", date(2025, 10, 8))
-    assert events["conference-1-reply-window-v1@tno-bot"][1] == date(2025, 10, 16)
-    assert str(next(iter(calendar.walk("VEVENT")))["location"]) == "Hôtel de la Métropole"
+    assert events["conference-1-reply-window-v1@tno.example"][1] == date(2025, 10, 16)
+    conference = next(iter(calendar.walk("VEVENT")))
+    assert str(conference["location"]) == "Hôtel de la Métropole"
+    assert conference.decoded("dtend") == datetime(2025, 11, 7, 16, 30, tzinfo=PARIS)  # [calendar] default: 2 h
+    assert conference.decoded("sequence") == 0
+    assert str(conference["description"]).splitlines()[1:] == ["1. Budget 2026", "2. Feuille de route"]
+
+
+def _conference_event(reply):
+    calendar = icalendar.Calendar.from_ical(reply.attachment.data)
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_a_moved_then_cancelled_conference_updates_the_imported_events(proposed):
+    proposed.say("!conference deplacer 1 2025-11-14 10:00", SECRETARIAT, now=paris(2025, 10, 2, 9))
+    [moved] = proposed.ask("!conference ics 1", now=paris(2025, 10, 2, 10))
+    events = _conference_event(moved)
+    conference = events["conference-1@tno.example"]
+    assert conference.decoded("dtstart") == datetime(2025, 11, 14, 10, 0, tzinfo=PARIS)
+    assert conference.decoded("dtend") == datetime(2025, 11, 14, 12, 0, tzinfo=PARIS)
+    assert {e.decoded("sequence") for e in events.values()} == {1}
+    assert [r.sequence for r in proposed.rows(storage.ConferenceRow)] == [1]
+    proposed.say("!conference annuler 1", SECRETARIAT, now=paris(2025, 10, 4, 9))
+    [cancelled] = proposed.ask("!conference ics 1", now=paris(2025, 10, 4, 10))
+    events = _conference_event(cancelled)
+    assert {(str(e["status"]), e.decoded("sequence")) for e in events.values()} == {("CANCELLED", 2)}
 
 
 def test_the_cli_writes_the_same_file(proposed, engine, tmp_path, monkeypatch, capsys):

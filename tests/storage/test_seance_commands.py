@@ -853,14 +853,15 @@ def test_through_the_dispatcher_the_opening_notifies_and_the_minutes_are_a_file(
         ballots = session.exec(select(storage.BallotRow)).all()
     assert [(b.event_id, b.choice) for b in ballots] == [("$b0", "pour"), ("$b1", "pour"), ("$b2", "pour")]
     assert [e["msgtype"] for e in events] == ["m.text", "m.notice", "m.text", "m.notice", "m.notice", "m.notice",
-                                              "m.notice", "m.notice", "m.file"]
+                                              "m.notice", "m.notice", "m.file", "m.file", "m.file"]
     assert events[0]["m.mentions"] == {"user_ids": sorted(REPRESENTATIVES)}
     assert events[2]["m.mentions"] == {"user_ids": sorted([KHELIFI, MAES, MILLET])}
     assert "Décision TNO 2025-01 adoptée à l'unanimité (3 pour, 0 contre, 0 abstention)." in events[6]["body"]
     assert events[7]["m.relates_to"] == {"m.in_reply_to": {"event_id": "$end"}}
     assert "<h2>Compte rendu de la conférence intercommunale du 7 novembre 2025</h2>" in events[7]["formatted_body"]
-    assert events[8]["filename"] == "compte-rendu-2025-11-07.md"
-    assert events[8]["info"]["mimetype"] == "text/markdown"
+    assert [(e["filename"], e["info"]["mimetype"]) for e in events[8:]] == [
+        ("compte-rendu-2025-11-07.md", "text/markdown"), ("compte-rendu-2025-11-07.pdf", "application/pdf"),
+        ("compte-rendu-2025-11-07.odt", "application/vnd.oasis.opendocument.text")]
 
 
 def test_a_pill_counts_for_the_person_it_points_at_not_for_its_label(opened, engine, config):

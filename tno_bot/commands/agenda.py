@@ -164,7 +164,8 @@ def conference_annuler(ctx: CommandContext, number: int) -> list[Reply]:
 )
 def conference_ics_command(ctx: CommandContext, number: int | None = None) -> Reply:
     chosen = choose_conference(ctx, number)
-    attachment = ics_file(chosen, agenda_app.timeline_of(ctx.session, ctx.config, chosen), ctx.tr, ctx.now)
+    attachment = ics_file(chosen, agenda_app.timeline_of(ctx.session, ctx.config, chosen),
+                          storage.load_agenda(ctx.session, chosen.id), ctx.config, ctx.tr, ctx.now)
     sentence = ctx.tr.gettext("The calendar of the {conference}: {file}", conference=conference_title(chosen, ctx.tr),
                               file=attachment.filename)
     return Reply(*Text.empty().para(sentence).done(), attachment=attachment)

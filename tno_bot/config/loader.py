@@ -11,12 +11,19 @@ from tno_bot.config.keys import read_key_sets
 from tno_bot.config.models import Config, ConfigError, ConfigProblem
 from tno_bot.config.people import read_members, read_people, read_roles
 from tno_bot.config.reader import ROOM, Reader
-from tno_bot.config.settings import check_quorum, read_open_data, read_ratification, read_reminders, read_rules
+from tno_bot.config.settings import (
+    check_quorum,
+    read_calendar,
+    read_open_data,
+    read_ratification,
+    read_reminders,
+    read_rules,
+)
 
 LOCALES = ("fr", "en")
 
 _MAIN_REQUIRED = ("members", "people", "keys", "rooms", "rules", "timezone", "locale")
-_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification", "open_data")
+_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification", "open_data", "calendar")
 
 
 def default_config_path() -> Path:
@@ -62,7 +69,8 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
     reminders = read_reminders(r, data)
     ratification = read_ratification(r, data)
     open_data = read_open_data(r, data)
+    calendar = read_calendar(r, data)
     if problems:
         return None
     return Config(path, members, people, key_sets, roles, rooms, rules, timezone, locale, budgets, staff, reminders,
-                  ratification, open_data)
+                  ratification, open_data, calendar)

@@ -8,8 +8,9 @@ table (offsets in days, wall-clock hours), every key defaulting to `ReminderSett
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from tno_bot.config.models import OpenDataSettings, RatificationSettings, Rules
+from tno_bot.config.models import CalendarSettings, OpenDataSettings, RatificationSettings, Rules
 from tno_bot.config.reader import Reader
 from tno_bot.domain.reminders import ReminderSettings
 
@@ -86,3 +87,29 @@ def read_open_data(r: Reader, data: dict) -> OpenDataSettings:
     elif (code is None) != (name is None):
         r.add("open_data", "matiere_code and matiere_nom together (the schema asks for both)")
     return OpenDataSettings(code, name)
+
+
+DURATION = re.compile(r"(\d{1,2}):([0-5]\d)")
+DOMAIN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+")
+
+
+def read_calendar(r: Reader, data: dict) -> CalendarSettings | None:
+    """The optional `[calendar]` table: a conference's duration ("HH:MM", 15 minutes to 12 hours) and the UIDs'
+    domain."""
+    d = CalendarSettings()
+    table = r.table(data.get("calendar", {}), "calendar", optional=("conference_duration", "uid_domain"))
+    if table is None:
+        return None
+    value = table.get("conference_duration", "02:00")
+    match = DURATION.fullmatch(value) if isinstance(value, str) else None
+    duration = timedelta(hours=int(match[1]), minutes=int(match[2])) if match else None
+    if duration is None or not timedelta(minutes=15) <= duration <= timedelta(hours=12):
+        r.add("calendar.conference_duration", f'a duration "HH:MM" from "00:15" to "12:00" (got {value!r})')
+        duration = None
+    domain = r.text(table, "uid_domain", "calendar")
+    if domain is not None and not DOMAIN.fullmatch(domain):
+        r.add("calendar.uid_domain", f"a domain name such as tno.example (got {domain!r})")
+        domain = None
+    if duration is None or ("uid_domain" in table and domain is None):
+        return None
+    return CalendarSettings(duration, domain)
