@@ -455,8 +455,8 @@ def test_envoyer_after_the_notice_is_refused_then_sent_late_by_the_president(pla
     assert planned.rows(storage.AgendaVersion)[0].hors_delai
     assert "Envoyé hors délai par le président (Pierre-Alain Millet)" in planned.say("!odj", now=late)
     # a late proposal is fixed by the président, avis or not
-    assert "Fixé par le président, Pierre-Alain Millet, le vendredi 10 octobre 2025 (version 1)." in planned.say(
-        "!odj fixer", MILLET, now=paris(2025, 10, 10, 10))
+    [fixed, _] = planned.ask("!odj fixer", MILLET, now=paris(2025, 10, 10, 10))  # then the convocation
+    assert "Fixé par le président, Pierre-Alain Millet, le vendredi 10 octobre 2025 (version 1)." in plain(fixed.body)
 
 
 # --- !odj avis, amender, fixer -----------------------------------------------------------------------------------
@@ -518,8 +518,11 @@ def test_after_an_avis_the_comite_amends_and_sends_a_new_version(proposed):
 
 def test_fixer_after_an_avis_locks_the_agenda(proposed):
     proposed.say("!odj avis Ajouter l'hébergement", BAUME, now=paris(2025, 10, 3, 10))
-    reply = proposed.say("!odj fixer", MILLET, now=paris(2025, 10, 6, 11))
-    assert "Fixé par le président, Pierre-Alain Millet, le lundi 6 octobre 2025 (version 1)." in reply
+    [fixed, convocation] = proposed.ask("!odj fixer", MILLET, now=paris(2025, 10, 6, 11))
+    assert "Fixé par le président, Pierre-Alain Millet, le lundi 6 octobre 2025 (version 1)." in plain(fixed.body)
+    assert plain(convocation.body).startswith("Convocation à la conférence n° 1 du vendredi 7 novembre 2025")
+    assert convocation.mentions == REPRESENTATIVES
+    assert [f.filename for f in convocation.files] == ["convocation-2025-11-07.pdf", "convocation-2025-11-07.odt"]
     [row] = proposed.rows(storage.AgendaRow)
     assert (row.etat, row.fixed_version, row.fixed_mode, row.fixed_by) == ("fixe", 1, "president", MILLET)
     locked = "L'ordre du jour est fixé (version 1, le lundi 6 octobre 2025) : il ne peut plus être modifié."

@@ -60,7 +60,7 @@ class SeanceBot(Bot):
             self.say(f"!odj ajouter {point}", FAURY, now=created)
         self.ask("!odj envoyer", FAURY, now=created + timedelta(days=2))
         self.say("!odj avis D'accord", BAUME, now=created + timedelta(days=3))
-        self.say("!odj fixer", PRESIDENT, now=created + timedelta(days=4))
+        self.ask("!odj fixer", PRESIDENT, now=created + timedelta(days=4))  # the fixed agenda, the convocation
         return int(number)
 
 

@@ -20,7 +20,7 @@ from tno_bot.commands.registry import Arg, ArgKind, command, take_line
 from tno_bot.commands.refusals import refusal
 from tno_bot.domain.agenda import AgendaError, Conference, Etat, OrdreDuJour, Reason, nouvelle_conference, timeline
 from tno_bot.domain.calendar import local_date
-from tno_bot.domain.roles import AgendaAction
+from tno_bot.domain.roles import Action, AgendaAction
 from tno_bot.i18n import N_, Translator
 from tno_bot.reports.agenda import (
     agenda_report,
@@ -35,6 +35,7 @@ from tno_bot.reports.agenda import (
     timeline_report,
     when,
 )
+from tno_bot.reports.convocation import convocation_reply
 from tno_bot.reports.message import Reply
 from tno_bot.reports.text import Text
 
@@ -338,7 +339,27 @@ def odj_amender(ctx: CommandContext) -> Reply:
 )
 def odj_fixer(ctx: CommandContext) -> list[Reply]:
     chosen, _, after = _change(ctx, lambda c, o: o.fixer(by=ctx.sender, roles=_roles(ctx), now=ctx.now))
-    return in_conference_room(ctx, chosen, Reply(*agenda_report(chosen, after, ctx.config, ctx.now, ctx.tr)))
+    replies = in_conference_room(ctx, chosen, Reply(*agenda_report(chosen, after, ctx.config, ctx.now, ctx.tr)))
+    convocation = convocation_reply(chosen, after, ctx.config, ctx.tr, ctx.now)
+    return replies + [replace(convocation, room_id=replies[-1].room_id)]  # where the fixed agenda went
+
+
+@command(
+    "convocation",
+    aliases=("convene",),
+    args=(Arg("number", CONFERENCE_NO, optional=True),),
+    actions=(Action.CONVOQUER,),
+    help=N_("Post the convocation to the next conference (or conference n), PDF and ODT, in the conference's room, "
+            "the representatives mentioned: once its agenda is fixed (it is posted then by itself)."),
+    group=GROUP,
+)
+def convocation(ctx: CommandContext, number: int | None = None) -> list[Reply]:
+    chosen = choose_conference(ctx, number)
+    try:
+        odj = agenda_app.fixed_agenda(ctx.session, chosen)
+    except AgendaError as error:
+        raise refusal(error, ctx, conference=chosen)
+    return in_conference_room(ctx, chosen, convocation_reply(chosen, odj, ctx.config, ctx.tr, ctx.now))
 
 
 # --- !rappels ---------------------------------------------------------------------------------------------------
