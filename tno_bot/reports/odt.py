@@ -43,8 +43,10 @@ def _element(block: Block):
     if block.kind in _HEADINGS:
         level, style = _HEADINGS[block.kind]
         return Header(level, block.text, style=style)
-    if block.kind in ("ul", "ol"):
-        return List(list(block.items))  # numbers of "ol" items are in the text: the minutes cite them
+    if block.kind == "ul":
+        return List(list(block.items))
+    if block.kind == "ol":  # the numbers written out: the points of an ordre du jour are cited by number
+        return List([f"{number}. {item}" for number, item in enumerate(block.items, 1)])
     if block.kind == "hr":
         return Paragraph("")
     return Paragraph(block.text, style="Text_20_body")
