@@ -1,4 +1,4 @@
-"""Steps shared by the end-to-end scenarios: asking the bot, and a séance ready to vote."""
+"""Steps shared by the end-to-end scenarios: asking the bot, a séance ready to vote, the files the bot posts."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -24,7 +24,26 @@ async def ask(participant, room_id: str, text: str) -> str:
     return plain(reply.content["body"])
 
 
-async def prepared_conference(bot_runner, person):
+def posted_files(participant, room_id: str, prefix: str = "") -> list:
+    """The files posted in `room_id` whose name starts with `prefix`, as `participant` received them."""
+    return [m for m in participant.received if m.room_id == room_id and m.content.get("msgtype") == "m.file"
+            and m.content.get("filename", "").startswith(prefix)]
+
+
+async def file_data(participant, message) -> bytes:
+    """The bytes of a posted file, downloaded (and decrypted, in an encrypted room: no clear `url` there, the keys
+    travel in the encrypted event)."""
+    from nio.crypto.attachments import decrypt_attachment
+
+    if "file" in message.content:
+        assert "url" not in message.content
+        file = message.content["file"]
+        download = await participant.client.download(file["url"])
+        return decrypt_attachment(download.body, file["key"]["k"], file["hashes"]["sha256"], file["iv"])
+    return (await participant.client.download(message.content["url"])).body
+
+
+async def prepared_conference(bot_runner, person, encrypted: bool = False):
     """Today's conference, a little later, with a fixed agenda, in a new room: (room, number, secrétariat, others)."""
     await bot_runner.start()
     bot = bot_runner.settings.user_id
@@ -32,7 +51,7 @@ async def prepared_conference(bot_runner, person):
     others = {name: await person(name)
               for name in (LOCAL.PRESIDENT, LOCAL.FAURY, LOCAL.BAUME, LOCAL.KHELIFI, LOCAL.MAES)}
     room_id = await secretariat.create_room("Séance", invite=[bot, *(p.user_id for p in others.values())],
-                                            encrypted=False)
+                                            encrypted=encrypted)
     for participant in others.values():
         await participant.join(room_id)
     await secretariat.wait_joined(room_id, bot)
@@ -59,12 +78,9 @@ async def opened_seance(bot_runner, person, present=(LOCAL.BAUME, LOCAL.MAES)):
 
 async def closed_seance_minutes(secretariat, room_id: str) -> tuple[str, str, str]:
     """`!seance clore` by the secrétariat: the compte rendu's file name, its uploaded Markdown text and the posted
-    message."""
+    message (the PDF and the ODT follow the Markdown: `posted_files(secretariat, room_id, "compte-rendu")`)."""
     closing = await secretariat.send(room_id, "!seance clore")
-
-    def files() -> list:
-        return [m for m in secretariat.received if m.room_id == room_id and m.content.get("msgtype") == "m.file"]
-    await secretariat.wait_for(files)
-    [minutes_file] = files()
-    markdown = (await secretariat.client.download(minutes_file.content["url"])).body.decode("utf-8")
+    await secretariat.wait_for(lambda: len(posted_files(secretariat, room_id, "compte-rendu")) == 3)
+    minutes_file = posted_files(secretariat, room_id, "compte-rendu")[0]
+    markdown = (await file_data(secretariat, minutes_file)).decode("utf-8")
     return minutes_file.content["filename"], markdown, plain(secretariat.replies_to(closing)[0].content["body"])

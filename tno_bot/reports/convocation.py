@@ -26,6 +26,12 @@ def _names(config: Config, ids) -> str:
     return FR.join_and(config.display_name(i) for i in ids)
 
 
+def _quorum(per_member: int) -> str:
+    if per_member == 1:
+        return "au moins un représentant de chaque membre doit être présent."
+    return f"au moins {per_member} représentants de chaque membre doivent être présents."
+
+
 def convocation_document(conference: Conference, odj: OrdreDuJour, config: Config, issued: datetime) -> Document:
     """The convocation of `conference` on its fixed agenda `odj`, issued at `issued`."""
     fixation = odj.fixation
@@ -46,7 +52,7 @@ def convocation_document(conference: Conference, odj: OrdreDuJour, config: Confi
                                for p in config.people) + "."),
         Block("p", "Madame, Monsieur,"),
         Block("p", f"J'ai l'honneur de vous convoquer à la conférence intercommunale de l'entente (conférence "
-                   f"n° {conference.id}), qui se tiendra le {day} à {heure(start)}"
+                   f"n°\u00a0{conference.id}), qui se tiendra le {day} à {heure(start)}"
                    + (f", {conference.lieu}" if conference.lieu else "") + "."),
         Block("p", f"L'ordre du jour, fixé le {FR.date(fixation.day, format='long')} {fixed} "
                    f"(version {fixation.version}), est le suivant :"),
@@ -59,10 +65,7 @@ def convocation_document(conference: Conference, odj: OrdreDuJour, config: Confi
                    "(« !pouvoir retirer ») et prend fin si son auteur vient siéger."),
         Block("p", f"Un représentant ne peut porter plus de {per_holder} pouvoir{'s' if per_holder > 1 else ''}. "
                    "À défaut de pouvoir, un suppléant présent du même membre siège à la place du titulaire absent. "
-                   "Les pouvoirs ne comptent pas pour le quorum : au moins "
-                   + ("un représentant" if config.rules.quorum_per_member == 1
-                      else f"{config.rules.quorum_per_member} représentants")
-                   + " de chaque membre doivent être présents."),
+                   "Les pouvoirs ne comptent pas pour le quorum : " + _quorum(config.rules.quorum_per_member)),
         Block("p", "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées."),
     )
     signature = (f"Fait le {FR.date(issued.astimezone(PARIS).date(), format='long')}.", "",

@@ -71,7 +71,7 @@ def minutes_document(model: MinutesModel) -> Document:
     if model.closed_at is None:
         blocks.append(Block("p", "Compte rendu provisoire : la séance n'est pas close."))
     blocks += [
-        Block("p", f"Conférence n° {model.conference}, le {day}" + (f", {model.lieu}" if model.lieu else "")
+        Block("p", f"Conférence n°\u00a0{model.conference}, le {day}" + (f", {model.lieu}" if model.lieu else "")
                    + ", sur convocation de son président."),
         Block("p", f"Ouverture de séance : {heure(model.opened_at)}"
                    + (f" — clôture : {heure(model.closed_at)}" if model.closed_at else "")),
