@@ -4,6 +4,7 @@ minutes of a council are, in French whatever the room's language (an official do
 from __future__ import annotations
 
 from tno_bot.domain.attendance import PouvoirEnd
+from tno_bot.domain.calendar import PARIS
 from tno_bot.i18n import translator
 from tno_bot.reports.compte_rendu import heure
 from tno_bot.reports.document import Document
@@ -22,8 +23,9 @@ def _names(names) -> str:
 
 
 def _pouvoir(p: PouvoirFact) -> str:
-    given = f"le {FR.date(p.given_at.date(), format='long')} à {heure(p.given_at)}" if p.before_seance \
-        else f"à {heure(p.given_at)}"
+    given = f"à {heure(p.given_at)}"
+    if p.before_seance:
+        given = f"le {FR.date(p.given_at.astimezone(PARIS).date(), format='long')} {given}"
     how = f"remis par écrit, enregistré par {p.recorded_by}" if p.recorded_by else "donné par le mandant"
     line = f"{p.mandant} à {p.mandataire} ({how} {given}{', avant la séance' if p.before_seance else ''})"
     if p.end is PouvoirEnd.RETIRE:
