@@ -6,7 +6,7 @@ STRICT_CLIENT := tests/e2e/strict_client
 STRICT_STAMP := $(STRICT_CLIENT)/node_modules/.tno-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv strict-client demo test catalogs clean distclean
+.PHONY: venv strict-client demo test catalogs docs-images clean distclean
 
 venv: $(STAMP)
 
@@ -33,6 +33,10 @@ test: venv strict-client
 # After adding or changing a message: rebuild the fr/en catalogs, then translate what it lists.
 catalogs: venv
 	$(VENV)/bin/python -m tno_bot.i18n.catalogs
+
+# The first page of the compte rendu and of the convocation as PNG, under docs/.
+docs-images: venv
+	$(VENV)/bin/python -m docs.render_documents
 
 clean:
 	rm -rf build .pytest_cache *.egg-info

@@ -31,6 +31,8 @@ from tno_bot.reports.agenda import ics_file
 from tno_bot.reports.compte_rendu import minutes
 from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report
 from tno_bot.reports.message import Attachment
+from tno_bot.reports.minutes_document import minutes_files
+from tno_bot.reports.office_export import decisions_excel, votes_excel
 from tno_bot.reports.refusals import sentence
 
 EXIT_CONFIG = 1
@@ -163,7 +165,8 @@ def ics(args: argparse.Namespace, now: datetime | None = None) -> int:
     try:
         with Session(engine) as session:
             conference = get_conference(session, number)
-            attachment = ics_file(conference, timeline_of(session, config, conference), tr,
+            attachment = ics_file(conference, timeline_of(session, config, conference),
+                                  storage.load_agenda(session, conference.id), config, tr,
                                   now or datetime.now(timezone.utc))
     finally:
         engine.dispose()
@@ -190,19 +193,23 @@ def _engine():
 
 def _cr_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("number", metavar="n", help="numéro de la conférence (voir !conferences)")
-    parser.add_argument("--output", "-o", type=Path, help="fichier à écrire (défaut : compte-rendu-<date>.md)")
+    parser.add_argument("--format", choices=("md", "pdf", "odt"), default="md",
+                        help="Markdown (défaut), PDF ou OpenDocument (ODT) à signer et classer")
+    parser.add_argument("--output", "-o", type=Path,
+                        help="fichier à écrire (défaut : compte-rendu-<date>.<format>)")
     _config_option(parser)
 
 
 def cr(args: argparse.Namespace) -> int:
-    """The compte rendu of conference <n> as a Markdown file, the same as posted in the room."""
+    """The compte rendu of conference <n> as a Markdown, PDF or ODT file, the same as posted in the room."""
     config = load_config(args.config)
     number = parse_number(args.number)
     engine = _engine()
     try:
         with Session(engine) as session:
-            seance = seance_for_minutes(session, number)
-            attachment = minutes(record_of(session, config, seance), config).attachment
+            record = record_of(session, config, seance_for_minutes(session, number))
+            attachment = (minutes(record, config).attachment if args.format == "md"
+                          else minutes_files(record, config, (args.format,))[0])
     finally:
         engine.dispose()
     return _write(attachment, args.output)
@@ -217,7 +224,10 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
                         help="votes : chaque bulletin de chaque vote clos ; decisions : le registre des décisions et "
                              "de leur ratification, membre par membre ; scdl : les délibérations des membres au "
                              "schéma SCDL « Délibérations » (CSV)")
-    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="CSV (défaut) ou JSON")
+    parser.add_argument("--format", choices=("csv", "json", "excel"), default="csv",
+                        help="CSV (défaut, pour les machines), JSON, ou excel : CSV pour tableur (en-têtes en "
+                             "français, « ; », UTF-8 avec BOM, heure de Paris JJ/MM/AAAA HH:MM, mots et noms au lieu "
+                             "des codes)")
     parser.add_argument("--output", "-o", type=Path, help="fichier à écrire (défaut : la sortie standard)")
     _config_option(parser)
 
@@ -229,13 +239,16 @@ def export(args: argparse.Namespace) -> int:
     engine = _engine()
     try:
         with Session(engine) as session:
+            ballots = storage.closed_ballots(session)
+            if args.format == "excel":
+                return _output(votes_excel(ballots, load_config(args.config)), args.output)
             rows = [{
                 "conference": e.conference_id, "vote_id": e.vote_id, "item": e.item, "title": e.title,
                 "outcome": e.outcome, "decision": e.decision, "event_id": e.ballot.event_id, "voter": e.ballot.voter,
                 "at": e.ballot.at.isoformat(), "choice": e.ballot.choice.value, "seat": e.ballot.seat,
                 "member": e.ballot.member, "basis": e.ballot.basis.value, "mandant": e.ballot.mandant,
                 "counted": e.counted,
-            } for e in storage.closed_ballots(session)]
+            } for e in ballots]
     finally:
         engine.dispose()
     if args.format == "json":
@@ -246,9 +259,14 @@ def export(args: argparse.Namespace) -> int:
         writer.writeheader()
         writer.writerows(rows)
         text = buffer.getvalue()
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-        print(args.output)
+    return _output(text, args.output)
+
+
+def _output(text: str, output: Path | None) -> int:
+    """An export written to `output` (its path on stdout), else on stdout."""
+    if output:
+        output.write_bytes(text.encode("utf-8"))
+        print(output)
     else:
         sys.stdout.write(text)
     return 0
@@ -265,7 +283,7 @@ def export_ratification(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if args.what == "scdl":
-        if args.format != "csv":
+        if args.format != "csv":  # the schema is the format: no office dialect either
             raise UsageError(french_text("Le schéma SCDL « Délibérations » se publie en CSV : --format csv."))
         text, empty = scdl_export(entries, config, history_of(config))
         if empty:
@@ -274,14 +292,11 @@ def export_ratification(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     elif args.format == "json":
         text = json.dumps(decisions_json(entries, config), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "excel":
+        text = decisions_excel(decisions_json(entries, config))
     else:
         text = decisions_csv(entries, config)
-    if args.output:
-        args.output.write_bytes(text.encode("utf-8"))
-        print(args.output)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _output(text, args.output)
 
 
 # --- backup ---------------------------------------------------------------------------------------------------
@@ -326,7 +341,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("appel", "appel de fonds d'une année", _appel_arguments, appel),
     Subcommand("budget", "budget d'une année", _budget_arguments, budget),
     Subcommand("ics", "fichier iCalendar d'une conférence et de ses délais", _ics_arguments, ics),
-    Subcommand("cr", "compte rendu d'une conférence (fichier Markdown)", _cr_arguments, cr),
+    Subcommand("cr", "compte rendu d'une conférence (fichier Markdown, PDF ou ODT)", _cr_arguments, cr),
     Subcommand("export", "export des votes clos (chaque bulletin), des décisions et de leur ratification, des "
                          "délibérations au schéma SCDL", _export_arguments, export),
     Subcommand("backup", "sauvegarde cohérente des données (base SQLite, magasin de chiffrement) et de la "

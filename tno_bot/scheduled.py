@@ -3,10 +3,10 @@
 `run_due_work` does, in the caller's transaction, everything due at `now`, in chronological order (a tacit fixing
 that fell due during an outage comes before the eve reminder that shows the fixed agenda): each reminder due is
 posted if what it announces is still ahead, else recorded as missed; each reply window closed without avis is
-fixed tacitly, dated at the end of the window. Rows are marked in the same transaction, so nothing is done twice.
-`upcoming` lists the future instants at which there will be work, for the runtime's scheduler; `plan` gives them
-with the reminders of awaited members it found, which `run_due_work` may reuse while none of the rows of
-`SCHEDULE_TABLES` (nor the history files) changed.
+fixed tacitly, dated at the end of the window, and the convocation posted. Rows are marked in the same transaction,
+so nothing is done twice. `upcoming` lists the future instants at which there will be work, for the runtime's
+scheduler; `plan` gives them with the reminders of awaited members it found, which `run_due_work` may reuse while
+none of the rows of `SCHEDULE_TABLES` (nor the history files) changed.
 
 Ratification: while a member's deliberation on a pending decision is awaited, its representatives are
 reminded in the room of the conference every `[ratification] reminder_interval_days` (one message per member and
@@ -32,6 +32,7 @@ from tno_bot.domain.agenda import AgendaError
 from tno_bot.domain.calendar import require_aware
 from tno_bot.i18n import Translator
 from tno_bot.reports.agenda import announced, people_with_roles, reminder_message, tacit_fixing_message
+from tno_bot.reports.convocation import convocation_reply
 from tno_bot.reports.language import room_translator
 from tno_bot.reports.message import Reply
 from tno_bot.reports.ratification import reminder_message as awaited_message
@@ -69,8 +70,9 @@ def run_due_work(session: Session, config: Config, now: datetime,
             work.append((at, 0, conference_id))
     postings: list[Posting] = []
     for _, order, item in sorted(work, key=lambda w: (w[0], w[1], getattr(w[2], "id", w[2]))):
-        posting = _fix_tacitly(session, config, item, now) if order == 0 else _remind(session, config, item, now)
-        if posting is not None:
+        if order == 0:
+            postings += _fix_tacitly(session, config, item, now)
+        elif (posting := _remind(session, config, item, now)) is not None:
             postings.append(posting)
     return postings + _remind_awaited(session, config, now,
                                       awaited_reminders(session, config) if awaited is None else awaited)
@@ -93,19 +95,21 @@ def _remind_awaited(session: Session, config: Config, now: datetime,
     return postings
 
 
-def _fix_tacitly(session: Session, config: Config, conference_id: int, now: datetime) -> Posting | None:
+def _fix_tacitly(session: Session, config: Config, conference_id: int, now: datetime) -> list[Posting]:
+    """The agenda fixed tacitly: the message saying so, then the convocation with the fixed agenda."""
     conference = storage.get_conference(session, conference_id)
     odj = storage.load_agenda(session, conference_id)
     try:
         fixed = odj.fixer_tacitement(now)
     except AgendaError:  # nothing to fix any more
-        return None
+        return []
     storage.save_agenda(session, conference_id, fixed)
     replan(session, config, conference_id, now)
     room = storage.conference_room(session, conference_id)
     tr = _translator(session, config, room)
     plain, html = tacit_fixing_message(conference, fixed, tr)
-    return Posting(room, announced(Reply(plain, html), config, tr))
+    return [Posting(room, announced(Reply(plain, html), config, tr)),
+            Posting(room, convocation_reply(conference, fixed, config, tr, now))]
 
 
 def _remind(session: Session, config: Config, row: storage.ReminderRow, now: datetime) -> Posting | None:

@@ -1,4 +1,5 @@
-"""Steps shared by the end-to-end scenarios: asking the bot, voting (typed or by poll), and a séance ready to vote."""
+"""Steps shared by the end-to-end scenarios: asking the bot, voting (typed or by poll), a séance ready to vote,
+the files the bot posts."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -60,6 +61,25 @@ async def vote_polls(participant, room_id: str, count: int) -> list:
     return polls()[-count:]
 
 
+def posted_files(participant, room_id: str, prefix: str = "") -> list:
+    """The files posted in `room_id` whose name starts with `prefix`, as `participant` received them."""
+    return [m for m in participant.received if m.room_id == room_id and m.content.get("msgtype") == "m.file"
+            and m.content.get("filename", "").startswith(prefix)]
+
+
+async def file_data(participant, message) -> bytes:
+    """The bytes of a posted file, downloaded (and decrypted, in an encrypted room: no clear `url` there, the keys
+    travel in the encrypted event)."""
+    from nio.crypto.attachments import decrypt_attachment
+
+    if "file" in message.content:
+        assert "url" not in message.content
+        file = message.content["file"]
+        download = await participant.client.download(file["url"])
+        return decrypt_attachment(download.body, file["key"]["k"], file["hashes"]["sha256"], file["iv"])
+    return (await participant.client.download(message.content["url"])).body
+
+
 async def prepared_conference(bot_runner, person, encrypted: bool = False, strict: dict | None = None):
     """Today's conference, a little later, with a fixed agenda, in a new room: (room, number, secrétariat, others).
     `strict` gives some of the people as other clients (the strict matrix-js-sdk one), joined to the room too."""
@@ -96,12 +116,9 @@ async def opened_seance(bot_runner, person, present=(LOCAL.BAUME, LOCAL.MAES)):
 
 async def closed_seance_minutes(secretariat, room_id: str) -> tuple[str, str, str]:
     """`!seance clore` by the secrétariat: the compte rendu's file name, its uploaded Markdown text and the posted
-    message."""
+    message (the PDF and the ODT follow the Markdown: `posted_files(secretariat, room_id, "compte-rendu")`)."""
     closing = await secretariat.send(room_id, "!seance clore")
-
-    def files() -> list:
-        return [m for m in secretariat.received if m.room_id == room_id and m.content.get("msgtype") == "m.file"]
-    await secretariat.wait_for(files)
-    [minutes_file] = files()
-    markdown = (await secretariat.client.download(minutes_file.content["url"])).body.decode("utf-8")
+    await secretariat.wait_for(lambda: len(posted_files(secretariat, room_id, "compte-rendu")) == 3)
+    minutes_file = posted_files(secretariat, room_id, "compte-rendu")[0]
+    markdown = (await file_data(secretariat, minutes_file)).decode("utf-8")
     return minutes_file.content["filename"], markdown, plain(secretariat.replies_to(closing)[0].content["body"])

@@ -8,11 +8,13 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime, timedelta, timezone
 
+import icalendar
 import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from tests.cast import LOCAL
+from tests.e2e.scenarios import file_data, posted_files
 from tests.text import plain
 from tno_bot.domain.agenda import reply_window
 from tno_bot.domain.calendar import local_date
@@ -155,25 +157,20 @@ async def test_a_reminder_due_while_the_bot_was_down_is_posted_once_after_restar
 
 @pytest.mark.parametrize("encrypted", [True, False], ids=["encrypted", "clear"])
 async def test_the_calendar_file_is_uploaded_and_opens_as_icalendar(bot_runner, person, encrypted):
-    from nio.crypto.attachments import decrypt_attachment
-
     room_id, _, _, emeline = await prepared_conference(bot_runner, person, send=True, encrypted=encrypted)
 
     command = await emeline.send(room_id, "!conference ics")
-    await emeline.wait_for(lambda: any(message.content.get("msgtype") == "m.file"
-                                       for message in emeline.received if message.room_id == room_id))
-    [posted] = [message for message in emeline.received
-                if message.room_id == room_id and message.content.get("msgtype") == "m.file"]
+    await emeline.wait_for(lambda: posted_files(emeline, room_id))
+    [posted] = posted_files(emeline, room_id)
     assert emeline.replies_to(command)  # the notice that announces the file
-    if encrypted:  # no clear `url`: the file is encrypted and its keys travel in the (encrypted) event
-        assert "url" not in posted.content
-        file = posted.content["file"]
-        download = await emeline.client.download(file["url"])
-        data = decrypt_attachment(download.body, file["key"]["k"], file["hashes"]["sha256"], file["iv"])
-    else:
-        data = (await emeline.client.download(posted.content["url"])).body
+    assert ("file" in posted.content) is encrypted  # encrypted in an encrypted room, its keys in the event
+    data = await file_data(emeline, posted)
     calendar = data.decode("utf-8")
 
     assert calendar.startswith("BEGIN:VCALENDAR")
     assert conference_day().strftime("%Y%m%d") in calendar
     assert "TZID=Europe/Paris" in calendar
+    [conference] = [e for e in icalendar.Calendar.from_ical(data).walk("VEVENT") if "LOCATION" in e]
+    assert conference.decoded("DTEND") - conference.decoded("DTSTART") == timedelta(hours=2)
+    assert conference.decoded("SEQUENCE") == 0
+    assert str(conference["DESCRIPTION"]).splitlines()[1:] == ["1. Rapport d'activité 2026", "2. Budget 2027"]

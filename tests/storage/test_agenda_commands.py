@@ -271,12 +271,36 @@ def test_ics_is_an_attached_icalendar_file(proposed):
     assert (attachment.filename, attachment.mimetype) == ("conference-1.ics", "text/calendar")
     calendar = icalendar.Calendar.from_ical(attachment.data)
     events = {str(e["uid"]): (str(e["summary"]), e.decoded("dtstart")) for e in calendar.walk("VEVENT")}
-    assert events["conference-1@tno-bot"] == ("Conférence intercommunale TNO (n° 1)",
-                                              datetime(2025, 11, 7, 14, 30, tzinfo=PARIS))
-    assert events["conference-1-notice@tno-bot"] == (
+    assert events["conference-1@tno.example"] == ("Conférence intercommunale TNO (n° 1)",
+                                                  datetime(2025, 11, 7, 14, 30, tzinfo=PARIS))
+    assert events["conference-1-notice@tno.example"] == (
         "Dernier jour d’envoi de l’ordre du jour — conférence du vendredi 7 novembre 2025", date(2025, 10, 8))
-    assert events["conference-1-reply-window-v1@tno-bot"][1] == date(2025, 10, 16)
-    assert str(next(iter(calendar.walk("VEVENT")))["location"]) == "Hôtel de la Métropole"
+    assert events["conference-1-reply-window-v1@tno.example"][1] == date(2025, 10, 16)
+    conference = next(iter(calendar.walk("VEVENT")))
+    assert str(conference["location"]) == "Hôtel de la Métropole"
+    assert conference.decoded("dtend") == datetime(2025, 11, 7, 16, 30, tzinfo=PARIS)  # [calendar] default: 2 h
+    assert conference.decoded("sequence") == 0
+    assert str(conference["description"]).splitlines()[1:] == ["1. Budget 2026", "2. Feuille de route"]
+
+
+def _conference_event(reply):
+    calendar = icalendar.Calendar.from_ical(reply.attachment.data)
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_a_moved_then_cancelled_conference_updates_the_imported_events(proposed):
+    proposed.say("!conference deplacer 1 2025-11-14 10:00", SECRETARIAT, now=paris(2025, 10, 2, 9))
+    [moved] = proposed.ask("!conference ics 1", now=paris(2025, 10, 2, 10))
+    events = _conference_event(moved)
+    conference = events["conference-1@tno.example"]
+    assert conference.decoded("dtstart") == datetime(2025, 11, 14, 10, 0, tzinfo=PARIS)
+    assert conference.decoded("dtend") == datetime(2025, 11, 14, 12, 0, tzinfo=PARIS)
+    assert {e.decoded("sequence") for e in events.values()} == {1}
+    assert [r.sequence for r in proposed.rows(storage.ConferenceRow)] == [1]
+    proposed.say("!conference annuler 1", SECRETARIAT, now=paris(2025, 10, 4, 9))
+    [cancelled] = proposed.ask("!conference ics 1", now=paris(2025, 10, 4, 10))
+    events = _conference_event(cancelled)
+    assert {(str(e["status"]), e.decoded("sequence")) for e in events.values()} == {("CANCELLED", 2)}
 
 
 def test_the_cli_writes_the_same_file(proposed, engine, tmp_path, monkeypatch, capsys):
@@ -435,8 +459,8 @@ def test_envoyer_after_the_notice_is_refused_then_sent_late_by_the_president(pla
     assert planned.rows(storage.AgendaVersion)[0].hors_delai
     assert "Envoyé hors délai par le président (Pierre-Alain Millet)" in planned.say("!odj", now=late)
     # a late proposal is fixed by the président, avis or not
-    assert "Fixé par le président, Pierre-Alain Millet, le vendredi 10 octobre 2025 (version 1)." in planned.say(
-        "!odj fixer", MILLET, now=paris(2025, 10, 10, 10))
+    [fixed, _] = planned.ask("!odj fixer", MILLET, now=paris(2025, 10, 10, 10))  # then the convocation
+    assert "Fixé par le président, Pierre-Alain Millet, le vendredi 10 octobre 2025 (version 1)." in plain(fixed.body)
 
 
 # --- !odj avis, amender, fixer -----------------------------------------------------------------------------------
@@ -498,8 +522,11 @@ def test_after_an_avis_the_comite_amends_and_sends_a_new_version(proposed):
 
 def test_fixer_after_an_avis_locks_the_agenda(proposed):
     proposed.say("!odj avis Ajouter l'hébergement", BAUME, now=paris(2025, 10, 3, 10))
-    reply = proposed.say("!odj fixer", MILLET, now=paris(2025, 10, 6, 11))
-    assert "Fixé par le président, Pierre-Alain Millet, le lundi 6 octobre 2025 (version 1)." in reply
+    [fixed, convocation] = proposed.ask("!odj fixer", MILLET, now=paris(2025, 10, 6, 11))
+    assert "Fixé par le président, Pierre-Alain Millet, le lundi 6 octobre 2025 (version 1)." in plain(fixed.body)
+    assert plain(convocation.body).startswith("Convocation à la conférence n° 1 du vendredi 7 novembre 2025")
+    assert convocation.mentions == REPRESENTATIVES
+    assert [f.filename for f in convocation.files] == ["convocation-2025-11-07.pdf", "convocation-2025-11-07.odt"]
     [row] = proposed.rows(storage.AgendaRow)
     assert (row.etat, row.fixed_version, row.fixed_mode, row.fixed_by) == ("fixe", 1, "president", MILLET)
     locked = "L’ordre du jour est fixé (version 1, le lundi 6 octobre 2025) : il ne peut plus être modifié."

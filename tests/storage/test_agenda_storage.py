@@ -3,6 +3,8 @@ replanned without ever sending twice."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -44,10 +46,10 @@ def test_a_moved_then_cancelled_conference_is_written(session):
     stored = storage.add_conference(session, CONF, ROOM, SECRETARIAT, NOW)
     moved = Conference(stored.id, date(2025, 12, 1), time(9, 0), stored.lieu)
     storage.update_conference(session, moved, NOW + timedelta(days=1))
-    assert storage.get_conference(session, stored.id) == moved
+    assert storage.get_conference(session, stored.id) == dataclasses.replace(moved, sequence=1)  # the calendar's
     cancelled = Conference(stored.id, moved.day, moved.start_time, moved.lieu, cancelled=True)
     storage.update_conference(session, cancelled, NOW + timedelta(days=2))
-    assert storage.get_conference(session, stored.id).cancelled
+    assert storage.get_conference(session, stored.id) == dataclasses.replace(cancelled, sequence=2)
     assert session.get(storage.ConferenceRow, stored.id).updated_at == NOW + timedelta(days=2)
     with pytest.raises(LookupError):
         storage.update_conference(session, Conference(999, moved.day, moved.start_time), NOW)

@@ -157,8 +157,11 @@ def test_tacit_fixing_when_the_window_closes_without_avis(proposed):
     [reminder] = proposed.run(utc(2025, 10, 16, 21, 59))  # the window reminder of 13 October, sent late but in time
     assert plain(reminder.reply.body).startswith("Rappel : les réponses à la version 1")
     assert proposed.run(utc(2025, 10, 16, 21, 59)) == []
-    [posting] = proposed.run(utc(2025, 10, 16, 22))
+    [posting, convocation] = proposed.run(utc(2025, 10, 16, 22))
     assert posting.room_id == ROOM and posting.reply.mentions == REPRESENTATIVES  # notified, as by the proposal
+    assert convocation.room_id == ROOM and convocation.reply.mentions == REPRESENTATIVES
+    assert [f.filename for f in convocation.reply.files] == ["convocation-2025-11-07.pdf",
+                                                             "convocation-2025-11-07.odt"]
     assert plain(posting.reply.body).splitlines() == [
         "Ordre du jour fixé tacitement le jeudi 16 octobre 2025 : la version 1, envoyée le mercredi 1er octobre 2025, "
         "n’a reçu aucun avis dans le délai de réponse. Il est désormais verrouillé.",
@@ -178,9 +181,10 @@ def test_tacit_fixing_when_the_window_closes_without_avis(proposed):
 
 def test_a_window_closed_during_an_outage_is_fixed_at_start_up_dated_at_its_end(proposed):
     postings = proposed.run(paris(2025, 11, 6, 9, 30))  # down from 12 October to the eve of the conference
-    assert [p.reply.body.split()[0] for p in postings] == ["Ordre", "Rappel"]  # the fixing, then the eve
+    # the fixing and its convocation, then the eve
+    assert [p.reply.body.split()[0] for p in postings] == ["Ordre", "Convocation", "Rappel"]
     assert "fixé tacitement le jeudi 16 octobre 2025" in plain(postings[0].reply.body)
-    assert "Fixé tacitement le jeudi 16 octobre 2025" in plain(postings[1].reply.body)
+    assert "Fixé tacitement le jeudi 16 octobre 2025" in plain(postings[2].reply.body)
     row = proposed.agenda_row()
     assert (row.fixed_day, row.fixed_at) == (date(2025, 10, 16), utc(2025, 10, 16, 22))
     assert proposed.statuses() == {"notice-7d": "cancelled", "notice-1d": "cancelled", "window-3d-v1": "missed",

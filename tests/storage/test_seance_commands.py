@@ -60,7 +60,7 @@ class SeanceBot(Bot):
             self.say(f"!odj ajouter {point}", FAURY, now=created)
         self.ask("!odj envoyer", FAURY, now=created + timedelta(days=2))
         self.say("!odj avis D'accord", BAUME, now=created + timedelta(days=3))
-        self.say("!odj fixer", PRESIDENT, now=created + timedelta(days=4))
+        self.ask("!odj fixer", PRESIDENT, now=created + timedelta(days=4))  # the fixed agenda, the convocation
         return int(number)
 
 
@@ -863,7 +863,7 @@ def test_through_the_dispatcher_the_opening_notifies_and_the_minutes_are_a_file(
                      ("m.room.message", "m.text"), (POLL_START, None),  # the vote: its tally message, its poll
                      *[("m.reaction", "m.annotation"), ("m.room.message", "m.text")] * 3,  # a ballot: ✅, tally
                      ("m.room.message", "m.notice"), ("m.room.message", "m.text"), (POLL_END, "m.reference"),
-                     ("m.room.message", "m.notice"), ("m.room.message", "m.file")]
+                     ("m.room.message", "m.notice"), *[("m.room.message", "m.file")] * 3]
     tally, poll = rows[2], rows[3]
     assert events[0]["m.mentions"] == {"user_ids": sorted(REPRESENTATIVES)}
     assert events[2]["m.mentions"] == {"user_ids": sorted([KHELIFI, MAES, MILLET])}
@@ -876,8 +876,9 @@ def test_through_the_dispatcher_the_opening_notifies_and_the_minutes_are_a_file(
     assert events[11]["m.new_content"]["body"] == events[10]["body"]  # the tally message ends with the result
     assert events[13]["m.relates_to"] == {"m.in_reply_to": {"event_id": "$end"}}
     assert "<h2>Compte rendu de la conférence intercommunale du 7 novembre 2025</h2>" in events[13]["formatted_body"]
-    assert events[14]["filename"] == "compte-rendu-2025-11-07.md"
-    assert events[14]["info"]["mimetype"] == "text/markdown"
+    assert [(e["filename"], e["info"]["mimetype"]) for e in events[14:]] == [
+        ("compte-rendu-2025-11-07.md", "text/markdown"), ("compte-rendu-2025-11-07.pdf", "application/pdf"),
+        ("compte-rendu-2025-11-07.odt", "application/vnd.oasis.opendocument.text")]
 
 
 def test_a_pill_counts_for_the_person_it_points_at_not_for_its_label(opened, engine, config):

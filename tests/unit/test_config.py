@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
 from tno_bot.config import (
+    CalendarSettings,
     OpenDataSettings,
     ConfigError,
     ConfigProblem,
@@ -458,6 +459,31 @@ def test_open_data_is_optional(tmp_path):
     ],
 )
 def test_open_data_problems(tmp_path, old, new, key):
+    assert (MAIN, key) in located(problems_of(write_config(tmp_path, main=[(old, new)])))
+
+
+def test_calendar_of_the_example_and_its_defaults(tmp_path):
+    config = load_config(EXAMPLE)
+    assert config.calendar == CalendarSettings(timedelta(hours=2), "tno.example")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start, end = text.index("[calendar]"), text.index("# Membres de l'entente")
+    bare = load_config(write_config(tmp_path, main=[(text[start:end], "")]))
+    assert bare.calendar == CalendarSettings() and bare.uid_domain == "tno.example"  # the first room's server
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param('conference_duration = "02:00"', 'conference_duration = "2h"', id="not-hh-mm"),
+        pytest.param('conference_duration = "02:00"', 'conference_duration = "00:05"', id="too-short"),
+        pytest.param('conference_duration = "02:00"', 'conference_duration = "13:00"', id="too-long"),
+        pytest.param('conference_duration = "02:00"', "conference_duration = 120", id="a-number"),
+        pytest.param('uid_domain = "tno.example"', 'uid_domain = "tno example"', id="uid-domain"),
+        pytest.param('uid_domain = "tno.example"', 'uid_domain = "localhost"', id="uid-domain-no-dot"),
+    ],
+)
+def test_calendar_problems(tmp_path, old, new):
+    key = "calendar." + old.split(" ")[0]
     assert (MAIN, key) in located(problems_of(write_config(tmp_path, main=[(old, new)])))
 
 

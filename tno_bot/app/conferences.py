@@ -90,3 +90,13 @@ def change_agenda(session: Session, config: Config, conference: Conference, chan
 def timeline_of(session: Session, config: Config, conference: Conference) -> Timeline:
     """The deadlines of a stored conference, the reply window of its current agenda version included."""
     return timeline(conference, config.agenda_rules, storage.load_agenda(session, conference.id))
+
+
+def fixed_agenda(session: Session, conference: Conference) -> OrdreDuJour:
+    """The agenda of a conference to convene: AgendaError when it is cancelled or its agenda is not fixed."""
+    odj = storage.load_agenda(session, conference.id)
+    if conference.cancelled:
+        raise AgendaError(Reason.CANCELLED, conference=conference)
+    if odj.fixation is None:
+        raise AgendaError(Reason.NOT_FIXED, conference=conference)
+    return odj

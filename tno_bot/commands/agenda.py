@@ -21,7 +21,7 @@ from tno_bot.commands.registry import Arg, ArgKind, command, take_line
 from tno_bot.commands.refusals import refusal
 from tno_bot.domain.agenda import AgendaError, Conference, Etat, OrdreDuJour, Reason, nouvelle_conference, timeline
 from tno_bot.domain.calendar import local_date
-from tno_bot.domain.roles import AgendaAction
+from tno_bot.domain.roles import Action, AgendaAction
 from tno_bot.i18n import N_, Translator
 from tno_bot.reports.agenda import (
     agenda_report,
@@ -37,6 +37,7 @@ from tno_bot.reports.agenda import (
     timeline_report,
     when,
 )
+from tno_bot.reports.convocation import convocation_reply
 from tno_bot.reports.message import Reply
 from tno_bot.reports.text import Text
 
@@ -162,7 +163,8 @@ def conference_annuler(ctx: CommandContext, number: int) -> Reply:
 )
 def conference_ics_command(ctx: CommandContext, number: int | None = None) -> Reply:
     chosen = choose_conference(ctx, number)
-    attachment = ics_file(chosen, agenda_app.timeline_of(ctx.session, ctx.config, chosen), ctx.tr, ctx.now)
+    attachment = ics_file(chosen, agenda_app.timeline_of(ctx.session, ctx.config, chosen),
+                          storage.load_agenda(ctx.session, chosen.id), ctx.config, ctx.tr, ctx.now)
     sentence = ctx.tr.gettext("The calendar of the {conference}: {file}", conference=conference_title(chosen, ctx.tr),
                               file=attachment.filename)
     return Reply(*Text.empty().para(sentence).done(), attachment=attachment)
@@ -335,7 +337,26 @@ def odj_amender(ctx: CommandContext) -> Reply:
 )
 def odj_fixer(ctx: CommandContext) -> Reply:
     chosen, _, after = _change(ctx, lambda c, o: o.fixer(by=ctx.sender, roles=_roles(ctx), now=ctx.now))
-    return Reply(*agenda_report(chosen, after, ctx.config, ctx.now, ctx.tr))
+    return [Reply(*agenda_report(chosen, after, ctx.config, ctx.now, ctx.tr)),
+            convocation_reply(chosen, after, ctx.config, ctx.tr, ctx.now)]
+
+
+@command(
+    "convocation",
+    aliases=("convene",),
+    args=(Arg("number", CONFERENCE_NO, optional=True),),
+    actions=(Action.CONVOQUER,),
+    help=N_("Post the convocation to the next conference (or conference n), PDF and ODT, in the conference's room, "
+            "the representatives mentioned: once its agenda is fixed (it is posted then by itself)."),
+    group=GROUP,
+)
+def convocation(ctx: CommandContext, number: int | None = None) -> list[Reply]:
+    chosen = conference_here(ctx, number)  # posted with the representatives mentioned: in its own room
+    try:
+        odj = agenda_app.fixed_agenda(ctx.session, chosen)
+    except AgendaError as error:
+        raise refusal(error, ctx, conference=chosen)
+    return convocation_reply(chosen, odj, ctx.config, ctx.tr, ctx.now)
 
 
 # --- !rappels ---------------------------------------------------------------------------------------------------

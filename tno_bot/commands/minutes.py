@@ -11,6 +11,7 @@ from tno_bot.commands.registry import Arg, ArgKind, command, take_line
 from tno_bot.app.seance import record_of, seance_for_minutes
 from tno_bot.commands.seance import GROUP, minutes_reply, sitting
 from tno_bot.reports.compte_rendu import minutes as compte_rendu
+from tno_bot.reports.minutes_document import minutes_files
 from tno_bot.i18n import N_
 
 MAX_NOTE_CHARS = 2000 - 20
@@ -37,15 +38,17 @@ def note(ctx: CommandContext, text: str) -> Reply:
     "cr",
     aliases=("minutes",),
     args=(Arg("number", CONFERENCE_NO, optional=True),),
-    help=N_("The compte rendu of the séance of this room (or of conference n), as a message and a Markdown file."),
+    help=N_("The compte rendu of the séance of this room (or of conference n), as a message and as Markdown, PDF "
+            "and ODT files."),
     group=GROUP,
 )
 def cr(ctx: CommandContext, number: int | None = None) -> Reply:
     tr = ctx.tr
     seance = seance_for_minutes(ctx.session, number, ctx.room_id)
-    minutes = compte_rendu(record_of(ctx.session, ctx.config, seance), ctx.config)
+    record = record_of(ctx.session, ctx.config, seance)
+    minutes = compte_rendu(record, ctx.config)
     headline = (tr.gettext("Compte rendu of conference no. {n} ({file}).", n=seance.conference_id,
                            file=minutes.filename) if seance.closed else
                 tr.gettext("Provisional compte rendu of conference no. {n}: the séance is still sitting ({file}).",
                            n=seance.conference_id, file=minutes.filename))
-    return minutes_reply(headline, minutes)
+    return minutes_reply(headline, minutes, minutes_files(record, ctx.config))

@@ -79,3 +79,4 @@ def _parse_one(text: str, ctx: CommandContext) -> str:
 PEOPLE = ArgKind(N_("@people…"), parse_people, take=take_line)
 POUVOIR = ArgKind(N_("[@mandant] @mandataire"), _parse_pouvoir, take=take_line, words=True)
 MANDANT = ArgKind(N_("@mandant"), _parse_one, take=take_line)
+PERSON = ArgKind(N_("@person"), _parse_one, take=take_line)

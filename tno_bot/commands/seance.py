@@ -14,6 +14,8 @@ from tno_bot.app import seance as app
 from tno_bot.app.seance import Sitting
 from tno_bot.commands.arguments import CONFERENCE_NO
 from tno_bot.commands.context import CommandContext
+from tno_bot.commands.errors import CommandError
+from tno_bot.commands.people import PERSON
 from tno_bot.commands.registry import Arg, command
 from tno_bot.domain.attendance import Attendance, quorum
 from tno_bot.domain.roles import Action
@@ -22,7 +24,8 @@ from tno_bot.i18n import N_, Translator
 from tno_bot.reports.agenda import conference_title, people_line
 from tno_bot.reports.compte_rendu import Minutes
 from tno_bot.reports.compte_rendu import minutes as compte_rendu
-from tno_bot.reports.message import Reply
+from tno_bot.reports.message import Attachment, Reply
+from tno_bot.reports.minutes_document import minutes_files
 from tno_bot.reports.seance import at_time, pouvoir_text, quorum_text, vote_heading
 from tno_bot.reports.text import Text
 
@@ -126,10 +129,26 @@ def seance_reprendre(ctx: CommandContext) -> Reply:
     return Reply(*reply.extend(quorum_text(quorum(s.attendance), ctx.config, ctx.tr)).done())
 
 
-def minutes_reply(headline: str, minutes: Minutes) -> Reply:
-    """The compte rendu as a message after `headline`, with its Markdown file."""
+def minutes_reply(headline: str, minutes: Minutes, documents: tuple[Attachment, ...] = ()) -> Reply:
+    """The compte rendu as a message after `headline`, with its Markdown file, then its `documents` (PDF, ODT)."""
     return Reply(headline + "\n\n" + minutes.plain, f"<p>{escape(headline)}</p>" + minutes.html,
-                 attachment=minutes.attachment)
+                 attachment=minutes.attachment, attachments=documents)
+
+
+@command(
+    "secretaire",
+    aliases=("secretary",),
+    parent="seance",
+    args=(Arg("person", PERSON),),
+    actions=(Action.SEANCE_CONDUIRE,),
+    help=N_("Designate the secrétaire de séance, named and signing in the compte rendu."),
+)
+def seance_secretaire(ctx: CommandContext, person: str) -> Reply:
+    if not ctx.config.is_known(person):
+        raise CommandError(ctx.tr.gettext("The secrétaire de séance is one of the people of the conference "
+                                          "(representatives, staff)."))
+    app.change_seance(ctx.session, sitting(ctx), lambda seance: seance.designer_secretaire(person))
+    return Reply(ctx.tr.gettext("{name} is the secrétaire de séance.", name=name(ctx, person)))
 
 
 @command(
@@ -137,13 +156,14 @@ def minutes_reply(headline: str, minutes: Minutes) -> Reply:
     aliases=("close",),
     parent="seance",
     actions=(Action.SEANCE_CONDUIRE,),
-    help=N_("Close the séance: the compte rendu is posted, as a message and as a Markdown file."),
+    help=N_("Close the séance: the compte rendu is posted, as a message and as Markdown, PDF and ODT files."),
 )
 def seance_clore(ctx: CommandContext) -> Reply:
     closed = app.change_seance(ctx.session, sitting(ctx), lambda seance: seance.clore(by=ctx.sender, at=ctx.now,
                                                                                         event_id=ctx.event_id),
                                not_while_voting=True)
-    minutes = compte_rendu(app.record_of(ctx.session, ctx.config, closed), ctx.config)
+    record = app.record_of(ctx.session, ctx.config, closed)
+    minutes = compte_rendu(record, ctx.config)
     headline = ctx.tr.gettext("Séance closed at {time}. The compte rendu follows ({file}).",
                               time=at_time(ctx.now, ctx.tr), file=minutes.filename)
-    return minutes_reply(headline, minutes)
+    return minutes_reply(headline, minutes, minutes_files(record, ctx.config))

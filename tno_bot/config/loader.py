@@ -13,6 +13,7 @@ from tno_bot.config.people import read_members, read_people, read_roles
 from tno_bot.config.reader import ROOM, Reader
 from tno_bot.config.settings import (
     check_quorum,
+    read_calendar,
     read_open_data,
     read_ratification,
     read_reminders,
@@ -23,7 +24,7 @@ from tno_bot.config.settings import (
 LOCALES = ("fr", "en")
 
 _MAIN_REQUIRED = ("members", "people", "keys", "rooms", "rules", "timezone", "locale")
-_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification", "open_data", "service")
+_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification", "open_data", "service", "calendar")
 
 
 def default_config_path() -> Path:
@@ -72,7 +73,8 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
     ratification = read_ratification(r, data)
     open_data = read_open_data(r, data)
     service = read_service(r, data, path)
+    calendar = read_calendar(r, data)
     if problems:
         return None
     return Config(path, members, people, key_sets, roles, rooms, rules, timezone, locale, budgets, staff, reminders,
-                  ratification, open_data, service)
+                  ratification, open_data, service, calendar)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 
 from tno_bot.domain.agenda import AgendaRules
@@ -131,6 +131,15 @@ class ServiceSettings:
 
 
 @dataclass(frozen=True)
+class CalendarSettings:
+    """Config `[calendar]`: how long a conference lasts in the calendar files (DTEND), and the domain of their UIDs
+    (None: the server name of the first configured room)."""
+
+    conference_duration: timedelta = timedelta(hours=2)
+    uid_domain: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     members: tuple[Member, ...]
@@ -147,12 +156,18 @@ class Config:
     ratification: RatificationSettings = RatificationSettings()
     open_data: OpenDataSettings = OpenDataSettings()
     service: ServiceSettings = ServiceSettings()
+    calendar: CalendarSettings = CalendarSettings()
 
     @property
     def agenda_rules(self) -> AgendaRules:
         """The agenda deadlines' rules, for the domain."""
         return AgendaRules(self.rules.agenda_notice_days, self.rules.reply_window_days,
                            self.rules.extend_to_working_day)
+
+    @property
+    def uid_domain(self) -> str:
+        """The domain of the calendar UIDs: `[calendar] uid_domain`, else the server of the first room."""
+        return self.calendar.uid_domain or self.rooms[0].split(":", 1)[1]
 
     def member(self, member_id: str) -> Member | None:
         return next((m for m in self.members if m.id == member_id), None)

@@ -9,9 +9,10 @@ bot runs: the optional `[service]` table, defaulting to `ServiceSettings`.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
-from tno_bot.config.models import OpenDataSettings, RatificationSettings, Rules, ServiceSettings
+from tno_bot.config.models import CalendarSettings, OpenDataSettings, RatificationSettings, Rules, ServiceSettings
 from tno_bot.config.reader import Reader
 from tno_bot.domain.reminders import ReminderSettings
 
@@ -116,3 +117,29 @@ def read_service(r: Reader, data: dict, config_path: Path) -> ServiceSettings | 
                              for key, value in (("health_port", port), ("avatar", avatar), ("display_name", name))):
         return None
     return ServiceSettings(*values, port, name, avatar)
+
+
+DURATION = re.compile(r"(\d{1,2}):([0-5]\d)")
+DOMAIN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+")
+
+
+def read_calendar(r: Reader, data: dict) -> CalendarSettings | None:
+    """The optional `[calendar]` table: a conference's duration ("HH:MM", 15 minutes to 12 hours) and the UIDs'
+    domain."""
+    d = CalendarSettings()
+    table = r.table(data.get("calendar", {}), "calendar", optional=("conference_duration", "uid_domain"))
+    if table is None:
+        return None
+    value = table.get("conference_duration", "02:00")
+    match = DURATION.fullmatch(value) if isinstance(value, str) else None
+    duration = timedelta(hours=int(match[1]), minutes=int(match[2])) if match else None
+    if duration is None or not timedelta(minutes=15) <= duration <= timedelta(hours=12):
+        r.add("calendar.conference_duration", f'a duration "HH:MM" from "00:15" to "12:00" (got {value!r})')
+        duration = None
+    domain = r.text(table, "uid_domain", "calendar")
+    if domain is not None and not DOMAIN.fullmatch(domain):
+        r.add("calendar.uid_domain", f"a domain name such as tno.example (got {domain!r})")
+        domain = None
+    if duration is None or ("uid_domain" in table and domain is None):
+        return None
+    return CalendarSettings(duration, domain)

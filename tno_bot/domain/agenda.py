@@ -42,6 +42,7 @@ class Reason(str, Enum):
     NOT_LATE = "not_late"  # hors-délai asked while the agenda can be sent normally; details: notice, resend
     TOO_FAR = "too_far"  # the conference would be more than MAX_YEARS_AHEAD ahead; details: day, limit
     LOCKED = "locked"  # the agenda is fixed
+    NOT_FIXED = "not_fixed"  # no convocation before the agenda is fixed
     NOT_DRAFT = "not_draft"  # the agenda is proposed: amend it first
     NOT_PROPOSED = "not_proposed"  # no proposal is waiting for replies
     EMPTY_TITLE = "empty_title"
@@ -97,6 +98,7 @@ class Conference:
     start_time: time
     lieu: str = ""
     cancelled: bool = False
+    sequence: int = 0  # how many times it was moved, re-placed or cancelled (the calendar's SEQUENCE)
 
     @property
     def starts_at(self) -> datetime:

@@ -34,6 +34,7 @@ class Action(str, Enum):
     """The actions outside the agenda."""
 
     SEANCE_CONDUIRE = "seance_conduire"  # open, suspend, resume, close the séance
+    CONVOQUER = "convoquer"  # post the convocation (again) in the président's name
     PRESENCE_AUTRUI = "presence_autrui"  # record the attendance of other people
     POUVOIR_AUTRUI = "pouvoir_autrui"  # record or revoke a pouvoir handed in on paper
     VOTE_CONDUIRE = "vote_conduire"  # open and close a vote
@@ -56,6 +57,7 @@ AGENDA_PERMISSIONS: Mapping[AgendaAction, frozenset[str]] = MappingProxyType({
 PERMISSIONS: Mapping[AgendaAction | Action, frozenset[str]] = MappingProxyType({
     **AGENDA_PERMISSIONS,
     Action.SEANCE_CONDUIRE: PRESIDENCY,
+    Action.CONVOQUER: PRESIDENCY,
     Action.PRESENCE_AUTRUI: PRESIDENCY,
     Action.POUVOIR_AUTRUI: PRESIDENCY,
     Action.VOTE_CONDUIRE: frozenset({PRESIDENT}),

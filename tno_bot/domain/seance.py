@@ -64,6 +64,7 @@ class Seance:
     closed_by: str | None = None
     closed_event_id: str | None = None
     id: int | None = None
+    secretaire: str | None = None  # the secrétaire de séance, once designated
 
     def __post_init__(self) -> None:
         require_aware(self.opened_at)
@@ -108,6 +109,11 @@ class Seance:
         self._check_open()
         seance = self.reprendre(by=by, at=at, event_id=event_id) if self.suspended else self
         return replace(seance, closed_at=at, closed_by=by, closed_event_id=event_id)
+
+    def designer_secretaire(self, person: str) -> Seance:
+        """The séance with `person` as its secrétaire de séance (named in the compte rendu), while it sits."""
+        self._check_open()
+        return replace(self, secretaire=person)
 
     def check_votes_allowed(self) -> None:
         """Votes are opened, cast and closed only while the séance sits (open, not suspended)."""

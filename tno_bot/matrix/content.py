@@ -54,14 +54,12 @@ def file_message(filename: str, mimetype: str, data: bytes) -> dict:
 
 
 def contents_for(reply: Reply, in_reply_to: str | None) -> list[dict]:
-    """The events that carry `reply`: its text (a notice, or a mention text), then its attachment if any."""
+    """The events that carry `reply`: its text (a notice, or a mention text), then each of its files."""
     if reply.mentions or in_reply_to is None:
         contents = [mention_text(reply.body, reply.html, reply.mentions, in_reply_to)]
     else:
         contents = [notice_reply(reply.body, reply.html, in_reply_to)]
-    if reply.attachment:
-        attachment = reply.attachment
-        contents.append(file_message(attachment.filename, attachment.mimetype, attachment.data))
+    contents += [file_message(file.filename, file.mimetype, file.data) for file in reply.files]
     return contents
 
 

@@ -343,8 +343,21 @@ def ics_summary(event: CalendarEvent, conference: Conference, tr: Translator) ->
                       date=day)
 
 
-def ics_file(conference: Conference, line: Timeline, tr: Translator, now: datetime) -> Attachment:
-    """The iCalendar file of a conference and its deadlines (posted by !conference ics, written by `tno-bot ics`)."""
+def ics_description(conference: Conference, odj: OrdreDuJour, config: Config, tr: Translator) -> str | None:
+    """The conference event's description: the state of its ordre du jour and its points, if it has any."""
+    points = odj.versions[odj.fixation.version - 1].points if odj.etat is Etat.FIXE else odj.points
+    if not points:
+        return None
+    return "\n".join([agenda_state(conference, odj, config, tr)]
+                     + [f"{i}. {point}" for i, point in enumerate(points, 1)])
+
+
+def ics_file(conference: Conference, line: Timeline, odj: OrdreDuJour, config: Config, tr: Translator,
+             now: datetime) -> Attachment:
+    """The iCalendar file of a conference and its deadlines (posted by !conference ics, written by `tno-bot ics`):
+    its duration and UID domain from the config, its ordre du jour as the description."""
     data = conference_ics(conference, line, summary=lambda event: ics_summary(event, conference, tr),
-                          clock=lambda: now)
+                          clock=lambda: now, uid_domain=config.uid_domain,
+                          duration=config.calendar.conference_duration,
+                          description=ics_description(conference, odj, config, tr))
     return Attachment(f"conference-{conference.id}.ics", ICS_MIMETYPE, data)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file posted with a reply (an iCalendar file, a compte rendu in Markdown)."""
+    """A file posted with a reply (an iCalendar file, a compte rendu in Markdown, PDF or ODT, a convocation)."""
 
     filename: str
     mimetype: str
@@ -38,8 +38,9 @@ class Edit:
 @dataclass(frozen=True)
 class Reply:
     """An answer: an `m.notice` replying to the command, or an `m.text` that notifies `mentions` when there are
-    any (a proposal sent to the representatives, a reminder); `attachment` is uploaded and posted after it.
-    `room_id` posts it in another room than the command's (the conference room), as an `m.text`.
+    any (a proposal sent to the representatives, a reminder); `attachment`, then each of `attachments`, is uploaded
+    and posted after it. `room_id` posts it in another room than the command's (the conference room), as an
+    `m.text`.
 
     What goes with it: `track` remembers the message under that key (to edit it later), `polls` are posted after
     it, `edits` replace earlier messages, `ends` closes the polls of those tracks. With `reaction`, the command is
@@ -55,3 +56,9 @@ class Reply:
     edits: tuple[Edit, ...] = ()
     ends: tuple[str, ...] = ()
     reaction: str | None = None
+    attachments: tuple[Attachment, ...] = ()  # further files (the compte rendu in PDF and ODT after the Markdown)
+
+    @property
+    def files(self) -> tuple[Attachment, ...]:
+        """Every file of the reply, in posting order."""
+        return ((self.attachment,) if self.attachment else ()) + self.attachments

@@ -138,6 +138,9 @@ AGENDA: Table = {
         date=w.tr.date(w.p["notice"].effective), days=-w.p["notice"].days),
     AgendaReason.NOT_LATE: _not_late,
     AgendaReason.LOCKED: _locked,
+    AgendaReason.NOT_FIXED: lambda w: w.tr.gettext(
+        "The agenda of conference no. {n} is not fixed yet: the convocation goes out with the fixed agenda.",
+        n=_number(w)),
     AgendaReason.NOT_DRAFT: _not_draft,
     AgendaReason.NOT_PROPOSED: lambda w: w.tr.gettext(
         "The agenda has not been sent: no proposal is waiting for replies."),

@@ -12,7 +12,7 @@ from .tables import AgendaRow, ConferenceRow
 
 
 def _domain(row: ConferenceRow) -> Conference:
-    return Conference(row.id, row.day, row.start_time, row.lieu, row.cancelled)
+    return Conference(row.id, row.day, row.start_time, row.lieu, row.cancelled, row.sequence)
 
 
 def add_conference(session: Session, conference: Conference, room_id: str, created_by: str,
@@ -44,13 +44,15 @@ def conference_rooms(session: Session) -> dict[int, str]:
 
 
 def update_conference(session: Session, conference: Conference, now: datetime) -> None:
-    """Write a moved or cancelled conference; LookupError when unknown."""
+    """Write a moved, re-placed or cancelled conference, its calendar SEQUENCE increased; LookupError when
+    unknown."""
     row = session.get(ConferenceRow, conference.id)
     if row is None:
         raise LookupError(f"no conference with id {conference.id}")
     row.day, row.start_time, row.lieu, row.cancelled = (conference.day, conference.start_time, conference.lieu,
                                                         conference.cancelled)
     row.updated_at = now
+    row.sequence += 1
     session.add(row)
     session.flush()
 

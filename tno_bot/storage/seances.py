@@ -37,7 +37,7 @@ def _domain(session: Session, row: SeanceRow) -> Seance:
                   row.opened_by, row.opened_event_id,
                   tuple(Pause(p.suspended_at, p.suspended_by, p.suspended_event_id, p.resumed_at, p.resumed_by,
                               p.resumed_event_id) for p in pauses),
-                  row.closed_at, row.closed_by, row.closed_event_id, row.id)
+                  row.closed_at, row.closed_by, row.closed_event_id, row.id, row.secretaire)
 
 
 def add_seance(session: Session, seance: Seance) -> Seance:
@@ -52,7 +52,8 @@ def add_seance(session: Session, seance: Seance) -> Seance:
 
 
 def save_seance(session: Session, seance: Seance) -> None:
-    """Write a suspended, resumed or closed séance: new pauses appended, the last one's resumption, the closing."""
+    """Write a suspended, resumed or closed séance: new pauses appended, the last one's resumption, the closing,
+    the secrétaire de séance."""
     row = session.get(SeanceRow, seance.id)
     if row is None:
         raise LookupError(f"no séance with id {seance.id}")
@@ -68,6 +69,7 @@ def save_seance(session: Session, seance: Seance) -> None:
                                 suspended_event_id=pause.suspended_event_id, resumed_at=pause.resumed_at,
                                 resumed_by=pause.resumed_by, resumed_event_id=pause.resumed_event_id))
     row.closed_at, row.closed_by, row.closed_event_id = seance.closed_at, seance.closed_by, seance.closed_event_id
+    row.secretaire = seance.secretaire
     session.add(row)
     session.flush()
 

@@ -143,6 +143,7 @@ class ConferenceRow(SQLModel, table=True):
     created_by: str
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # iCalendar SEQUENCE: +1 per change
 
 
 class AgendaRow(SQLModel, table=True):
@@ -243,6 +244,7 @@ class SeanceRow(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_by: str | None = None
     closed_event_id: str | None = None
+    secretaire: str | None = None  # the secrétaire de séance's matrix id, once designated
 
 
 class SeancePoint(SQLModel, table=True):

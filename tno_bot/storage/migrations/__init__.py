@@ -26,6 +26,7 @@ from . import (
     v06_undecrypted_events,
     v07_undecrypted_notices,
     v08_relations,
+    v09_documents,
 )
 
 ADVISORY_LOCK_KEY = 0x74_6E_6F_62  # "tnob": serialises migrate() across processes on PostgreSQL
@@ -39,6 +40,7 @@ STEPS = (
     v06_undecrypted_events,
     v07_undecrypted_notices,
     v08_relations,
+    v09_documents,
 )
 """The step modules, oldest first: step N is ``STEPS[N - 1]``."""
 
