@@ -188,8 +188,12 @@ EMELINE = 'matrix_id = "@emeline.baume:tno.example"'
                      id="admin-malformed"),
         pytest.param([('rooms = ["#conference:tno.example"]', 'rooms = ["conference"]')], [], (MAIN, "rooms[0]"),
                      id="room-malformed"),
-        pytest.param([], [("amount = 95000", "amount = -95000")], (BUDGET, "components[0].amount"),
-                     id="negative-component"),
+        pytest.param([], [("amount = 70140\nadvance", "amount = -70140\nadvance")],
+                     (BUDGET, "components[1].advance"), id="advance-on-an-amount-given-back"),
+        pytest.param([], [("amount = 95000", "amount = 95000\nkeys_year = 2021")], (BUDGET, "components[0].keys_year"),
+                     id="keys-year-without-keys"),
+        pytest.param([], [("amount = 95000", "amount = 95000\nkeys_year = 2024")], (BUDGET, "components[0].keys_year"),
+                     id="keys-year-after-the-budget"),
         pytest.param([], [("fonctionnement = 140000", "fonctionnement = -140000")], (BUDGET, "lines[0].fonctionnement"),
                      id="negative-line"),
         pytest.param([], [("amount = 70140 }", "amount = -70140 }")], (BUDGET, "components[1].advance.amount"),
@@ -278,7 +282,7 @@ def test_several_problems_at_once(tmp_path):
             ('timezone = "Europe/Paris"', 'timezone = "Mars/Olympus"'),
             ('locale = "fr"', 'locale = "fr"\nlangue = "fr"'),
         ],
-        budget=[("fonctionnement = 544175", "fonctionnement = 1"), ("amount = 95000", "amount = -1")],
+        budget=[("fonctionnement = 544175", "fonctionnement = 1"), ("amount = 95000", "amount = 1.001")],
     )
     with pytest.raises(ConfigError) as info:
         load_config(path)

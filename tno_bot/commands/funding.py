@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from tno_bot.app.funding import budget_of, keys_of, share_of, summary_of
+from tno_bot.app.funding import budget_of, key_sets_for, keys_of, share_of, summary_of
 from tno_bot.commands.context import CommandContext
 from tno_bot.commands.registry import AMOUNT, MEMBER, MISSION, YEAR, Arg, command
 from tno_bot.domain.funding import call_for_funds
@@ -35,7 +35,7 @@ def _with_default_year(ctx: CommandContext, report: tuple[str, str], year: int |
     group=GROUP,
 )
 def appel(ctx: CommandContext, year: int, member=None) -> Reply:
-    call = call_for_funds(budget_of(ctx.config, year), keys_of(ctx.config, year))
+    call = call_for_funds(budget_of(ctx.config, year), key_sets_for(ctx.config, year))
     return Reply(*appel_report(call, ctx.config, ctx.tr, member.id if member else None))
 
 

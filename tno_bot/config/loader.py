@@ -45,7 +45,7 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
     members = read_members(r, data)
     member_ids = [m.id for m in members]
     people, staff = read_people(r, data, member_ids)
-    key_sets = read_key_sets(r, data, member_ids)
+    key_sets = read_key_sets(r, data, members)
     roles = read_roles(r, data, {p.matrix_id for p in people}, {s.matrix_id for s in staff})
     rooms = r.strings(data, "rooms", "", ROOM, "a room alias (#room:server) or room id (!id:server)")
     rules = read_rules(r, data)
