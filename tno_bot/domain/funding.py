@@ -144,6 +144,7 @@ class ComponentShares:
     parts: dict[str, Decimal]  # every member of the call: 0 for one outside this component's keys
     total: Decimal
     keys: KeySet  # the key set that split it
+    keys_year: int  # the year whose keys those are (the call's year unless the component says otherwise)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,8 @@ def call_for_funds(budget: Budget, key_sets: Sequence[KeySet]) -> CallForFunds:
     components: list[ComponentShares] = []
     notes: list[Note] = []
     for component in budget.components:
-        keys = split_with[component.keys_year or budget.year]
+        keys_year = component.keys_year or budget.year
+        keys = split_with[keys_year]
         parts = split(component.amount, keys.shares, budget.rounding)
         rounded_sum = sum(parts.values(), Decimal(0))
         if rounded_sum != component.amount:
@@ -199,7 +201,7 @@ def call_for_funds(budget: Budget, key_sets: Sequence[KeySet]) -> CallForFunds:
             parts[component.advance.member] -= component.advance.amount
         parts = {m: parts.get(m, Decimal(0)) for m in members}
         components.append(ComponentShares(component.label, component.amount, parts, sum(parts.values(), Decimal(0)),
-                                          keys))
+                                          keys, keys_year))
     member_totals = {m: sum((c.parts[m] for c in components), Decimal(0)) for m in members}
     summary = summarize_budget(budget)
     notes += [Note("balance", s, summary.expenses[s], summary.receipts_total[s]) for s in SECTIONS]

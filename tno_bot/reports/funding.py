@@ -107,11 +107,27 @@ def _advance_sentences(call: CallForFunds, config, tr: Translator) -> list[str]:
     ]
 
 
+def _keys_year_sentences(call: CallForFunds, config, tr: Translator) -> list[str]:
+    """The components split with another year's keys than the call's (a balance of an earlier year)."""
+    return [tr.gettext("{label}: split with the keys of {year} ({shares}).", label=c.label,
+                       year=c.keys_year, shares=_shares(c.keys, config, tr))
+            for c in call.components if c.keys_year != call.year]
+
+
+def _due(amount: Decimal, tr: Translator) -> str:
+    """An amount called, or given back to the member when negative (a surplus)."""
+    return tr.gettext("{amount} to give back", amount=tr.money(-amount)) if amount < 0 else tr.money(amount)
+
+
+def _shares(keyset: KeySet, config, tr: Translator) -> str:
+    return tr.join_and(f"{_name(config, m)} {tr.percent(share)}" for m, share in keyset.shares.items())
+
+
 def _keys_sentence(keyset: KeySet | None, config, tr: Translator) -> list[str]:
     if keyset is None:
         return []
-    shares = tr.join_and(f"{_name(config, m)} {tr.percent(share)}" for m, share in keyset.shares.items())
-    return [tr.gettext("Keys in force since {year}: {shares}.", year=keyset.valid_from, shares=shares)]
+    return [tr.gettext("Keys in force since {year}: {shares}.", year=keyset.valid_from,
+                       shares=_shares(keyset, config, tr))]
 
 
 def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | None = None) -> tuple[str, str]:
@@ -120,14 +136,15 @@ def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | No
     title = tr.gettext("Call for funds {year}: {total}", year=call.year, total=tr.money(call.total))
     notes = (
         _keys_sentence(config.keys_for(call.year), config, tr)
+        + _keys_year_sentences(call, config, tr)
         + _advance_sentences(call, config, tr)
         + [NOTE_SENTENCES[note.kind](note, tr) for note in call.notes]
     )
     total_label = tr.gettext("Total")
 
     def block(name: str, parts: list[Decimal], total: Decimal) -> str:
-        lines = [_label_value(name, tr.money(total), tr)]
-        lines += [f"  {BULLET}{_label_value(c.label, tr.money(p), tr)}" for c, p in zip(call.components, parts)]
+        lines = [_label_value(name, _due(total, tr), tr)]
+        lines += [f"  {BULLET}{_label_value(c.label, _due(p, tr), tr)}" for c, p in zip(call.components, parts)]
         return "\n".join(lines)
 
     blocks = [block(_name(config, m), [c.parts[m] for c in call.components], call.member_totals[m]) for m in members]
@@ -136,10 +153,10 @@ def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | No
 
     header = [escape(tr.gettext("Member"))] + [escape(c.label) for c in call.components] + [escape(total_label)]
     rows = [
-        [escape(_name(config, m))] + [tr.money(c.parts[m]) for c in call.components] + [tr.money(call.member_totals[m])]
+        [escape(_name(config, m))] + [_due(c.parts[m], tr) for c in call.components] + [_due(call.member_totals[m], tr)]
         for m in members
     ]
-    total_row = [escape(total_label)] + [tr.money(c.total) for c in call.components] + [tr.money(call.total)]
+    total_row = [escape(total_label)] + [_due(c.total, tr) for c in call.components] + [_due(call.total, tr)]
     html = f"<p><strong>{escape(title)}</strong></p>{_table(header, rows, total_row)}{_html_list(notes)}"
     return plain, html
 
