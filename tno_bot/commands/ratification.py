@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tno_bot.app import ratification as app
-from tno_bot.app.decisions import KnownDecision, awaited_reminders, ratification_of, register
+from tno_bot.app.decisions import KnownDecision, admitting, awaited_reminders, ratification_of, register
 from tno_bot.app.rooms import room_language
 from tno_bot.commands.arguments import COUNTS, DAY, DECISION, DELIBERATION_NO, IDENTIFIER, REJECTION
 from tno_bot.commands.arguments import MEMBER_NAMED as MEMBER
@@ -86,9 +86,9 @@ def _outcome(ctx: CommandContext, done: app.Recorded, member: Member, headline: 
 
 
 def _announcement(ctx: CommandContext, done: app.Recorded) -> Reply:
-    """The decision made executory, announced in its room with everyone mentioned."""
+    """The decision made executory, announced in its room with the representatives of its members mentioned."""
     room = done.announce_in
-    mentions = tuple(p.matrix_id for p in ctx.config.people)
+    mentions = tuple(p.matrix_id for p in ctx.config.people if p.member in done.after.members)
     plain, html = executory_message(done.decision, done.after, ctx.config, _room_translator(ctx, room), mentions)
     return Reply(plain, html, mentions=mentions, room_id=None if room == ctx.room_id else room)
 
@@ -165,7 +165,7 @@ def decision(ctx: CommandContext, decision: DecisionId) -> Reply:
     known = app.known_decision(ctx.session, ctx.config, decision)
     ratification = ratification_of(ctx.session, ctx.config, known)
     return Reply(*decision_report(known, ratification, ctx.config, ctx.tr,
-                                  _reminder_sentences(ctx, known, ratification)))
+                                  _reminder_sentences(ctx, known, ratification), admitting(ctx.config, known)))
 
 
 # --- !deliberation, !transmission, !publication, each with corriger and retirer -----------------------------

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from html import escape
 
-from tno_bot.domain.funding import BudgetSummary, CallForFunds, KeySet, Note
+from tno_bot.domain.funding import BudgetSummary, CallForFunds, ComponentShares, KeySet, Note
 from tno_bot.i18n import N_, Translator
 
 SECTION_LABELS = {"investissement": N_("investment"), "fonctionnement": N_("operating")}
@@ -114,9 +114,12 @@ def _keys_year_sentences(call: CallForFunds, config, tr: Translator) -> list[str
             for c in call.components if c.keys_year != call.year]
 
 
-def _due(amount: Decimal, tr: Translator) -> str:
-    """An amount called, or given back to the member when negative (a surplus)."""
-    return tr.gettext("{amount} to give back", amount=tr.money(-amount)) if amount < 0 else tr.money(amount)
+def _due(amount: Decimal, component: ComponentShares | None, tr: Translator) -> str:
+    """An amount of `component` (None: a total): a part of a surplus given back (a negative component) says "à
+    reverser"; any other amount is shown signed, as the seed's table shows an advance deducted (−32 966 €)."""
+    if component is not None and component.base < 0 and amount < 0:
+        return tr.gettext("{amount} to give back", amount=tr.money(-amount))
+    return tr.money(amount)
 
 
 def _shares(keyset: KeySet, config, tr: Translator) -> str:
@@ -143,8 +146,8 @@ def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | No
     total_label = tr.gettext("Total")
 
     def block(name: str, parts: list[Decimal], total: Decimal) -> str:
-        lines = [_label_value(name, _due(total, tr), tr)]
-        lines += [f"  {BULLET}{_label_value(c.label, _due(p, tr), tr)}" for c, p in zip(call.components, parts)]
+        lines = [_label_value(name, tr.money(total), tr)]
+        lines += [f"  {BULLET}{_label_value(c.label, _due(p, c, tr), tr)}" for c, p in zip(call.components, parts)]
         return "\n".join(lines)
 
     blocks = [block(_name(config, m), [c.parts[m] for c in call.components], call.member_totals[m]) for m in members]
@@ -153,10 +156,11 @@ def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | No
 
     header = [escape(tr.gettext("Member"))] + [escape(c.label) for c in call.components] + [escape(total_label)]
     rows = [
-        [escape(_name(config, m))] + [_due(c.parts[m], tr) for c in call.components] + [_due(call.member_totals[m], tr)]
+        [escape(_name(config, m))] + [_due(c.parts[m], c, tr) for c in call.components]
+        + [tr.money(call.member_totals[m])]
         for m in members
     ]
-    total_row = [escape(total_label)] + [_due(c.total, tr) for c in call.components] + [_due(call.total, tr)]
+    total_row = [escape(total_label)] + [_due(c.total, c, tr) for c in call.components] + [tr.money(call.total)]
     html = f"<p><strong>{escape(title)}</strong></p>{_table(header, rows, total_row)}{_html_list(notes)}"
     return plain, html
 
