@@ -20,6 +20,7 @@ from tno_bot.app.conferences import get_conference, timeline_of
 from tno_bot.app.funding import budget_of, key_sets_for, summary_of
 from tno_bot.app.seance import record_of, seance_for_minutes
 from tno_bot.config import Config, ConfigError, format_problems, load_config
+from tno_bot.config.warnings import config_warnings
 from tno_bot.domain.funding import call_for_funds
 from tno_bot.domain.parsing import parse_number, parse_year
 from tno_bot.app.decisions import check_history, history_of, register
@@ -99,6 +100,8 @@ def check_config(args: argparse.Namespace) -> int:
             ]
         )
     )
+    for warning in config_warnings(config):
+        print(tr.gettext("Warning — {problem}", problem=str(warning)))
     return 0
 
 
