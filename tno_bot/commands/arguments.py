@@ -182,6 +182,28 @@ def _parse_decision(text: str, ctx: CommandContext) -> DecisionId:
                                         text=shorten(text))) from None
 
 
+_JOINERS = ("+", ",", "et", "and")
+
+
+def _take_decisions(rest: str) -> tuple[str, str]:
+    """One decision, or several joined by "+", "," or "et": "TNO 2022-01 + 2022-02", "2022-01,2022-02"."""
+    taken, after = _take_decision(rest)
+    while True:
+        after = after.strip()
+        joiner = next((j for j in _JOINERS if fold(after).startswith(j)
+                       and (not j.isalpha() or after[len(j):][:1].isspace())), None)
+        if joiner is None:
+            return taken, after
+        more, after = _take_decision(after[len(joiner):].strip())
+        taken = f"{taken} + {more}"
+
+
+def _parse_decisions(text: str, ctx: CommandContext) -> tuple[DecisionId, ...]:
+    """The decisions one act approves, each once, in the order given."""
+    parts = [p for p in re.split(r"\s*(?:[+,]|\bet\b|\band\b)\s*", text.replace(",", "+")) if p.strip()]
+    return tuple(dict.fromkeys(_parse_decision(part, ctx) for part in parts))
+
+
 _COUNT = re.compile(r"([^\W\d_]+)\s*=\s*(\d{1,6})")
 _COUNT_NAMES = {"pour": "pour", "for": "pour", "contre": "contre", "against": "contre", "abstention": "abstention",
                 "abstentions": "abstention", "abst": "abstention", "abstain": "abstention"}
@@ -229,6 +251,7 @@ POSITION = ArgKind(N_("position"), lambda text, ctx: parse_number(text, ctx.tr))
 PLACE = ArgKind(N_("place…"), bounded(MAX_PLACE_CHARS), take=take_line)
 TITLE = ArgKind(N_("title"), bounded(MAX_TITLE_CHARS), take=take_line)
 DECISION = ArgKind(N_("decision"), _parse_decision, take=_take_decision, words=True)
+DECISIONS = ArgKind(N_("decision[+decision…]"), _parse_decisions, take=_take_decisions, words=True)
 DELIBERATION_NO = ArgKind(N_("deliberation no."), _parse_deliberation_number)
 COUNTS = ArgKind("pour=N contre=N abstention=N", _parse_counts, take=_take_counts)
 REJECTION = ArgKind("rejet", choice("rejet", "rejete", "rejetee", "rejected", "rejection"), choices=("rejet",))
