@@ -205,16 +205,18 @@ class AwaitedReminder:
 def awaited_reminders(session: Session, config: Config,
                       entries: Sequence[tuple[KnownDecision, Ratification]] | None = None) -> list[AwaitedReminder]:
     """For every pending decision that has a conference room, and every member whose deliberation is awaited, when
-    its next reminder is due: `[ratification] reminder_interval_days` after the decision, then after the previous
-    reminder, at `reminder_hour` (Europe/Paris). Decisions of the history (no room) are not reminded."""
+    its next reminder is due: `[ratification] reminder_interval_days` after the decision (after its notification to
+    the members, when the secrétariat recorded one), then after the previous reminder, at `reminder_hour` (Europe/Paris). Decisions of the history (no room) are not reminded."""
     settings = config.ratification
     last = storage.last_ratification_reminders(session)
+    notified = storage.notifications(session)
     found = []
     for decision, ratification in (register(session, config) if entries is None else entries):
         if decision.room_id is None:
             continue
+        since = notified.get(decision.key, decision.decided_on)
         for member in ratification.awaited():
-            due = next_reminder(decision.decided_on, last.get((decision.key, member)),
-                                settings.reminder_interval_days, settings.reminder_hour)
+            due = next_reminder(since, last.get((decision.key, member)), settings.reminder_interval_days,
+                                settings.reminder_hour)
             found.append(AwaitedReminder(decision, ratification, member, due))
     return found

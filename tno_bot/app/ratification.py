@@ -154,3 +154,18 @@ def withdraw(session: Session, config: Config, target: FactKind, decision_ids: S
     return _apply(session, config, decision_ids, member, by,
                   lambda ratification: ratification.annul(member, target, by=by, at=at, event_id=event_id),
                   whole_act=target is not FactKind.DELIBERATION, at=at, event_id=event_id, room_id=room_id)
+
+
+def notify(session: Session, config: Config, decision_ids: Sequence[DecisionId], on: date, *, by: str,
+           at: datetime, event_id: str) -> list[KnownDecision]:
+    """Record that the secrétariat notified each decision to the members on `on` (a correction: recorded again, the
+    latest counts); every check before any write."""
+    decisions = [known_decision(session, config, d) for d in decision_ids]
+    for decision in decisions:
+        try:
+            ratification_of(session, config, decision).check_notification(on, at)
+        except RatificationRefused as refused:
+            raise RatificationRefused(refused.reason, **{**refused.params, "decision": decision.key}) from None
+    for decision in decisions:
+        storage.add_notification(session, decision.key, on, by, at, event_id)
+    return decisions

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tno_bot import storage
 from tno_bot.app import ratification as app
 from tno_bot.app.decisions import KnownDecision, admitting, awaited_reminders, ratification_of, register
 from tno_bot.app.rooms import room_language
@@ -175,7 +176,31 @@ def decision(ctx: CommandContext, decision: DecisionId) -> Reply:
     known = app.known_decision(ctx.session, ctx.config, decision)
     ratification = ratification_of(ctx.session, ctx.config, known)
     return Reply(*decision_report(known, ratification, ctx.config, ctx.tr,
-                                  _reminder_sentences(ctx, known, ratification), admitting(ctx.config, known)))
+                                  _reminder_sentences(ctx, known, ratification), admitting(ctx.config, known),
+                                  storage.notifications(ctx.session).get(known.key)))
+
+
+@command(
+    "notification",
+    args=(Arg("decisions", DECISIONS), Arg("on", DAY)),
+    actions=(Action.NOTIFICATION_ENREGISTRER,),
+    help=N_("Record the day the secrétariat notified a decision (or several, joined by +) to the members; the "
+            "reminders of the awaited members then count from it. Again to correct it."),
+    group=GROUP,
+)
+def notification(ctx: CommandContext, decisions: tuple[DecisionId, ...], on) -> Reply:
+    tr = ctx.tr
+    try:
+        notified = app.notify(ctx.session, ctx.config, decisions, on, by=ctx.sender, at=ctx.now,
+                              event_id=ctx.event_id)
+    except RatificationRefused as refused:
+        raise _refusal(refused, ctx) from None
+    text = Text.empty().para(tr.gettext("Recorded: {decisions} notified to the members on {date}.",
+                                        decisions=tr.join_and(d.key for d in notified), date=tr.date(on)))
+    for known in notified:
+        for sentence in _reminder_sentences(ctx, known, ratification_of(ctx.session, ctx.config, known)):
+            text.para(f"{known.key} — {sentence}" if len(notified) > 1 else sentence)
+    return Reply(*text.done())
 
 
 # --- !deliberation, !transmission, !publication, each with corriger and retirer -----------------------------

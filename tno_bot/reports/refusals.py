@@ -378,6 +378,10 @@ RATIFICATION: Table = {
         "The deliberation is dated {date}, before the decision {decision} of the conference of {decided_on}: a "
         "member's body ratifies a decision already taken.", date=day(w.p["date"], w.tr), decision=w.p["decision"],
         decided_on=day(w.p["decided_on"], w.tr)),
+    RatificationReason.NOTIFIED_BEFORE_DECISION: lambda w: w.tr.gettext(
+        "The notification is dated {date}, before the decision {decision} of the conference of {decided_on}: the "
+        "secrétariat notifies a decision already taken.", date=day(w.p["date"], w.tr), decision=w.p["decision"],
+        decided_on=day(w.p["decided_on"], w.tr)),
     RatificationReason.IN_THE_FUTURE: lambda w: w.tr.gettext(
         "{date} is in the future: record what has happened, up to today ({today}).", date=day(w.p["date"], w.tr),
         today=day(w.p["today"], w.tr)),

@@ -1,6 +1,7 @@
-"""One member's deliberation approving several decisions, as the seed's own documents do (the SITIV's CS_2022_12_4
-approves TNO 2022-01 and TNO 2022-02): recorded once, and its publication and transmission, recorded for one
-decision, count for each decision it approves."""
+"""Ratification as the seed's own documents do it: one member's deliberation approving several decisions (the SITIV's
+CS_2022_12_4 approves TNO 2022-01 and TNO 2022-02) is recorded once, and its publication and transmission, recorded
+for one decision, count for each decision it approves; the secrétariat's notification of a decision to the members
+is recorded, and the reminders then count from it."""
 
 from __future__ import annotations
 
@@ -63,3 +64,29 @@ def test_a_refusal_for_one_of_the_decisions_records_nothing(engine, config):
     reply = bot.say("!deliberation TNO 2026-01+2026-07 metropole 2026-0412 23/03/2026", BAUME)
     assert "TNO 2026-07" in reply
     assert facts(engine, "TNO 2026-01") == []
+
+
+# --- the secrétariat's notification of a decision to the members (art. 4.3 procedure) --------------------------
+
+
+def test_the_reminders_count_from_the_notification_once_recorded(engine, config):
+    bot = RatificationBot(engine, config)
+    adopt(engine, title="Budget 2027", number=1)  # Monday 2 March 2026; reminders every 14 days
+    before = bot.say("!decision TNO 2026-01")
+    assert "Métropole de Lyon : lundi 16 mars 2026 à 09:00" in before
+    assert "Notifiée aux membres" not in before
+    reply = bot.say("!notification TNO 2026-01 10/03/2026")
+    assert reply.splitlines()[0] == "Enregistré : notification aux membres le mardi 10 mars 2026 de TNO 2026-01."
+    after = bot.say("!decision TNO 2026-01")
+    assert "Notifiée aux membres par le secrétariat le mardi 10 mars 2026." in after
+    assert "Métropole de Lyon : mardi 24 mars 2026 à 09:00" in after
+
+
+def test_a_notification_before_the_decision_or_by_a_representative_is_refused(engine, config):
+    bot = RatificationBot(engine, config)
+    adopt(engine, title="Budget 2027", number=1)
+    assert bot.say("!notification TNO 2026-01 27/02/2026") == (
+        "La notification est datée du 27 février 2026, avant la décision TNO 2026-01 de la conférence du 2 mars "
+        "2026 : le secrétariat notifie une décision déjà prise.")
+    assert "secrétariat" in bot.say("!notification TNO 2026-01 10/03/2026", BAUME)
+    assert bot.rows(storage.DecisionNotificationRow) == []
