@@ -1,8 +1,9 @@
 """The example config as an operator grows it: Villeurbanne joins the entente on 1 January 2024 (issue 12).
 
 `villeurbanne_config(directory)` copies config/ (main file, 2023 budget, 2022 history) into `directory`, adds
-Villeurbanne and its two titulaires and suppléant, the 2024 keys (four members) and a 2024 budget whose call for
-funds has the 2023 balance and the 2023 surplus split with the 2023 keys, and an advance by Villeurbanne. Nothing of
+Villeurbanne and its two titulaires and suppléant, the 2024 keys (four members), a mission spécifique of two of the
+four members from 2024, and a 2024 budget whose call for funds has the 2023 balance and the 2023 surplus split with
+the 2023 keys, and an advance by Villeurbanne. Nothing of
 the 2022 key set is touched: it needs no share for the newcomer.
 """
 
@@ -101,6 +102,17 @@ advance = { member = "villeurbanne", amount = 10000 }
 """
 
 
+MISSION = """
+[[missions]]
+id = "parapheur"
+name = "Parapheur électronique"
+kind = "specifique"
+members = ["metropole", "villeurbanne"]
+porteur = "metropole"
+since = 2024-01-01
+"""
+
+
 def villeurbanne_config(directory: Path, admitted_by: str | None = None) -> Path:
     """The grown config in `directory` (its path); `admitted_by`: the decision admitting Villeurbanne."""
     shutil.copytree(EXAMPLE_CONFIG.parent, directory, dirs_exist_ok=True,
@@ -113,6 +125,6 @@ def villeurbanne_config(directory: Path, admitted_by: str | None = None) -> Path
                              ("\n# Personnes nommées sans siège", PEOPLE)):
         assert marker in text, marker
         text = text.replace(marker, addition.rstrip("\n"), 1)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text + MISSION, encoding="utf-8")
     (directory / "budgets" / "2024.toml").write_text(BUDGET_2024, encoding="utf-8")
     return path

@@ -91,3 +91,17 @@ def test_an_admitted_member_counts_once_its_admission_is_executory(engine, admit
         cast = cast_of(session, config, conference)
     assert cast.members == ("metropole", "ville-lyon", "sitiv", "villeurbanne")
     assert cast.representative(GLOMOT) is not None
+
+
+def test_the_missions_with_their_members_today(engine, grown):
+    bot = RatificationBot(engine, grown)  # Monday 20 April 2026
+    assert bot.say("!missions specifiques").splitlines() == [
+        "Missions de l'entente :",
+        "• Parapheur électronique — mission spécifique, portée par Métropole de Lyon : Métropole de Lyon et Ville de "
+        "Villeurbanne",
+    ]
+    socles = bot.say("!missions socles").splitlines()
+    assert socles[1] == ("• Hébergement mutualisé — mission socle, portée par SITIV : Métropole de Lyon, Ville de "
+                         "Lyon, SITIV et Ville de Villeurbanne")
+    assert len(bot.say("!missions").splitlines()) == 1 + 5
+    assert "Utilisation : !missions [socles|specifiques]" in bot.say("!missions toutes")

@@ -95,3 +95,13 @@ def test_a_2023_seance_seats_three_members_and_not_the_newcomer(grown):
     cast = seated(grown, date(2023, 11, 6))
     assert cast.members == ("metropole", "ville-lyon", "sitiv")
     assert cast.representative(GLOMOT) is None
+
+
+def test_a_mission_of_two_of_the_four_members(grown):
+    parapheur = next(m for m in grown.missions if m.id == "parapheur")
+    assert (parapheur.kind, parapheur.members, parapheur.porteur) == ("specifique", ("metropole", "villeurbanne"),
+                                                                      "metropole")
+    in_2024 = in_office(grown, date(2024, 3, 4), {})
+    assert [m.id for m in parapheur.members_on(in_2024)] == ["metropole", "villeurbanne"]
+    hebergement = next(m for m in grown.missions if m.id == "hebergement")  # a mission socle: every member
+    assert [m.id for m in hebergement.members_on(in_2024)] == list(FOUR)

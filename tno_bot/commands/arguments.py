@@ -241,6 +241,19 @@ AMOUNT = ArgKind(N_("amount"), lambda text, ctx: parse_amount(text, ctx.tr), tak
 MEMBER = ArgKind(N_("member"), _parse_member, take=take_line)
 MEMBER_NAMED = ArgKind(N_("member"), _parse_member, take=_take_member_words)  # followed by a number or a date
 MISSION = ArgKind(N_("mission"), lambda text, ctx: text, take=take_line)
+_MISSION_KINDS = {"socles": "socle", "socle": "socle", "specifiques": "specifique", "specifique": "specifique",
+                  "core": "socle", "specific": "specifique"}
+
+
+def _parse_mission_kind(text: str, ctx: CommandContext) -> str:
+    """"socles" or "spécifiques" (singular, English too): a `Mission.kind`."""
+    if fold(text) not in _MISSION_KINDS:
+        raise UsageError(ctx.tr.gettext("Unexpected “{text}”: write {choices}.", text=shorten(text),
+                                        choices=ctx.tr.join_or(["socles", "specifiques"])))
+    return _MISSION_KINDS[fold(text)]
+
+
+MISSION_KIND = ArgKind("socles|specifiques", _parse_mission_kind, choices=("socles", "specifiques"))
 LANGUAGE = ArgKind(N_("language"), _parse_language, choices=SUPPORTED_LANGUAGES)
 DATE = ArgKind(N_("YYYY-MM-DD"), _parse_iso_first)
 DAY = ArgKind(N_("DD/MM/YYYY"), _parse_french_first)

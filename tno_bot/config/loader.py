@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tno_bot.config.budgets import read_budgets
 from tno_bot.config.keys import read_key_sets
+from tno_bot.config.missions import read_missions
 from tno_bot.config.models import Config, ConfigError, ConfigProblem
 from tno_bot.config.people import read_members, read_people, read_roles
 from tno_bot.config.reader import ROOM, Reader
@@ -16,7 +17,7 @@ from tno_bot.config.settings import check_quorum, read_open_data, read_ratificat
 LOCALES = ("fr", "en")
 
 _MAIN_REQUIRED = ("members", "people", "keys", "rooms", "rules", "timezone", "locale")
-_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification", "open_data")
+_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification", "open_data", "missions")
 
 
 def default_config_path() -> Path:
@@ -62,7 +63,8 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
     reminders = read_reminders(r, data)
     ratification = read_ratification(r, data)
     open_data = read_open_data(r, data)
+    missions = read_missions(r, data, members)
     if problems:
         return None
     return Config(path, members, people, key_sets, roles, rooms, rules, timezone, locale, budgets, staff, reminders,
-                  ratification, open_data)
+                  ratification, open_data, missions)

@@ -64,6 +64,25 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Mission:
+    """A mission of the entente ("L'entente est organisée en missions mutualisées par ses membres", art. 5 of the
+    convention; the missions of TNO 2022-01). A "mission socle" is every member's (the default); a "mission
+    spécifique" is that of the members it lists ("missions socles" and "missions spécifiques", art. 5 as quoted in
+    the seed), from `since` when given."""
+
+    id: str
+    name: str
+    kind: str  # "socle" | "specifique"
+    members: tuple[str, ...] = ()  # a mission spécifique's members; empty for a mission socle
+    porteur: str | None = None  # the member carrying the mission ("Le porteur de mission est le SITIV")
+    since: date | None = None
+
+    def members_on(self, members: tuple[Member, ...]) -> tuple[Member, ...]:
+        """Its members among `members` (those in office on a day): all for a mission socle."""
+        return members if self.kind == "socle" else tuple(m for m in members if m.id in self.members)
+
+
+@dataclass(frozen=True)
 class Person:
     """A seated representative of a member."""
 
@@ -134,6 +153,7 @@ class Config:
     reminders: ReminderSettings = ReminderSettings()
     ratification: RatificationSettings = RatificationSettings()
     open_data: OpenDataSettings = OpenDataSettings()
+    missions: tuple[Mission, ...] = ()
 
     @property
     def agenda_rules(self) -> AgendaRules:

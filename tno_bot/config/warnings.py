@@ -3,7 +3,8 @@
 - a member with no titulaire in `[[people]]`: it has no seat to vote with, so a decision needing its vote can
   never be adopted;
 - a key set giving a share to a member not in office during its first year (`joined` later, or `left` before);
-- a member in office in a year of a budget with no share in the keys in force that year: it is called for nothing.
+- a member in office in a year of a budget with no share in the keys in force that year: it is called for nothing;
+- a mission spécifique listing a member not in office on the mission's start (`since`).
 """
 
 from __future__ import annotations
@@ -35,4 +36,11 @@ def config_warnings(config: Config) -> list[ConfigProblem]:
                 found.append(ConfigProblem(file, "keys", f"a key set valid in {year} with a share for "
                                                          f"{member.id!r}, a member in {year} (it is called for "
                                                          f"nothing in the {year} budget)"))
+    for i, mission in enumerate(config.missions):
+        for member_id in mission.members:
+            member = config.member(member_id)
+            if mission.since is not None and member is not None and not member.in_office_on(mission.since):
+                found.append(ConfigProblem(file, f"missions[{i}].members", f"members in office on the mission's "
+                                                                           f"start, {mission.since} ({member_id!r} "
+                                                                           "is not)"))
     return found
