@@ -396,8 +396,8 @@ def test_a_rejecting_deliberation_makes_the_decision_not_ratified(adopted):
 
 def test_help_lists_the_ratification_commands(bot):
     body = bot.say("!aide deliberation")
-    assert body.splitlines()[0] == ("!deliberation <décision[+décision…]> <membre> <n° de délibération> <JJ/MM/AAAA> "
-                                    "[pour=N contre=N abstention=N] [rejet]")
+    assert body.splitlines()[0] == ("!deliberation <décision[+décision…]> <membre> <n° de délibération> "
+                                    "<JJ/MM/AAAA> [pour=N contre=N abstention=N] [rejet]")
     assert "!deliberation corriger <décision[+décision…]>" in body
     assert "plusieurs décisions jointes par + (TNO 2022-01+2022-02)" in body
     assert "!deliberation retirer <décision[+décision…]> <membre>" in body

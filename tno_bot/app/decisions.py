@@ -206,7 +206,8 @@ def awaited_reminders(session: Session, config: Config,
                       entries: Sequence[tuple[KnownDecision, Ratification]] | None = None) -> list[AwaitedReminder]:
     """For every pending decision that has a conference room, and every member whose deliberation is awaited, when
     its next reminder is due: `[ratification] reminder_interval_days` after the decision (after its notification to
-    the members, when the secrétariat recorded one), then after the previous reminder, at `reminder_hour` (Europe/Paris). Decisions of the history (no room) are not reminded."""
+    the members, when the secrétariat recorded one), then after the previous reminder, at `reminder_hour`
+    (Europe/Paris). Decisions of the history (no room) are not reminded."""
     settings = config.ratification
     last = storage.last_ratification_reminders(session)
     notified = storage.notifications(session)

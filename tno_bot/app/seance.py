@@ -54,7 +54,8 @@ def sitting_here(session: Session, config: Config, room_id: str) -> Sitting | No
     if seance is None:
         return None
     conference = storage.get_conference(session, seance.conference_id)
-    return Sitting(seance, conference, storage.load_attendance(session, seance.id, cast_of(session, config, conference)))
+    cast = cast_of(session, config, conference)
+    return Sitting(seance, conference, storage.load_attendance(session, seance.id, cast))
 
 
 def sitting(session: Session, config: Config, room_id: str) -> Sitting:
