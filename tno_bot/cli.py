@@ -17,9 +17,10 @@ from sqlmodel import Session
 
 from tno_bot import demo, service, storage
 from tno_bot.app.conferences import get_conference, timeline_of
-from tno_bot.app.funding import budget_of, keys_of, summary_of
+from tno_bot.app.funding import budget_of, key_sets_for, summary_of
 from tno_bot.app.seance import record_of, seance_for_minutes
 from tno_bot.config import Config, ConfigError, format_problems, load_config
+from tno_bot.config.warnings import config_warnings
 from tno_bot.domain.funding import call_for_funds
 from tno_bot.domain.parsing import parse_number, parse_year
 from tno_bot.app.decisions import check_history, history_of, register
@@ -102,6 +103,8 @@ def check_config(args: argparse.Namespace) -> int:
             ]
         )
     )
+    for warning in config_warnings(config):
+        print(tr.gettext("Warning — {problem}", problem=str(warning)))
     return 0
 
 
@@ -117,7 +120,7 @@ def appel(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     tr = _translator(args, config)
     year = parse_year(args.year)
-    call = call_for_funds(budget_of(config, year), keys_of(config, year))
+    call = call_for_funds(budget_of(config, year), key_sets_for(config, year))
     text = {
         "text": lambda: appel_report(call, config, tr)[0],
         "json": lambda: json.dumps(appel_json(call, config), ensure_ascii=False, indent=2),

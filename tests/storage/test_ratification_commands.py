@@ -248,7 +248,7 @@ def test_bad_dates_are_refused_with_the_usage(adopted, text):
     reply = adopted.say(f"!deliberation TNO 2026-01 sitiv CS_1 {text}")
     assert reply.splitlines() == [
         f"« {text} » n’est pas une date : écrivez-la JJ/MM/AAAA ou AAAA-MM-JJ, par exemple 09/12/2022.",
-        "Utilisation : !deliberation <décision> <membre> <n° de délibération> <JJ/MM/AAAA> "
+        "Utilisation : !deliberation <décision[+décision…]> <membre> <n° de délibération> <JJ/MM/AAAA> "
         "[pour=N contre=N abstention=N] [rejet]"]
 
 
@@ -356,7 +356,7 @@ def test_a_record_made_by_mistake_is_withdrawn_and_stays_in_the_history(adopted)
     assert adopted.say("!transmission retirer TNO 2026-01 sitiv", MILLET) == (
         "Aucune transmission du SITIV pour TNO 2026-01 à retirer.")
     assert adopted.say("!deliberation retirer TNO 2026-01") == (
-        "Il manque <membre>.\nUtilisation : !deliberation retirer <décision> <membre>")
+        "Il manque <membre>.\nUtilisation : !deliberation retirer <décision[+décision…]> <membre>")
 
 
 def test_withdrawing_a_record_of_an_executory_decision_says_it_is_no_longer_executory(adopted):
@@ -396,10 +396,11 @@ def test_a_rejecting_deliberation_makes_the_decision_not_ratified(adopted):
 
 def test_help_lists_the_ratification_commands(bot):
     body = bot.say("!aide deliberation")
-    assert body.splitlines()[0] == ("!deliberation <décision> <membre> <n° de délibération> <JJ/MM/AAAA> "
-                                    "[pour=N contre=N abstention=N] [rejet]")
-    assert "!deliberation corriger <décision>" in body
-    assert "!deliberation retirer <décision> <membre>" in body
+    assert body.splitlines()[0] == ("!deliberation <décision[+décision…]> <membre> <n° de délibération> "
+                                    "<JJ/MM/AAAA> [pour=N contre=N abstention=N] [rejet]")
+    assert "!deliberation corriger <décision[+décision…]>" in body
+    assert "plusieurs décisions jointes par + (TNO 2022-01+2022-02)" in body
+    assert "!deliberation retirer <décision[+décision…]> <membre>" in body
     assert "Ratification" in bot.say("!aide")
 
 

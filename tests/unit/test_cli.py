@@ -10,6 +10,7 @@ import pytest
 
 from tests.cast import EXAMPLE_CONFIG as EXAMPLE
 from tests.text import plain
+from tests.villeurbanne import villeurbanne_config
 from tno_bot.cli import SUBCOMMANDS, main
 
 
@@ -27,6 +28,35 @@ def test_check_config_ok(capsys):
     assert main(["check-config", "--config", str(EXAMPLE)]) == 0
     out = plain(capsys.readouterr().out)
     assert out.startswith("OK — ") and "3 membres, 9 représentants, 1 salon, budgets : 2023" in out
+    assert "Attention" not in out
+
+
+def _warnings(path, edits, capsys) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    assert main(["check-config", "--config", str(path)]) == 0
+    return [line for line in capsys.readouterr().out.splitlines() if line.startswith("Attention")]
+
+
+def test_check_config_warns_about_likely_mistakes(capsys, tmp_path):
+    path = villeurbanne_config(tmp_path / "a")
+    assert _warnings(path, [
+        ('member = "villeurbanne"\nseat = "titulaire"', 'member = "villeurbanne"\nseat = "suppleant"'),
+        ("joined = 2024-01-01", "joined = 2023-06-01"),  # in office in 2023, no share in the keys of 2023
+    ], capsys) == [
+        f"Attention — {path}: members[3]: a titulaire for 'villeurbanne' in [[people]] (it has none: it has no seat "
+        "to vote with)",
+        f"Attention — {path}: keys: a key set valid in 2023 with a share for 'villeurbanne', a member in 2023 (it is "
+        "called for nothing in the 2023 budget)",
+    ]
+    path = villeurbanne_config(tmp_path / "b")
+    assert _warnings(path, [('sitiv = "16.4"', 'sitiv = "16"\nvilleurbanne = "0.4"')], capsys) == [
+        f"Attention — {path}: keys[0].shares.villeurbanne: a share only for a member in office in 2022 "
+        "('villeurbanne' is not: joined 2024-01-01)",
+    ]
 
 
 def test_check_config_lists_every_problem(capsys, broken_config):

@@ -41,7 +41,7 @@ def budget(config):
 
 @pytest.fixture(scope="module")
 def call(config, budget):
-    return call_for_funds(budget, config.keys_for(2023))
+    return call_for_funds(budget, config.key_sets)
 
 
 # --- the seed's tables (decision TNO 2022-02, délibération CS_2022_12_4) ----------------------------------------
@@ -95,7 +95,7 @@ def test_notes_report_the_rounding_euro_and_both_balanced_sections(call):
 
 
 def test_largest_remainder_on_the_2023_budget_matches_the_whole(config, budget):
-    call = call_for_funds(dataclasses.replace(budget, rounding=LARGEST), config.keys_for(2023))
+    call = call_for_funds(dataclasses.replace(budget, rounding=LARGEST), config.key_sets)
     assert call.components[2].parts == euros(288413, 166517, 89245)
     assert call.total == D(639175)
     assert [n.kind for n in call.notes] == ["balance", "balance"]
@@ -140,7 +140,7 @@ def test_unbalanced_budget_gives_a_failing_balance_note():
         2024, HALF_UP, (BudgetLine("M", "l", D(10), D(100)),), (Receipt("r", D(10), D(90)),),
         (Component("c", D(100)),),
     )
-    notes = call_for_funds(budget, KeySet(2022, KEYS_2022)).notes
+    notes = call_for_funds(budget, [KeySet(2022, KEYS_2022)]).notes
     fonct = next(n for n in notes if n.label == "fonctionnement")
     assert not fonct.ok and fonct.difference == -10
 
@@ -148,7 +148,7 @@ def test_unbalanced_budget_gives_a_failing_balance_note():
 def test_advance_by_a_member_outside_the_keys_is_an_error():
     budget = Budget(2024, HALF_UP, (), (), (Component("c", D(100), Advance("villeurbanne", D(1))),))
     with pytest.raises(ValueError, match="villeurbanne"):
-        call_for_funds(budget, KeySet(2022, KEYS_2022))
+        call_for_funds(budget, [KeySet(2022, KEYS_2022)])
 
 
 # --- hostile amounts ---------------------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def test_one_cent():
 
 def test_one_cent_component_gets_a_rounding_note_under_half_up():
     budget = Budget(2024, HALF_UP, (), (), (Component("Centime", D("0.01")),))
-    call = call_for_funds(budget, KeySet(2022, KEYS_2022))
+    call = call_for_funds(budget, [KeySet(2022, KEYS_2022)])
     assert call.notes[0] == Note("rounding", "Centime", D("0.01"), D(0))
 
 

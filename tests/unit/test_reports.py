@@ -19,7 +19,7 @@ TOTALS_FR = ("305 797 €", "217 051 €", "116 328 €", "639 176 €")
 
 @pytest.fixture(scope="module")
 def call(config) -> CallForFunds:
-    return call_for_funds(config.budgets[2023], config.keys_for(2023))
+    return call_for_funds(config.budgets[2023], config.key_sets)
 
 
 def test_plain_report_reproduces_the_decision(call, config):

@@ -22,7 +22,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from tno_bot import storage
-from tno_bot.config import Config, ConfigError, ConfigProblem
+from tno_bot.app.members import Admissions, in_office, settle_admissions
+from tno_bot.config import Config, ConfigError, ConfigProblem, Member
 from tno_bot.config.history import History, default_history_dir, load_history
 from tno_bot.domain.calendar import local_date
 from tno_bot.domain.decisions import DecisionId, parse_decision_id
@@ -150,23 +151,53 @@ def find_decision(session: Session, config: Config, decision_id: DecisionId | st
     return next((d for d in known_decisions(session, config, wanted.year) if d.id == wanted), None)
 
 
+def _replay(config: Config, decision: KnownDecision, members: Sequence[str],
+            facts: Sequence[RatificationFact], sirens: Mapping[str, str] | None = None) -> Ratification:
+    return Ratification.replay(decision.id, decision.decided_on, members, decision.history_facts + tuple(facts),
+                               history_of(config).sirens if sirens is None else sirens)
+
+
+def admissions(session: Session, config: Config) -> Admissions:
+    """When each member admitted by a decision of the conference (`admitted_by`) became a member (None: not yet)."""
+    if not any(m.admitted_by for m in config.members):
+        return {}
+    found = {d.id: d for d in known_decisions(session, config)}
+
+    def ratify(decision_id: DecisionId, members: tuple[str, ...]) -> Ratification | None:
+        decision = found.get(decision_id)
+        return _replay(config, decision, members, storage.ratification_facts(session, decision.key)) \
+            if decision else None
+
+    return settle_admissions(config, ratify, lambda d: found[d].decided_on if d in found else None)
+
+
+def ratifying_members(config: Config, decision: KnownDecision, admitted: Admissions) -> tuple[str, ...]:
+    """The members whose bodies ratify `decision`: those in office on its day (`app/members.py`), never a member
+    it admits."""
+    return tuple(m.id for m in in_office(config, decision.decided_on, admitted) if m.admitted_by != decision.id)
+
+
 def ratification_of(session: Session, config: Config, decision: KnownDecision,
                     stored: Sequence[RatificationFact] | None = None,
-                    sirens: Mapping[str, str] | None = None) -> Ratification:
-    """The decision's ratification: the history's facts, then the stored ones (`sirens`: the history's, when the
-    caller already has them)."""
+                    admitted: Admissions | None = None, sirens: Mapping[str, str] | None = None) -> Ratification:
+    """The decision's ratification by the members in office on its day: the history's facts, then the stored ones
+    (`admitted`, `sirens`: the admissions and the history's SIRENs, when the caller already has them)."""
     facts = stored if stored is not None else storage.ratification_facts(session, decision.key)
-    return Ratification.replay(decision.id, decision.decided_on, [m.id for m in config.members],
-                               decision.history_facts + tuple(facts),
-                               history_of(config).sirens if sirens is None else sirens)
+    admitted = admissions(session, config) if admitted is None else admitted
+    return _replay(config, decision, ratifying_members(config, decision, admitted), facts, sirens)
 
 
 def register(session: Session, config: Config, year: int | None = None) -> list[tuple[KnownDecision, Ratification]]:
     """Every known decision (of `year`) with its ratification."""
     stored = storage.all_ratification_facts(session)
-    sirens = history_of(config).sirens
-    return [(d, ratification_of(session, config, d, stored.get(d.key, ()), sirens))
+    admitted, sirens = admissions(session, config), history_of(config).sirens
+    return [(d, ratification_of(session, config, d, stored.get(d.key, ()), admitted, sirens))
             for d in known_decisions(session, config, year)]
+
+
+def admitting(config: Config, decision: KnownDecision) -> tuple[Member, ...]:
+    """The members whose entry `decision` is (`admitted_by`), shown with it."""
+    return tuple(m for m in config.members if m.admitted_by == decision.id)
 
 
 @dataclass(frozen=True)
@@ -182,16 +213,19 @@ class AwaitedReminder:
 def awaited_reminders(session: Session, config: Config,
                       entries: Sequence[tuple[KnownDecision, Ratification]] | None = None) -> list[AwaitedReminder]:
     """For every pending decision that has a conference room, and every member whose deliberation is awaited, when
-    its next reminder is due: `[ratification] reminder_interval_days` after the decision, then after the previous
-    reminder, at `reminder_hour` (Europe/Paris). Decisions of the history (no room) are not reminded."""
+    its next reminder is due: `[ratification] reminder_interval_days` after the decision (after its notification to
+    the members, when the secrétariat recorded one), then after the previous reminder, at `reminder_hour`
+    (Europe/Paris). Decisions of the history (no room) are not reminded."""
     settings = config.ratification
     last = storage.last_ratification_reminders(session)
+    notified = storage.notifications(session)
     found = []
     for decision, ratification in (register(session, config) if entries is None else entries):
         if decision.room_id is None:
             continue
+        since = notified.get(decision.key, decision.decided_on)
         for member in ratification.awaited():
-            due = next_reminder(decision.decided_on, last.get((decision.key, member)),
-                                settings.reminder_interval_days, settings.reminder_hour)
+            due = next_reminder(since, last.get((decision.key, member)), settings.reminder_interval_days,
+                                settings.reminder_hour)
             found.append(AwaitedReminder(decision, ratification, member, due))
     return found

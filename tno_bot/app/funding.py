@@ -32,6 +32,13 @@ def keys_of(config: Config, year: int) -> KeySet:
     return keys
 
 
+def key_sets_for(config: Config, year: int) -> tuple[KeySet, ...]:
+    """Every key set, for the call for funds of `year` (its components may use an earlier year's keys); refused
+    when no keys are in force in `year`."""
+    keys_of(config, year)
+    return config.key_sets
+
+
 def summary_of(config: Config, year: int, mission: str | None = None) -> BudgetSummary:
     """The summary of the budget of `year` (the lines of `mission` when given)."""
     budget = budget_of(config, year)

@@ -13,6 +13,8 @@ from sqlmodel import Session
 from tno_bot import storage
 from tno_bot.app.conferences import get_conference
 from tno_bot.app.rooms import in_its_room
+from tno_bot.app.decisions import admissions
+from tno_bot.app.members import in_office
 from tno_bot.config import Config
 from tno_bot.domain.agenda import Conference
 from tno_bot.domain.attendance import (
@@ -41,8 +43,10 @@ class Sitting:
     attendance: Attendance
 
 
-def cast_of(config: Config) -> Cast:
-    return Cast.from_config(config)
+def cast_of(session: Session, config: Config, conference: Conference) -> Cast:
+    """Who sits at `conference`: the members in office on its day (`app/members.py`) and their representatives."""
+    seated = in_office(config, conference.day, admissions(session, config))
+    return Cast.from_config(config, [m.id for m in seated])
 
 
 def sitting_here(session: Session, config: Config, room_id: str) -> Sitting | None:
@@ -51,7 +55,8 @@ def sitting_here(session: Session, config: Config, room_id: str) -> Sitting | No
     if seance is None:
         return None
     conference = storage.get_conference(session, seance.conference_id)
-    return Sitting(seance, conference, storage.load_attendance(session, seance.id, cast_of(config)))
+    cast = cast_of(session, config, conference)
+    return Sitting(seance, conference, storage.load_attendance(session, seance.id, cast))
 
 
 def sitting(session: Session, config: Config, room_id: str) -> Sitting:
@@ -90,7 +95,7 @@ def conference_today(session: Session, room_id: str, now: datetime) -> Conferenc
 
 def advance_attendance(session: Session, config: Config, conference: Conference) -> Attendance:
     """The pouvoirs given before the séance of `conference`."""
-    return storage.advance_pouvoirs(session, conference.id, cast_of(config))
+    return storage.advance_pouvoirs(session, conference.id, cast_of(session, config, conference))
 
 
 def open_seance(session: Session, config: Config, number: int | None, room_id: str, by: str, at: datetime,
@@ -281,6 +286,7 @@ class SeanceRecord:
 
 
 def record_of(session: Session, config: Config, seance: Seance) -> SeanceRecord:
-    return SeanceRecord(storage.get_conference(session, seance.conference_id), seance,
-                        storage.load_attendance(session, seance.id, cast_of(config)),
+    conference = storage.get_conference(session, seance.conference_id)
+    return SeanceRecord(conference, seance,
+                        storage.load_attendance(session, seance.id, cast_of(session, config, conference)),
                         storage.votes_of(session, seance.id), storage.notes_of(session, seance.id))

@@ -182,6 +182,28 @@ def _parse_decision(text: str, ctx: CommandContext) -> DecisionId:
                                         text=shorten(text))) from None
 
 
+_JOINERS = ("+", ",", "et", "and")
+
+
+def _take_decisions(rest: str) -> tuple[str, str]:
+    """One decision, or several joined by "+", "," or "et": "TNO 2022-01 + 2022-02", "2022-01,2022-02"."""
+    taken, after = _take_decision(rest)
+    while True:
+        after = after.strip()
+        joiner = next((j for j in _JOINERS if fold(after).startswith(j)
+                       and (not j.isalpha() or after[len(j):][:1].isspace())), None)
+        if joiner is None:
+            return taken, after
+        more, after = _take_decision(after[len(joiner):].strip())
+        taken = f"{taken} + {more}"
+
+
+def _parse_decisions(text: str, ctx: CommandContext) -> tuple[DecisionId, ...]:
+    """The decisions one act approves, each once, in the order given."""
+    parts = [p for p in re.split(r"\s*(?:[+,]|\bet\b|\band\b)\s*", text.replace(",", "+")) if p.strip()]
+    return tuple(dict.fromkeys(_parse_decision(part, ctx) for part in parts))
+
+
 _COUNT = re.compile(r"([^\W\d_]+)\s*=\s*(\d{1,6})")
 _COUNT_NAMES = {"pour": "pour", "for": "pour", "contre": "contre", "against": "contre", "abstention": "abstention",
                 "abstentions": "abstention", "abst": "abstention", "abstain": "abstention"}
@@ -219,6 +241,19 @@ AMOUNT = ArgKind(N_("amount"), lambda text, ctx: parse_amount(text, ctx.tr), tak
 MEMBER = ArgKind(N_("member"), _parse_member, take=take_line)
 MEMBER_NAMED = ArgKind(N_("member"), _parse_member, take=_take_member_words)  # followed by a number or a date
 MISSION = ArgKind(N_("mission"), lambda text, ctx: text, take=take_line)
+_MISSION_KINDS = {"socles": "socle", "socle": "socle", "specifiques": "specifique", "specifique": "specifique",
+                  "core": "socle", "specific": "specifique"}
+
+
+def _parse_mission_kind(text: str, ctx: CommandContext) -> str:
+    """"socles" or "spécifiques" (singular, English too): a `Mission.kind`."""
+    if fold(text) not in _MISSION_KINDS:
+        raise UsageError(ctx.tr.gettext("Unexpected “{text}”: write {choices}.", text=shorten(text),
+                                        choices=ctx.tr.join_or(["socles", "specifiques"])))
+    return _MISSION_KINDS[fold(text)]
+
+
+MISSION_KIND = ArgKind("socles|specifiques", _parse_mission_kind, choices=("socles", "specifiques"))
 LANGUAGE = ArgKind(N_("language"), _parse_language, choices=SUPPORTED_LANGUAGES)
 DATE = ArgKind(N_("YYYY-MM-DD"), _parse_iso_first)
 DAY = ArgKind(N_("DD/MM/YYYY"), _parse_french_first)
@@ -229,6 +264,7 @@ POSITION = ArgKind(N_("position"), lambda text, ctx: parse_number(text, ctx.tr))
 PLACE = ArgKind(N_("place…"), bounded(MAX_PLACE_CHARS), take=take_line)
 TITLE = ArgKind(N_("title"), bounded(MAX_TITLE_CHARS), take=take_line)
 DECISION = ArgKind(N_("decision"), _parse_decision, take=_take_decision, words=True)
+DECISIONS = ArgKind(N_("decision[+decision…]"), _parse_decisions, take=_take_decisions, words=True)
 DELIBERATION_NO = ArgKind(N_("deliberation no."), _parse_deliberation_number)
 COUNTS = ArgKind("pour=N contre=N abstention=N", _parse_counts, take=_take_counts)
 REJECTION = ArgKind("rejet", choice("rejet", "rejete", "rejetee", "rejected", "rejection"), choices=("rejet",))

@@ -1,17 +1,22 @@
-"""Funding commands: the call for funds, a budget, a share of an amount, the keys in force."""
+"""Funding commands: the call for funds, a budget, a share of an amount, the keys in force, the missions."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from html import escape
 
-from tno_bot.app.funding import budget_of, keys_of, share_of, summary_of
+from tno_bot.app.decisions import admissions
+from tno_bot.app.funding import budget_of, key_sets_for, keys_of, share_of, summary_of
+from tno_bot.app.members import in_office
+from tno_bot.commands.arguments import MISSION_KIND
 from tno_bot.commands.context import CommandContext
 from tno_bot.commands.registry import AMOUNT, MEMBER, MISSION, YEAR, Arg, command
+from tno_bot.domain.calendar import local_date
 from tno_bot.domain.funding import call_for_funds
 from tno_bot.i18n import N_
 from tno_bot.reports.funding import appel_report, budget_report, keys_report, share_report
 from tno_bot.reports.message import Reply
+from tno_bot.reports.missions import missions_report
 
 GROUP = N_("Funding")
 
@@ -35,7 +40,7 @@ def _with_default_year(ctx: CommandContext, report: tuple[str, str], year: int |
     group=GROUP,
 )
 def appel(ctx: CommandContext, year: int, member=None) -> Reply:
-    call = call_for_funds(budget_of(ctx.config, year), keys_of(ctx.config, year))
+    call = call_for_funds(budget_of(ctx.config, year), key_sets_for(ctx.config, year))
     return Reply(*appel_report(call, ctx.config, ctx.tr, member.id if member else None))
 
 
@@ -72,3 +77,16 @@ def quote_part(ctx: CommandContext, amount: Decimal, year: int | None = None) ->
 def cles(ctx: CommandContext, year: int | None = None) -> Reply:
     asked = ctx.current_year if year is None else year
     return _with_default_year(ctx, keys_report(keys_of(ctx.config, asked), ctx.config, ctx.tr, asked), year)
+
+
+@command(
+    "missions",
+    args=(Arg("kind", MISSION_KIND, optional=True),),
+    help=N_("The missions of the entente with their members today: the missions socles (every member) and the "
+            "missions spécifiques (some members); “socles” or “specifiques” lists one kind."),
+    group=GROUP,
+)
+def missions(ctx: CommandContext, kind: str | None = None) -> Reply:
+    today = in_office(ctx.config, local_date(ctx.now), admissions(ctx.session, ctx.config))
+    listed = [(m, m.members_on(today)) for m in ctx.config.missions if kind in (None, m.kind)]
+    return Reply(*missions_report(listed, ctx.config, ctx.tr))

@@ -1,6 +1,7 @@
 """Ratification commands: the register (!decisions), one decision (!decision), and the records of each member's
 deliberation, publication and transmission (!deliberation, !publication, !transmission, each with `corriger`
-and `retirer`).
+and `retirer`). One deliberation may approve several decisions (`!deliberation TNO 2022-01+2022-02 …`); its
+publication and transmission, recorded for one of them, count for all (`app.ratification.same_act`).
 
 The records are `app.ratification`'s (who may record, the domain's checks, the facts stored, the announcement of a
 decision made executory); the handlers parse, call it and word the outcome. When a record makes the decision
@@ -13,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tno_bot import storage
 from tno_bot.app import ratification as app
-from tno_bot.app.decisions import KnownDecision, awaited_reminders, ratification_of, register
+from tno_bot.app.decisions import KnownDecision, admitting, awaited_reminders, ratification_of, register
 from tno_bot.app.rooms import room_language
-from tno_bot.commands.arguments import COUNTS, DAY, DECISION, DELIBERATION_NO, IDENTIFIER, REJECTION
+from tno_bot.commands.arguments import COUNTS, DAY, DECISION, DECISIONS, DELIBERATION_NO, IDENTIFIER, REJECTION
 from tno_bot.commands.arguments import MEMBER_NAMED as MEMBER
 from tno_bot.commands.context import CommandContext
 from tno_bot.commands.refusals import refusal
@@ -70,56 +72,65 @@ def _room_translator(ctx: CommandContext, room_id: str) -> Translator:
     return room_translator(room_language(ctx.session, ctx.config, room_id))
 
 
-def _outcome(ctx: CommandContext, done: app.Recorded, member: Member, headline: str) -> Reply:
-    """The reply to a record or a withdrawal: the member's line, the decision's status, what is still missing."""
-    tr, key, after = ctx.tr, done.decision.key, done.after
-    text = Text.empty().para(headline).bullets([member_line(after.member(member.id), ctx.config, tr)])
-    if done.before.status is DecisionStatus.EXECUTOIRE and after.status is not DecisionStatus.EXECUTOIRE:
-        text.para(tr.gettext("{decision} is no longer executory.", decision=key))
-    text.para(tr.gettext("Decision {decision}: {status}.", decision=key,
-                         status=decision_status_text(after, ctx.config, tr)))
-    missing = missing_items(after, ctx.config, tr)
-    if missing:
-        text.para(tr.gettext("Still missing before it is executory:")).bullets(missing)
+def _outcome(ctx: CommandContext, done: list[app.Recorded], member: Member, headline: str) -> Reply:
+    """The reply to a record or a withdrawal: per decision, the member's line, the decision's status, what is still
+    missing."""
+    tr = ctx.tr
+    text = Text.empty().para(headline)
+    for recorded in done:
+        key, after = recorded.decision.key, recorded.after
+        if len(done) > 1:
+            text.para(tr.gettext("{decision}:", decision=key))
+        text.bullets([member_line(after.member(member.id), ctx.config, tr)])
+        if recorded.before.status is DecisionStatus.EXECUTOIRE and after.status is not DecisionStatus.EXECUTOIRE:
+            text.para(tr.gettext("{decision} is no longer executory.", decision=key))
+        text.para(tr.gettext("Decision {decision}: {status}.", decision=key,
+                             status=decision_status_text(after, ctx.config, tr)))
+        missing = missing_items(after, ctx.config, tr)
+        if missing:
+            text.para(tr.gettext("Still missing before it is executory:")).bullets(missing)
     return Reply(*text.done())
 
 
 def _announcement(ctx: CommandContext, done: app.Recorded) -> Reply:
-    """The decision made executory, announced in its room with everyone mentioned."""
+    """The decision made executory, announced in its room with the representatives of its members mentioned."""
     room = done.announce_in
-    mentions = tuple(p.matrix_id for p in ctx.config.people)
+    mentions = tuple(p.matrix_id for p in ctx.config.people if p.member in done.after.members)
     plain, html = executory_message(done.decision, done.after, ctx.config, _room_translator(ctx, room), mentions)
     return Reply(plain, html, mentions=mentions, room_id=None if room == ctx.room_id else room)
 
 
-def _recorded(ctx: CommandContext, record: Record, decision: DecisionId, member: Member, correction: bool,
-              values: dict) -> list[Reply]:
+def _keys(ctx: CommandContext, done: list[app.Recorded]) -> str:
+    return ctx.tr.join_and(d.decision.key for d in done)
+
+
+def _recorded(ctx: CommandContext, record: Record, decisions: tuple[DecisionId, ...], member: Member,
+              correction: bool, values: dict) -> list[Reply]:
     tr = ctx.tr
     try:
-        done = app.record(ctx.session, ctx.config, record.kind, decision, member.id, by=ctx.sender, at=ctx.now,
+        done = app.record(ctx.session, ctx.config, record.kind, decisions, member.id, by=ctx.sender, at=ctx.now,
                           event_id=ctx.event_id, room_id=ctx.room_id, correction=correction, **values)
     except RatificationRefused as refused:
         raise _refusal(refused, ctx) from None
     what = tr.gettext(_THE_RECORD[record.kind])
-    headline = (tr.gettext("Corrected for {decision}: {what} of {member}.", decision=done.decision.key, what=what,
+    headline = (tr.gettext("Corrected for {decision}: {what} of {member}.", decision=_keys(ctx, done), what=what,
                            member=member.named) if correction else
-                tr.gettext("Recorded for {decision}: {what} of {member}.", decision=done.decision.key, what=what,
+                tr.gettext("Recorded for {decision}: {what} of {member}.", decision=_keys(ctx, done), what=what,
                            member=member.named))
     replies = [_outcome(ctx, done, member, headline)]
-    if done.announce_in is not None:
-        replies.append(_announcement(ctx, done))
+    replies += [_announcement(ctx, d) for d in done if d.announce_in is not None]
     return replies
 
 
-def _withdrawn(ctx: CommandContext, record: Record, decision: DecisionId, member: Member) -> Reply:
+def _withdrawn(ctx: CommandContext, record: Record, decisions: tuple[DecisionId, ...], member: Member) -> Reply:
     tr = ctx.tr
     try:
-        done = app.withdraw(ctx.session, ctx.config, record.kind, decision, member.id, by=ctx.sender, at=ctx.now,
-                            event_id=ctx.event_id)
+        done = app.withdraw(ctx.session, ctx.config, record.kind, decisions, member.id, by=ctx.sender, at=ctx.now,
+                            event_id=ctx.event_id, room_id=ctx.room_id)
     except RatificationRefused as refused:
         raise _refusal(refused, ctx) from None
     headline = tr.gettext("Withdrawn for {decision}: {what} of {member}; the record stays in the history.",
-                          decision=done.decision.key, what=tr.gettext(_THE_RECORD[record.kind]), member=member.named)
+                          decision=_keys(ctx, done), what=tr.gettext(_THE_RECORD[record.kind]), member=member.named)
     return _outcome(ctx, done, member, headline)
 
 
@@ -164,7 +175,31 @@ def decision(ctx: CommandContext, decision: DecisionId) -> Reply:
     known = app.known_decision(ctx.session, ctx.config, decision)
     ratification = ratification_of(ctx.session, ctx.config, known)
     return Reply(*decision_report(known, ratification, ctx.config, ctx.tr,
-                                  _reminder_sentences(ctx, known, ratification)))
+                                  _reminder_sentences(ctx, known, ratification), admitting(ctx.config, known),
+                                  storage.notifications(ctx.session).get(known.key)))
+
+
+@command(
+    "notification",
+    args=(Arg("decisions", DECISIONS), Arg("on", DAY)),
+    actions=(Action.NOTIFICATION_ENREGISTRER,),
+    help=N_("Record the day the secrétariat notified a decision (or several, joined by +) to the members; the "
+            "reminders of the awaited members then count from it. Again to correct it."),
+    group=GROUP,
+)
+def notification(ctx: CommandContext, decisions: tuple[DecisionId, ...], on) -> Reply:
+    tr = ctx.tr
+    try:
+        notified = app.notify(ctx.session, ctx.config, decisions, on, by=ctx.sender, at=ctx.now,
+                              event_id=ctx.event_id)
+    except RatificationRefused as refused:
+        raise _refusal(refused, ctx) from None
+    text = Text.empty().para(tr.gettext("Recorded: {decisions} notified to the members on {date}.",
+                                        decisions=tr.join_and(d.key for d in notified), date=tr.date(on)))
+    for known in notified:
+        for sentence in _reminder_sentences(ctx, known, ratification_of(ctx.session, ctx.config, known)):
+            text.para(f"{known.key} — {sentence}" if len(notified) > 1 else sentence)
+    return Reply(*text.done())
 
 
 # --- !deliberation, !transmission, !publication, each with corriger and retirer -----------------------------
@@ -187,8 +222,10 @@ RECORDS = (
            (Arg("number", DELIBERATION_NO), Arg("on", DAY), Arg("counts", COUNTS, optional=True),
             Arg("rejected", REJECTION, optional=True)),
            N_("Record a member's deliberation on a decision: its number, its date (not before the decision), the "
-              "counts if known; “rejet” when it does not approve the decision (which is then not ratified). The "
-              "secrétariat, or a representative of that member."),
+              "counts if known; “rejet” when it does not approve the decision (which is then not ratified). One "
+              "deliberation approving several decisions is recorded once: several decisions joined by + "
+              "(TNO 2022-01+2022-02); its publication and transmission then count for each. The secrétariat, or a "
+              "representative of that member."),
            N_("Correct a recorded deliberation; the earlier record stays in the history."),
            N_("Withdraw a deliberation recorded by mistake, with its publication and transmission; the record stays "
               "in the history.")),
@@ -207,16 +244,16 @@ RECORDS = (
 
 def _declare(record: Record) -> None:
     """`!name`, `!name corriger` (same arguments) and `!name retirer <decision> <member>`."""
-    args = (Arg("decision", DECISION), Arg("member", MEMBER), *record.args)
+    args = (Arg("decisions", DECISIONS), Arg("member", MEMBER), *record.args)
     actions = (Action.RATIFICATION_ENREGISTRER,)
 
     def recorder(correction: bool) -> Callable[..., list[Reply]]:
-        def handler(ctx: CommandContext, decision: DecisionId, member: Member, **values) -> list[Reply]:
-            return _recorded(ctx, record, decision, member, correction, values)
+        def handler(ctx: CommandContext, decisions: tuple[DecisionId, ...], member: Member, **values) -> list[Reply]:
+            return _recorded(ctx, record, decisions, member, correction, values)
         return handler
 
-    def withdraw(ctx: CommandContext, decision: DecisionId, member: Member) -> Reply:
-        return _withdrawn(ctx, record, decision, member)
+    def withdraw(ctx: CommandContext, decisions: tuple[DecisionId, ...], member: Member) -> Reply:
+        return _withdrawn(ctx, record, decisions, member)
 
     command(record.name, args=args, actions=actions, help=record.help, group=GROUP)(recorder(False))
     command("corriger", aliases=("correct",), parent=record.name, args=args, actions=actions,

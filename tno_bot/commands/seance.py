@@ -88,13 +88,13 @@ def seance_ouvrir(ctx: CommandContext, number: int | None = None) -> Reply:
                                         conference=conference_title(conference, tr), time=at_time(ctx.now, tr),
                                         name=name(ctx, ctx.sender)))
     text.extend(_agenda_text(opened, tr))
+    cast = app.cast_of(ctx.session, ctx.config, conference)
     if carried:
         text.para(tr.gettext("Pouvoirs given before the séance (their mandants are recorded excused):")).bullets(
-            [pouvoir_text(p, ctx.config, tr, opened.opened_at)
-             for p in Attendance.replay(app.cast_of(ctx.config), carried).pouvoirs])
+            [pouvoir_text(p, ctx.config, tr, opened.opened_at) for p in Attendance.replay(cast, carried).pouvoirs])
     text.para(tr.gettext("Representatives: say !present when you are here; an absent titulaire may give a pouvoir "
                          "with !pouvoir @mandataire."))
-    ids = [p.matrix_id for p in ctx.config.people]
+    ids = [r.matrix_id for r in cast.representatives]
     text.para(*people_line(tr.gettext("Representatives"), ids, ctx.config, tr))
     return Reply(*text.done(), mentions=tuple(ids))
 

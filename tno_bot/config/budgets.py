@@ -1,7 +1,9 @@
 """The budgets: every `<budgets_dir>/<year>.toml` beside the main file (lines, receipts, call-for-funds components).
 
-A component has `amount` or `from_budget = "<section>"` (that section's expenses, resolved here) and an optional
-`advance = { member, amount }`.
+A component has `amount` or `from_budget = "<section>"` (that section's expenses, resolved here), an optional
+`advance = { member, amount }` and an optional `keys_year`: the year whose keys split it (default the budget's year;
+a 2023 balance called in 2024 is split with the 2023 keys). A negative `amount` is a surplus given back to the
+members ("à reverser"); it has no advance.
 """
 
 from __future__ import annotations
@@ -12,7 +14,17 @@ from pathlib import Path
 
 from tno_bot.config.people import member_ref
 from tno_bot.config.reader import Reader, join_key
-from tno_bot.domain.funding import SECTIONS, Advance, Budget, BudgetLine, Component, Receipt, RoundingPolicy, fold
+from tno_bot.domain.funding import (
+    SECTIONS,
+    Advance,
+    Budget,
+    BudgetLine,
+    Component,
+    Receipt,
+    RoundingPolicy,
+    fold,
+    keys_in_force,
+)
 
 BUDGET_FILE = re.compile(r"(\d{4})\.toml")
 
@@ -60,8 +72,9 @@ def _budget(r: Reader, year: int, member_ids: list[str], key_sets) -> Budget | N
                            f"(expenses {expenses[section]}, receipts {income})")
     components = []
     labels: dict[str, str] = {}
-    for key, item in r.tables(data, "components", required=("label",), optional=("amount", "from_budget", "advance")):
-        component = _component(r, key, item, member_ids, expenses)
+    optional = ("amount", "from_budget", "advance", "keys_year")
+    for key, item in r.tables(data, "components", required=("label",), optional=optional):
+        component = _component(r, key, item, member_ids, expenses, _keys_year(r, key, item, year, key_sets))
         label = item.get("label")
         if isinstance(label, str) and label.strip() and fold(label) in labels:
             r.add(join_key(key, "label"), f"a component not already listed (same label as {labels[fold(label)]}: "
@@ -84,14 +97,27 @@ def _entries(r: Reader, data: dict, name: str, text_keys: tuple[str, ...]):
             yield texts, amounts
 
 
-def _component(r: Reader, key: str, item: dict, member_ids: list[str], expenses: dict) -> Component | None:
+def _keys_year(r: Reader, key: str, item: dict, year: int, key_sets) -> int | None | bool:
+    """`keys_year`: a year up to the budget's with keys in force; None when absent, False once reported."""
+    if "keys_year" not in item:
+        return None
+    keys_year = r.integer(item, "keys_year", key, minimum=1900, maximum=year,
+                          what=f"a year up to the budget's ({year}) whose keys split this component")
+    if keys_year is not None and key_sets and keys_in_force(key_sets, keys_year) is None:
+        r.add(join_key(key, "keys_year"), f"a year covered by a key set of the main file (none in {keys_year})")
+        keys_year = None
+    return False if keys_year is None else keys_year
+
+
+def _component(r: Reader, key: str, item: dict, member_ids: list[str], expenses: dict,
+               keys_year: int | None | bool) -> Component | None:
     """One call-for-funds component; `from_budget = "<section>"` takes that section's expenses as amount."""
     label = r.text(item, "label", key)
     amount = None
     if ("amount" in item) == ("from_budget" in item):
         r.add(key, "exactly one of amount or from_budget")
     elif "amount" in item:
-        amount = r.decimal(item, "amount", key)
+        amount = r.decimal(item, "amount", key, signed=True)
     elif section := r.choice(item, "from_budget", key, SECTIONS):
         amount = expenses[section]
     advance = advance_ok = None
@@ -101,11 +127,14 @@ def _component(r: Reader, key: str, item: dict, member_ids: list[str], expenses:
         member = member_ref(r, table, advance_key, member_ids)
         paid = r.decimal(table, "amount", advance_key)
         advance = Advance(member, paid) if None not in (member, paid) else None
-        if advance is not None and amount is not None and paid > amount:
+        if advance is not None and amount is not None and amount < 0:
+            r.add(advance_key, f"no advance on an amount given back (negative amount {amount})")
+            advance = None
+        elif advance is not None and amount is not None and paid > amount:
             r.add(join_key(advance_key, "amount"),
                   f"an advance of at most the component's amount ({amount}; got {paid})")
             advance = None
         advance_ok = advance is not None
-    if None in (label, amount) or advance_ok is False:
+    if None in (label, amount) or advance_ok is False or keys_year is False:
         return None
-    return Component(label, amount, advance)
+    return Component(label, amount, advance, keys_year)

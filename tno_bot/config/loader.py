@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tno_bot.config.budgets import read_budgets
 from tno_bot.config.keys import read_key_sets
+from tno_bot.config.missions import read_missions
 from tno_bot.config.models import Config, ConfigError, ConfigProblem
 from tno_bot.config.people import read_members, read_people, read_roles
 from tno_bot.config.reader import ROOM, Reader
@@ -24,7 +25,8 @@ from tno_bot.config.settings import (
 LOCALES = ("fr", "en")
 
 _MAIN_REQUIRED = ("members", "people", "keys", "rooms", "rules", "timezone", "locale")
-_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification", "open_data", "service", "calendar")
+_MAIN_OPTIONAL = ("staff", "roles", "budgets_dir", "reminders", "ratification", "open_data", "service", "calendar",
+                  "missions")
 
 
 def default_config_path() -> Path:
@@ -53,7 +55,7 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
     members = read_members(r, data)
     member_ids = [m.id for m in members]
     people, staff = read_people(r, data, member_ids)
-    key_sets = read_key_sets(r, data, member_ids)
+    key_sets = read_key_sets(r, data, members)
     roles = read_roles(r, data, {p.matrix_id for p in people}, {s.matrix_id for s in staff})
     rooms = r.strings(data, "rooms", "", ROOM, "a room alias (#room:server) or room id (!id:server)")
     if "rooms" in data and data["rooms"] == []:
@@ -74,7 +76,8 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
     open_data = read_open_data(r, data)
     service = read_service(r, data, path)
     calendar = read_calendar(r, data)
+    missions = read_missions(r, data, members)
     if problems:
         return None
     return Config(path, members, people, key_sets, roles, rooms, rules, timezone, locale, budgets, staff, reminders,
-                  ratification, open_data, service, calendar)
+                  ratification, open_data, service, calendar, missions)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 from tno_bot.domain.agenda import AgendaRules
-from tno_bot.domain.funding import Budget, KeySet, fold
+from tno_bot.domain.decisions import DecisionId
+from tno_bot.domain.funding import Budget, KeySet, fold, keys_in_force
 from tno_bot.domain.reminders import ReminderSettings
 
 
@@ -49,15 +50,53 @@ class Named(str):
 
 @dataclass(frozen=True)
 class Member:
+    """A member of the entente, in office from `joined` to `left` (both optional, inclusive).
+
+    Its entry is a decision of the conference needing concordant deliberations ("L'entrée d'un nouveau membre",
+    art. 5 of the convention as quoted in the seed): `admitted_by` names that decision; the app counts the member
+    only from the day that decision is executory (`app/members.py`). The dates alone are read here.
+    """
+
     id: str
     name: str
     body: str  # deliberative body, e.g. "Conseil de la Métropole"
     siret: str | None = None  # 14 digits, for the open data of its deliberations (COLL_SIRET)
     article: str = ""  # "le", "la", "l'", "les"; "" (the default): the name takes none ("de Villeurbanne")
+    joined: date | None = None  # None: a founding member
+    left: date | None = None  # None: still a member
+    admitted_by: DecisionId | None = None  # the conference's decision admitting it
+
+    def in_office_on(self, day: date) -> bool:
+        """A member on `day` by its dates (the admitting decision aside)."""
+        return (self.joined is None or self.joined <= day) and (self.left is None or day <= self.left)
+
+    def in_office_during(self, year: int) -> bool:
+        """A member on some day of `year`, by its dates."""
+        return ((self.joined is None or self.joined <= date(year, 12, 31))
+                and (self.left is None or date(year, 1, 1) <= self.left))
 
     @property
     def named(self) -> Named:
         return Named(self.name, self.article)
+
+
+@dataclass(frozen=True)
+class Mission:
+    """A mission of the entente ("L'entente est organisée en missions mutualisées par ses membres", art. 5 of the
+    convention; the missions of TNO 2022-01). A "mission socle" is every member's (the default); a "mission
+    spécifique" is that of the members it lists ("missions socles" and "missions spécifiques", art. 5 as quoted in
+    the seed), from `since` when given."""
+
+    id: str
+    name: str
+    kind: str  # "socle" | "specifique"
+    members: tuple[str, ...] = ()  # a mission spécifique's members; empty for a mission socle
+    porteur: str | None = None  # the member carrying the mission ("Le porteur de mission est le SITIV")
+    since: date | None = None
+
+    def members_on(self, members: tuple[Member, ...]) -> tuple[Member, ...]:
+        """Its members among `members` (those in office on a day): all for a mission socle."""
+        return members if self.kind == "socle" else tuple(m for m in members if m.id in self.members)
 
 
 @dataclass(frozen=True)
@@ -157,6 +196,7 @@ class Config:
     open_data: OpenDataSettings = OpenDataSettings()
     service: ServiceSettings = ServiceSettings()
     calendar: CalendarSettings = CalendarSettings()
+    missions: tuple[Mission, ...] = ()
 
     @property
     def agenda_rules(self) -> AgendaRules:
@@ -169,6 +209,15 @@ class Config:
         """The domain of the calendar UIDs: `[calendar] uid_domain`, else the server of the first room."""
         return self.calendar.uid_domain or self.rooms[0].split(":", 1)[1]
 
+    def members_on(self, day: date) -> tuple[Member, ...]:
+        """The members in office on `day` by their dates, in display order (the admitting decisions aside: see
+        `app/members.py`)."""
+        return tuple(m for m in self.members if m.in_office_on(day))
+
+    def members_during(self, year: int) -> tuple[Member, ...]:
+        """The members in office on some day of `year`, by their dates."""
+        return tuple(m for m in self.members if m.in_office_during(year))
+
     def member(self, member_id: str) -> Member | None:
         return next((m for m in self.members if m.id == member_id), None)
 
@@ -179,7 +228,7 @@ class Config:
 
     def keys_for(self, year: int) -> KeySet | None:
         """The key set in force in `year`: the latest valid_from <= year."""
-        return next((k for k in reversed(self.key_sets) if k.valid_from <= year), None)
+        return keys_in_force(self.key_sets, year)
 
     def person(self, matrix_id: str) -> Person | None:
         return next((p for p in self.people if p.matrix_id == matrix_id), None)

@@ -15,6 +15,7 @@ import re
 from tno_bot.config.models import Member, Person, Roles, Staff
 from tno_bot.config.reader import USER_ID, Reader, join_key
 from tno_bot.domain.acts import luhn_ok
+from tno_bot.domain.decisions import DecisionId, parse_decision_id
 from tno_bot.domain.funding import fold
 
 SEATS = ("titulaire", "suppleant")
@@ -37,12 +38,20 @@ def read_article(r: Reader, item: dict, key: str) -> str:
 
 
 def read_members(r: Reader, data: dict) -> tuple[Member, ...]:
-    """`[[members]]`: at least one, ids unique, SIRET checked."""
+    """`[[members]]`: at least one, ids unique, SIRET checked; `joined` / `left` dates (a founding member has no
+    `joined`), `admitted_by` the conference's decision admitting it ("TNO 2023-04")."""
     members: list[Member] = []
-    for key, item in r.tables(data, "members", required=("id", "name", "body"), optional=("siret", "article")):
+    optional = ("siret", "article", "joined", "left", "admitted_by")
+    for key, item in r.tables(data, "members", required=("id", "name", "body"), optional=optional):
         member_id, name, body = (r.text(item, k, key) for k in ("id", "name", "body"))
         article = read_article(r, item, key)
         siret = r.text(item, "siret", key)
+        joined, left = r.day(item, "joined", key), r.day(item, "left", key)
+        if joined is not None and left is not None and left < joined:
+            r.add(join_key(key, "left"), f"a date after joined ({joined}; got {left})")
+        admitted_by = _decision(r, item, key)
+        if admitted_by is not None and joined is None:
+            r.add(join_key(key, "joined"), "the date the member joins, since admitted_by names its admission")
         if siret is not None and not (SIRET.fullmatch(siret) and luhn_ok(siret)):
             r.add(join_key(key, "siret"), f"a SIRET: 14 digits with a right Luhn key (got {siret!r})")
         if member_id is not None and not MEMBER_ID.fullmatch(member_id):
@@ -51,10 +60,22 @@ def read_members(r: Reader, data: dict) -> tuple[Member, ...]:
         elif member_id in (m.id for m in members):
             r.add(join_key(key, "id"), f"a member id not already used (duplicate {member_id!r})")
         elif None not in (member_id, name, body):
-            members.append(Member(member_id, name, body, siret, article))
+            members.append(Member(member_id, name, body, siret, article, joined, left, admitted_by))
     if data.get("members") == []:
         r.add("members", "at least one member ([[members]] with id, name, body)")
     return tuple(members)
+
+
+def _decision(r: Reader, item: dict, key: str) -> DecisionId | None:
+    """`admitted_by`: a decision id of the conference."""
+    text = r.text(item, "admitted_by", key)
+    if text is None:
+        return None
+    try:
+        return parse_decision_id(text)
+    except ValueError:
+        r.add(join_key(key, "admitted_by"), f"a decision id of the conference such as \"TNO 2023-04\" (got {text!r})")
+        return None
 
 
 def member_ref(r: Reader, item: dict, key: str, member_ids: list[str]) -> str | None:

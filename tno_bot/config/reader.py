@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from datetime import time
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -109,13 +109,16 @@ class Reader:
             return None
         return value
 
-    def decimal(self, data: dict, name: str, prefix: str, default: Decimal | None = None, cents: bool = True):
-        """A non-negative number (integer, float or string such as "30.6"), as Decimal; cents: at most 2 decimals."""
+    def decimal(self, data: dict, name: str, prefix: str, default: Decimal | None = None, cents: bool = True,
+                signed: bool = False):
+        """A non-negative number (integer, float or string such as "30.6"), as Decimal; cents: at most 2 decimals;
+        signed: a negative number too."""
         value = data.get(name)
         if value is None:
             return default
         key = join_key(prefix, name)
-        what = "a non-negative amount in euros with at most 2 decimals" if cents else "a non-negative number"
+        what = "an amount in euros" if signed else "a non-negative amount in euros"
+        what = f"{what} with at most 2 decimals" if cents else "a non-negative number"
         try:
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
                 raise InvalidOperation
@@ -123,7 +126,7 @@ class Reader:
         except InvalidOperation:
             self.add(key, f"{what} (got {value!r})")
             return None
-        if not number.is_finite() or number < 0 or (cents and number.as_tuple().exponent < -2):
+        if not number.is_finite() or (number < 0 and not signed) or (cents and number.as_tuple().exponent < -2):
             self.add(key, f"{what} (got {value!r})")
             return None
         return number
@@ -143,6 +146,14 @@ class Reader:
         if isinstance(value, str) and (match := CLOCK_TIME.fullmatch(value)):
             return time(int(match[1]), int(match[2]))
         self.add(join_key(prefix, name), f'a time of day "HH:MM" such as "09:00" (got {value!r})')
+        return None
+
+    def day(self, data: dict, name: str, prefix: str) -> date | None:
+        """A calendar day, written as a TOML date (2024-01-01, unquoted); None when absent or once reported."""
+        value = data.get(name)
+        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+            return value
+        self.add(join_key(prefix, name), f"a date written as a TOML date such as 2024-01-01, unquoted (got {value!r})")
         return None
 
     def day_offsets(self, data: dict, name: str, prefix: str, default: tuple[int, ...]) -> tuple[int, ...] | None:

@@ -57,11 +57,15 @@ class Cast:
     max_proxies_per_holder: int = 1
 
     @classmethod
-    def from_config(cls, config: Any) -> Cast:
-        """From a `tno_bot.config.Config` (read by attribute: members, people, staff, rules)."""
+    def from_config(cls, config: Any, members: Iterable[str] | None = None) -> Cast:
+        """From a `tno_bot.config.Config` (read by attribute: members, people, staff, rules); `members`: the ids of
+        the members in office on the séance's day (default every member), the only ones seated and counted."""
+        wanted = None if members is None else set(members)
+        seated = tuple(m.id for m in config.members if wanted is None or m.id in wanted)
         return cls(
-            members=tuple(m.id for m in config.members),
-            representatives=tuple(Representative(p.matrix_id, p.member, Seat(p.seat)) for p in config.people),
+            members=seated,
+            representatives=tuple(Representative(p.matrix_id, p.member, Seat(p.seat)) for p in config.people
+                                  if p.member in seated),
             staff=tuple(s.matrix_id for s in config.staff),
             quorum_per_member=config.rules.quorum_per_member,
             max_proxies_per_holder=config.rules.max_proxies_per_holder,

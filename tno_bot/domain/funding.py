@@ -7,7 +7,7 @@ Pure code on Decimal euros. Rounding is always to the euro and symmetric around 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from enum import Enum
@@ -57,9 +57,14 @@ class Advance:
 
 @dataclass(frozen=True)
 class Component:
+    """One amount of a call for funds, split with the keys of `keys_year` (None: the call's year), so a 2023
+    balance called in 2024 is split as the 2023 contributions were (issue 12). A negative amount is a surplus
+    given back to the members ("à reverser"), split the same way."""
+
     label: str
     amount: Decimal
     advance: Advance | None = None
+    keys_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,11 @@ class FundingReason(str, Enum):
 
 class FundingRefused(Refused):
     """A question about funding that has no answer: `reason` is a `FundingReason`."""
+
+
+def keys_in_force(key_sets: Sequence[KeySet], year: int) -> KeySet | None:
+    """The key set in force in `year`: the latest `valid_from` <= year (`key_sets` sorted by valid_from)."""
+    return next((k for k in reversed(key_sets) if k.valid_from <= year), None)
 
 
 def fold(text: str) -> str:
@@ -131,8 +141,10 @@ class ComponentShares:
 
     label: str
     base: Decimal
-    parts: dict[str, Decimal]
+    parts: dict[str, Decimal]  # every member of the call: 0 for one outside this component's keys
     total: Decimal
+    keys: KeySet  # the key set that split it
+    keys_year: int  # the year whose keys those are (the call's year unless the component says otherwise)
 
 
 @dataclass(frozen=True)
@@ -163,11 +175,22 @@ class CallForFunds:
     # "balance" note per budget section (ok or not)
 
 
-def call_for_funds(budget: Budget, keys: KeySet) -> CallForFunds:
-    """The call for funds of `budget.year`: each component split by `keys`, with the reconciliation notes."""
+def call_for_funds(budget: Budget, key_sets: Sequence[KeySet]) -> CallForFunds:
+    """The call for funds of `budget.year`: each component split by the keys in force in its `keys_year` (default
+    the call's year), with the reconciliation notes. The members called are those of the call year's keys, then
+    any other member of an earlier year's keys a component uses (a member that left still gets its share of a
+    balance of its years). ValueError when a year has no keys (the config rules it out)."""
+    split_with = {}
+    for year in [budget.year] + [c.keys_year for c in budget.components if c.keys_year is not None]:
+        if (found := keys_in_force(key_sets, year)) is None:
+            raise ValueError(f"no keys in force in {year}")
+        split_with[year] = found
+    members = list(dict.fromkeys(m for keys in split_with.values() for m in keys.shares))
     components: list[ComponentShares] = []
     notes: list[Note] = []
     for component in budget.components:
+        keys_year = component.keys_year or budget.year
+        keys = split_with[keys_year]
         parts = split(component.amount, keys.shares, budget.rounding)
         rounded_sum = sum(parts.values(), Decimal(0))
         if rounded_sum != component.amount:
@@ -176,8 +199,10 @@ def call_for_funds(budget: Budget, keys: KeySet) -> CallForFunds:
             if component.advance.member not in parts:
                 raise ValueError(f"advance by unknown member {component.advance.member!r} in {component.label!r}")
             parts[component.advance.member] -= component.advance.amount
-        components.append(ComponentShares(component.label, component.amount, parts, sum(parts.values(), Decimal(0))))
-    member_totals = {m: sum((c.parts[m] for c in components), Decimal(0)) for m in keys.shares}
+        parts = {m: parts.get(m, Decimal(0)) for m in members}
+        components.append(ComponentShares(component.label, component.amount, parts, sum(parts.values(), Decimal(0)),
+                                          keys, keys_year))
+    member_totals = {m: sum((c.parts[m] for c in components), Decimal(0)) for m in members}
     summary = summarize_budget(budget)
     notes += [Note("balance", s, summary.expenses[s], summary.receipts_total[s]) for s in SECTIONS]
     return CallForFunds(

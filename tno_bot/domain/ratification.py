@@ -245,6 +245,7 @@ class Reason(str, Enum):
     NOTHING_TO_ANNUL = "nothing_to_annul"
     NO_SUCH_DECISION = "no_such_decision"  # params: decision
     NOT_MEMBERS_RECORDER = "not_members_recorder"  # neither the secrétariat nor a representative of the member
+    NOTIFIED_BEFORE_DECISION = "notified_before_decision"  # a notification dated before the decision
 
 
 class RatificationRefused(Refused):
@@ -374,6 +375,16 @@ class Ratification:
         self._correction(FactKind.DELIBERATION, self.member(member).deliberation, correction)
         return RatificationFact(FactKind.DELIBERATION, member, by, at, event_id, on=on, correction=correction,
                                 number=number, adopted=adopted, pour=pour, contre=contre, abstention=abstention)
+
+    def check_notification(self, on: dt.date, at: dt.datetime) -> None:
+        """The secrétariat notified the decision to the members on `on` ("Les décisions adoptées par la conférence
+        intercommunale sont notifiées par le secrétariat de celle-ci aux parties membres de l'entente", art. 5 of
+        the convention as quoted in the seed): not before the decision, not after today. The members' reminders
+        then count from it (`next_reminder`)."""
+        if on > (today := local_date(require_aware(at))):
+            raise RatificationRefused(Reason.IN_THE_FUTURE, date=on, today=today)
+        if on < self.decided_on:
+            raise RatificationRefused(Reason.NOTIFIED_BEFORE_DECISION, date=on, decided_on=self.decided_on)
 
     def _after_deliberation(self, member: str, on: dt.date) -> Deliberation:
         deliberation = self.member(member).deliberation

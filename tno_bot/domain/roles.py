@@ -39,6 +39,7 @@ class Action(str, Enum):
     POUVOIR_AUTRUI = "pouvoir_autrui"  # record or revoke a pouvoir handed in on paper
     VOTE_CONDUIRE = "vote_conduire"  # open and close a vote
     RATIFICATION_ENREGISTRER = "ratification_enregistrer"  # a member's deliberation, publication, transmission
+    NOTIFICATION_ENREGISTRER = "notification_enregistrer"  # a decision notified to the members (art. 4.3 procedure)
     LANGUE = "langue"  # the language of a room's answers
 
 
@@ -62,6 +63,7 @@ PERMISSIONS: Mapping[AgendaAction | Action, frozenset[str]] = MappingProxyType({
     Action.POUVOIR_AUTRUI: PRESIDENCY,
     Action.VOTE_CONDUIRE: frozenset({PRESIDENT}),
     Action.RATIFICATION_ENREGISTRER: frozenset({SECRETARIAT, REPRESENTANT}),
+    Action.NOTIFICATION_ENREGISTRER: frozenset({SECRETARIAT}),
     Action.LANGUE: frozenset({ADMIN, PRESIDENT}),
 })
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from html import escape
 
-from tno_bot.domain.funding import BudgetSummary, CallForFunds, KeySet, Note
+from tno_bot.domain.funding import BudgetSummary, CallForFunds, ComponentShares, KeySet, Note
 from tno_bot.i18n import N_, Translator
 
 SECTION_LABELS = {"investissement": N_("investment"), "fonctionnement": N_("operating")}
@@ -101,11 +101,30 @@ def _advance_sentences(call: CallForFunds, config, tr: Translator) -> list[str]:
     ]
 
 
+def _keys_year_sentences(call: CallForFunds, config, tr: Translator) -> list[str]:
+    """The components split with another year's keys than the call's (a balance of an earlier year)."""
+    return [tr.gettext("{label}: split with the keys of {year} ({shares}).", label=c.label,
+                       year=c.keys_year, shares=_shares(c.keys, config, tr))
+            for c in call.components if c.keys_year != call.year]
+
+
+def _due(amount: Decimal, component: ComponentShares | None, tr: Translator) -> str:
+    """An amount of `component` (None: a total): a part of a surplus given back (a negative component) says "à
+    reverser"; any other amount is shown signed, as the seed's table shows an advance deducted (−32 966 €)."""
+    if component is not None and component.base < 0 and amount < 0:
+        return tr.gettext("{amount} to give back", amount=tr.money(-amount))
+    return tr.money(amount)
+
+
+def _shares(keyset: KeySet, config, tr: Translator) -> str:
+    return tr.join_and(f"{config.member_name(m)} {tr.percent(share)}" for m, share in keyset.shares.items())
+
+
 def _keys_sentence(keyset: KeySet | None, config, tr: Translator) -> list[str]:
     if keyset is None:
         return []
-    shares = tr.join_and(f"{config.member_name(m)} {tr.percent(share)}" for m, share in keyset.shares.items())
-    return [tr.gettext("Keys in force since {year}: {shares}.", year=keyset.valid_from, shares=shares)]
+    return [tr.gettext("Keys in force since {year}: {shares}.", year=keyset.valid_from,
+                       shares=_shares(keyset, config, tr))]
 
 
 def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | None = None) -> tuple[str, str]:
@@ -114,6 +133,7 @@ def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | No
     title = tr.gettext("Call for funds {year}: {total}", year=call.year, total=tr.money(call.total))
     notes = (
         _keys_sentence(config.keys_for(call.year), config, tr)
+        + _keys_year_sentences(call, config, tr)
         + _advance_sentences(call, config, tr)
         + [NOTE_SENTENCES[note.kind](note, tr) for note in call.notes]
     )
@@ -121,7 +141,7 @@ def appel_report(call: CallForFunds, config, tr: Translator, member_id: str | No
 
     def block(name: str, parts: list[Decimal], total: Decimal) -> tuple[str, list[str]]:
         return _label_value(name, tr.money(total), tr), [
-            _label_value(c.label, tr.money(p), tr) for c, p in zip(call.components, parts)]
+            _label_value(c.label, _due(p, c, tr), tr) for c, p in zip(call.components, parts)]
 
     blocks = [block(config.member_name(m), [c.parts[m] for c in call.components], call.member_totals[m])
               for m in members]

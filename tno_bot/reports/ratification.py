@@ -238,13 +238,25 @@ def fact_line(fact: RatificationFact, config: Config, tr: Translator) -> str:
                       member=config.member_name(fact.member), what=what)
 
 
+def _admission_text(member, tr: Translator) -> str:
+    return tr.gettext("Entry of a new member (art. 5 of the convention): {member}, a member from {date} once this "
+                      "decision is executory.", member=member.name, date=tr.date(member.joined))
+
+
 def decision_report(decision, ratification: Ratification, config: Config, tr: Translator,
-                    reminders: Sequence[str] = ()) -> tuple[str, str]:
-    """`!decision <id>`: the full record; the executory date, or what is missing and from whom; the history of the
+                    reminders: Sequence[str] = (), admits: Sequence = (),
+                    notified_on: date | None = None) -> tuple[str, str]:
+    """`!decision <id>`: the full record; the members it admits (`admits`, config members); its notification to the
+    members (`notified_on`); the executory date, or
+    what is missing and from whom, member by member (those in office on the decision's day); the history of the
     records; the reminders (`reminders`: sentences prepared by the caller)."""
     text = Text.empty().para(tr.gettext("Decision {heading}", heading=decision_heading(decision, tr)))
     adoption = adoption_text(decision, tr)
     text.para(adoption[:1].upper() + adoption[1:] + ".")
+    for member in admits:
+        text.para(_admission_text(member, tr))
+    if notified_on is not None:
+        text.para(tr.gettext("Notified to the members by the secrétariat on {date}.", date=tr.date(notified_on)))
     if ratification.status is DecisionStatus.EXECUTOIRE:
         text.para(tr.gettext("Executory since {date}: the latest of the members' executory dates (each one the later "
                              "of its deliberation's publication and transmission).",

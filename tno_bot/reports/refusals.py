@@ -360,6 +360,11 @@ def _already_recorded(w: Wording) -> str:
 
 
 def _unknown_member(w: Wording) -> str:
+    member = w.config.member(w.p["member"])
+    if member is not None and "decision" in w.p:  # a member of the entente, not in office on the decision's day
+        return w.tr.gettext("{member} does not ratify {decision}: only the members of the entente on the day of the "
+                            "decision do ({members}).", member=member.name, decision=w.p["decision"],
+                            members=w.tr.join_and(w.config.member(m).name for m in w.p["members"]))
     known = w.tr.join_or([f"{m.name} ({m.id})" for m in w.config.members])
     return w.tr.gettext("Unknown member “{text}”: choose {members}.", text=shorten(w.p["member"]), members=known)
 
@@ -375,6 +380,10 @@ RATIFICATION: Table = {
     RatificationReason.BEFORE_DECISION: lambda w: w.tr.gettext(
         "The deliberation is dated {date}, before the decision {decision} of the conference of {decided_on}: a "
         "member's body ratifies a decision already taken.", date=day(w.p["date"], w.tr), decision=w.p["decision"],
+        decided_on=day(w.p["decided_on"], w.tr)),
+    RatificationReason.NOTIFIED_BEFORE_DECISION: lambda w: w.tr.gettext(
+        "The notification is dated {date}, before the decision {decision} of the conference of {decided_on}: the "
+        "secrétariat notifies a decision already taken.", date=day(w.p["date"], w.tr), decision=w.p["decision"],
         decided_on=day(w.p["decided_on"], w.tr)),
     RatificationReason.IN_THE_FUTURE: lambda w: w.tr.gettext(
         "{date} is in the future: record what has happened, up to today ({today}).", date=day(w.p["date"], w.tr),

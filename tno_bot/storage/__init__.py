@@ -43,15 +43,22 @@ from .pouvoirs import add_advance_pouvoir_fact, advance_pouvoirs
 from .rooms import get_room_language, set_room_language
 from .ratification import (
     add_announcement,
+    add_notification,
     add_ratification_fact,
     add_ratification_reminders,
     all_ratification_facts,
     announcement_of,
     last_ratification_reminders,
+    notifications,
     ratification_facts,
     ratification_reminders,
 )
-from .ratification_tables import RatificationAnnouncementRow, RatificationFactRow, RatificationReminderRow
+from .ratification_tables import (
+    DecisionNotificationRow,
+    RatificationAnnouncementRow,
+    RatificationFactRow,
+    RatificationReminderRow,
+)
 from .seances import (
     Note,
     add_attendance_facts,
@@ -128,10 +135,13 @@ __all__ = [
     "AdvancePouvoirRow",
     "add_advance_pouvoir_fact",
     "advance_pouvoirs",
+    "DecisionNotificationRow",
     "RatificationAnnouncementRow",
     "RatificationFactRow",
     "RatificationReminderRow",
     "add_announcement",
+    "add_notification",
+    "notifications",
     "add_ratification_fact",
     "add_ratification_reminders",
     "all_ratification_facts",

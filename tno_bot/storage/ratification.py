@@ -1,4 +1,4 @@
-"""Ratification rows <-> the domain's `RatificationFact`, announcements done, reminders sent.
+"""Ratification rows <-> the domain's `RatificationFact`, announcements done, reminders sent, notifications.
 
 Facts are append-only (row id = recording order); a decision's stored facts come after the facts of the history
 files when its ratification is replayed (see `tno_bot.app.decisions`).
@@ -13,7 +13,12 @@ from sqlmodel import Session, select
 
 from tno_bot.domain.ratification import FactKind, RatificationFact
 
-from .ratification_tables import RatificationAnnouncementRow, RatificationFactRow, RatificationReminderRow
+from .ratification_tables import (
+    DecisionNotificationRow,
+    RatificationAnnouncementRow,
+    RatificationFactRow,
+    RatificationReminderRow,
+)
 
 
 def _fact(row: RatificationFactRow) -> RatificationFact:
@@ -81,3 +86,16 @@ def add_ratification_reminders(session: Session, sent: Iterable[tuple[str, str, 
         session.add(RatificationReminderRow(decision_id=decision_id, member=member, due_at=due_at, sent_at=now,
                                             room_id=room_id))
     session.flush()
+
+
+def add_notification(session: Session, decision_id: str, notified_on: date, by: str, at: datetime,
+                     event_id: str) -> None:
+    session.add(DecisionNotificationRow(decision_id=decision_id, notified_on=notified_on, recorded_by=by,
+                                        recorded_at=at, event_id=event_id))
+    session.flush()
+
+
+def notifications(session: Session) -> dict[str, date]:
+    """The day each notified decision was notified to the members (the latest record counts)."""
+    rows = session.exec(select(DecisionNotificationRow).order_by(DecisionNotificationRow.id)).all()
+    return {row.decision_id: row.notified_on for row in rows}

@@ -68,3 +68,19 @@ class RatificationReminderRow(SQLModel, table=True):
     due_at: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime = Field(sa_type=UTCDateTime)
     room_id: str
+
+
+class DecisionNotificationRow(SQLModel, table=True):
+    """The secrétariat's notification of a decision to the members ("Les décisions adoptées par la conférence
+    intercommunale sont notifiées par le secrétariat de celle-ci aux parties membres de l'entente", art. 5 of the
+    convention as quoted in the seed). Append-only: a correction is a new row, the latest counts. DDL:
+    `migrations/v08_decision_notifications.py`."""
+
+    __tablename__ = "decision_notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: str = Field(index=True)
+    notified_on: date
+    recorded_by: str
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    event_id: str

@@ -27,6 +27,7 @@ from . import (
     v07_undecrypted_notices,
     v08_relations,
     v09_documents,
+    v10_decision_notifications,
 )
 
 ADVISORY_LOCK_KEY = 0x74_6E_6F_62  # "tnob": serialises migrate() across processes on PostgreSQL
@@ -41,6 +42,7 @@ STEPS = (
     v07_undecrypted_notices,
     v08_relations,
     v09_documents,
+    v10_decision_notifications,
 )
 """The step modules, oldest first: step N is ``STEPS[N - 1]``."""
 
