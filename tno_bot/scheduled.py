@@ -4,6 +4,8 @@
 that fell due during an outage comes before the eve reminder that shows the fixed agenda): each reminder due is
 posted if what it announces is still ahead, else recorded as missed; each reply window closed without avis is
 fixed tacitly, dated at the end of the window. Rows are marked in the same transaction, so nothing is done twice.
+Several reminders of one conference announcing the same instant and due together (the eve and the morning, caught up
+after an outage) make one message, worded for `now`: only the last one is posted, the others are marked sent with it.
 `upcoming` lists the future instants at which there will be work, for the runtime's scheduler.
 
 Ratification: while a member's deliberation on a pending decision is awaited, its representatives are
@@ -52,14 +54,19 @@ def _translator(session: Session, config: Config, room_id: str) -> Translator:
 def run_due_work(session: Session, config: Config, now: datetime) -> list[Posting]:
     """Everything due at `now`, done and marked in the caller's transaction; the messages to post."""
     require_aware(now)
-    work: list[tuple[datetime, int, object]] = [(row.due_at, 1, row) for row in storage.due_reminders(session, now)]
+    due = storage.due_reminders(session, now)
+    last_of = {(row.conference_id, row.announces): row for row in due}  # due rows are sorted by due time
+    work: list[tuple[datetime, int, object]] = [(row.due_at, 1, row) for row in due]
     for conference_id in storage.proposed_agendas(session):
         at = storage.load_agenda(session, conference_id).tacit_fixing_at
         if at is not None and at <= now:
             work.append((at, 0, conference_id))
     postings: list[Posting] = []
     for _, order, item in sorted(work, key=lambda w: (w[0], w[1], getattr(w[2], "id", w[2]))):
-        posting = _fix_tacitly(session, config, item, now) if order == 0 else _remind(session, config, item, now)
+        if order == 0:
+            posting = _fix_tacitly(session, config, item, now)
+        else:
+            posting = _remind(session, config, item, now, last_of[(item.conference_id, item.announces)] is item)
         if posting is not None:
             postings.append(posting)
     return postings + _remind_awaited(session, config, now)
@@ -95,7 +102,9 @@ def _fix_tacitly(session: Session, config: Config, conference_id: int, now: date
     return Posting(room, Reply(plain, html))
 
 
-def _remind(session: Session, config: Config, row: storage.ReminderRow, now: datetime) -> Posting | None:
+def _remind(session: Session, config: Config, row: storage.ReminderRow, now: datetime,
+            post: bool = True) -> Posting | None:
+    """The reminder's message, or None (cancelled, missed, or `post` false: merged into a later one's message)."""
     if row.status != storage.REMINDER_PENDING:  # cancelled by a tacit fixing processed just before
         return None
     conference = storage.get_conference(session, row.conference_id)
@@ -105,6 +114,9 @@ def _remind(session: Session, config: Config, row: storage.ReminderRow, now: dat
         return None
     if not reminder.is_still_relevant(now):
         storage.mark_reminder(session, row, storage.REMINDER_MISSED, now)
+        return None
+    if not post:
+        storage.mark_reminder(session, row, storage.REMINDER_SENT, now)
         return None
     odj = storage.load_agenda(session, row.conference_id)
     room = storage.conference_room(session, row.conference_id)

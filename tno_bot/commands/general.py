@@ -6,7 +6,9 @@ from html import escape
 
 from tno_bot import storage
 from tno_bot.commands.context import CommandContext
+from tno_bot.config import Config
 from tno_bot.reports.message import Reply
+from tno_bot.reports.readings import help_readings
 from tno_bot.commands.registry import COMMAND, LANGUAGE, PREFIX, REGISTRY, Arg, Command, command
 from tno_bot.domain.roles import Action
 from tno_bot.i18n import N_, SUPPORTED_LANGUAGES, Translator, translator
@@ -50,8 +52,10 @@ def _all_commands(tr: Translator) -> Reply:
     return Reply(plain, html)
 
 
-def _one_command(cmd: Command, tr: Translator) -> Reply:
-    lines = [cmd.usage(tr), tr.gettext(cmd.help)]
+def _one_command(cmd: Command, tr: Translator, config: Config) -> Reply:
+    """The usage, help, other names and roles of a command, the readings of the conference's rules it applies
+    (`reports.readings`), then its sub-commands."""
+    lines = [cmd.usage(tr), tr.gettext(cmd.help), *help_readings((cmd.parent or cmd).name, config, tr)]
     others = _other_names(cmd, tr)
     if others:
         lines.append(tr.gettext("Also: {names}", names=", ".join(others)))
@@ -75,7 +79,7 @@ def _one_command(cmd: Command, tr: Translator) -> Reply:
     group=GROUP,
 )
 def aide(ctx: CommandContext, command: Command | None = None) -> Reply:
-    return _one_command(command, ctx.tr) if command else _all_commands(ctx.tr)
+    return _one_command(command, ctx.tr, ctx.config) if command else _all_commands(ctx.tr)
 
 
 @command(

@@ -1,6 +1,6 @@
 """The main file's rules and settings: `[rules]`, `[reminders]`, `[ratification]` and `[open_data]`.
 
-Agenda deadlines: `[rules]` (notice, reply window, optional `extend_to_working_day`) and the optional `[reminders]`
+Agenda deadlines: `[rules]` (notice, reply window, optional `extend_to_working_day` and `agenda_notice_franc`) and the optional `[reminders]`
 table (offsets in days, wall-clock hours), every key defaulting to `ReminderSettings`. Ratification: the optional
 `[ratification]` table (`reminder_interval_days`, `reminder_hour`), defaulting to `RatificationSettings`.
 """
@@ -20,7 +20,7 @@ _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_p
 
 def read_rules(r: Reader, data: dict) -> Rules | None:
     """`[rules]`: the conference's rules of procedure and deadlines."""
-    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES, ("extend_to_working_day",))) is None:
+    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES, ("extend_to_working_day", "agenda_notice_franc"))) is None:
         return None
     minimum = {"quorum_per_member": 1}
     days = "a whole number of calendar days from 0 to 366"
@@ -29,6 +29,7 @@ def read_rules(r: Reader, data: dict) -> Rules | None:
               for name in _RULES[:-1]]
     values.append(r.choice(table, "decision_rule", "rules", DECISION_RULES))
     values.append(r.boolean(table, "extend_to_working_day", "rules", default=False))
+    values.append(r.boolean(table, "agenda_notice_franc", "rules", default=False))
     return None if None in values else Rules(*values)
 
 
@@ -46,7 +47,7 @@ def read_reminders(r: Reader, data: dict) -> ReminderSettings | None:
     d = ReminderSettings()
     table = r.table(data.get("reminders", {}), "reminders", optional=(
         "notice_days_before", "window_days_before", "hour", "conference_eve", "conference_morning",
-        "conference_morning_hour"))
+        "conference_morning_hour", "on_days_off"))
     if table is None:
         return None
     values = (
@@ -56,6 +57,7 @@ def read_reminders(r: Reader, data: dict) -> ReminderSettings | None:
         r.boolean(table, "conference_eve", "reminders", d.conference_eve),
         r.boolean(table, "conference_morning", "reminders", d.conference_morning),
         r.clock_time(table, "conference_morning_hour", "reminders", d.conference_morning_hour),
+        r.boolean(table, "on_days_off", "reminders", d.on_days_off),
     )
     return None if None in values else ReminderSettings(*values)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from tno_bot.config import Config
 from tno_bot.domain.agenda import Etat
-from tno_bot.domain.calendar import local_date
+from tno_bot.domain.calendar import holiday_name, local_date
 from tno_bot.domain.agenda import MAX_YEARS_AHEAD
 from tno_bot.domain.agenda import Reason as AgendaReason
 from tno_bot.domain.attendance import Reason as AttendanceReason
@@ -115,6 +115,17 @@ def _not_late(w: Wording) -> str:
                         date=w.tr.date(w.p["notice"].effective), days=-w.p["notice"].days)
 
 
+def _conference_day_off(w: Wording) -> str:
+    """The warning for a conference set on a weekend or a public holiday (accepted)."""
+    day = w.p["day"]
+    name = holiday_name(day, w.tr.language)
+    if name:
+        return w.tr.gettext("Warning: {date} is a public holiday ({name}). The conference is planned all the same.",
+                            date=w.tr.date(day), name=name)
+    return w.tr.gettext("Warning: {date} falls on a weekend. The conference is planned all the same.",
+                        date=w.tr.date(day))
+
+
 def _number(w: Wording) -> int | None:
     """The number of the conference refused (param `conference`)."""
     return w.p["conference"].id if w.p.get("conference") else None
@@ -160,6 +171,7 @@ AGENDA: Table = {
         "There is no conference no. {n}: !conferences lists them.", n=w.p["number"]),
     AgendaReason.NO_CONFERENCE_PLANNED: lambda w: w.tr.gettext(
         "No conference is planned. Create one with !conference nouvelle <YYYY-MM-DD> <HH:MM> [place]."),
+    AgendaReason.DAY_OFF: _conference_day_off,
     AgendaReason.CONFERENCE_ELSEWHERE: lambda w: w.tr.ngettext(
         "No conference is planned in this room, and {n} elsewhere: give its number (!conferences lists them).",
         "No conference is planned in this room, and {n} elsewhere: give its number (!conferences lists them).",
