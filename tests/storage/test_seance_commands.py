@@ -4,6 +4,7 @@ the compte rendu (message, Markdown file, CLI) and the ballots export; the rows 
 
 from __future__ import annotations
 
+import dataclasses
 import csv
 import io
 import json
@@ -470,8 +471,8 @@ def test_unanimity_without_abstention_is_decision_tno_2025_01(quorate):
     assert reply.splitlines() == [
         "Vote sur le point 1 : « Budget 2026 » — clos à 10:30.",
         "Décision TNO 2025-01 adoptée à l'unanimité (5 pour, 0 contre, 0 abstention).",
-        "Règle : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un seul vote "
-        "contre, ou aucun suffrage exprimé, vaut rejet.",
+        "Règle appliquée : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un "
+        "seul vote contre, ou aucun suffrage exprimé, vaut rejet.",
         "Par membre :",
         "• Métropole de Lyon : 1 pour, 0 contre, 0 abstention",
         "• Ville de Lyon : 2 pour, 0 contre, 0 abstention",
@@ -500,6 +501,44 @@ def test_unanimity_with_abstentions_and_in_english(quorate):
     assert reply.splitlines()[1] == "Decision TNO 2025-01 adopted unanimously of the votes cast (2 for, 0 against, " \
                                     "1 abstention)."
     assert quorate.rows(storage.DecisionRow)[0].outcome == "adoptee_unanimite_suffrages_exprimes"
+
+
+ONE_POUR_FOUR_ABSTENTIONS = {KHELIFI: "pour", MAES: "abstention", BOSETTI: "abstention", MILLET: "abstention",
+                             VIOLLET: "abstention"}  # Ville de Lyon and the SITIV entirely abstaining
+
+
+def test_default_unanimity_of_votes_cast_adopts_and_says_which_members_did_not_vote_for(quorate):
+    quorate.say("!vote ouvrir 1", PRESIDENT)
+    vote_all(quorate, ONE_POUR_FOUR_ABSTENTIONS)
+    assert quorate.say("!vote clore", PRESIDENT).splitlines()[1:4] == [
+        "Décision TNO 2025-01 adoptée à l'unanimité des suffrages exprimés (1 pour, 0 contre, 4 abstentions).",
+        "Aucun représentant de Ville de Lyon et SITIV n'a voté pour : la décision est adoptée à l'unanimité des "
+        "suffrages exprimés, non à celle des membres.",
+        "Règle appliquée : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un "
+        "seul vote contre, ou aucun suffrage exprimé, vaut rejet."]
+    assert quorate.rows(storage.VoteRow)[0].rule == "unanimite"
+
+
+def test_unanimity_of_the_members_rejects_when_a_member_entirely_abstains(engine, config):
+    members = dataclasses.replace(config, rules=dataclasses.replace(config.rules, decision_rule="unanimite_membres"))
+    bot = SeanceBot(engine, members)
+    bot.prepare()
+    bot.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    bot.say("!present Zemorda Khelifi, Bertrand Maes, Laurent Bosetti, Pierre-Alain Millet, Alain Viollet",
+            SECRETARIAT)
+    bot.say("!vote ouvrir 1", PRESIDENT)
+    vote_all(bot, ONE_POUR_FOUR_ABSTENTIONS)
+    assert bot.say("!vote clore", PRESIDENT).splitlines()[1:3] == [
+        "Proposition rejetée (1 pour, 0 contre, 4 abstentions).",
+        "Règle appliquée : unanimité des membres. Chaque membre doit avoir au moins un vote pour et aucun contre ; un "
+        "seul vote contre, ou un membre sans vote pour, vaut rejet."]
+    assert bot.rows(storage.DecisionRow) == []
+    bot.say("!vote ouvrir 2", PRESIDENT)
+    vote_all(bot, {KHELIFI: "pour", MAES: "pour", BOSETTI: "abstention", MILLET: "pour", VIOLLET: "abstention"})
+    assert bot.say("!vote clore", PRESIDENT).splitlines()[1] == (
+        "Décision TNO 2025-01 adoptée à l'unanimité des suffrages exprimés (3 pour, 0 contre, 2 abstentions).")
+    assert [(r.rule, r.outcome) for r in bot.rows(storage.VoteRow)] == [
+        ("unanimite_membres", "rejetee"), ("unanimite_membres", "adoptee_unanimite_suffrages_exprimes")]
 
 
 @pytest.mark.parametrize("choices, wording", [
@@ -699,6 +738,9 @@ Vote ouvert à 10h05, clos à 10h10.
 
 La décision TNO 2025-01 est adoptée à l'unanimité (6 pour, 0 contre, 0 abstention).
 
+Règle appliquée : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un seul vote \
+contre, ou aucun suffrage exprimé, vaut rejet.
+
 - Métropole de Lyon : 2 pour, 0 contre, 0 abstention
 - Ville de Lyon : 2 pour, 0 contre, 0 abstention
 - SITIV : 2 pour, 0 contre, 0 abstention
@@ -712,6 +754,12 @@ Intitulé du vote : Feuille de route \\*révisée\\*
 Vote ouvert à 11h00, clos à 11h05.
 
 La décision TNO 2025-02 est adoptée à l'unanimité des suffrages exprimés (2 pour, 0 contre, 1 abstention).
+
+Aucun représentant de Ville de Lyon n'a voté pour : la décision est adoptée à l'unanimité des suffrages exprimés, non \
+à celle des membres.
+
+Règle appliquée : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un seul vote \
+contre, ou aucun suffrage exprimé, vaut rejet.
 
 - Métropole de Lyon : 1 pour, 0 contre, 0 abstention
 - Ville de Lyon : 0 pour, 0 contre, 1 abstention

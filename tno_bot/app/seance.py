@@ -29,7 +29,7 @@ from tno_bot.domain.calendar import local_date
 from tno_bot.domain.roles import Action, allowed
 from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.seance import Seance, SeanceRefused, ouvrir_seance
-from tno_bot.domain.voting import Ballot, Choice, Result, Vote, VoteRefused, open_vote, result
+from tno_bot.domain.voting import RULE, Ballot, Choice, Result, Vote, VoteRefused, open_vote, result
 from tno_bot.domain.voting import Reason as VoteReason
 
 
@@ -165,14 +165,14 @@ def open_vote_on(session: Session, sitting: Sitting, item: int, title: str | Non
     return opened
 
 
-def close_vote(session: Session, sitting: Sitting, year: int, *, by: str, at: datetime,
-               event_id: str) -> tuple[Vote, storage.StoredVote]:
-    """The open vote closed, the quorum checked again, and written with its result (an adopted one numbered in
-    `year`)."""
+def close_vote(session: Session, sitting: Sitting, year: int, *, by: str, at: datetime, event_id: str,
+               rule: str = RULE) -> tuple[Vote, storage.StoredVote]:
+    """The open vote closed, the quorum checked again, and written with its result under the unanimity reading
+    `rule` (an adopted one numbered in `year`)."""
     stored = open_vote_of(session, sitting)
     sitting.seance.check_votes_allowed()
     closed = stored.vote.close(quorum(sitting.attendance), by=by, at=at, event_id=event_id)
-    outcome: Result = result(closed, sitting.attendance.cast)
+    outcome: Result = result(closed, sitting.attendance.cast, rule)
     return closed, storage.close_vote(session, stored, closed, outcome, sitting.conference.id, year)
 
 

@@ -121,7 +121,6 @@ _choice_command("abstention", "abstain", Choice.ABSTENTION,
 )
 def vote_clore(ctx: CommandContext) -> Reply:
     closed, written = app.close_vote(ctx.session, sitting(ctx), ctx.current_year, by=ctx.sender, at=ctx.now,
-                                     event_id=ctx.event_id)
+                                     event_id=ctx.event_id, rule=ctx.config.rules.decision_rule)
     res = written.result
-    return Reply(*result_report(closed, res.outcome, res.counts, res.by_member, written.decision, ctx.config,
-                                ctx.tr))
+    return Reply(*result_report(closed, res, written.decision, ctx.config, ctx.tr))

@@ -11,9 +11,10 @@ import re
 
 from tno_bot.config.models import OpenDataSettings, RatificationSettings, Rules
 from tno_bot.config.reader import Reader
+from tno_bot.domain import voting
 from tno_bot.domain.reminders import ReminderSettings
 
-DECISION_RULES = ("unanimite",)
+DECISION_RULES = voting.RULES  # the readings of "unanimité" (domain/voting.py)
 MATIERE_CODE = re.compile(r"[1-9]\.[0-9]{1,2}")  # level 2 of the ACTES nomenclature
 _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_proxies_per_holder", "decision_rule")
 

@@ -18,7 +18,7 @@ from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.seance import Seance
 from tno_bot.i18n import translator
 from tno_bot.reports.message import Attachment
-from tno_bot.reports.seance import counts_text, outcome_label
+from tno_bot.reports.seance import counts_text, outcome_label, rule_text, without_pour_warning
 from tno_bot.reports.text import Block, Text
 
 MARKDOWN_MIMETYPE = "text/markdown"
@@ -169,6 +169,9 @@ def _item_blocks(stored, title: str, config: Config) -> list[Block]:
     subject = f"La décision {stored.decision}" if stored.decision is not None else "La proposition"
     wording = f"{subject} est {outcome_label(result.outcome, fr)} ({counts_text(result.counts, fr)})."
     blocks.append(Block("p", wording))
+    if warning := without_pour_warning(result.outcome, result.by_member, config, fr):
+        blocks.append(Block("p", warning))
+    blocks.append(Block("p", rule_text(result.rule, fr)))
     blocks.append(Block("ul", items=tuple(
         f"{config.member(m).name if config.member(m) else m} : {counts_text(c, fr)}"
         for m, c in result.by_member.items())))
