@@ -36,6 +36,7 @@ from tests.harness import Bot, paris
 from tests.text import plain
 from tno_bot import storage
 from tno_bot.cli import main
+from tno_bot.config import load_config
 
 DAY = (2025, 11, 7)  # conference no. 1, Friday 7 November 2025 at 10:00
 
@@ -63,6 +64,19 @@ class SeanceBot(Bot):
         self.say("!odj avis D'accord", BAUME, now=created + timedelta(days=3))
         self.say("!odj fixer", PRESIDENT, now=created + timedelta(days=4))
         return int(number)
+
+
+@pytest.fixture
+def config(config):
+    """The example config with pouvoirs across members allowed: the séances below give pouvoirs from one member to
+    another to test the other rules; the default (within a member) is tested with `default_bot`."""
+    return dataclasses.replace(config, rules=dataclasses.replace(config.rules, pouvoir_across_members=True))
+
+
+@pytest.fixture
+def default_bot(engine):
+    """A bot on the example config as it is."""
+    return SeanceBot(engine, load_config(EXAMPLE_CONFIG))
 
 
 @pytest.fixture
@@ -501,6 +515,25 @@ def test_unanimity_with_abstentions_and_in_english(quorate):
     assert reply.splitlines()[1] == "Decision TNO 2025-01 adopted unanimously of the votes cast (2 for, 0 against, " \
                                     "1 abstention)."
     assert quorate.rows(storage.DecisionRow)[0].outcome == "adoptee_unanimite_suffrages_exprimes"
+
+
+def test_by_default_a_pouvoir_to_another_member_is_refused_as_the_conferences_rule(default_bot):
+    default_bot.prepare()
+    default_bot.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    assert default_bot.say("!pouvoir Pierre-Alain Millet", BAUME) == (
+        "Pierre-Alain Millet représente SITIV, pas Métropole de Lyon : selon la règle de la conférence, un pouvoir va "
+        "à un représentant du même membre (réglage pouvoir_across_members, par analogie avec l'art. L2121-20 du CGCT, "
+        "« un collègue »).")
+    assert "Zemorda Khelifi vote pour Emeline Baume dans cette séance" in default_bot.say("!pouvoir Zemorda Khelifi", BAUME)
+    assert [(r.person, r.mandataire) for r in default_bot.rows(storage.AttendanceRow)
+            if r.kind == "pouvoir"] == [(BAUME, KHELIFI)]
+    assert ("Lecture appliquée (réglage pouvoir_across_members) : un pouvoir va à un représentant du même membre, "
+            "par analogie avec l'art. L2121-20 du CGCT (« un collègue »).") in default_bot.say("!aide pouvoir")
+
+
+def test_pouvoirs_across_members_are_accepted_when_configured(opened):
+    assert "Pierre-Alain Millet vote pour Emeline Baume dans cette séance" in opened.say("!pouvoir Pierre-Alain Millet", BAUME)
+    assert "un pouvoir peut aller à un représentant d'un autre membre." in opened.say("!aide pouvoir")
 
 
 ONE_POUR_FOUR_ABSTENTIONS = {KHELIFI: "pour", MAES: "abstention", BOSETTI: "abstention", MILLET: "abstention",

@@ -49,7 +49,9 @@ POUR, CONTRE, ABSTENTION = Choice.POUR, Choice.CONTRE, Choice.ABSTENTION
 
 @pytest.fixture(scope="module")
 def cast(config) -> Cast:
-    return Cast.from_config(config)
+    """The example's cast, pouvoirs across members allowed: these tests give pouvoirs from one member to another to
+    test the other rules; the default (within a member) has its own tests."""
+    return replace(Cast.from_config(config), pouvoir_across_members=True)
 
 
 class Seance:

@@ -79,6 +79,7 @@ class Rules:
     decision_rule: str
     extend_to_working_day: bool = False  # a deadline ending on a day off moves to a working day (D-30: earlier)
     agenda_notice_franc: bool = False  # the D-30 counts full days ("jours francs"): last day D-31
+    pouvoir_across_members: bool = False  # a pouvoir may go to a representative of another member
 
 
 @dataclass(frozen=True)

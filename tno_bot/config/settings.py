@@ -21,7 +21,9 @@ _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_p
 
 def read_rules(r: Reader, data: dict) -> Rules | None:
     """`[rules]`: the conference's rules of procedure and deadlines."""
-    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES, ("extend_to_working_day", "agenda_notice_franc"))) is None:
+    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES,
+                                                               ("extend_to_working_day", "agenda_notice_franc",
+                                                                "pouvoir_across_members"))) is None:
         return None
     minimum = {"quorum_per_member": 1}
     days = "a whole number of calendar days from 0 to 366"
@@ -31,6 +33,7 @@ def read_rules(r: Reader, data: dict) -> Rules | None:
     values.append(r.choice(table, "decision_rule", "rules", DECISION_RULES))
     values.append(r.boolean(table, "extend_to_working_day", "rules", default=False))
     values.append(r.boolean(table, "agenda_notice_franc", "rules", default=False))
+    values.append(r.boolean(table, "pouvoir_across_members", "rules", default=False))
     return None if None in values else Rules(*values)
 
 

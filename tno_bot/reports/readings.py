@@ -44,4 +44,21 @@ def help_readings(command: str, config: Config, tr: Translator) -> list[str]:
     """The readings `!aide <command>` states (`command`: the French name of a top-level command)."""
     if command in ("odj", "conference"):
         return [notice_reading(config, tr)]
+    if command == "pouvoir":
+        return [pouvoir_reading(config, tr)]
     return []
+
+
+def pouvoir_reading(config: Config, tr: Translator) -> str:
+    """Who may give a pouvoir, and to whom: the conference's rule (minutes of 7 November 2022: "un pouvoir peut être
+    attribué par un représentant empêché") and its reading in the config."""
+    rule = tr.gettext("Rule of the conference (minutes of the conference of 7 November 2022): a representative who "
+                      "cannot attend may give a pouvoir. Only a titulaire gives one (a suppléant has no seat of their "
+                      "own); a present suppléant votes for an absent titulaire whose mandataire is absent too.")
+    if config.rules.pouvoir_across_members:
+        across = tr.gettext("Reading applied (config pouvoir_across_members): a pouvoir may go to a representative "
+                            "of another member.")
+    else:
+        across = tr.gettext("Reading applied (config pouvoir_across_members): a pouvoir goes to a representative of "
+                            "the same member, by analogy with CGCT L2121-20 (“un collègue”).")
+    return rule + " " + across

@@ -234,6 +234,10 @@ ATTENDANCE: Table = {
     AttendanceReason.GIVER_NOT_TITULAIRE: lambda w: w.tr.gettext(
         "{name} is a suppléant: a suppléant has no seat of their own to delegate, only a titulaire gives a "
         "pouvoir.", name=w.name("mandant")),
+    AttendanceReason.HOLDER_OTHER_MEMBER: lambda w: w.tr.gettext(
+        "{name} represents {other}, not {member}: by the conference's rule, a pouvoir goes to a representative of "
+        "the same member (config pouvoir_across_members, by analogy with CGCT L2121-20, “un collègue”).",
+        name=w.name("mandataire"), other=w.member("other"), member=w.member()),
     AttendanceReason.GIVER_PRESENT: lambda w: w.tr.gettext(
         "{name} is recorded present: a representative who is present votes in person and gives no pouvoir. "
         "Record the absence first (!absent or !excuse).", name=w.name("mandant")),
