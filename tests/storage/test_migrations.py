@@ -119,7 +119,7 @@ def test_step_5_adds_the_advance_pouvoirs_to_a_version_4_database(bare_engine, m
         session.add(storage.ConferenceRow(room_id="!r:x", day=date(2025, 11, 7), start_time=time(10),
                                           created_by="@s:x", created_at=at, updated_at=at))
     monkeypatch.undo()
-    assert migrations.MIGRATIONS[4].version == 5 and migrate(bare_engine) == [5, 6, 7]
+    assert migrations.MIGRATIONS[4].version == 5 and migrate(bare_engine) == list(range(5, migrations.LATEST_VERSION + 1))
     columns = {c["name"] for c in inspect(bare_engine).get_columns("advance_pouvoir")}
     assert columns == {"id", "conference_id", "kind", "mandant", "mandataire", "recorded_by", "at", "event_id"}
     cast = Cast(("m",), ())
@@ -148,7 +148,7 @@ def test_a_database_at_version_5_gets_the_undecrypted_events_and_keeps_its_rows(
         session.commit()
     assert "undecrypted_event" not in inspect(bare_engine).get_table_names()
 
-    assert migrate(bare_engine) == [6, 7]
+    assert migrate(bare_engine) == list(range(6, migrations.LATEST_VERSION + 1))
     assert "undecrypted_event" in inspect(bare_engine).get_table_names()
     with Session(bare_engine) as session:
         assert get_sync_token(session) == "s1_2_3"
@@ -163,7 +163,7 @@ def test_step_7_adds_the_undecrypted_notices_to_a_version_6_database_and_keeps_i
         storage.keep_undecrypted(session, "!r:x", "$waiting", {"event_id": "$waiting"}, at)
     assert "undecrypted_notice" not in inspect(bare_engine).get_table_names()
 
-    assert migrations.MIGRATIONS[6].version == 7 and migrate(bare_engine) == [7]
+    assert migrations.MIGRATIONS[6].version == 7 and migrate(bare_engine)[0] == 7
     columns = {c["name"] for c in inspect(bare_engine).get_columns("undecrypted_notice")}
     assert columns == {"room_id", "sender", "session_id", "event_id", "reason", "noticed_at"}
     assert inspect(bare_engine).get_pk_constraint("undecrypted_notice")["constrained_columns"] == [
@@ -176,3 +176,22 @@ def test_step_7_adds_the_undecrypted_notices_to_a_version_6_database_and_keeps_i
     with pytest.raises(IntegrityError), Session(bare_engine) as session, session.begin():  # once per session
         session.execute(text("INSERT INTO undecrypted_notice (room_id, sender, session_id, event_id, reason, "
                              "noticed_at) VALUES ('!r:x', '@a:x', 's1', '$other', 'timeout', :at)"), {"at": at})
+
+
+def test_step_8_adds_the_seance_opening_reason_and_keeps_the_seances(bare_engine, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:7])
+        assert migrate(bare_engine) == [1, 2, 3, 4, 5, 6, 7]
+    with bare_engine.begin() as connection:  # a séance of version 7, written without the new column
+        connection.exec_driver_sql(
+            "INSERT INTO conference (id, room_id, day, start_time, lieu, cancelled, created_by, created_at, updated_at)"
+            " VALUES (1, '!r:x', '2025-11-07', '10:00:00', '', false, '@s:x', '2025-11-01 10:00:00',"
+            " '2025-11-01 10:00:00')")
+        connection.exec_driver_sql(
+            "INSERT INTO seance (id, conference_id, room_id, agenda_version, opened_at, opened_by, opened_event_id)"
+            " VALUES (1, 1, '!r:x', 1, '2025-11-07 09:00:00', '@p:x', '$open')")
+    assert migrations.MIGRATIONS[7].version == 8 and migrate(bare_engine)[0] == 8
+    assert "other_day_reason" in {c["name"] for c in inspect(bare_engine).get_columns("seance")}
+    with Session(bare_engine) as session:
+        seance = storage.seance_of_conference(session, 1)
+    assert (seance.opened_event_id, seance.other_day_reason) == ("$open", None)

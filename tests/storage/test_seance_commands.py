@@ -52,6 +52,9 @@ class SeanceBot(Bot):
     def __init__(self, engine, config):
         super().__init__(engine, config, now=at(9, 55), tick=timedelta(minutes=1))
 
+    def reminders_pending(self) -> list[str]:
+        return [r.key for r in self.rows(storage.ReminderRow) if r.status == storage.REMINDER_PENDING]
+
     def prepare(self, day=DAY, points=("Budget 2026", "Feuille de route", "Questions diverses")):
         """A conference on `day` at 10:00 with its agenda fixed by the président (after an avis)."""
         y, m, d = day
@@ -146,7 +149,7 @@ def test_ouvrir_needs_a_fixed_agenda_and_says_why(bot):
     assert "son ordre du jour est proposé mais pas encore fixé" in bot.say("!seance ouvrir 1", PRESIDENT, now=at())
     assert bot.say("!seance ouvrir", PRESIDENT, now=at(day=(2025, 11, 8))) == (
         "Aucune conférence n'est prévue aujourd'hui : donnez le numéro de la conférence à ouvrir (!conferences les "
-        "liste).\nUtilisation : !seance ouvrir [n]")
+        "liste).\nUtilisation : !seance ouvrir [n] [motif]")
     assert bot.say("!seance ouvrir 4", PRESIDENT, now=at()).startswith("Il n'y a pas de conférence n° 4")
     assert bot.rows(storage.SeanceRow) == []
 
@@ -957,3 +960,35 @@ def test_a_pill_counts_for_the_person_it_points_at_not_for_its_label(opened, eng
     Dispatcher(config, engine).process(message)
     assert [(f.person, f.event_id) for f in opened.rows(storage.AttendanceRow)] == [(KHELIFI, "$pill"),
                                                                                    (MAES, "$pill")]
+
+
+# --- a séance on another day than its conference's ---------------------------------------------------------------
+
+
+def test_a_seance_opened_another_day_needs_a_reason_recorded_in_the_compte_rendu(prepared):
+    """Issue 12: `!seance ouvrir 1` on 30 October for the conference of 7 November was accepted silently, the compte
+    rendu dated 30 October while the reminders still planned the eve of 7 November."""
+    early = at(10, 0, day=(2025, 10, 30))
+    assert prepared.say("!seance ouvrir 1", PRESIDENT, now=early) == (
+        "La conférence n° 1 est convoquée le vendredi 7 novembre 2025 : sa séance s'ouvre ce jour-là. Pour l'ouvrir "
+        "un autre jour, donnez le motif après son numéro ; il est écrit au compte rendu.\n"
+        "Utilisation : !seance ouvrir [n] [motif]")
+    assert prepared.rows(storage.SeanceRow) == []
+    assert prepared.reminders_pending()
+    reply = prepared.say("!seance ouvrir 1 Séance avancée : la salle n'est plus libre le 7", PRESIDENT, now=early)
+    assert ("Ouverte le jeudi 30 octobre 2025, et non le jour de la conférence, pour ce motif (écrit au compte "
+            "rendu) : Séance avancée : la salle n'est plus libre le 7") in reply.splitlines()
+    [row] = prepared.rows(storage.SeanceRow)
+    assert row.other_day_reason == "Séance avancée : la salle n'est plus libre le 7"
+    assert not prepared.reminders_pending()  # the conference sits: no "la conférence a lieu demain" on 6 November
+    body = plain(prepared.ask("!cr", now=early + timedelta(minutes=5))[0].body)
+    assert "Compte rendu de la conférence intercommunale du 7 novembre 2025" in body
+    assert "Conférence n° 1, Hôtel de la Métropole." in body
+    assert ("Séance ouverte le jeudi 30 octobre 2025 et non le jour de la conférence, pour le motif suivant : Séance "
+            "avancée : la salle n'est plus libre le 7.") in body
+
+
+def test_on_its_day_a_seance_opens_without_a_reason(prepared):
+    prepared.say("!seance ouvrir", PRESIDENT, now=at(10, 0))
+    [row] = prepared.rows(storage.SeanceRow)
+    assert row.other_day_reason is None

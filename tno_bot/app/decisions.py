@@ -24,7 +24,6 @@ from sqlmodel import Session
 from tno_bot import storage
 from tno_bot.config import Config, ConfigError, ConfigProblem
 from tno_bot.config.history import History, default_history_dir, load_history
-from tno_bot.domain.calendar import local_date
 from tno_bot.domain.decisions import DecisionId, parse_decision_id
 from tno_bot.domain.ratification import Ratification, RatificationFact, next_reminder
 from tno_bot.domain.voting import Outcome
@@ -132,7 +131,7 @@ def known_decisions(session: Session, config: Config, year: int | None = None) -
         decision_id = DecisionId(row.year, row.number)
         earlier = found.get(decision_id)
         found[decision_id] = KnownDecision(
-            decision_id, local_date(row.adopted_at), row.title, Outcome(row.outcome), SEANCE, row.pour, row.contre,
+            decision_id, storage.get_conference(session, row.conference_id).day, row.title, Outcome(row.outcome), SEANCE, row.pour, row.contre,
             row.abstention, row.conference_id, storage.conference_room(session, row.conference_id),
             history_facts=earlier.history_facts if earlier else ())
     return [found[d] for d in sorted(found)]

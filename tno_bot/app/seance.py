@@ -93,9 +93,10 @@ def advance_attendance(session: Session, config: Config, conference: Conference)
 
 
 def open_seance(session: Session, config: Config, number: int | None, room_id: str, by: str, at: datetime,
-                event_id: str) -> tuple[Conference, Seance, tuple[AttendanceFact, ...]]:
-    """The séance of conference `number` (else of today's conference) opened in `room_id` on its fixed agenda and
-    stored, with the pouvoirs given in advance carried into it (the mandant excused, the pouvoir as recorded)."""
+                event_id: str, reason: str = "") -> tuple[Conference, Seance, tuple[AttendanceFact, ...]]:
+    """The séance of conference `number` (else of today's conference) opened in `room_id` on its fixed agenda (on
+    another day only with a `reason`) and stored, with the pouvoirs given in advance carried into it (the mandant
+    excused, the pouvoir as recorded); the conference's reminders end."""
     already = storage.open_seance_in_room(session, room_id)
     if already is not None:
         raise SeanceRefused(SeanceReason.ALREADY_SITTING, conference=already.conference_id, since=already.opened_at)
@@ -106,8 +107,9 @@ def open_seance(session: Session, config: Config, number: int | None, room_id: s
     if held is not None:
         raise SeanceRefused(SeanceReason.SITTING_ELSEWHERE, conference=conference.id)
     opened = ouvrir_seance(conference, storage.load_agenda(session, conference.id), room_id, by=by, at=at,
-                           event_id=event_id)
+                           event_id=event_id, reason=reason)
     opened = storage.add_seance(session, opened)
+    storage.replan_reminders(session, conference.id, config.agenda_rules, config.reminders, at)  # none once it sits
     carried = carried_into_seance(advance_attendance(session, config, conference))
     storage.add_attendance_facts(session, opened.id, carried)
     return conference, opened, carried

@@ -114,7 +114,7 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
                  config: Config) -> Minutes:
     """The minutes of `seance` from what was recorded: `votes` are `storage.StoredVote`s, `notes` `storage.Note`s."""
     fr = translator("fr")
-    day = seance.opened_at.astimezone(PARIS).date()
+    day = conference.day  # the conference's date, the date of its decisions, even for a séance opened another day
     blocks: list[Block] = [
         Block("h1", "Entente intercommunale Territoire Numérique Ouvert"),
         Block("h2", f"Compte rendu de la conférence intercommunale du {fr.date(day, format='long')}"),
@@ -124,6 +124,10 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
     blocks.append(Block("p", where))
     if not seance.closed:
         blocks.append(Block("p", "Compte rendu provisoire : la séance n'est pas close."))
+    opened_on = seance.opened_at.astimezone(PARIS).date()
+    if opened_on != day:
+        blocks.append(Block("p", f"Séance ouverte le {fr.date(opened_on, format='full')} et non le jour de la "
+                                 f"conférence, pour le motif suivant : {seance.other_day_reason or 'non consigné'}."))
     blocks.append(Block("p", f"Ouverture de séance : {heure(seance.opened_at)}"))
     if config.roles.president:
         blocks.append(Block("p", "Président de séance : " + _names(config.roles.president, config)))

@@ -336,6 +336,10 @@ SEANCE: Table = {
     SeanceReason.ALREADY_CLOSED: lambda w: w.tr.gettext(
         "The séance of conference no. {n} was closed on {date} at {time}: a closed séance is not opened again.",
         n=w.p["conference"], date=w.tr.date(local_date(w.p["closed_at"])), time=at_time(w.p["closed_at"], w.tr)),
+    SeanceReason.OTHER_DAY: lambda w: w.tr.gettext(
+        "Conference no. {n} is convened on {date}: its séance opens that day. To open it on another day, give the "
+        "reason after its number; it is written in the compte rendu.", n=w.p["conference"],
+        date=w.tr.date(w.p["day"])),
     SeanceReason.NO_CONFERENCE_TODAY: lambda w: w.tr.gettext(
         "No conference is planned today: give the number of the conference to open (!conferences lists them)."),
     SeanceReason.SEVERAL_CONFERENCES_TODAY: lambda w: w.tr.gettext(

@@ -240,6 +240,7 @@ class SeanceRow(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_by: str | None = None
     closed_event_id: str | None = None
+    other_day_reason: str | None = Field(default=None, sa_type=Text)  # opened on another day than the conference's
 
 
 class SeancePoint(SQLModel, table=True):

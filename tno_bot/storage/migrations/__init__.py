@@ -25,6 +25,7 @@ from . import (
     v05_advance_pouvoirs,
     v06_undecrypted_events,
     v07_undecrypted_notices,
+    v08_seance_opening_reason,
 )
 
 ADVISORY_LOCK_KEY = 0x74_6E_6F_62  # "tnob": serialises migrate() across processes on PostgreSQL
@@ -37,6 +38,7 @@ STEPS = (
     v05_advance_pouvoirs,
     v06_undecrypted_events,
     v07_undecrypted_notices,
+    v08_seance_opening_reason,
 )
 """The step modules, oldest first: step N is ``STEPS[N - 1]``."""
 
