@@ -24,8 +24,9 @@ async def ask(participant, room_id: str, text: str) -> str:
     return plain(reply.content["body"])
 
 
-async def prepared_conference(bot_runner, person):
-    """Today's conference, a little later, with a fixed agenda, in a new room: (room, number, secrétariat, others)."""
+async def prepared_conference(bot_runner, person, start: datetime | None = None):
+    """The conference at `start` (default: today, a little later) with a fixed agenda, in a new room: (room, number,
+    secrétariat, others)."""
     await bot_runner.start()
     bot = bot_runner.settings.user_id
     secretariat = await person(LOCAL.SECRETARIAT)
@@ -38,7 +39,8 @@ async def prepared_conference(bot_runner, person):
     await secretariat.wait_joined(room_id, bot)
     president, comite = others[LOCAL.PRESIDENT], others[LOCAL.FAURY]
 
-    start = datetime.now(PARIS) + timedelta(minutes=5)  # today, a little later: the notice cannot be met any more
+    if start is None:  # today, a little later: the notice cannot be met any more
+        start = datetime.now(PARIS) + timedelta(minutes=5)
     created = await ask(secretariat, room_id, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M} Hôtel de Ville")
     number = created.split("n° ")[1].split(" ")[0]
     for point in ("Budget 2027", "Feuille de route", "Villeurbanne"):
