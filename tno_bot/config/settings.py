@@ -1,5 +1,7 @@
 """The main file's rules and settings: `[rules]`, `[reminders]`, `[ratification]` and `[open_data]`.
 
+`[rules]`: the readings of the conference's rules are optional booleans (`extend_to_working_day`,
+`agenda_notice_franc`, `pouvoir_across_members`, default false) and `decision_rule` (`voting.RULES`).
 Agenda deadlines: `[rules]` (notice, reply window, optional `extend_to_working_day` and `agenda_notice_franc`) and the optional `[reminders]`
 table (offsets in days, wall-clock hours), every key defaulting to `ReminderSettings`. Ratification: the optional
 `[ratification]` table (`reminder_interval_days`, `reminder_hour`), defaulting to `RatificationSettings`.

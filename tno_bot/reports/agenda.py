@@ -26,7 +26,7 @@ from tno_bot.domain.agenda import (
 from tno_bot.domain.calendar import PARIS, Deadline, DayOff, holiday_name, local_date
 from tno_bot.domain.ics import CalendarEvent, EventKind, conference_ics
 from tno_bot.domain.reminders import Reminder, ReminderKind
-from tno_bot.i18n import N_, Translator
+from tno_bot.i18n import Translator
 from tno_bot.reports.message import Attachment
 from tno_bot.reports.readings import notice_reading
 from tno_bot.reports.roles import roles_and
