@@ -4,7 +4,9 @@
 that fell due during an outage comes before the eve reminder that shows the fixed agenda): each reminder due is
 posted if what it announces is still ahead, else recorded as missed; each reply window closed without avis is
 fixed tacitly, dated at the end of the window, and the convocation posted. Rows are marked in the same transaction,
-so nothing is done twice. `upcoming` lists the future instants at which there will be work, for the runtime's
+so nothing is done twice. Several reminders of one conference announcing the same instant and due together (the eve
+and the morning, caught up after an outage) make one message, worded for `now`: only the last one is posted, the
+others are marked sent with it. `upcoming` lists the future instants at which there will be work, for the runtime's
 scheduler; `plan` gives them with the reminders of awaited members it found, which `run_due_work` may reuse while
 none of the rows of `SCHEDULE_TABLES` (nor the history files) changed.
 
@@ -63,7 +65,9 @@ def run_due_work(session: Session, config: Config, now: datetime,
     """Everything due at `now`, done and marked in the caller's transaction; the messages to post. `awaited`: the
     reminders of awaited members of a `plan` made since the last change of the schedule's rows (else computed)."""
     require_aware(now)
-    work: list[tuple[datetime, int, object]] = [(row.due_at, 1, row) for row in storage.due_reminders(session, now)]
+    due = storage.due_reminders(session, now)
+    last_of = {(row.conference_id, row.announces): row for row in due}  # due rows are sorted by due time
+    work: list[tuple[datetime, int, object]] = [(row.due_at, 1, row) for row in due]
     for conference_id in storage.proposed_agendas(session):
         at = storage.load_agenda(session, conference_id).tacit_fixing_at
         if at is not None and at <= now:
@@ -72,7 +76,8 @@ def run_due_work(session: Session, config: Config, now: datetime,
     for _, order, item in sorted(work, key=lambda w: (w[0], w[1], getattr(w[2], "id", w[2]))):
         if order == 0:
             postings += _fix_tacitly(session, config, item, now)
-        elif (posting := _remind(session, config, item, now)) is not None:
+        elif (posting := _remind(session, config, item, now,
+                                 last_of[(item.conference_id, item.announces)] is item)) is not None:
             postings.append(posting)
     return postings + _remind_awaited(session, config, now,
                                       awaited_reminders(session, config) if awaited is None else awaited)
@@ -112,7 +117,9 @@ def _fix_tacitly(session: Session, config: Config, conference_id: int, now: date
             Posting(room, convocation_reply(conference, fixed, config, tr, now))]
 
 
-def _remind(session: Session, config: Config, row: storage.ReminderRow, now: datetime) -> Posting | None:
+def _remind(session: Session, config: Config, row: storage.ReminderRow, now: datetime,
+            post: bool = True) -> Posting | None:
+    """The reminder's message, or None (cancelled, missed, or `post` false: merged into a later one's message)."""
     if row.status != storage.REMINDER_PENDING:  # cancelled by a tacit fixing processed just before
         return None
     conference = storage.get_conference(session, row.conference_id)
@@ -122,6 +129,9 @@ def _remind(session: Session, config: Config, row: storage.ReminderRow, now: dat
         return None
     if not reminder.is_still_relevant(now):
         storage.mark_reminder(session, row, storage.REMINDER_MISSED, now)
+        return None
+    if not post:
+        storage.mark_reminder(session, row, storage.REMINDER_SENT, now)
         return None
     odj = storage.load_agenda(session, row.conference_id)
     room = storage.conference_room(session, row.conference_id)

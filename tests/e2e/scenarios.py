@@ -80,9 +80,11 @@ async def file_data(participant, message) -> bytes:
     return (await participant.client.download(message.content["url"])).body
 
 
-async def prepared_conference(bot_runner, person, encrypted: bool = False, strict: dict | None = None):
-    """Today's conference, a little later, with a fixed agenda, in a new room: (room, number, secrétariat, others).
-    `strict` gives some of the people as other clients (the strict matrix-js-sdk one), joined to the room too."""
+async def prepared_conference(bot_runner, person, encrypted: bool = False, strict: dict | None = None,
+                              start: datetime | None = None):
+    """The conference at `start` (default: today, a little later) with a fixed agenda, in a new room: (room, number,
+    secrétariat, others). `strict` gives some of the people as other clients (the strict matrix-js-sdk one), joined
+    to the room too."""
     await bot_runner.start()
     bot = bot_runner.settings.user_id
     secretariat = await person(LOCAL.SECRETARIAT)
@@ -95,7 +97,8 @@ async def prepared_conference(bot_runner, person, encrypted: bool = False, stric
     await secretariat.wait_joined(room_id, bot)
     president, comite = others[LOCAL.PRESIDENT], others[LOCAL.FAURY]
 
-    start = datetime.now(PARIS) + timedelta(minutes=5)  # today, a little later: the notice cannot be met any more
+    if start is None:  # today, a little later: the notice cannot be met any more
+        start = datetime.now(PARIS) + timedelta(minutes=5)
     created = await ask(secretariat, room_id, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M} Hôtel de Ville")
     number = created.split("n° ")[1].split(" ")[0]
     for point in ("Budget 2027", "Feuille de route", "Villeurbanne"):

@@ -12,7 +12,7 @@ from tests.cast import LOCAL
 from tests.e2e.scenarios import QUORATE, ask, opened_seance, plain, vote
 from tno_bot.domain.calendar import PARIS
 from tno_bot.i18n import translator
-from tno_bot.storage.tables import DecisionRow
+from tno_bot.storage.tables import ConferenceRow, DecisionRow
 
 pytestmark = pytest.mark.e2e
 
@@ -54,9 +54,12 @@ async def test_three_deliberations_make_the_decision_executory_and_the_awaited_m
 
     # Fifteen days pass with the SITIV still awaited (the bot is stopped meanwhile): it is reminded once, at start-up.
     await bot_runner.stop()
-    with Session(bot_runner.engine) as session, session.begin():
+    with Session(bot_runner.engine) as session, session.begin():  # the decision carries its conference's date
         session.exec(update(DecisionRow).where(DecisionRow.id == decision)
                      .values(adopted_at=datetime.now(timezone.utc) - timedelta(days=15)))
+        conference_id = session.get(DecisionRow, decision).conference_id
+        session.exec(update(ConferenceRow).where(ConferenceRow.id == conference_id)
+                     .values(day=today - timedelta(days=15)))
     await bot_runner.start()
     await president.wait_for(lambda: posted_by_bot(president, room_id, "SITIV"), timeout=30)
     [reminder] = posted_by_bot(president, room_id, "SITIV")

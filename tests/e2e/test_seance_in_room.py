@@ -1,13 +1,13 @@
 """A séance in a real room: quorum, pouvoirs, votes by several real representatives, restarts, the compte rendu."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from tests.cast import LOCAL
-from tests.e2e.scenarios import ACK, QUORATE, ask, closed_seance_minutes, opened_seance, vote
+from tests.e2e.scenarios import ACK, QUORATE, ask, closed_seance_minutes, opened_seance, prepared_conference, vote
 from tno_bot.domain.calendar import PARIS
 from tno_bot.storage.tables import BallotRow
 
@@ -107,3 +107,24 @@ async def test_the_compte_rendu_holds_what_happened(bot_runner, person):
         assert "Villeurbanne : étude de faisabilité en 2027" in text
     assert "Zemorda Khelifi" in markdown.split("Absences excusées")[1].split("\n\n")[0]
     assert filename.endswith(".md")
+
+
+async def test_a_seance_opened_before_its_day_states_why_and_its_reminders_end(bot_runner, person):
+    """Issue 12: a séance opened weeks before its conference was accepted silently, the compte rendu dated that day,
+    the eve reminder still planned."""
+    start = (datetime.now(PARIS) + timedelta(days=14)).replace(hour=10, minute=0, second=0, microsecond=0)
+    room_id, number, secretariat, people = await prepared_conference(bot_runner, person, start)
+    president = people[LOCAL.PRESIDENT]
+    assert "la conférence a lieu" in await ask(secretariat, room_id, f"!rappels {number}")
+
+    refused = await ask(president, room_id, f"!seance ouvrir {number}")
+    assert refused.startswith(f"La conférence n° {number} est convoquée le ")
+    assert refused.endswith("Utilisation : !seance ouvrir [n] [motif]")
+    opened = await ask(president, room_id, f"!seance ouvrir {number} Réunion avancée : la salle est en travaux")
+    assert "et non le jour de la conférence, pour ce motif (écrit au compte rendu) : Réunion avancée" in opened
+    assert "Aucun rappel à venir" in await ask(secretariat, room_id, f"!rappels {number}")
+
+    _, markdown, _ = await closed_seance_minutes(secretariat, room_id)
+    assert f"Compte rendu de la conférence intercommunale du {start.day} " in markdown
+    assert "et non le jour de la conférence, pour le motif suivant : Réunion avancée : la salle est en travaux." in (
+        markdown.replace("\n", " "))

@@ -108,10 +108,13 @@ def test_nouvelle_whose_notice_is_past_is_accepted_with_a_warning(bot):
     reply = bot.say("!conference nouvelle 2025-09-20 09:00", SECRETARIAT)
     assert reply.splitlines()[1] == (
         "Attention : le dernier jour pour envoyer l’ordre du jour, le jeudi 21 août 2025 (J-30), est déjà passé : le "
-        "délai de la convention ne peut plus être tenu. Le président pourra envoyer l’ordre du jour hors délai avec "
-        "!odj envoyer hors-delai.")
+        "délai fixé par les règles de la conférence (compte rendu de la conférence du 7 novembre 2022) ne peut plus "
+        "être tenu. Le président pourra envoyer l’ordre du jour hors délai avec !odj envoyer hors-delai.")
     assert len(bot.rows(storage.ConferenceRow)) == 1
-    assert bot.reminders() == [("eve", "pending"), ("morning", "pending")]  # the notice reminders are already due
+    assert reply.splitlines()[2] == ("Attention : le samedi 20 septembre 2025 tombe un week-end. La conférence est "
+                                     "tout de même planifiée.")
+    # the notice reminders are already due; a conference on a Saturday has no morning reminder (the eve's is there)
+    assert bot.reminders() == [("eve", "pending")]
 
 
 @pytest.mark.parametrize("when", ["2025-08-31 10:00", "2025-09-01 09:59"])
@@ -538,20 +541,85 @@ def test_fixer_after_an_avis_locks_the_agenda(proposed):
 # --- deadlines on days off ---------------------------------------------------------------------------------------
 
 
-def test_a_notice_ending_on_a_holiday_says_so_and_shows_the_next_working_day(bot):
+def with_rules(engine, config, **rules) -> AgendaBot:
+    return AgendaBot(engine, dataclasses.replace(config, rules=dataclasses.replace(config.rules, **rules)))
+
+
+def test_a_notice_ending_on_a_holiday_is_flagged_with_the_previous_working_day(bot):
     reply = bot.say("!conference nouvelle 2025-12-11 10:00", SECRETARIAT)  # D-30: Tuesday 11 November, Armistice
     assert "(J-30) : mardi 11 novembre 2025 — dans 71 jours." in reply
-    assert ("• Le mardi 11 novembre 2025 est férié (Armistice) ; le jour ouvrable suivant est le mercredi 12 "
-            "novembre 2025 (le délai n’est pas reporté).") in reply.splitlines()
+    assert ("• Le mardi 11 novembre 2025 est férié (Armistice) ; le jour ouvrable précédent est le lundi 10 "
+            "novembre 2025 (le délai ne change pas).") in reply.splitlines()
+    assert ("Lecture appliquée (réglage agenda_notice_franc) : les 30 jours ne sont pas francs, l’ordre du jour peut "
+            "encore être envoyé à J-30.") in reply
 
 
-def test_with_extend_to_working_day_the_deadline_moves(engine, config):
-    extended = dataclasses.replace(config, rules=dataclasses.replace(config.rules, extend_to_working_day=True))
-    bot = AgendaBot(engine, extended)
+def test_a_notice_on_a_holiday_with_extend_to_working_day_moves_earlier(engine, config):
+    bot = with_rules(engine, config, extend_to_working_day=True)
+    reply = bot.say("!conference nouvelle 2025-12-11 10:00", SECRETARIAT)  # D-30: Tuesday 11 November, Armistice
+    assert "(J-31) : lundi 10 novembre 2025 — dans 70 jours." in reply
+    assert ("• Le mardi 11 novembre 2025 est férié (Armistice) : le délai est avancé au jour ouvrable précédent, le "
+            "lundi 10 novembre 2025.") in reply.splitlines()
+
+
+def test_with_extend_to_working_day_a_weekend_notice_moves_earlier_never_later(engine, config):
+    bot = with_rules(engine, config, extend_to_working_day=True)
     reply = bot.say("!conference nouvelle 2025-11-10 10:00", SECRETARIAT, language="en")  # D-30: Saturday 11 October
-    assert "(D-30): Monday, October 13, 2025" in reply
-    assert ("• Saturday, October 11, 2025 falls on a weekend: the deadline moves to the next working day, Monday, "
-            "October 13, 2025.") in reply.splitlines()
+    assert "(D-31): Friday, October 10, 2025" in reply
+    assert ("• Saturday, October 11, 2025 falls on a weekend: the deadline moves to the previous working day, Friday, "
+            "October 10, 2025.") in reply.splitlines()
+
+
+def test_a_weekend_notice_without_the_option_is_flagged_and_stays(bot):
+    reply = bot.say("!conference nouvelle 2025-11-10 10:00", SECRETARIAT, language="en")  # D-30: Saturday 11 October
+    assert "(D-30): Saturday, October 11, 2025" in reply
+    assert ("• Saturday, October 11, 2025 falls on a weekend; the previous working day is Friday, October 10, 2025 "
+            "(the deadline does not move).") in reply.splitlines()
+
+
+def test_christmas_notice_of_the_issue_moves_to_the_24th_not_the_28th(engine, config):
+    """Issue 12: a D-30 on Friday 25 December 2026 with the option on used to become Monday 28 December (D-27)."""
+    bot = with_rules(engine, config, extend_to_working_day=True)
+    reply = bot.say("!conference nouvelle 2027-01-25 10:00", SECRETARIAT, paris(2026, 12, 1, 12))
+    assert "(J-32) : jeudi 24 décembre 2026" in reply
+
+
+def test_franc_notice_counts_full_days(engine, config):
+    bot = with_rules(engine, config, agenda_notice_franc=True)
+    reply = bot.say("!conference nouvelle 2025-11-07 14:30", SECRETARIAT)
+    assert "(J-31) : mardi 7 octobre 2025 — dans 36 jours." in reply
+    assert ("Lecture appliquée (réglage agenda_notice_franc) : les 30 jours sont francs, ni le jour de l’envoi ni "
+            "celui de la conférence ne comptent ; le dernier jour est donc J-31.") in reply
+    assert "les règles de la conférence (compte rendu de la conférence du 7 novembre 2022)" in reply
+
+
+def test_a_conference_on_a_holiday_or_a_weekend_is_accepted_with_a_warning(bot):
+    reply = bot.say("!conference nouvelle 2025-12-25 10:00", SECRETARIAT)
+    assert reply.splitlines()[1] == ("Attention : le jeudi 25 décembre 2025 est un jour férié (Noël). La conférence "
+                                     "est tout de même planifiée.")
+    reply = bot.say("!conference nouvelle 2025-11-08 10:00", SECRETARIAT)
+    assert reply.splitlines()[1] == ("Attention : le samedi 8 novembre 2025 tombe un week-end. La conférence est "
+                                     "tout de même planifiée.")
+    assert len(bot.rows(storage.ConferenceRow)) == 2
+
+
+def test_a_short_notice_conference_ends_its_replies_on_the_eve(bot):
+    """Issue 12: a conference on Monday 11 March 2024 created on 1 March got replies until 16 March and a reply
+    reminder on 13 March, after it sat."""
+    now = paris(2024, 3, 1, 10)
+    reply = bot.say("!conference nouvelle 2024-03-11 14:00", SECRETARIAT, now)
+    assert "(J-30) est passé : c’était le samedi 10 février 2024." in reply
+    assert "dans " not in reply.split("Délai de réponse")[0].split("J-30")[-1]  # no past deadline shown as open
+    assert ("Délai de réponse : 15 jours à compter de l’envoi ; jusqu’au dimanche 10 mars 2024 si l’ordre du jour est "
+            "envoyé aujourd’hui.") in reply
+    assert "Le dimanche 10 mars 2024 est la veille de la conférence" in reply
+    bot.say("!odj ajouter Budget 2024", FAURY, now)
+    bot.say("!odj envoyer hors-delai", MILLET, now)
+    assert bot.agenda().current.window.effective == date(2024, 3, 10)
+    with Session(bot.engine) as session:
+        due = {r.key: r.due_at for r in storage.reminders_of(session, 1, [storage.REMINDER_PENDING])}
+    assert due["window-3d-v1"] == paris(2024, 3, 7, 9)  # 3 days before the eve, not 13 March
+    assert all(at < paris(2024, 3, 11, 14) for at in due.values())
 
 
 # --- help --------------------------------------------------------------------------------------------------------
@@ -564,6 +632,11 @@ def test_aide_lists_the_sub_commands_with_their_usage_and_roles(bot):
             "salon : son calendrier et ses rappels sont calculés. Qui peut l’utiliser : le président ou le "
             "secrétariat.") in reply.splitlines()
     assert bot.say("!aide odj envoyer").splitlines()[:1] == ["!odj envoyer [hors-delai]"]
+    odj = bot.say("!aide odj")
+    assert ("Selon les règles de la conférence (compte rendu de la conférence du 7 novembre 2022) : l’ordre "
+            "du jour est proposé aux représentants dans un délai de 30 jours précédant la conférence ; sans avis en "
+            "retour dans un délai de 15 jours, il est fixé.") in odj
+    assert "les 30 jours ne sont pas francs, l’ordre du jour peut encore être envoyé à J-30." in odj
     assert "!agenda send [hors-delai] (!odj envoyer)" in bot.say("!help all", language="en")
     assert "!rappels [n] (!reminders)" in bot.say("!aide tout")
     assert bot.say("!aide odj jeter").startswith("Sous-commande « jeter » inconnue pour !odj")

@@ -216,3 +216,22 @@ def test_step_9_adds_the_secretaire_and_the_calendar_sequence_and_keeps_the_rows
         assert (conference.lieu, conference.sequence) == ("Lyon", 0)
         seance = storage.get_seance(session, 1)
         assert (seance.opened_by, seance.secretaire) == ("@s:x", None)
+
+
+def test_step_11_adds_the_seance_opening_reason_and_keeps_the_seances(bare_engine, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:10])
+        assert migrate(bare_engine) == list(range(1, 11))
+    with bare_engine.begin() as connection:  # a séance of version 10, written without the new column
+        connection.exec_driver_sql(
+            "INSERT INTO conference (id, room_id, day, start_time, lieu, cancelled, created_by, created_at, updated_at)"
+            " VALUES (1, '!r:x', '2025-11-07', '10:00:00', '', false, '@s:x', '2025-11-01 10:00:00',"
+            " '2025-11-01 10:00:00')")
+        connection.exec_driver_sql(
+            "INSERT INTO seance (id, conference_id, room_id, agenda_version, opened_at, opened_by, opened_event_id)"
+            " VALUES (1, 1, '!r:x', 1, '2025-11-07 09:00:00', '@p:x', '$open')")
+    assert migrations.MIGRATIONS[10].version == 11 and migrate(bare_engine)[0] == 11
+    assert "other_day_reason" in {c["name"] for c in inspect(bare_engine).get_columns("seance")}
+    with Session(bare_engine) as session:
+        seance = storage.seance_of_conference(session, 1)
+    assert (seance.opened_event_id, seance.other_day_reason) == ("$open", None)

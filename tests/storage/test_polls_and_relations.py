@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from tests.cast import BAUME, KHELIFI, MAES, MILLET, PRESIDENT, ROOM, SECRETARIAT, STRANGER
+from tests.cast import BAUME, KHELIFI, MAES, MILLET, PRESIDENT, ROOM, SECRETARIAT, STRANGER, VIOLLET
 from tests.storage.test_seance_commands import SeanceBot, at
 from tno_bot import storage
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
@@ -136,10 +136,10 @@ def test_a_command_in_a_thread_is_answered_in_the_thread(room):
 def test_a_pouvoir_given_during_the_vote_gets_its_poll(room):
     room.send_polls()
     room.say("$excused", "!excuse", MILLET)
-    events = room.say("$pouvoir", "!pouvoir Bertrand Maes", MILLET)
+    events = room.say("$pouvoir", "!pouvoir Alain Viollet", MILLET)  # a colleague of the same member
     [poll] = [e for e in events if POLL_START in e]
     assert poll[POLL_START]["question"]["body"].endswith(
-        "vote de Bertrand Maes pour le siège de Pierre-Alain Millet (pouvoir)")
+        "vote d’Alain Viollet pour le siège de Pierre-Alain Millet (pouvoir)")
     *_, (proxy, _) = room.send_polls()
-    room.answer("$by-maes", proxy, "pour", MAES)
-    assert room.ballots() == [("$by-maes", MAES, MILLET, "pouvoir", "pour")]
+    room.answer("$by-viollet", proxy, "pour", VIOLLET)
+    assert room.ballots() == [("$by-viollet", VIOLLET, MILLET, "pouvoir", "pour")]

@@ -63,26 +63,30 @@ class RatificationBot(Bot):
 
 
 def adopt(engine, title="Budget 2027", day=(2026, 3, 2), number=1) -> None:
-    """A decision adopted in a séance of conference no. 1 (room ROOM): the rows the séance commands write."""
+    """A decision adopted in the séance of the conference of `day` (room ROOM; conference no. 1 for the first day
+    asked): the rows the séance commands write. A decision is dated by its conference's day."""
     with Session(engine) as session, session.begin():
-        if session.get(storage.ConferenceRow, 1) is None:
+        conference = session.exec(select(storage.ConferenceRow).where(storage.ConferenceRow.day == date(*day))).first()
+        if conference is None:
             at = paris(2026, 1, 5, 10)
-            session.add(storage.ConferenceRow(room_id=ROOM, day=date(*day), start_time=paris(*day, 10).time(),
-                                              lieu="Hôtel de la Métropole", created_by=SECRETARIAT, created_at=at,
-                                              updated_at=at))
+            conference = storage.ConferenceRow(room_id=ROOM, day=date(*day), start_time=paris(*day, 10).time(),
+                                               lieu="Hôtel de la Métropole", created_by=SECRETARIAT, created_at=at,
+                                               updated_at=at)
+            session.add(conference)
             session.flush()
-            session.add(SeanceRow(conference_id=1, room_id=ROOM, agenda_version=1, opened_at=paris(*day, 10),
-                                  opened_by=MILLET, opened_event_id="$open"))
+            session.add(SeanceRow(conference_id=conference.id, room_id=ROOM, agenda_version=1,
+                                  opened_at=paris(*day, 10), opened_by=MILLET, opened_event_id=f"$open{conference.id}"))
             session.flush()
+        seance = session.exec(select(SeanceRow).where(SeanceRow.conference_id == conference.id)).one()
         adopted_at = paris(*day, 11, number)
-        vote = VoteRow(seance_id=1, item=number, title=title, opened_by=MILLET, opened_at=adopted_at,
+        vote = VoteRow(seance_id=seance.id, item=number, title=title, opened_by=MILLET, opened_at=adopted_at,
                        opened_event_id=f"$vote{number}", closed_by=MILLET, closed_at=adopted_at,
                        closed_event_id=f"$close{number}", rule="unanimite", outcome="adoptee_unanimite", pour=6,
                        contre=0, abstention=0, by_member="{}")
         session.add(vote)
         session.flush()
         session.add(storage.DecisionRow(id=f"TNO {day[0]}-{number:02d}", year=day[0], number=number,
-                                        vote_id=vote.id, conference_id=1, item=number, title=title,
+                                        vote_id=vote.id, conference_id=conference.id, item=number, title=title,
                                         outcome="adoptee_unanimite", pour=6, contre=0, abstention=0,
                                         adopted_at=adopted_at))
 

@@ -113,6 +113,23 @@ def test_reminders_missed_during_an_outage_are_recorded_and_shown(clock):
     assert [r.done_at for r in rows] == [paris(2025, 10, 9, 8)] * 2
 
 
+def test_reminders_caught_up_for_one_instant_make_one_message_worded_for_now(proposed):
+    """Down from 5 November until the conference day at 13:50: the eve and the morning reminders are both due; one
+    message says "today", not "tomorrow" then "today"."""
+    proposed.run(paris(2025, 10, 20, 10))  # the tacit fixing
+    [posting] = proposed.run(paris(2025, 11, 7, 13, 50))
+    assert plain(posting.reply.body).splitlines()[0] == (
+        "Rappel : la conférence intercommunale a lieu aujourd’hui, vendredi 7 novembre 2025 à 14 h 30.")
+    assert (proposed.statuses()["eve"], proposed.statuses()["morning"]) == ("sent", "sent")
+    assert proposed.run(paris(2025, 11, 7, 13, 55)) == []
+
+
+def test_two_notice_reminders_caught_up_make_one_message(clock):
+    [posting] = clock.run(paris(2025, 10, 7, 10))  # down from 30 September: D-7 and D-1 of 8 October both due
+    assert "jusqu'au" not in plain(posting.reply.body) and "— demain." in plain(posting.reply.body)
+    assert (clock.statuses()["notice-7d"], clock.statuses()["notice-1d"]) == ("sent", "sent")
+
+
 def test_rappels_without_conference(engine, config):
     assert Clockwork(engine, config).say("!rappels", BAUME, paris(2025, 9, 1, 10)) == (
         "Aucune conférence à venir, donc aucun rappel.")

@@ -4,6 +4,7 @@ the compte rendu (message, Markdown file, CLI) and the ballots export; the rows 
 
 from __future__ import annotations
 
+import dataclasses
 import csv
 import io
 import json
@@ -35,6 +36,7 @@ from tests.harness import Bot, paris
 from tests.text import plain
 from tno_bot import storage
 from tno_bot.cli import main
+from tno_bot.config import load_config
 
 DAY = (2025, 11, 7)  # conference no. 1, Friday 7 November 2025 at 10:00
 
@@ -50,6 +52,9 @@ class SeanceBot(Bot):
     def __init__(self, engine, config):
         super().__init__(engine, config, now=at(9, 55), tick=timedelta(minutes=1))
 
+    def reminders_pending(self) -> list[str]:
+        return [r.key for r in self.rows(storage.ReminderRow) if r.status == storage.REMINDER_PENDING]
+
     def prepare(self, day=DAY, points=("Budget 2026", "Feuille de route", "Questions diverses")):
         """A conference on `day` at 10:00 with its agenda fixed by the président (after an avis)."""
         y, m, d = day
@@ -62,6 +67,19 @@ class SeanceBot(Bot):
         self.say("!odj avis D'accord", BAUME, now=created + timedelta(days=3))
         self.ask("!odj fixer", PRESIDENT, now=created + timedelta(days=4))  # the fixed agenda, the convocation
         return int(number)
+
+
+@pytest.fixture
+def config(config):
+    """The example config with pouvoirs across members allowed: the séances below give pouvoirs from one member to
+    another to test the other rules; the default (within a member) is tested with `default_bot`."""
+    return dataclasses.replace(config, rules=dataclasses.replace(config.rules, pouvoir_across_members=True))
+
+
+@pytest.fixture
+def default_bot(engine):
+    """A bot on the example config as it is."""
+    return SeanceBot(engine, load_config(EXAMPLE_CONFIG))
 
 
 @pytest.fixture
@@ -131,7 +149,7 @@ def test_ouvrir_needs_a_fixed_agenda_and_says_why(bot):
     assert "son ordre du jour est proposé mais pas encore fixé" in bot.say("!seance ouvrir 1", PRESIDENT, now=at())
     assert bot.say("!seance ouvrir", PRESIDENT, now=at(day=(2025, 11, 8))) == (
         "Aucune conférence n’est prévue aujourd’hui : donnez le numéro de la conférence à ouvrir (!conferences les "
-        "liste).\nUtilisation : !seance ouvrir [n]")
+        "liste).\nUtilisation : !seance ouvrir [n] [motif]")
     assert bot.say("!seance ouvrir 4", PRESIDENT, now=at()).startswith("Il n’y a pas de conférence n° 4")
     assert bot.rows(storage.SeanceRow) == []
 
@@ -472,8 +490,8 @@ def test_unanimity_without_abstention_is_decision_tno_2025_01(quorate):
     assert reply.splitlines() == [
         "Vote sur le point 1 : « Budget 2026 » — clos à 10 h 30.",
         "Décision TNO 2025-01 adoptée à l’unanimité (5 pour, 0 contre, 0 abstention).",
-        "Règle : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un seul vote "
-        "contre, ou aucun suffrage exprimé, vaut rejet.",
+        "Règle appliquée : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un "
+        "seul vote contre, ou aucun suffrage exprimé, vaut rejet.",
         "Par membre :",
         "• Métropole de Lyon : 1 pour, 0 contre, 0 abstention",
         "• Ville de Lyon : 2 pour, 0 contre, 0 abstention",
@@ -502,6 +520,63 @@ def test_unanimity_with_abstentions_and_in_english(quorate):
     assert reply.splitlines()[1] == "Decision TNO 2025-01 adopted unanimously of the votes cast (2 for, 0 against, " \
                                     "1 abstention)."
     assert quorate.rows(storage.DecisionRow)[0].outcome == "adoptee_unanimite_suffrages_exprimes"
+
+
+def test_by_default_a_pouvoir_to_another_member_is_refused_as_the_conferences_rule(default_bot):
+    default_bot.prepare()
+    default_bot.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    assert default_bot.say("!pouvoir Pierre-Alain Millet", BAUME) == (
+        "Pierre-Alain Millet représente SITIV, pas Métropole de Lyon : selon la règle de la conférence, un pouvoir va "
+        "à un représentant du même membre (réglage pouvoir_across_members, par analogie avec l’art. L2121-20 du CGCT, "
+        "« un collègue »).")
+    assert "Zemorda Khelifi vote pour Emeline Baume dans cette séance" in default_bot.say("!pouvoir Zemorda Khelifi", BAUME)
+    assert [(r.person, r.mandataire) for r in default_bot.rows(storage.AttendanceRow)
+            if r.kind == "pouvoir"] == [(BAUME, KHELIFI)]
+    assert ("Lecture appliquée (réglage pouvoir_across_members) : un pouvoir va à un représentant du même membre, "
+            "par analogie avec l’art. L2121-20 du CGCT (« un collègue »).") in default_bot.say("!aide pouvoir")
+
+
+def test_pouvoirs_across_members_are_accepted_when_configured(opened):
+    assert "Pierre-Alain Millet vote pour Emeline Baume dans cette séance" in opened.say("!pouvoir Pierre-Alain Millet", BAUME)
+    assert "un pouvoir peut aller à un représentant d’un autre membre." in opened.say("!aide pouvoir")
+
+
+ONE_POUR_FOUR_ABSTENTIONS = {KHELIFI: "pour", MAES: "abstention", BOSETTI: "abstention", MILLET: "abstention",
+                             VIOLLET: "abstention"}  # Ville de Lyon and the SITIV entirely abstaining
+
+
+def test_default_unanimity_of_votes_cast_adopts_and_says_which_members_did_not_vote_for(quorate):
+    quorate.say("!vote ouvrir 1", PRESIDENT)
+    vote_all(quorate, ONE_POUR_FOUR_ABSTENTIONS)
+    assert quorate.say("!vote clore", PRESIDENT).splitlines()[1:4] == [
+        "Décision TNO 2025-01 adoptée à l’unanimité des suffrages exprimés (1 pour, 0 contre, 4 abstentions).",
+        "Aucun représentant de Ville de Lyon et SITIV n’a voté pour : la décision est adoptée à l’unanimité des "
+        "suffrages exprimés, non à celle des membres.",
+        "Règle appliquée : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un "
+        "seul vote contre, ou aucun suffrage exprimé, vaut rejet."]
+    assert quorate.rows(storage.VoteRow)[0].rule == "unanimite"
+
+
+def test_unanimity_of_the_members_rejects_when_a_member_entirely_abstains(engine, config):
+    members = dataclasses.replace(config, rules=dataclasses.replace(config.rules, decision_rule="unanimite_membres"))
+    bot = SeanceBot(engine, members)
+    bot.prepare()
+    bot.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    bot.say("!present Zemorda Khelifi, Bertrand Maes, Laurent Bosetti, Pierre-Alain Millet, Alain Viollet",
+            SECRETARIAT)
+    bot.say("!vote ouvrir 1", PRESIDENT)
+    vote_all(bot, ONE_POUR_FOUR_ABSTENTIONS)
+    assert bot.say("!vote clore", PRESIDENT).splitlines()[1:3] == [
+        "Proposition rejetée (1 pour, 0 contre, 4 abstentions).",
+        "Règle appliquée : unanimité des membres. Chaque membre doit avoir au moins un vote pour et aucun contre ; un "
+        "seul vote contre, ou un membre sans vote pour, vaut rejet."]
+    assert bot.rows(storage.DecisionRow) == []
+    bot.say("!vote ouvrir 2", PRESIDENT)
+    vote_all(bot, {KHELIFI: "pour", MAES: "pour", BOSETTI: "abstention", MILLET: "pour", VIOLLET: "abstention"})
+    assert bot.say("!vote clore", PRESIDENT).splitlines()[1] == (
+        "Décision TNO 2025-01 adoptée à l’unanimité des suffrages exprimés (3 pour, 0 contre, 2 abstentions).")
+    assert [(r.rule, r.outcome) for r in bot.rows(storage.VoteRow)] == [
+        ("unanimite_membres", "rejetee"), ("unanimite_membres", "adoptee_unanimite_suffrages_exprimes")]
 
 
 @pytest.mark.parametrize("choices, wording", [
@@ -701,6 +776,9 @@ Vote ouvert à 10 h 05, clos à 10 h 10.
 
 La décision TNO 2025-01 est adoptée à l’unanimité (6 pour, 0 contre, 0 abstention).
 
+Règle appliquée : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un seul vote \
+contre, ou aucun suffrage exprimé, vaut rejet.
+
 - Métropole de Lyon : 2 pour, 0 contre, 0 abstention
 - Ville de Lyon : 2 pour, 0 contre, 0 abstention
 - SITIV : 2 pour, 0 contre, 0 abstention
@@ -714,6 +792,12 @@ Intitulé du vote : Feuille de route \\*révisée\\*
 Vote ouvert à 11 h, clos à 11 h 05.
 
 La décision TNO 2025-02 est adoptée à l’unanimité des suffrages exprimés (2 pour, 0 contre, 1 abstention).
+
+Aucun représentant de Ville de Lyon n’a voté pour : la décision est adoptée à l’unanimité des suffrages exprimés, non \
+à celle des membres.
+
+Règle appliquée : unanimité des suffrages exprimés. Les abstentions ne sont pas des suffrages exprimés ; un seul vote \
+contre, ou aucun suffrage exprimé, vaut rejet.
 
 - Métropole de Lyon : 1 pour, 0 contre, 0 abstention
 - Ville de Lyon : 0 pour, 0 contre, 1 abstention
@@ -926,3 +1010,34 @@ def test_the_conference_is_moved_or_its_agenda_read_only_in_its_room_its_dates_a
     assert "Conférence n° 1 : vendredi 7 novembre 2025 à 10 h," in prepared.say("!conference 1", BAUME,
                                                                                   room=OTHER_ROOM)
     assert prepared.say("!rappels 1", BAUME, room=OTHER_ROOM).startswith("Conférence n° 1")
+
+
+# --- a séance on another day than its conference's ---------------------------------------------------------------
+
+def test_a_seance_opened_another_day_needs_a_reason_recorded_in_the_compte_rendu(prepared):
+    """Issue 12: `!seance ouvrir 1` on 30 October for the conference of 7 November was accepted silently, the compte
+    rendu dated 30 October while the reminders still planned the eve of 7 November."""
+    early = at(10, 0, day=(2025, 10, 30))
+    assert prepared.say("!seance ouvrir 1", PRESIDENT, now=early) == (
+        "La conférence n° 1 est convoquée le vendredi 7 novembre 2025 : sa séance s’ouvre ce jour-là. Pour l’ouvrir "
+        "un autre jour, donnez le motif après son numéro ; il est écrit au compte rendu.\n"
+        "Utilisation : !seance ouvrir [n] [motif]")
+    assert prepared.rows(storage.SeanceRow) == []
+    assert prepared.reminders_pending()
+    reply = prepared.say("!seance ouvrir 1 Séance avancée : la salle n'est plus libre le 7", PRESIDENT, now=early)
+    assert ("Ouverte le jeudi 30 octobre 2025, et non le jour de la conférence, pour ce motif (écrit au compte "
+            "rendu) : Séance avancée : la salle n'est plus libre le 7") in reply.splitlines()
+    [row] = prepared.rows(storage.SeanceRow)
+    assert row.other_day_reason == "Séance avancée : la salle n'est plus libre le 7"
+    assert not prepared.reminders_pending()  # the conference sits: no "la conférence a lieu demain" on 6 November
+    body = plain(prepared.ask("!cr", now=early + timedelta(minutes=5))[0].body)
+    assert "Compte rendu de la conférence intercommunale du 7 novembre 2025" in body
+    assert "Conférence n° 1, Hôtel de la Métropole." in body
+    assert ("Séance ouverte le jeudi 30 octobre 2025 et non le jour de la conférence, pour le motif suivant : Séance "
+            "avancée : la salle n'est plus libre le 7.") in body
+
+
+def test_on_its_day_a_seance_opens_without_a_reason(prepared):
+    prepared.say("!seance ouvrir", PRESIDENT, now=at(10, 0))
+    [row] = prepared.rows(storage.SeanceRow)
+    assert row.other_day_reason is None

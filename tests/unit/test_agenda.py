@@ -177,9 +177,13 @@ def test_timeline_with_extension_to_a_working_day():
     line = timeline(conference, rules)
     assert (line.notice.due, line.notice.day_off, line.notice.holiday) == (date(2025, 11, 1), DayOff.HOLIDAY,
                                                                             "Toussaint")
-    assert line.notice.effective == date(2025, 11, 3)
-    assert line.reply_window.base == date(2025, 11, 3) and line.reply_window.due == date(2025, 11, 18)
-    assert timeline(conference, RULES).notice.effective == date(2025, 11, 1)
+    # counted backward, the D-30 moves earlier (Friday 31 October, D-31), never later (art. 642 CPC is for
+    # deadlines counted forward): moving it to Monday 3 November would shorten the notice to 28 days
+    assert (line.notice.effective, line.notice.count) == (date(2025, 10, 31), -31)
+    assert line.reply_window.base == date(2025, 10, 31) and line.reply_window.due == date(2025, 11, 15)
+    assert line.reply_window.effective == date(2025, 11, 17)  # forward: Saturday 15 -> Monday 17 November
+    off = timeline(conference, RULES).notice
+    assert (off.effective, off.count, off.working_day) == (date(2025, 11, 1), -30, date(2025, 10, 31))
 
 
 # --- the draft ---------------------------------------------------------------------------------------------------
@@ -239,7 +243,8 @@ def test_send_freezes_version_1_and_opens_the_window():
     odj = sent(now=paris(2025, 10, 1, 10))
     assert odj.etat is Etat.PROPOSE and odj.brouillon == ()
     assert odj.current == Version(1, ("Budget 2024", "Questions diverses"), paris(2025, 10, 1, 10), FAURY,
-                                  hors_delai=False, window_days=15, extend_to_working_day=False)
+                                  hors_delai=False, window_days=15, extend_to_working_day=False,
+                                  conference_day=date(2025, 11, 7))
     assert odj.points == ("Budget 2024", "Questions diverses")
     window = odj.current.window
     assert (window.base, window.days, window.due) == (date(2025, 10, 1), 15, date(2025, 10, 16))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -45,7 +45,9 @@ OPENING = paris(2022, 11, 7, 10, 0)
 
 @pytest.fixture(scope="module")
 def cast(config) -> Cast:
-    return Cast.from_config(config)
+    """The example's cast, pouvoirs across members allowed: these tests give pouvoirs from one member to another to
+    test the other rules; the default (within a member) has its own tests."""
+    return replace(Cast.from_config(config), pouvoir_across_members=True)
 
 
 class Seance:
@@ -208,7 +210,7 @@ def test_refusal_holder_already_has_one(cast):
 
 
 def test_the_limit_per_holder_comes_from_the_rules(cast):
-    two = Cast(cast.members, cast.representatives, cast.staff, cast.quorum_per_member, max_proxies_per_holder=2)
+    two = replace(cast, max_proxies_per_holder=2)
     s = Seance(two).give(BAUME, MILLET).give(MAES, MILLET)
     assert [p.mandant for p in s.attendance.held_by(MILLET)] == [BAUME, MAES]
     refused(Reason.HOLDER_FULL, s.attendance.give_pouvoir, BOSETTI, MILLET, by=BOSETTI, at=OPENING, event_id="$x")
@@ -401,12 +403,26 @@ def test_no_suppleance_for_a_titulaire_who_gave_a_pouvoir(cast):
     }
 
 
-def test_a_pouvoir_to_an_absent_mandataire_leaves_the_seat_vacant(cast):
-    s = Seance(cast).present(VIERA).give(BAUME, MILLET)
+def test_a_pouvoir_to_an_absent_mandataire_lets_a_present_suppleant_take_the_seat(cast):
+    s = Seance(cast).give(BAUME, MILLET)
     baume = voting_rights(s.attendance).seat(BAUME)
     assert (baume.vacant, baume.basis, baume.pouvoir.mandataire) == (True, Basis.MANDATAIRE_ABSENT, MILLET)
-    s.present(MILLET)
+    s.present(VIERA)  # the suppléant of the Métropole: the member's voice is not lost
+    baume = voting_rights(s.attendance).seat(BAUME)
+    assert (baume.voter, baume.basis) == (VIERA, Basis.SUPPLEANCE)
+    s.present(MILLET)  # the mandataire comes: the pouvoir comes first
     assert voting_rights(s.attendance).seat(BAUME).voter == MILLET
+
+
+def test_by_default_a_pouvoir_stays_within_the_member(config):
+    """CGCT L2121-20 by analogy ("un collègue"): Emeline Baume (Métropole) may not give one to Pierre-Alain Millet
+    (SITIV), but may to Zemorda Khelifi (Métropole)."""
+    default = Cast.from_config(config)
+    assert default.pouvoir_across_members is False
+    error = refused(Reason.HOLDER_OTHER_MEMBER, Seance(default).attendance.give_pouvoir, BAUME, MILLET, by=BAUME,
+                    at=OPENING, event_id="$x")
+    assert error.params == {"mandant": BAUME, "mandataire": MILLET, "member": "metropole", "other": "sitiv"}
+    assert Seance(default).give(BAUME, KHELIFI).attendance.pouvoir_of(BAUME).mandataire == KHELIFI
 
 
 def test_the_mandataire_votes_twice_own_seat_first(cast):

@@ -152,7 +152,8 @@ def test_calendar_days_across_month_ends_and_leap_years(base, days, due):
 
 def test_deadline_on_a_working_day():
     d = deadline(date(2025, 11, 7), -30)
-    assert d == Deadline(date(2025, 11, 7), -30, date(2025, 10, 8), None, None, date(2025, 10, 8), False)
+    assert d == Deadline(date(2025, 11, 7), -30, date(2025, 10, 8), None, None, date(2025, 10, 8), False,
+                         date(2025, 10, 8))
     assert d.effective == date(2025, 10, 8) and not d.moved
 
 
@@ -173,7 +174,7 @@ def test_deadline_extended_to_the_next_working_day():
 
 def test_deadline_on_a_holiday_names_it():
     d = deadline(date(2025, 12, 1), -30, extend_to_working_day=True)  # Saturday 1 November 2025
-    assert (d.day_off, d.holiday, d.effective) == (DayOff.HOLIDAY, "Toussaint", date(2025, 11, 3))
+    assert (d.day_off, d.holiday, d.effective) == (DayOff.HOLIDAY, "Toussaint", date(2025, 10, 31))  # earlier
 
 
 def test_extension_on_a_working_day_changes_nothing():
@@ -246,3 +247,17 @@ def test_local_date_and_naive_datetimes():
         local_date(datetime(2025, 7, 14, 12, 0))
     aware = utc(2025, 1, 1)
     assert require_aware(aware) is aware
+
+
+def test_a_backward_deadline_on_a_day_off_moves_earlier_and_shows_its_real_count():
+    """Art. 642 CPC extends deadlines counted forward; a D-30 moved later would shorten the notice."""
+    d = deadline(date(2027, 1, 24), -30, extend_to_working_day=True)  # Friday 25 December 2026, Noël
+    assert (d.due, d.holiday, d.effective, d.count) == (date(2026, 12, 25), "Noël", date(2026, 12, 24), -31)
+    kept = deadline(date(2027, 1, 24), -30)
+    assert (kept.effective, kept.count, kept.working_day) == (date(2026, 12, 25), -30, date(2026, 12, 24))
+
+
+def test_a_forward_deadline_is_capped_by_its_latest_day():
+    d = deadline(date(2024, 3, 1), 15, latest=date(2024, 3, 10))
+    assert (d.due, d.effective, d.capped) == (date(2024, 3, 16), date(2024, 3, 10), True)
+    assert not deadline(date(2024, 3, 1), 5, latest=date(2024, 3, 10)).capped

@@ -355,10 +355,12 @@ def test_example_agenda_rules_and_reminders(config):
 def test_reminders_and_extension_are_optional(tmp_path):
     text = EXAMPLE.read_text(encoding="utf-8")
     start, end = text.index("[reminders]"), text.index("# Membres de l'entente")
-    path = write_config(tmp_path, main=[(text[start:end], ""), ("extend_to_working_day = false\n", "")])
+    path = write_config(tmp_path, main=[(text[start:end], ""), ("extend_to_working_day = false\n", ""),
+                                        ("agenda_notice_franc = false\n", "")])
     config = load_config(path)
     assert config.reminders == ReminderSettings()
-    assert config.agenda_rules.extend_to_working_day is False
+    assert config.reminders.on_days_off is False
+    assert config.agenda_rules.extend_to_working_day is False and config.agenda_rules.notice_franc is False
 
 
 def test_reminders_set(tmp_path):
@@ -367,9 +369,12 @@ def test_reminders_set(tmp_path):
         ("notice_days_before = [7, 1]", "notice_days_before = [14, 7, 0]"),
         ('hour = "09:00"', "hour = 10:30:00"),  # a TOML local time is accepted too
         ("conference_morning = true", "conference_morning = false"),
+        ("agenda_notice_franc = false", "agenda_notice_franc = true"),
+        ("on_days_off = false", "on_days_off = true"),
     ])
     config = load_config(path)
     assert config.agenda_rules.extend_to_working_day is True
+    assert config.agenda_rules.notice_franc is True and config.reminders.on_days_off is True
     assert config.reminders.notice_days_before == (14, 7, 0)
     assert config.reminders.hour == time(10, 30)
     assert config.reminders.conference_morning is False
@@ -380,6 +385,10 @@ def test_reminders_set(tmp_path):
     [
         pytest.param("extend_to_working_day = false", 'extend_to_working_day = "no"', "rules.extend_to_working_day",
                      id="extension-not-a-boolean"),
+        pytest.param("agenda_notice_franc = false", "agenda_notice_franc = 1", "rules.agenda_notice_franc",
+                     id="franc-not-a-boolean"),
+        pytest.param("on_days_off = false", 'on_days_off = "oui"', "reminders.on_days_off",
+                     id="days-off-not-a-boolean"),
         pytest.param("notice_days_before = [7, 1]", "notice_days_before = [7, 7]", "reminders.notice_days_before",
                      id="duplicate-offset"),
         pytest.param("notice_days_before = [7, 1]", "notice_days_before = [-1]", "reminders.notice_days_before",

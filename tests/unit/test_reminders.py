@@ -16,6 +16,7 @@ from tno_bot.domain.reminders import EVERYONE, Reminder, ReminderKind, ReminderS
 
 RULES = AgendaRules()
 SETTINGS = ReminderSettings()
+ANY_DAY = ReminderSettings(on_days_off=True)  # the daylight-saving tests fall on Sundays
 CONF = Conference(1, date(2025, 11, 7), time(14, 30))  # notice: Wednesday 8 October 2025
 COMITE, REPRESENTANT = {"comite_technique"}, {"representant"}
 
@@ -92,7 +93,7 @@ def test_moved_conference_keeps_its_keys_with_new_times():
     assert [r.key for r in before] == [r.key for r in after]
     assert due(after) == {
         "notice-7d": utc(2025, 11, 5, 8, 0),
-        "notice-1d": utc(2025, 11, 11, 8, 0),
+        "notice-1d": utc(2025, 11, 10, 8, 0),  # 11 November is a holiday: the Monday before, same hour
         "eve": utc(2025, 12, 11, 8, 0),
         "morning": utc(2025, 12, 12, 7, 0),
     }
@@ -100,16 +101,16 @@ def test_moved_conference_keeps_its_keys_with_new_times():
 
 def test_spring_change():
     """Notice on Sunday 6 April 2025: 7 days before is 30 March, the day clocks go forward."""
-    plan = reminder_plan(Conference(2, date(2025, 5, 6), time(10)), None, RULES, SETTINGS)
+    plan = reminder_plan(Conference(2, date(2025, 5, 6), time(10)), None, RULES, ANY_DAY)
     assert due(plan)["notice-7d"] == utc(2025, 3, 30, 7, 0)
     assert due(plan)["notice-7d"].astimezone(PARIS).hour == 9
-    winter = reminder_plan(Conference(3, date(2025, 4, 25), time(10)), None, RULES, SETTINGS)
+    winter = reminder_plan(Conference(3, date(2025, 4, 25), time(10)), None, RULES, ANY_DAY)
     assert due(winter)["notice-7d"] == utc(2025, 3, 19, 8, 0)  # still winter time: 09:00 is 08:00 UTC
 
 
 def test_autumn_change():
     """Conference on Sunday 26 October 2025, the day clocks go back: eve in summer time, morning in winter time."""
-    plan = reminder_plan(Conference(2, date(2025, 10, 26), time(14)), None, RULES, SETTINGS)
+    plan = reminder_plan(Conference(2, date(2025, 10, 26), time(14)), None, RULES, ANY_DAY)
     assert due(plan)["eve"] == utc(2025, 10, 25, 7, 0)
     assert due(plan)["morning"] == utc(2025, 10, 26, 7, 0)
     assert [due(plan)[k].astimezone(PARIS).hour for k in ("eve", "morning")] == [9, 8]
@@ -120,7 +121,7 @@ def test_custom_settings():
                                 conference_eve=False, conference_morning=False)
     assert due(reminder_plan(CONF, None, RULES, settings)) == {"notice-14d": utc(2025, 9, 24, 8, 30)}
     assert due(reminder_plan(CONF, proposed(), RULES, settings)) == {
-        "window-5d-v1": utc(2025, 10, 11, 8, 30),
+        "window-5d-v1": utc(2025, 10, 10, 8, 30),  # Saturday 11 October: the Friday before, same hour
         "window-1d-v1": utc(2025, 10, 15, 8, 30),
     }
 
@@ -133,10 +134,10 @@ def test_morning_reminder_only_before_the_conference_starts():
 
 def test_reminders_follow_an_extended_deadline():
     rules = AgendaRules(extend_to_working_day=True)
-    conference = Conference(2, date(2025, 12, 1), time(14))  # D-30: Toussaint, a Saturday -> Monday 3 November
+    conference = Conference(2, date(2025, 12, 1), time(14))  # D-30: Toussaint, a Saturday -> Friday 31 October
     plan = reminder_plan(conference, None, rules, SETTINGS)
-    assert due(plan)["notice-1d"] == utc(2025, 11, 2, 8, 0)
-    assert plan[0].announces == utc(2025, 11, 3, 23, 0)
+    assert due(plan)["notice-1d"] == utc(2025, 10, 30, 8, 0)
+    assert plan[0].announces == utc(2025, 10, 31, 23, 0)
 
 
 def test_a_reminder_missed_during_an_outage():
@@ -149,3 +150,28 @@ def test_a_reminder_missed_during_an_outage():
     assert not morning.is_still_relevant(utc(2025, 11, 7, 13, 30))
     with pytest.raises(ValueError):
         morning.is_still_relevant(datetime(2025, 11, 7, 9, 0))
+
+
+def test_a_reminder_on_a_day_off_moves_to_the_previous_working_day_at_the_same_hour():
+    monday = Conference(2, date(2025, 11, 10), time(14))  # eve: Sunday 9 November
+    assert due(reminder_plan(monday, None, RULES, SETTINGS))["eve"] == paris(2025, 11, 7, 9)  # Friday, 09:00
+    assert due(reminder_plan(monday, None, RULES, ANY_DAY))["eve"] == paris(2025, 11, 9, 9)  # configured: Sunday
+
+
+def test_a_conference_on_a_holiday_has_its_eve_reminder_on_a_working_day_and_no_morning_one():
+    christmas = Conference(2, date(2025, 12, 25), time(10))  # Thursday 25 December
+    plan = due(reminder_plan(christmas, None, RULES, SETTINGS))
+    assert plan["eve"] == paris(2025, 12, 24, 9) and "morning" not in plan
+    assert "morning" in due(reminder_plan(christmas, None, RULES, ANY_DAY))
+
+
+def test_no_reply_reminder_after_a_short_notice_conference():
+    """Sent on 1 March 2024 for Monday 11 March: the window ends on the eve, Sunday 10 March; its D-3 reminder is
+    on Thursday 7 March, never on 13 March."""
+    conference = Conference(2, date(2024, 3, 11), time(14))
+    odj = OrdreDuJour().ajouter("Budget", roles=COMITE).envoyer(
+        by=FAURY, roles={"president"}, now=paris(2024, 3, 1, 10), conference=conference, rules=RULES, hors_delai=True)
+    assert odj.current.window.effective == date(2024, 3, 10) and odj.current.window.capped
+    plan = reminder_plan(conference, odj, RULES, SETTINGS)
+    assert due(plan)["window-3d-v1"] == paris(2024, 3, 7, 9)
+    assert all(r.due_at < conference.starts_at for r in plan)

@@ -24,6 +24,9 @@ from tests.cast import (
 from tests.harness import paris
 from tno_bot.domain.attendance import Attendance, Basis, Cast, Status, quorum, voting_rights
 from tno_bot.domain.voting import (
+    UNANIMITE,
+    UNANIMITE_MEMBRES,
+    members_without_pour,
     RULE,
     Ballot,
     Choice,
@@ -46,7 +49,9 @@ POUR, CONTRE, ABSTENTION = Choice.POUR, Choice.CONTRE, Choice.ABSTENTION
 
 @pytest.fixture(scope="module")
 def cast(config) -> Cast:
-    return Cast.from_config(config)
+    """The example's cast, pouvoirs across members allowed: these tests give pouvoirs from one member to another to
+    test the other rules; the default (within a member) has its own tests."""
+    return replace(Cast.from_config(config), pouvoir_across_members=True)
 
 
 class Seance:
@@ -383,6 +388,30 @@ def test_a_proxy_vote_counts_once_for_its_seat(cast):
 ])
 def test_outcome_table(counts, expected):
     assert outcome(counts) is expected
+
+
+ONE_MEMBER_ABSTAINING = {"metropole": Counts(pour=1), "ville-lyon": Counts(abstention=2), "sitiv": Counts(pour=1)}
+
+
+@pytest.mark.parametrize(("by_member", "votes_cast", "members"), [
+    ({"metropole": Counts(pour=1), "ville-lyon": Counts(pour=1, abstention=1), "sitiv": Counts(pour=2)},
+     Outcome.ADOPTEE_UNANIMITE_SUFFRAGES_EXPRIMES, Outcome.ADOPTEE_UNANIMITE_SUFFRAGES_EXPRIMES),
+    (ONE_MEMBER_ABSTAINING, Outcome.ADOPTEE_UNANIMITE_SUFFRAGES_EXPRIMES, Outcome.REJETEE),  # a whole member abstains
+    ({"metropole": Counts(pour=1), "ville-lyon": Counts(), "sitiv": Counts(pour=1)},  # a member cast no ballot
+     Outcome.ADOPTEE_UNANIMITE, Outcome.REJETEE),
+    ({"metropole": Counts(pour=2), "ville-lyon": Counts(pour=1, contre=1), "sitiv": Counts(pour=2)},
+     Outcome.REJETEE, Outcome.REJETEE),
+])
+def test_both_unanimity_readings(by_member, votes_cast, members):
+    total = Counts(*(sum(getattr(c, f) for c in by_member.values()) for f in ("pour", "contre", "abstention")))
+    assert outcome(total, UNANIMITE, by_member) is votes_cast
+    assert outcome(total, UNANIMITE_MEMBRES, by_member) is members
+
+
+def test_members_without_pour_names_a_member_entirely_abstaining():
+    assert members_without_pour(ONE_MEMBER_ABSTAINING) == ("ville-lyon",)
+    with pytest.raises(ValueError):
+        outcome(Counts(pour=1), "majorite", {})
 
 
 # --- storage shape ----------------------------------------------------------------------------------------------

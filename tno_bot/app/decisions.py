@@ -25,7 +25,6 @@ from tno_bot import storage
 from tno_bot.app.members import Admissions, in_office, settle_admissions
 from tno_bot.config import Config, ConfigError, ConfigProblem, Member
 from tno_bot.config.history import History, default_history_dir, load_history
-from tno_bot.domain.calendar import local_date
 from tno_bot.domain.decisions import DecisionId, parse_decision_id
 from tno_bot.domain.ratification import Ratification, RatificationFact, next_reminder
 from tno_bot.domain.voting import Outcome
@@ -135,13 +134,13 @@ def known_decisions(session: Session, config: Config, year: int | None = None) -
         if record.outcome.adopted and (year is None or record.id.year == year):
             found[record.id] = KnownDecision(record.id, record.conference, record.title, record.outcome, HISTORY,
                                              document=record.document, history_facts=history.facts(record.id))
-    rooms = storage.conference_rooms(session)
+    conferences = storage.conference_rooms(session)  # a decision is dated by its conference's day
     for row in storage.decisions(session, year):
         decision_id = DecisionId(row.year, row.number)
         earlier = found.get(decision_id)
         found[decision_id] = KnownDecision(
-            decision_id, local_date(row.adopted_at), row.title, Outcome(row.outcome), SEANCE, row.pour, row.contre,
-            row.abstention, row.conference_id, rooms.get(row.conference_id),
+            decision_id, conferences[row.conference_id][1], row.title, Outcome(row.outcome), SEANCE, row.pour,
+            row.contre, row.abstention, row.conference_id, conferences[row.conference_id][0],
             history_facts=earlier.history_facts if earlier else ())
     return [found[d] for d in sorted(found)]
 

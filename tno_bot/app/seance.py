@@ -32,7 +32,7 @@ from tno_bot.domain.calendar import local_date
 from tno_bot.domain.roles import Action, allowed
 from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.seance import Seance, SeanceRefused, ouvrir_seance
-from tno_bot.domain.voting import Ballot, Choice, Result, Vote, VoteRefused, open_vote, result
+from tno_bot.domain.voting import RULE, Ballot, Choice, Result, Vote, VoteRefused, open_vote, result
 from tno_bot.domain.voting import Reason as VoteReason
 
 
@@ -99,9 +99,10 @@ def advance_attendance(session: Session, config: Config, conference: Conference)
 
 
 def open_seance(session: Session, config: Config, number: int | None, room_id: str, by: str, at: datetime,
-                event_id: str) -> tuple[Conference, Seance, tuple[AttendanceFact, ...]]:
-    """The séance of conference `number` (else of today's conference) opened in `room_id` on its fixed agenda and
-    stored, with the pouvoirs given in advance carried into it (the mandant excused, the pouvoir as recorded)."""
+                event_id: str, reason: str = "") -> tuple[Conference, Seance, tuple[AttendanceFact, ...]]:
+    """The séance of conference `number` (else of today's conference) opened in `room_id` on its fixed agenda (on
+    another day only with a `reason`) and stored, with the pouvoirs given in advance carried into it (the mandant
+    excused, the pouvoir as recorded); the conference's reminders end."""
     already = storage.open_seance_in_room(session, room_id)
     if already is not None:
         raise SeanceRefused(SeanceReason.ALREADY_SITTING, conference=already.conference_id, since=already.opened_at)
@@ -113,8 +114,9 @@ def open_seance(session: Session, config: Config, number: int | None, room_id: s
     if held is not None:
         raise SeanceRefused(SeanceReason.SITTING_ELSEWHERE, conference=conference.id)
     opened = ouvrir_seance(conference, storage.load_agenda(session, conference.id), room_id, by=by, at=at,
-                           event_id=event_id)
+                           event_id=event_id, reason=reason)
     opened = storage.add_seance(session, opened)
+    storage.replan_reminders(session, conference.id, config.agenda_rules, config.reminders, at)  # none once it sits
     carried = carried_into_seance(advance_attendance(session, config, conference))
     storage.add_attendance_facts(session, opened.id, carried)
     return conference, opened, carried
@@ -172,14 +174,14 @@ def open_vote_on(session: Session, sitting: Sitting, item: int, title: str | Non
     return opened
 
 
-def close_vote(session: Session, sitting: Sitting, year: int, *, by: str, at: datetime,
-               event_id: str) -> tuple[Vote, storage.StoredVote]:
-    """The open vote closed, the quorum checked again, and written with its result (an adopted one numbered in
-    `year`)."""
+def close_vote(session: Session, sitting: Sitting, year: int, *, by: str, at: datetime, event_id: str,
+               rule: str = RULE) -> tuple[Vote, storage.StoredVote]:
+    """The open vote closed, the quorum checked again, and written with its result under the unanimity reading
+    `rule` (an adopted one numbered in `year`)."""
     stored = open_vote_of(session, sitting)
     sitting.seance.check_votes_allowed()
     closed = stored.vote.close(quorum(sitting.attendance), by=by, at=at, event_id=event_id)
-    outcome: Result = result(closed, sitting.attendance.cast)
+    outcome: Result = result(closed, sitting.attendance.cast, rule)
     return closed, storage.close_vote(session, stored, closed, outcome, sitting.conference.id, year)
 
 

@@ -39,6 +39,8 @@ from tno_bot.reports.agenda import (
 )
 from tno_bot.reports.convocation import convocation_reply
 from tno_bot.reports.message import Reply
+from tno_bot.reports.readings import rules_source
+from tno_bot.reports.refusals import sentence
 from tno_bot.reports.text import Text
 
 GROUP = N_("Agenda")
@@ -69,14 +71,20 @@ def _roles(ctx: CommandContext) -> frozenset[str]:
 def _notice_warning(ctx: CommandContext, conference: Conference) -> str:
     notice = timeline(conference, ctx.config.agenda_rules).notice
     return ctx.tr.gettext(
-        "Warning: the last day to send the agenda, {date} (D-{days}), is already past: the notice of the convention "
+        "Warning: the last day to send the agenda, {date} (D-{days}), is already past: the notice set by {source} "
         "can no longer be met. The président may send the agenda late with !odj envoyer hors-delai.",
-        date=ctx.tr.date(notice.effective), days=ctx.config.rules.agenda_notice_days)
+        date=ctx.tr.date(notice.effective), days=-notice.count, source=rules_source(ctx.tr))
+
+
+def _warning(ctx: CommandContext, conference: Conference, reason: Reason) -> str:
+    if reason is Reason.NOTICE_PASSED:
+        return _notice_warning(ctx, conference)
+    return sentence(AgendaError(reason, day=conference.day), ctx.tr)
 
 
 def _timeline_reply(ctx: CommandContext, conference: Conference, headline: str | None, warnings=()) -> Reply:
     odj = storage.load_agenda(ctx.session, conference.id)
-    sentences = [_notice_warning(ctx, conference) for reason in warnings if reason is Reason.NOTICE_PASSED]
+    sentences = [_warning(ctx, conference, reason) for reason in warnings]
     pending = agenda_app.pending_reminders(ctx.session, conference)
     return Reply(*timeline_report(conference, odj, pending, ctx.config, ctx.now, ctx.tr, headline, sentences).done())
 

@@ -11,8 +11,10 @@ from html import escape
 
 from tno_bot import storage
 from tno_bot.commands.context import CommandContext
+from tno_bot.config import Config
 from tno_bot.reports.message import Reply
 from tno_bot.commands.arguments import ArgKind, fold, take_line
+from tno_bot.reports.readings import help_readings
 from tno_bot.commands.registry import COMMAND, LANGUAGE, PREFIX, REGISTRY, Arg, Command, command
 from tno_bot.domain.roles import Action
 from tno_bot.i18n import N_, SUPPORTED_LANGUAGES, Translator, translator
@@ -97,8 +99,10 @@ def _my_commands(ctx: CommandContext) -> Reply:
     return _grouped(title, [(name, lines) for name, lines in groups if lines], footer)
 
 
-def _one_command(cmd: Command, tr: Translator) -> Reply:
-    lines = [cmd.usage(tr), tr.gettext(cmd.help)]
+def _one_command(cmd: Command, tr: Translator, config: Config) -> Reply:
+    """The usage, help, other names and roles of a command, the readings of the conference's rules it applies
+    (`reports.readings`), then its sub-commands."""
+    lines = [cmd.usage(tr), tr.gettext(cmd.help), *help_readings((cmd.parent or cmd).name, config, tr)]
     others = _other_names(cmd, tr)
     if others:
         lines.append(tr.gettext("Also: {names}", names=", ".join(others)))
@@ -124,7 +128,7 @@ def _one_command(cmd: Command, tr: Translator) -> Reply:
 def aide(ctx: CommandContext, topic: Command | str | None = None) -> Reply:
     if topic is None:
         return _my_commands(ctx)
-    return _all_commands(ctx.tr) if topic == EVERYTHING[0] else _one_command(topic, ctx.tr)
+    return _all_commands(ctx.tr) if topic == EVERYTHING[0] else _one_command(topic, ctx.tr, ctx.config)
 
 
 @command(

@@ -23,7 +23,7 @@ USAGE = frozenset({
     AgendaReason.IN_PAST, AgendaReason.TOO_FAR, AgendaReason.EMPTY_TITLE, AgendaReason.EMPTY_TEXT, AgendaReason.NO_SUCH_POINT,
     AgendaReason.BAD_POSITION, AgendaReason.NO_SUCH_CONFERENCE,
     AttendanceReason.NAME_THE_MANDANT,
-    SeanceReason.NO_CONFERENCE_TODAY, SeanceReason.SEVERAL_CONFERENCES_TODAY,
+    SeanceReason.NO_CONFERENCE_TODAY, SeanceReason.SEVERAL_CONFERENCES_TODAY, SeanceReason.OTHER_DAY,
     VoteReason.NOT_ON_AGENDA,
     RatificationReason.BEFORE_DECISION, RatificationReason.IN_THE_FUTURE, RatificationReason.INVALID_NUMBER,
     RatificationReason.NEGATIVE_COUNT, RatificationReason.COUNTS_CONTRADICT_OUTCOME,

@@ -12,12 +12,13 @@ from html import escape
 from tno_bot import storage
 from tno_bot.app import seance as app
 from tno_bot.app.seance import Sitting
-from tno_bot.commands.arguments import CONFERENCE_NO
+from tno_bot.commands.arguments import CONFERENCE_NO, ArgKind, bounded, take_line
 from tno_bot.commands.context import CommandContext
 from tno_bot.commands.errors import CommandError
 from tno_bot.commands.people import PERSON
 from tno_bot.commands.registry import Arg, command
 from tno_bot.domain.attendance import Attendance, quorum
+from tno_bot.domain.calendar import local_date
 from tno_bot.domain.roles import Action
 from tno_bot.domain.seance import Seance
 from tno_bot.i18n import N_, Translator
@@ -30,6 +31,8 @@ from tno_bot.reports.seance import at_time, pouvoir_text, quorum_text, vote_head
 from tno_bot.reports.text import Text
 
 GROUP = N_("Séance")
+MAX_REASON_CHARS = 500
+REASON = ArgKind(N_("reason"), bounded(MAX_REASON_CHARS), take=take_line)
 
 
 def sitting(ctx: CommandContext) -> Sitting:
@@ -76,17 +79,21 @@ def seance_state(ctx: CommandContext) -> Reply:
     "ouvrir",
     aliases=("open",),
     parent="seance",
-    args=(Arg("number", CONFERENCE_NO, optional=True),),
+    args=(Arg("number", CONFERENCE_NO, optional=True), Arg("reason", REASON, optional=True)),
     actions=(Action.SEANCE_CONDUIRE,),
-    help=N_("Open the séance of today's conference (or conference n) on its fixed agenda, in this room."),
+    help=N_("Open the séance of today's conference (or conference n) on its fixed agenda, in this room; on another "
+            "day than the conference's, give the reason, written in the compte rendu."),
 )
-def seance_ouvrir(ctx: CommandContext, number: int | None = None) -> Reply:
+def seance_ouvrir(ctx: CommandContext, number: int | None = None, reason: str = "") -> Reply:
     tr = ctx.tr
     conference, opened, carried = app.open_seance(ctx.session, ctx.config, number, ctx.room_id, ctx.sender,
-                                                  ctx.now, ctx.event_id)
+                                                  ctx.now, ctx.event_id, reason)
     text = Text.empty().para(tr.gettext("Séance of the {conference} opened at {time} by {name}.",
                                         conference=conference_title(conference, tr), time=at_time(ctx.now, tr),
                                         name=name(ctx, ctx.sender)))
+    if opened.other_day_reason:
+        text.para(tr.gettext("Opened on {date}, not on the conference's day, for this reason (written in the compte "
+                             "rendu): {reason}", date=tr.date(local_date(ctx.now)), reason=opened.other_day_reason))
     text.extend(_agenda_text(opened, tr))
     cast = app.cast_of(ctx.session, ctx.config, conference)
     if carried:

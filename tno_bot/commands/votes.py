@@ -200,8 +200,8 @@ _choice_command("abstention", "abstain", Choice.ABSTENTION,
 )
 def vote_clore(ctx: CommandContext) -> Reply:
     closed, written = app.close_vote(ctx.session, sitting(ctx), ctx.current_year, by=ctx.sender, at=ctx.now,
-                                     event_id=ctx.event_id)
+                                     event_id=ctx.event_id, rule=ctx.config.rules.decision_rule)
     res = written.result
-    body, html = result_report(closed, res.outcome, res.counts, res.by_member, written.decision, ctx.config, ctx.tr)
+    body, html = result_report(closed, res, written.decision, ctx.config, ctx.tr)
     polls = tuple(message.track for message in storage.tracked_with_prefix(ctx.session, _track(closed, "poll", "")))
     return Reply(body, html, edits=(Edit(_track(closed, "tally"), body, html),), ends=polls)

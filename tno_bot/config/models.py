@@ -134,7 +134,9 @@ class Rules:
     quorum_per_member: int
     max_proxies_per_holder: int
     decision_rule: str
-    extend_to_working_day: bool = False  # a deadline ending on a day off moves to the next working day
+    extend_to_working_day: bool = False  # a deadline ending on a day off moves to a working day (D-30: earlier)
+    agenda_notice_franc: bool = False  # the D-30 counts full days ("jours francs"): last day D-31
+    pouvoir_across_members: bool = False  # a pouvoir may go to a representative of another member
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ class Config:
     def agenda_rules(self) -> AgendaRules:
         """The agenda deadlines' rules, for the domain."""
         return AgendaRules(self.rules.agenda_notice_days, self.rules.reply_window_days,
-                           self.rules.extend_to_working_day)
+                           self.rules.extend_to_working_day, self.rules.agenda_notice_franc)
 
     @property
     def uid_domain(self) -> str:

@@ -1,6 +1,8 @@
 """The main file's rules and settings: `[rules]`, `[reminders]`, `[ratification]`, `[open_data]` and `[service]`.
 
-Agenda deadlines: `[rules]` (notice, reply window, optional `extend_to_working_day`) and the optional `[reminders]`
+`[rules]`: the readings of the conference's rules are optional booleans (`extend_to_working_day`,
+`agenda_notice_franc`, `pouvoir_across_members`, default false) and `decision_rule` (`voting.RULES`).
+Agenda deadlines: `[rules]` (notice, reply window, optional `extend_to_working_day` and `agenda_notice_franc`) and the optional `[reminders]`
 table (offsets in days, wall-clock hours), every key defaulting to `ReminderSettings`. Ratification: the optional
 `[ratification]` table (`reminder_interval_days`, `reminder_hour`), defaulting to `RatificationSettings`. How the
 bot runs: the optional `[service]` table, defaulting to `ServiceSettings`.
@@ -14,9 +16,10 @@ from pathlib import Path
 
 from tno_bot.config.models import CalendarSettings, OpenDataSettings, RatificationSettings, Rules, ServiceSettings
 from tno_bot.config.reader import Reader
+from tno_bot.domain import voting
 from tno_bot.domain.reminders import ReminderSettings
 
-DECISION_RULES = ("unanimite",)
+DECISION_RULES = voting.RULES  # the readings of "unanimité" (domain/voting.py)
 MATIERE_CODE = re.compile(r"[1-9]\.[0-9]{1,2}")  # level 2 of the ACTES nomenclature
 LOG_LEVELS = ("debug", "info", "warning", "error")
 LOG_FORMATS = ("text", "json")
@@ -27,7 +30,9 @@ _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_p
 
 def read_rules(r: Reader, data: dict) -> Rules | None:
     """`[rules]`: the conference's rules of procedure and deadlines."""
-    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES, ("extend_to_working_day",))) is None:
+    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES,
+                                                               ("extend_to_working_day", "agenda_notice_franc",
+                                                                "pouvoir_across_members"))) is None:
         return None
     minimum = {"quorum_per_member": 1}
     days = "a whole number of calendar days from 0 to 366"
@@ -36,6 +41,8 @@ def read_rules(r: Reader, data: dict) -> Rules | None:
               for name in _RULES[:-1]]
     values.append(r.choice(table, "decision_rule", "rules", DECISION_RULES))
     values.append(r.boolean(table, "extend_to_working_day", "rules", default=False))
+    values.append(r.boolean(table, "agenda_notice_franc", "rules", default=False))
+    values.append(r.boolean(table, "pouvoir_across_members", "rules", default=False))
     return None if None in values else Rules(*values)
 
 
@@ -53,7 +60,7 @@ def read_reminders(r: Reader, data: dict) -> ReminderSettings | None:
     d = ReminderSettings()
     table = r.table(data.get("reminders", {}), "reminders", optional=(
         "notice_days_before", "window_days_before", "hour", "conference_eve", "conference_morning",
-        "conference_morning_hour"))
+        "conference_morning_hour", "on_days_off"))
     if table is None:
         return None
     values = (
@@ -63,6 +70,7 @@ def read_reminders(r: Reader, data: dict) -> ReminderSettings | None:
         r.boolean(table, "conference_eve", "reminders", d.conference_eve),
         r.boolean(table, "conference_morning", "reminders", d.conference_morning),
         r.clock_time(table, "conference_morning_hour", "reminders", d.conference_morning_hour),
+        r.boolean(table, "on_days_off", "reminders", d.on_days_off),
     )
     return None if None in values else ReminderSettings(*values)
 

@@ -1,9 +1,18 @@
 """Conferences, their timeline and the ordre du jour: brouillon -> proposé (numbered versions) -> fixé.
 
-The convention: the comité technique proposes the agenda, sent to the representatives at the latest
-`notice_days` before the conference; without any avis within `reply_window_days` of the sending it is fixed as
-proposed (tacitly, dated at the end of the window); an avis stops the tacit fixing, then the comité amends and
-sends a new version (new window) or the président fixes it. A fixed agenda is locked.
+The conference's rules (minutes of the conférence intercommunale of 7 November 2022, seed): "L'ordre du jour est
+fixé sur proposition du comité technique aux représentants des membres de l'entente dans un délai de 30 jours
+précédant la date de la conférence. Sans avis en retour dans un délai de 15 jours, l'ordre du jour est ainsi fixé."
+So the comité technique sends the agenda at the latest `notice_days` before the conference; without any avis within
+`reply_window_days` of the sending it is fixed as proposed (tacitly, dated at the end of the window); an avis stops
+the tacit fixing, then the comité amends and sends a new version
+(new window) or the président fixes it. A fixed agenda is locked.
+
+Readings of that text, each a config choice (`AgendaRules`): whether the 30 days are "francs" (neither the sending
+day nor the conference day counted, as in CGCT L2121-12's "jours francs"; default: not, the agenda may be sent on
+D-30); whether a D-30 falling on a day off moves to the previous working day (never later: art. 642 CPC extends
+deadlines counted forward, not those counted backward). The reply window ends at the latest on the eve of the
+conference (a short-notice conference cannot fix its agenda after it sat).
 
 Everything is a frozen value built from plain fields (ids, version numbers, texts, aware datetimes), so it can be
 stored as rows and rebuilt. Every transition takes `now` and the actor's roles, returns a new value, and refuses
@@ -17,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import Enum
 
-from tno_bot.domain.calendar import Deadline, at_local, deadline, local_date, require_aware
+from tno_bot.domain.calendar import ONE_DAY, Deadline, at_local, day_off, deadline, local_date, require_aware
 from tno_bot.domain.refusals import Refused
 from tno_bot.domain.roles import AGENDA_PERMISSIONS as PERMISSIONS  # noqa: F401  (also read from here)
 from tno_bot.domain.roles import (  # noqa: F401  (the agenda's roles, read from here too)
@@ -57,6 +66,7 @@ class Reason(str, Enum):
     NO_SUCH_CONFERENCE = "no_such_conference"  # details: number
     NO_CONFERENCE_PLANNED = "no_conference_planned"  # none to come, in any room
     CONFERENCE_ELSEWHERE = "conference_elsewhere"  # none in this room, several elsewhere; details: count
+    DAY_OFF = "day_off"  # warning: the conference is set on a weekend or a public holiday
 
 
 class AgendaError(Refused):
@@ -79,11 +89,12 @@ def check_allowed(action: Action, roles: Iterable[str]) -> None:
 
 @dataclass(frozen=True)
 class AgendaRules:
-    """The convention's numbers (config `[rules]`)."""
+    """The conference's numbers and readings (config `[rules]`), see the module's docstring."""
 
     notice_days: int = 30
     reply_window_days: int = 15
     extend_to_working_day: bool = False
+    notice_franc: bool = False  # the notice counts `notice_days` full days: last day D-(notice_days + 1)
 
 
 # --- conferences -----------------------------------------------------------------------------------------------
@@ -145,7 +156,8 @@ def _schedule_warnings(conference: Conference, now: datetime, rules: AgendaRules
         raise AgendaError(Reason.TOO_FAR, day=conference.day, limit=limit)
     if now >= conference.starts_at:
         raise AgendaError(Reason.IN_PAST, day=conference.day, start_time=conference.start_time)
-    return () if notice_deadline(conference, rules).is_open(now) else (Reason.NOTICE_PASSED,)
+    warnings = () if notice_deadline(conference, rules).is_open(now) else (Reason.NOTICE_PASSED,)
+    return warnings + ((Reason.DAY_OFF,) if day_off(conference.day) else ())
 
 
 def _years_after(day: date, years: int) -> date:
@@ -156,19 +168,24 @@ def _years_after(day: date, years: int) -> date:
 
 
 def notice_deadline(conference: Conference, rules: AgendaRules) -> Deadline:
-    """Last day to send the agenda proposal: D - notice_days, calendar days."""
-    return deadline(conference.day, -rules.notice_days, rules.extend_to_working_day)
+    """Last day to send the agenda proposal: D - notice_days calendar days, or D - (notice_days + 1) when the days
+    are francs; on a day off it moves to the previous working day with `extend_to_working_day`, never later."""
+    days = rules.notice_days + (1 if rules.notice_franc else 0)
+    return deadline(conference.day, -days, rules.extend_to_working_day)
 
 
-def reply_window(sent_on: date, days: int, extend_to_working_day: bool) -> Deadline:
-    """Last day of the reply window of a proposal sent on `sent_on`: sending day + `days`."""
-    return deadline(sent_on, days, extend_to_working_day)
+def reply_window(sent_on: date, days: int, extend_to_working_day: bool, conference_day: date | None = None) -> Deadline:
+    """Last day of the reply window of a proposal sent on `sent_on`: sending day + `days`, at the latest the eve of
+    the conference (its sending day when it is sent on the conference's day)."""
+    latest = None if conference_day is None else max(conference_day - ONE_DAY, sent_on)
+    return deadline(sent_on, days, extend_to_working_day, latest)
 
 
 @dataclass(frozen=True)
 class Timeline:
     """The conference's deadlines. Before any sending, `reply_window` is that of a proposal sent on the last
-    day of the notice (the latest the window can close) and `reply_window_version` is None."""
+    day of the notice (the latest the window can close), or today once the notice is past, and
+    `reply_window_version` is None."""
 
     starts_at: datetime
     notice: Deadline
@@ -176,11 +193,13 @@ class Timeline:
     reply_window_version: int | None
 
 
-def timeline(conference: Conference, rules: AgendaRules, odj: OrdreDuJour | None = None) -> Timeline:
+def timeline(conference: Conference, rules: AgendaRules, odj: OrdreDuJour | None = None,
+             now: datetime | None = None) -> Timeline:
     notice = notice_deadline(conference, rules)
     current = odj.current if odj is not None else None
     if current is None:
-        window = reply_window(notice.effective, rules.reply_window_days, rules.extend_to_working_day)
+        sent_on = notice.effective if now is None or notice.is_open(now) else local_date(now)
+        window = reply_window(sent_on, rules.reply_window_days, rules.extend_to_working_day, conference.day)
         return Timeline(conference.starts_at, notice, window, None)
     return Timeline(conference.starts_at, notice, current.window, current.numero)
 
@@ -210,10 +229,12 @@ class Version:
     hors_delai: bool  # sent after the notice deadline, by the président
     window_days: int
     extend_to_working_day: bool
+    conference_day: date | None = None  # the window ends at the latest on its eve (filled from the conference)
 
     @property
     def window(self) -> Deadline:
-        return reply_window(local_date(self.sent_at), self.window_days, self.extend_to_working_day)
+        return reply_window(local_date(self.sent_at), self.window_days, self.extend_to_working_day,
+                            self.conference_day)
 
 
 @dataclass(frozen=True)
@@ -344,6 +365,7 @@ class OrdreDuJour:
             hors_delai=late,
             window_days=rules.reply_window_days,
             extend_to_working_day=rules.extend_to_working_day,
+            conference_day=conference.day,
         )
         return replace(self, etat=Etat.PROPOSE, brouillon=(), versions=self.versions + (version,))
 

@@ -9,11 +9,15 @@ Rules (DESIGN §1, CGCT art. L2121-17 and L2121-20 by analogy):
 - a person not recorded is absent; the latest record of a person counts;
 - a pouvoir is given by an absent or excused titulaire to another representative, at most
   `max_proxies_per_holder` per mandataire, one per mandant, revocable, valid for this séance only; it ends when the
-  mandant is recorded present (a representative who comes votes in person);
+  mandant is recorded present (a representative who comes votes in person). The seed says only "un pouvoir peut
+  être attribué par un représentant empêché" (minutes of 7 November 2022); whether it may go to a representative
+  of another member is the conference's choice (`pouvoir_across_members`), by default not: CGCT L2121-20, the
+  closest legal analogy, lets a councillor give a pouvoir to "un collègue" of the same council, so here to a
+  representative of the same member. A suppléant has no seat of their own, so gives none;
 - quorum: at least `quorum_per_member` representatives present per member; a pouvoir makes no one present;
 - one vote per titular seat: the titulaire if present; else the mandataire of the pouvoir the titulaire gave, if
-  present; else, if the titulaire gave no pouvoir, a present suppléant of the same member (one seat each, seats in
-  cast order).
+  present; else (no pouvoir, or its mandataire absent) a present suppléant of the same member (one seat each,
+  seats in cast order): the member's voice is not lost because a mandataire did not come.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ class Cast:
     staff: tuple[str, ...] = ()  # named people without a seat: their presence is recorded, never counted
     quorum_per_member: int = 1
     max_proxies_per_holder: int = 1
+    pouvoir_across_members: bool = False  # a pouvoir may go to a representative of another member
 
     @classmethod
     def from_config(cls, config: Any, members: Iterable[str] | None = None) -> Cast:
@@ -69,6 +74,7 @@ class Cast:
             staff=tuple(s.matrix_id for s in config.staff),
             quorum_per_member=config.rules.quorum_per_member,
             max_proxies_per_holder=config.rules.max_proxies_per_holder,
+            pouvoir_across_members=config.rules.pouvoir_across_members,
         )
 
     def representative(self, matrix_id: str) -> Representative | None:
@@ -138,6 +144,7 @@ class Reason(str, Enum):
     SELF_POUVOIR = "self_pouvoir"
     HOLDER_NOT_REPRESENTATIVE = "holder_not_representative"
     HOLDER_FULL = "holder_full"  # the mandataire already holds max_proxies_per_holder pouvoirs
+    HOLDER_OTHER_MEMBER = "holder_other_member"  # the conference's rule keeps pouvoirs within a member
     NO_POUVOIR = "no_pouvoir"  # nothing to revoke
     NO_SEANCE_TO_COME = "no_seance_to_come"  # no séance sitting nor conference to come to give a pouvoir for
     NAME_THE_MANDANT = "name_the_mandant"  # one who is no representative records a pouvoir on paper; params: person
@@ -227,8 +234,12 @@ class Attendance:
             raise AttendanceRefused(Reason.GIVER_NOT_TITULAIRE, mandant=mandant)
         if mandataire == mandant:
             raise AttendanceRefused(Reason.SELF_POUVOIR, mandant=mandant)
-        if self.cast.representative(mandataire) is None:
+        holder = self.cast.representative(mandataire)
+        if holder is None:
             raise AttendanceRefused(Reason.HOLDER_NOT_REPRESENTATIVE, mandataire=mandataire)
+        if holder.member != giver.member and not self.cast.pouvoir_across_members:
+            raise AttendanceRefused(Reason.HOLDER_OTHER_MEMBER, mandant=mandant, mandataire=mandataire,
+                                    member=giver.member, other=holder.member)
         if self.status(mandant) is Status.PRESENT:
             raise AttendanceRefused(Reason.GIVER_PRESENT, mandant=mandant)
         if (given := self.pouvoir_of(mandant)) is not None:
@@ -354,14 +365,14 @@ def voting_rights(attendance: Attendance) -> VotingRights:
         pouvoir = attendance.pouvoir_of(seat)
         if is_present[seat]:
             seats.append(SeatRight(seat, member, Basis.TITULAIRE, seat))
-        elif pouvoir is not None:
-            present = is_present.get(pouvoir.mandataire, False)
-            seats.append(SeatRight(seat, member, Basis.POUVOIR if present else Basis.MANDATAIRE_ABSENT,
-                                   pouvoir.mandataire if present else None, pouvoir))
+        elif pouvoir is not None and is_present.get(pouvoir.mandataire, False):
+            seats.append(SeatRight(seat, member, Basis.POUVOIR, pouvoir.mandataire, pouvoir))
         elif suppleant := next((s.matrix_id for s in cast.of_member(member, Seat.SUPPLEANT)
                                 if is_present[s.matrix_id] and s.matrix_id not in filling), None):
             filling.add(suppleant)
             seats.append(SeatRight(seat, member, Basis.SUPPLEANCE, suppleant))
+        elif pouvoir is not None:
+            seats.append(SeatRight(seat, member, Basis.MANDATAIRE_ABSENT, None, pouvoir))
         else:
             seats.append(SeatRight(seat, member, Basis.SANS_SUPPLEANT))
     voters = {s.voter for s in seats}

@@ -1,8 +1,11 @@
 """Calendar days in Europe/Paris: French public holidays, working days, deadlines and their end instants.
 
 Deadlines count calendar days (``base + days``; D-30 is ``days=-30``). A deadline ending on a Saturday, a Sunday
-or a public holiday says so and knows the next working day (art. 642 CPC by analogy); whether it moves there is
-the caller's choice (`extend_to_working_day`). A day ends at the first instant of the next day, local time, so
+or a public holiday says so and knows the working day it may move to; whether it moves there is the caller's choice
+(`extend_to_working_day`). Art. 642 CPC extends a deadline counted forward to the next working day; a deadline
+counted backward (D-30 before a conference) is never moved later, or it would shorten the notice: it moves to the
+previous working day. A deadline may also be capped by a `latest` day (a reply window ends at the latest on the eve
+of its conference). A day ends at the first instant of the next day, local time, so
 "open" means ``now < closes_at`` and both daylight-saving changes are handled by zoneinfo.
 
 Every instant returned is an aware datetime in UTC: Python compares and subtracts two datetimes sharing one
@@ -78,6 +81,13 @@ def next_working_day(day: date) -> date:
     return day
 
 
+def previous_working_day(day: date) -> date:
+    """`day` itself when it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= ONE_DAY
+    return day
+
+
 def start_of_day(day: date, tz: ZoneInfo = PARIS) -> datetime:
     """Midnight at the start of `day` in `tz`, as a UTC instant."""
     return at_local(day, time(0), tz)
@@ -116,12 +126,38 @@ class Deadline:
     day_off: DayOff | None  # why `due` is not a working day, None when it is one
     holiday: str | None  # French name of the holiday `due` falls on
     next_working_day: date  # `due` itself when it is a working day
-    extended: bool  # the deadline moves to `next_working_day` (extend_to_working_day)
+    extended: bool  # the deadline moves to `working_day` (extend_to_working_day)
+    previous_working_day: date | None = None  # `due` itself when it is a working day
+    latest: date | None = None  # the deadline ends at the latest on this day (the eve of a conference)
+
+    @property
+    def backward(self) -> bool:
+        """Counted backward from `base` (D-30): it may only move earlier."""
+        return self.days < 0
+
+    @property
+    def working_day(self) -> date:
+        """Where a deadline ending on a day off may move: the next working day forward (art. 642 CPC), the previous
+        one backward (moving a D-30 later would shorten the notice)."""
+        if self.backward:
+            return self.previous_working_day or previous_working_day(self.due)
+        return self.next_working_day
 
     @property
     def effective(self) -> date:
-        """The last day of the deadline once the extension rule is applied."""
-        return self.next_working_day if self.extended else self.due
+        """The last day of the deadline once the working-day rule and the cap are applied."""
+        day = self.working_day if self.extended else self.due
+        return min(day, self.latest) if self.latest is not None else day
+
+    @property
+    def capped(self) -> bool:
+        """The cap (`latest`) ends the deadline before its counted day."""
+        return self.latest is not None and self.latest < (self.working_day if self.extended else self.due)
+
+    @property
+    def count(self) -> int:
+        """The real count from `base` to the effective day (-30 for D-30; -31 once moved one day earlier)."""
+        return (self.effective - self.base).days
 
     @property
     def moved(self) -> bool:
@@ -136,8 +172,8 @@ class Deadline:
         return require_aware(now) < self.closes_at(tz)
 
 
-def deadline(base: date, days: int, extend_to_working_day: bool = False) -> Deadline:
-    """The deadline `days` calendar days after `base` (before it when negative)."""
+def deadline(base: date, days: int, extend_to_working_day: bool = False, latest: date | None = None) -> Deadline:
+    """The deadline `days` calendar days after `base` (before it when negative), ending at the latest on `latest`."""
     due = base + timedelta(days=days)
     return Deadline(
         base=base,
@@ -147,4 +183,6 @@ def deadline(base: date, days: int, extend_to_working_day: bool = False) -> Dead
         holiday=holiday_name(due),
         next_working_day=next_working_day(due),
         extended=extend_to_working_day,
+        previous_working_day=previous_working_day(due),
+        latest=latest,
     )

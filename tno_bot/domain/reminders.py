@@ -4,6 +4,11 @@
 - representatives: `window_days_before` days before the reply window of the current proposal closes;
 - everyone: the day before the conference (at `hour`) and on its morning (at `conference_morning_hour`).
 
+A reminder never falls on a Saturday, a Sunday or a public holiday unless `on_days_off`: it moves to the previous
+working day at the same hour, and the morning reminder of a conference held on a day off is dropped (the eve's
+is there). A reply reminder is never planned
+after the conference has started (a short-notice conference).
+
 The plan is a pure function of the conference, its agenda and the settings: recompute it after any change (move,
 cancellation, sending, fixing) and diff by `key`. A reminder that fell due while the bot was down is still worth
 sending while `is_still_relevant(now)`; otherwise it is missed. A caller planning a new or moved conference drops
@@ -12,7 +17,7 @@ the reminders already due at that moment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import Enum
 
@@ -27,7 +32,7 @@ from tno_bot.domain.agenda import (
     OrdreDuJour,
     notice_deadline,
 )
-from tno_bot.domain.calendar import Deadline, at_local, require_aware
+from tno_bot.domain.calendar import PARIS, Deadline, at_local, is_working_day, previous_working_day, require_aware
 
 EVERYONE = (PRESIDENT, SECRETARIAT, COMITE_TECHNIQUE, REPRESENTANT)
 
@@ -42,6 +47,7 @@ class ReminderSettings:
     conference_eve: bool = True
     conference_morning: bool = True
     conference_morning_hour: time = time(8, 0)
+    on_days_off: bool = False  # a reminder may fall on a weekend or a public holiday
 
 
 class ReminderKind(str, Enum):
@@ -92,6 +98,10 @@ def reminder_plan(conference: Conference, odj: OrdreDuJour | None, rules: Agenda
     morning = at_local(conference.day, settings.conference_morning_hour)
     if settings.conference_morning and morning < starts_at:
         reminders.append(Reminder("morning", ReminderKind.MORNING, morning, EVERYONE, starts_at, None))
+    if not settings.on_days_off:  # the morning of a conference held on a day off is not moved: the eve is there
+        reminders = [_on_working_day(r) for r in reminders
+                     if r.kind is not ReminderKind.MORNING or is_working_day(conference.day)]
+    reminders = [r for r in reminders if r.due_at < starts_at]
     return tuple(sorted(reminders, key=lambda r: (r.due_at, r.key)))
 
 
@@ -99,3 +109,10 @@ def _before(kind: ReminderKind, key: str, deadline: Deadline, days: int, hour: t
             version: int | None = None) -> Reminder:
     due = at_local(deadline.effective - timedelta(days=days), hour)
     return Reminder(key, kind, due, roles, deadline.closes_at(), deadline, version)
+
+
+def _on_working_day(reminder: Reminder) -> Reminder:
+    """`reminder` moved to the previous working day at the same wall-clock hour when it falls on a day off."""
+    local = reminder.due_at.astimezone(PARIS)
+    day = previous_working_day(local.date())
+    return reminder if day == local.date() else replace(reminder, due_at=at_local(day, local.time()))

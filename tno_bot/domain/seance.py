@@ -3,6 +3,9 @@
 A `Seance` is plain fields, storable as rows. Decisions (`ouvrir_seance`, `Seance.suspendre`, `reprendre`,
 `clore`) check the rules and return the new state, or raise `SeanceRefused` with a reason code; `reports.refusals`
 words them. The agenda is frozen at opening: a vote is only ever on a point of that snapshot.
+
+A séance opens on the day of its conference (the day its members were convened to, and the date of its decisions);
+the président may open it on another day only with a stated reason, recorded and written in the compte rendu.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from datetime import datetime
 from enum import Enum
 
 from tno_bot.domain.agenda import Conference, Etat, OrdreDuJour
-from tno_bot.domain.calendar import require_aware
+from tno_bot.domain.calendar import local_date, require_aware
 from tno_bot.domain.refusals import Refused
 
 
@@ -30,6 +33,7 @@ class Reason(str, Enum):
     SEVERAL_CONFERENCES_TODAY = "several_conferences_today"  # several today: name the one to open
     NO_SEANCE = "no_seance"  # the conference had no séance (no compte rendu); params: conference
     NO_SEANCE_IN_ROOM = "no_seance_in_room"  # no séance was ever held in the room
+    OTHER_DAY = "other_day"  # opened on another day than the conference's without a reason; params: conference, day
 
 
 class SeanceRefused(Refused):
@@ -65,6 +69,7 @@ class Seance:
     closed_event_id: str | None = None
     id: int | None = None
     secretaire: str | None = None  # the secrétaire de séance, once designated
+    other_day_reason: str | None = None  # why it was opened on another day than its conference's
 
     def __post_init__(self) -> None:
         require_aware(self.opened_at)
@@ -123,12 +128,17 @@ class Seance:
 
 
 def ouvrir_seance(conference: Conference, odj: OrdreDuJour, room_id: str, *, by: str, at: datetime,
-                  event_id: str) -> Seance:
-    """Open the séance of `conference` on its fixed agenda."""
+                  event_id: str, reason: str = "") -> Seance:
+    """Open the séance of `conference` on its fixed agenda; on another day than the conference's only with a
+    `reason` (OTHER_DAY otherwise), recorded with it."""
     require_aware(at)
     if conference.cancelled:
         raise SeanceRefused(Reason.CANCELLED, conference=conference.id)
     if odj.etat is not Etat.FIXE or odj.fixation is None:
         raise SeanceRefused(Reason.AGENDA_NOT_FIXED, conference=conference.id, etat=odj.etat)
+    other_day = local_date(at) != conference.day
+    if other_day and not reason.strip():
+        raise SeanceRefused(Reason.OTHER_DAY, conference=conference.id, day=conference.day)
     version = odj.versions[odj.fixation.version - 1]
-    return Seance(conference.id, room_id, version.points, version.numero, at, by, event_id)
+    return Seance(conference.id, room_id, version.points, version.numero, at, by, event_id,
+                  other_day_reason=reason.strip() if other_day else None)

@@ -8,8 +8,17 @@ Ballots are cast for a titular seat (see `attendance.voting_rights`) and checked
 time they are cast. For each seat the latest ballot counts, whoever cast it: a changed vote replaces the earlier
 one, and a mandant who comes and votes in person replaces the mandataire's ballot. Every ballot stays in the record.
 
-Rule (`unanimite`): adopted when at least one vote is cast and every vote cast is "pour"; abstentions are not
-suffrages exprimés. A seat with no ballot takes no part in the vote and is not an abstention.
+Unanimity, two readings (config `[rules] decision_rule`). Art. 4.3 of the convention (quoted in the seed's SITIV
+deliberation) speaks of "décisions adoptées à l'unanimité au sein de la conférence intercommunale" without saying
+of whom:
+- `unanimite` (default, the reading so far): unanimity of the votes cast. Adopted when at least one vote is cast and
+  every vote cast is "pour"; abstentions are not suffrages exprimés (as in CGCT L2121-20 for a majority). A decision
+  so adopted that a whole member did not vote for is flagged (`Result.members_without_pour`).
+- `unanimite_membres`: unanimity of the members. Every member at the séance has at least one "pour" and no member a
+  "contre": an entente acts only with each member's consent. A decision so adopted is also adopted unanimously of
+  the votes cast (no vote cast is "contre"): the outcome's wording stays true, and the rule applied is recorded with
+  the vote and stated beside it.
+A seat with no ballot takes no part in the vote and is not an abstention.
 """
 
 from __future__ import annotations
@@ -32,7 +41,10 @@ from tno_bot.domain.attendance import (
 from tno_bot.domain.calendar import require_aware
 from tno_bot.domain.refusals import Refused
 
-RULE = "unanimite"
+UNANIMITE = "unanimite"  # unanimity of the votes cast
+UNANIMITE_MEMBRES = "unanimite_membres"  # unanimity of the members
+RULES = (UNANIMITE, UNANIMITE_MEMBRES)
+RULE = UNANIMITE  # the default reading
 
 
 class Choice(str, Enum):
@@ -233,9 +245,18 @@ def tally(vote: Vote, rights: VotingRights) -> Tally:
     return _tally(vote, seats, [])
 
 
-def outcome(counts: Counts) -> Outcome:
-    """The wording under the unanimity rule."""
+def members_without_pour(by_member: Mapping[str, Counts]) -> tuple[str, ...]:
+    """The members none of whose seats voted "pour" (abstaining, or not voting), in member order."""
+    return tuple(m for m, c in by_member.items() if not c.pour)
+
+
+def outcome(counts: Counts, rule: str = RULE, by_member: Mapping[str, Counts] | None = None) -> Outcome:
+    """The wording under the unanimity reading `rule` (`unanimite_membres` needs the counts `by_member`)."""
+    if rule not in RULES:
+        raise ValueError(f"unknown decision rule {rule!r}")
     if counts.contre or not counts.exprimes:
+        return Outcome.REJETEE
+    if rule == UNANIMITE_MEMBRES and members_without_pour(by_member or {}):
         return Outcome.REJETEE
     return Outcome.ADOPTEE_UNANIMITE if not counts.abstention else Outcome.ADOPTEE_UNANIMITE_SUFFRAGES_EXPRIMES
 
@@ -247,12 +268,13 @@ class Result:
     rule: str = RULE
 
 
-def result(vote: Vote, cast: Cast) -> Result:
-    """The result of a closed vote: counts overall and by member, seats without ballot, outcome."""
+def result(vote: Vote, cast: Cast, rule: str = RULE) -> Result:
+    """The result of a closed vote under the unanimity reading `rule`: counts overall and by member, seats without
+    ballot, outcome."""
     if not vote.closed:
         raise ValueError("the vote is still open")
     counted = vote.counted()
     seats = [SeatTally(t.matrix_id, t.member, counted.get(t.matrix_id)) for t in cast.titulaires()]
     closing = _tally(vote, seats, list(cast.members))
-    return Result(closing, outcome(closing.counts))
+    return Result(closing, outcome(closing.counts, rule, closing.by_member), rule)
 

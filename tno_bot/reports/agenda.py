@@ -27,6 +27,7 @@ from tno_bot.domain.ics import CalendarEvent, EventKind, conference_ics
 from tno_bot.domain.reminders import Reminder, ReminderKind
 from tno_bot.i18n import N_, Translator
 from tno_bot.reports.message import Attachment, Reply
+from tno_bot.reports.readings import notice_reading
 from tno_bot.reports.roles import roles_and
 from tno_bot.reports.text import Text
 
@@ -71,18 +72,28 @@ def counting_note(tr: Translator) -> str:
 
 
 def day_off_note(deadline: Deadline, tr: Translator) -> str | None:
-    """What to know when a deadline ends on a Saturday, a Sunday or a public holiday, else None."""
+    """What to know when a deadline ends on a Saturday, a Sunday or a public holiday, or is cut short on the eve of
+    the conference, else None."""
+    if deadline.capped:
+        return tr.gettext("{date} is the eve of the conference: the replies end then at the latest.",
+                          date=tr.date(deadline.effective))
     if deadline.day_off is None:
         return None
-    due, next_day = tr.date(deadline.due), tr.date(deadline.next_working_day)
+    due, moved_to = tr.date(deadline.due), tr.date(deadline.working_day)
     if deadline.day_off is DayOff.HOLIDAY:
         why = tr.gettext("{date} is a public holiday ({name})", date=due,
                          name=holiday_name(deadline.due, tr.language) or deadline.holiday)
     else:
         why = tr.gettext("{date} falls on a weekend", date=due)
+    if deadline.backward and deadline.extended:
+        return tr.gettext("{why}: the deadline moves to the previous working day, {previous}.", why=why,
+                          previous=moved_to)
+    if deadline.backward:
+        return tr.gettext("{why}; the previous working day is {previous} (the deadline does not move).", why=why,
+                          previous=moved_to)
     if deadline.extended:
-        return tr.gettext("{why}: the deadline moves to the next working day, {next}.", why=why, next=next_day)
-    return tr.gettext("{why}; the next working day is {next} (the deadline does not move).", why=why, next=next_day)
+        return tr.gettext("{why}: the deadline moves to the next working day, {next}.", why=why, next=moved_to)
+    return tr.gettext("{why}; the next working day is {next} (the deadline does not move).", why=why, next=moved_to)
 
 
 def pill(matrix_id: str, config: Config) -> str:
@@ -124,19 +135,30 @@ def people_with_roles(config: Config, roles: Iterable[str]) -> tuple[str, ...]:
 
 def deadline_items(conference: Conference, odj: OrdreDuJour, rules: AgendaRules, now: datetime,
                    tr: Translator) -> list[str]:
-    """The notice deadline and the reply window, with countdowns and day-off notes."""
-    line = timeline(conference, rules, odj)
+    """The notice deadline (its real count) and the reply window, with countdowns and day-off notes; a deadline
+    already past is said to be past."""
+    line = timeline(conference, rules, odj, now)
     notice = line.notice
-    items = [tr.gettext("Last day to send the agenda to the representatives (D-{days}): {date} — {countdown}.",
-                        days=rules.notice_days, date=tr.date(notice.effective),
-                        countdown=countdown(notice.effective, now, tr))]
+    if notice.is_open(now):
+        items = [tr.gettext("Last day to send the agenda to the representatives (D-{days}): {date} — {countdown}.",
+                            days=-notice.count, date=tr.date(notice.effective),
+                            countdown=countdown(notice.effective, now, tr))]
+    else:
+        items = [tr.gettext("The last day to send the agenda to the representatives (D-{days}) is past: it was "
+                            "{date}.", days=-notice.count, date=tr.date(notice.effective))]
     if note := day_off_note(notice, tr):
         items.append(note)
     window = line.reply_window
     if line.reply_window_version is None:
-        items.append(tr.gettext("Reply window: {days} days from the sending; at the latest until {date} if the agenda "
-                                "is sent on the last day.", days=rules.reply_window_days,
-                                date=tr.date(window.effective)))
+        if notice.is_open(now):
+            items.append(tr.gettext("Reply window: {days} days from the sending; at the latest until {date} if the "
+                                    "agenda is sent on the last day.", days=rules.reply_window_days,
+                                    date=tr.date(window.effective)))
+        else:
+            items.append(tr.gettext("Reply window: {days} days from the sending; until {date} if the agenda is sent "
+                                    "today.", days=rules.reply_window_days, date=tr.date(window.effective)))
+        if note := day_off_note(window, tr):
+            items.append(note)
     else:
         items.append(tr.gettext("Replies to version {version} until {date} inclusive — {countdown}.",
                                 version=line.reply_window_version, date=tr.date(window.effective),
@@ -202,19 +224,21 @@ def avis_line(author: str, at: datetime, texte: str, config: Config, tr: Transla
     return tr.gettext("{name}, {when}: “{text}”", name=config.display_name(author), when=when(at, tr), text=texte)
 
 
-def reminder_label(kind: ReminderKind, version: int | None, tr: Translator) -> str:
-    return {
-        ReminderKind.NOTICE: lambda: tr.gettext("send the agenda proposal"),
-        ReminderKind.WINDOW: lambda: tr.gettext("reply to version {version} of the agenda", version=version),
-        ReminderKind.EVE: lambda: tr.gettext("the conference is tomorrow"),
-        ReminderKind.MORNING: lambda: tr.gettext("the conference is today"),
-    }[kind]()
+def reminder_label(reminder: Reminder, tr: Translator) -> str:
+    """What a reminder asks, worded for the moment it is due ("la conférence a lieu dans 3 jours" for an eve
+    reminder moved to the Friday)."""
+    if reminder.kind is ReminderKind.NOTICE:
+        return tr.gettext("send the agenda proposal")
+    if reminder.kind is ReminderKind.WINDOW:
+        return tr.gettext("reply to version {version} of the agenda", version=reminder.version)
+    return tr.gettext("the conference is {countdown}",
+                      countdown=countdown(local_date(reminder.announces), reminder.due_at, tr))
 
 
 def reminder_item(reminder: Reminder, tr: Translator) -> str:
     """"mardi 30 septembre 2025 à 9 h — le comité technique : envoyer l'ordre du jour"."""
     return tr.gettext("{when} — {who}: {what}", when=when(reminder.due_at, tr), who=roles_and(reminder.roles, tr),
-                      what=reminder_label(reminder.kind, reminder.version, tr))
+                      what=reminder_label(reminder, tr))
 
 
 def timeline_report(conference: Conference, odj: OrdreDuJour, reminders: Sequence[Reminder], config: Config,
@@ -231,6 +255,7 @@ def timeline_report(conference: Conference, odj: OrdreDuJour, reminders: Sequenc
         text.para(tr.gettext("This conference is cancelled."))
         return text
     text.para(counting_note(tr)).bullets(deadline_items(conference, odj, config.agenda_rules, now, tr))
+    text.para(notice_reading(config, tr))
     text.para(tr.gettext("Agenda: {state}", state=agenda_state(conference, odj, config, tr)))
     if reminders:
         text.para(tr.gettext("Reminders planned in this room:")).bullets([reminder_item(r, tr) for r in reminders])
@@ -290,7 +315,8 @@ def tacit_fixing_message(conference: Conference, odj: OrdreDuJour, tr: Translato
 
 def reminder_message(reminder: Reminder, conference: Conference, odj: OrdreDuJour, config: Config, now: datetime,
                      tr: Translator) -> tuple[str, str]:
-    """A reminder as posted in the conference room, naming the people who must act."""
+    """A reminder as posted in the conference room, naming the people who must act, worded for `now` (a reminder
+    caught up after an outage says "today", not "tomorrow")."""
     rules = config.agenda_rules
     line = timeline(conference, rules, odj)
     text = Text.empty()
@@ -299,7 +325,7 @@ def reminder_message(reminder: Reminder, conference: Conference, odj: OrdreDuJou
         text.para(tr.gettext("Reminder: the agenda of the {conference} must be sent to the representatives by "
                              "{date} at the latest (D-{days}) — {countdown}. Send it with !odj envoyer.",
                              conference=conference_title(conference, tr), date=tr.date(notice.effective),
-                             days=rules.notice_days, countdown=countdown(notice.effective, now, tr)))
+                             days=-notice.count, countdown=countdown(notice.effective, now, tr)))
         if note := day_off_note(notice, tr):
             text.para(note)
         state = agenda_state(conference, odj, config, tr)
@@ -316,9 +342,8 @@ def reminder_message(reminder: Reminder, conference: Conference, odj: OrdreDuJou
             text.para(note)
         text.numbered(odj.points)
     else:
-        key = (N_("Reminder: the conférence intercommunale is tomorrow, {when}.")
-               if reminder.kind is ReminderKind.EVE else N_("Reminder: the conférence intercommunale is today, {when}."))
-        text.para(tr.gettext(key, when=when(conference.starts_at, tr)))
+        text.para(tr.gettext("Reminder: the conférence intercommunale is {countdown}, {when}.",
+                             countdown=countdown(conference.day, now, tr), when=when(conference.starts_at, tr)))
         if conference.lieu:
             text.para(tr.gettext("Place: {place}", place=conference.lieu))
         text.para(agenda_state(conference, odj, config, tr))

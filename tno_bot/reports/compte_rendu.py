@@ -19,7 +19,7 @@ from tno_bot.domain.seance import Seance
 from tno_bot.i18n import french_text as _fr
 from tno_bot.i18n import translator
 from tno_bot.reports.message import Attachment
-from tno_bot.reports.seance import counts_text, outcome_label
+from tno_bot.reports.seance import counts_text, outcome_label, rule_text, without_pour_warning
 from tno_bot.reports.text import Block, Text
 
 MARKDOWN_MIMETYPE = "text/markdown"
@@ -117,7 +117,7 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
                  config: Config) -> Minutes:
     """The minutes of `seance` from what was recorded: `votes` are `storage.StoredVote`s, `notes` `storage.Note`s."""
     fr = translator("fr")
-    day = seance.opened_at.astimezone(PARIS).date()
+    day = conference.day  # the conference's date, the date of its decisions, even for a séance opened another day
     blocks: list[Block] = [
         Block("h1", "Entente intercommunale Territoire Numérique Ouvert"),
         Block("h2", f"Compte rendu de la conférence intercommunale du {fr.date(day, format='long')}"),
@@ -127,6 +127,11 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
     blocks.append(Block("p", where))
     if not seance.closed:
         blocks.append(Block("p", _fr("Compte rendu provisoire : la séance n'est pas close.")))
+    opened_on = seance.opened_at.astimezone(PARIS).date()
+    if opened_on != day:
+        blocks.append(Block("p", _fr("Séance ouverte le {jour} et non le jour de la conférence, pour le motif suivant : "
+                                     "{motif}.", jour=fr.date(opened_on, format="full"),
+                                     motif=seance.other_day_reason or "non consigné")))
     blocks.append(Block("p", _fr("Ouverture de séance : {heure}", heure=heure(seance.opened_at))))
     if config.roles.president:
         blocks.append(Block("p", _fr("Présidence de séance : {names}", names=_names(config.roles.president, config))))
@@ -173,6 +178,9 @@ def _item_blocks(stored, title: str, config: Config) -> list[Block]:
     subject = f"La décision {stored.decision}" if stored.decision is not None else "La proposition"
     wording = f"{subject} est {outcome_label(result.outcome, fr)} ({counts_text(result.counts, fr)})."
     blocks.append(Block("p", wording))
+    if warning := without_pour_warning(result.outcome, result.by_member, config, fr):
+        blocks.append(Block("p", warning))
+    blocks.append(Block("p", rule_text(result.rule, fr)))
     blocks.append(Block("ul", items=tuple(
         _fr("{member} : {counts}", member=config.member_name(m), counts=counts_text(c, fr))
         for m, c in result.by_member.items())))

@@ -15,7 +15,7 @@ from tno_bot.reports.seance import counts_text, outcome_label, rule_text
 from tno_bot.reports.text import Block
 
 FR = translator("fr")
-RULE_WORDS = {"unanimite": "unanimité des suffrages exprimés"}
+RULE_WORDS = {"unanimite": "unanimité des suffrages exprimés", "unanimite_membres": "unanimité des membres"}
 
 
 def _names(names) -> str:
@@ -103,7 +103,7 @@ def minutes_document(model: MinutesModel) -> Document:
         blocks.append(Block("p", f"Séance suspendue de {heure(suspended)}{end}."))
     points = len(model.items)
     blocks.append(Block("p", f"Ordre du jour fixé (version {model.agenda_version}), {points} point"
-                             f"{'s' if points > 1 else ''}. {rule_text(FR)}"))
+                             f"{'s' if points > 1 else ''}. {rule_text(model.decision_rule, FR)}"))
     for item in model.items:
         blocks += _item(item)
     blocks.append(Block("h3", f"{points + 1}/ Questions diverses"))

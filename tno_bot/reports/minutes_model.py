@@ -76,6 +76,7 @@ class MinutesModel:
     present_by_member: tuple[tuple[str, int], ...]  # member's name, representatives who came
     pauses: tuple[tuple[datetime, datetime | None], ...]
     agenda_version: int
+    decision_rule: str  # the reading of unanimity the config applies (`[rules] decision_rule`)
     items: tuple[ItemMinutes, ...]
     notes: tuple[tuple[str, datetime, str], ...]  # author, time, text
 
@@ -122,6 +123,7 @@ def minutes_model(record, config: Config) -> MinutesModel:
                                 for m in cast.members),
         pauses=tuple((p.suspended_at, p.resumed_at) for p in seance.pauses),
         agenda_version=seance.agenda_version,
+        decision_rule=config.rules.decision_rule,
         items=_items(seance.points, record.votes, config),
         notes=tuple((name(n.author), n.at, n.text) for n in record.notes),
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from tno_bot.config import Config
 from tno_bot.domain.agenda import Etat
-from tno_bot.domain.calendar import local_date
+from tno_bot.domain.calendar import holiday_name, local_date
 from tno_bot.domain.agenda import MAX_YEARS_AHEAD
 from tno_bot.domain.agenda import Reason as AgendaReason
 from tno_bot.domain.attendance import Reason as AttendanceReason
@@ -115,6 +115,17 @@ def _not_late(w: Wording) -> str:
                         date=w.tr.date(w.p["notice"].effective), days=-w.p["notice"].days)
 
 
+def _conference_day_off(w: Wording) -> str:
+    """The warning for a conference set on a weekend or a public holiday (accepted)."""
+    day = w.p["day"]
+    name = holiday_name(day, w.tr.language)
+    if name:
+        return w.tr.gettext("Warning: {date} is a public holiday ({name}). The conference is planned all the same.",
+                            date=w.tr.date(day), name=name)
+    return w.tr.gettext("Warning: {date} falls on a weekend. The conference is planned all the same.",
+                        date=w.tr.date(day))
+
+
 def _number(w: Wording) -> int | None:
     """The number of the conference refused (param `conference`)."""
     return w.p["conference"].id if w.p.get("conference") else None
@@ -163,6 +174,7 @@ AGENDA: Table = {
         "There is no conference no. {n}: !conferences lists them.", n=w.p["number"]),
     AgendaReason.NO_CONFERENCE_PLANNED: lambda w: w.tr.gettext(
         "No conference is planned. Create one with !conference nouvelle <YYYY-MM-DD> <HH:MM> [place]."),
+    AgendaReason.DAY_OFF: _conference_day_off,
     AgendaReason.CONFERENCE_ELSEWHERE: lambda w: w.tr.ngettext(
         "No conference is planned in this room, and {n} elsewhere: give its number (!conferences lists them).",
         "No conference is planned in this room, and {n} elsewhere: give its number (!conferences lists them).",
@@ -225,6 +237,10 @@ ATTENDANCE: Table = {
     AttendanceReason.GIVER_NOT_TITULAIRE: lambda w: w.tr.gettext(
         "{name} is a suppléant: a suppléant has no seat of their own to delegate, only a titulaire gives a "
         "pouvoir.", name=w.name("mandant")),
+    AttendanceReason.HOLDER_OTHER_MEMBER: lambda w: w.tr.gettext(
+        "{name} represents {other}, not {member}: by the conference's rule, a pouvoir goes to a representative of "
+        "the same member (config pouvoir_across_members, by analogy with CGCT L2121-20, “un collègue”).",
+        name=w.name("mandataire"), other=w.member("other"), member=w.member()),
     AttendanceReason.GIVER_PRESENT: lambda w: w.tr.gettext(
         "{name} is recorded present: a representative who is present votes in person and gives no pouvoir. "
         "Record the absence first (!absent or !excuse).", name=w.name("mandant")),
@@ -323,6 +339,10 @@ SEANCE: Table = {
     SeanceReason.ALREADY_CLOSED: lambda w: w.tr.gettext(
         "The séance of conference no. {n} was closed on {date} at {time}: a closed séance is not opened again.",
         n=w.p["conference"], date=w.tr.date(local_date(w.p["closed_at"])), time=at_time(w.p["closed_at"], w.tr)),
+    SeanceReason.OTHER_DAY: lambda w: w.tr.gettext(
+        "Conference no. {n} is convened on {date}: its séance opens that day. To open it on another day, give the "
+        "reason after its number; it is written in the compte rendu.", n=w.p["conference"],
+        date=w.tr.date(w.p["day"])),
     SeanceReason.NO_CONFERENCE_TODAY: lambda w: w.tr.gettext(
         "No conference is planned today: give the number of the conference to open (!conferences lists them)."),
     SeanceReason.SEVERAL_CONFERENCES_TODAY: lambda w: w.tr.gettext(

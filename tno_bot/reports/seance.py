@@ -16,7 +16,7 @@ from tno_bot.domain.agenda import Conference
 from tno_bot.domain.attendance import Attendance, Basis, Pouvoir, PouvoirEnd, Quorum, Seat, Status, quorum
 from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.decisions import DecisionId
-from tno_bot.domain.voting import Ballot, Counts, Outcome, Tally, Vote
+from tno_bot.domain.voting import UNANIMITE_MEMBRES, Ballot, Counts, Outcome, Tally, Vote, members_without_pour
 from tno_bot.i18n import N_, Translator
 from tno_bot.reports.agenda import conference_title, pill, when
 from tno_bot.reports.text import Text
@@ -51,9 +51,24 @@ def counts_text(counts: Counts, tr: Translator) -> str:
                       abstention=tr.ngettext("{n} abstention", "{n} abstentions", counts.abstention))
 
 
-def rule_text(tr: Translator) -> str:
-    return tr.gettext("Rule: unanimity of the votes cast. Abstentions are not votes cast; any vote against, or no "
-                      "vote cast at all, rejects.")
+def rule_text(rule: str, tr: Translator) -> str:
+    """The unanimity reading applied (config `decision_rule`), in one sentence."""
+    if rule == UNANIMITE_MEMBRES:
+        return tr.gettext("Rule applied: unanimity of the members. Each member needs at least one vote for and none "
+                          "against; any vote against, or a member without a vote for, rejects.")
+    return tr.gettext("Rule applied: unanimity of the votes cast. Abstentions are not votes cast; any vote against, "
+                      "or no vote cast at all, rejects.")
+
+
+def without_pour_warning(outcome: Outcome, by_member: dict[str, Counts], config: Config,
+                         tr: Translator) -> str | None:
+    """The sentence when a decision is adopted that a whole member did not vote for, else None."""
+    silent = members_without_pour(by_member) if outcome.adopted else ()
+    if not silent:
+        return None
+    names = tr.join_and(config.member(m).name if config.member(m) else m for m in silent)
+    return tr.gettext("No representative of {members} voted for: adopted under the unanimity of the votes cast, "
+                      "not that of the members.", members=names)
 
 
 def _names(ids: Sequence[str], config: Config) -> tuple[str, str]:
@@ -190,9 +205,11 @@ def by_member_items(by_member: dict[str, Counts], config: Config, tr: Translator
                        names=counts_text(c, tr)) for m, c in by_member.items()]
 
 
-def result_report(vote: Vote, outcome: Outcome, counts: Counts, by_member: dict[str, Counts],
-                  decision: DecisionId | None, config: Config, tr: Translator) -> tuple[str, str]:
-    """`!vote clore`: the wording with the counts, the decision number, the rule, the counts by member."""
+def result_report(vote: Vote, result, decision: DecisionId | None, config: Config,
+                  tr: Translator) -> tuple[str, str]:
+    """`!vote clore`: the wording with the counts, the decision number, a member that did not vote for an adopted
+    decision, the rule applied, the counts by member; `result` is the `storage.ClosedResult`."""
+    outcome, counts, by_member = result.outcome, result.counts, result.by_member
     text = Text.empty().para(vote_heading(vote, tr) + " — " + tr.gettext("closed at {time}.",
                                                                         time=at_time(vote.closed_at, tr)))
     if decision is not None:
@@ -202,6 +219,8 @@ def result_report(vote: Vote, outcome: Outcome, counts: Counts, by_member: dict[
         wording = tr.gettext("Proposal {outcome} ({counts}).", outcome=outcome_label(outcome, tr),
                              counts=counts_text(counts, tr))
     text.para(wording)
-    text.para(rule_text(tr))
+    if warning := without_pour_warning(outcome, by_member, config, tr):
+        text.para(warning)
+    text.para(rule_text(result.rule, tr))
     text.para(tr.gettext("By member:")).bullets(by_member_items(by_member, config, tr))
     return text.done()

@@ -28,9 +28,10 @@ def load_agenda(session: Session, conference_id: int) -> OrdreDuJour:
     by_version: dict[int | None, list[str]] = {}
     for point in points:
         by_version.setdefault(point.version, []).append(point.title)
+    conference_day = session.get(ConferenceRow, conference_id).day  # a window ends at the latest on its eve
     versions = tuple(
         Version(v.numero, tuple(by_version.get(v.numero, ())), v.sent_at, v.sent_by, v.hors_delai, v.window_days,
-                v.extend_to_working_day)
+                v.extend_to_working_day, conference_day)
         for v in session.exec(select(AgendaVersion).where(AgendaVersion.conference_id == conference_id)
                               .order_by(AgendaVersion.numero))
     )

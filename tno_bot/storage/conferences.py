@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -38,9 +38,10 @@ def conference_room(session: Session, conference_id: int) -> str | None:
     return row.room_id if row else None
 
 
-def conference_rooms(session: Session) -> dict[int, str]:
-    """The room of every conference, by conference id (one query)."""
-    return dict(session.exec(select(ConferenceRow.id, ConferenceRow.room_id)).all())
+def conference_rooms(session: Session) -> dict[int, tuple[str, date]]:
+    """The room and the day of every conference, by conference id (one query)."""
+    return {id_: (room_id, day) for id_, room_id, day in
+            session.exec(select(ConferenceRow.id, ConferenceRow.room_id, ConferenceRow.day)).all()}
 
 
 def update_conference(session: Session, conference: Conference, now: datetime) -> None:

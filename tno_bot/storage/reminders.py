@@ -18,6 +18,7 @@ from tno_bot.domain.reminders import Reminder, ReminderKind, ReminderSettings, r
 
 from .agenda import load_agenda
 from .conferences import get_conference
+from .seances import seance_of_conference
 from .tables import REMINDER_CANCELLED, REMINDER_PENDING, ReminderRow
 
 
@@ -57,12 +58,14 @@ def sync_reminders(session: Session, conference_id: int, plan: Iterable[Reminder
 
 def replan_reminders(session: Session, conference_id: int, rules: AgendaRules, settings: ReminderSettings,
                      now: datetime) -> None:
-    """Recompute the reminder plan of a stored conference from its current state and its agenda."""
+    """Recompute the reminder plan of a stored conference from its current state and its agenda: none once its
+    séance has opened (the conference sits, even before its day)."""
     conference = get_conference(session, conference_id)
     if conference is None:
         raise LookupError(f"no conference with id {conference_id}")
-    sync_reminders(session, conference_id, reminder_plan(conference, load_agenda(session, conference_id), rules,
-                                                         settings), now)
+    sitting = seance_of_conference(session, conference_id) is not None
+    plan = () if sitting else reminder_plan(conference, load_agenda(session, conference_id), rules, settings)
+    sync_reminders(session, conference_id, plan, now)
 
 
 def due_reminders(session: Session, now: datetime) -> list[ReminderRow]:

@@ -37,13 +37,15 @@ def _domain(session: Session, row: SeanceRow) -> Seance:
                   row.opened_by, row.opened_event_id,
                   tuple(Pause(p.suspended_at, p.suspended_by, p.suspended_event_id, p.resumed_at, p.resumed_by,
                               p.resumed_event_id) for p in pauses),
-                  row.closed_at, row.closed_by, row.closed_event_id, row.id, row.secretaire)
+                  row.closed_at, row.closed_by, row.closed_event_id, row.id, row.secretaire,
+                  row.other_day_reason)
 
 
 def add_seance(session: Session, seance: Seance) -> Seance:
     """Store a newly opened séance and its agenda snapshot; returns it with its id."""
     row = SeanceRow(conference_id=seance.conference_id, room_id=seance.room_id, agenda_version=seance.agenda_version,
-                    opened_at=seance.opened_at, opened_by=seance.opened_by, opened_event_id=seance.opened_event_id)
+                    opened_at=seance.opened_at, opened_by=seance.opened_by, opened_event_id=seance.opened_event_id,
+                    other_day_reason=seance.other_day_reason)
     session.add(row)
     session.flush()
     session.add_all(SeancePoint(seance_id=row.id, numero=i, title=title) for i, title in enumerate(seance.points, 1))

@@ -245,6 +245,7 @@ class SeanceRow(SQLModel, table=True):
     closed_by: str | None = None
     closed_event_id: str | None = None
     secretaire: str | None = None  # the secrétaire de séance's matrix id, once designated
+    other_day_reason: str | None = Field(default=None, sa_type=Text)  # opened on another day than the conference's
 
 
 class SeancePoint(SQLModel, table=True):

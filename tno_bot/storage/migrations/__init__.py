@@ -28,6 +28,7 @@ from . import (
     v08_relations,
     v09_documents,
     v10_decision_notifications,
+    v11_seance_opening_reason,
 )
 
 ADVISORY_LOCK_KEY = 0x74_6E_6F_62  # "tnob": serialises migrate() across processes on PostgreSQL
@@ -43,6 +44,7 @@ STEPS = (
     v08_relations,
     v09_documents,
     v10_decision_notifications,
+    v11_seance_opening_reason,
 )
 """The step modules, oldest first: step N is ``STEPS[N - 1]``."""
 
