@@ -9,7 +9,9 @@ import pytest
 
 from tests.cast import LOCAL
 from tests.documents import odt_text, pdf_text
-from tests.e2e.scenarios import QUORATE, ask, closed_seance_minutes, file_data, posted_files, prepared_conference
+from tests.e2e.scenarios import (
+    ACK, QUORATE, ask, closed_seance_minutes, file_data, posted_files, prepared_conference, vote,
+)
 from tno_bot.domain.calendar import PARIS
 
 pytestmark = pytest.mark.e2e
@@ -40,7 +42,7 @@ async def test_the_convocation_and_the_compte_rendu_are_posted_and_read_back(bot
         await ask(people[name], room_id, "!present")
     await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 1")
     for name in QUORATE:
-        await ask(people[name], room_id, "!vote pour")
+        assert await vote(people[name], room_id, "!vote pour") == ACK
     await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
     await closed_seance_minutes(secretariat, room_id)
 
@@ -51,4 +53,4 @@ async def test_the_convocation_and_the_compte_rendu_are_posted_and_read_back(bot
         assert f"1/ Décision TNO {year}-01 : Budget 2027" in text
         assert "Secrétaire de séance : Fabrice Faury" in text
         assert "Membres en exercice : 6 — présents : 3" in text
-        assert "La décision" in text and "est adoptée à l'unanimité (3 pour, 0 contre, 0 abstention)." in text
+        assert "La décision" in text and "est adoptée à l’unanimité (3 pour, 0 contre, 0 abstention)." in text
