@@ -6,7 +6,7 @@ STRICT_CLIENT := tests/e2e/strict_client
 STRICT_STAMP := $(STRICT_CLIENT)/node_modules/.tno-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv strict-client demo test catalogs docs-images clean distclean
+.PHONY: venv strict-client demo test catalogs docs-images screenshots clean distclean
 
 venv: $(STAMP)
 
@@ -37,6 +37,11 @@ catalogs: venv
 # The first page of the compte rendu and of the convocation as PNG, under docs/.
 docs-images: venv
 	$(VENV)/bin/python -m docs.render_documents
+
+# The bot's messages of a scripted séance of nine representatives as a phone shows them, under docs/screenshots.
+# Needs headless Chromium and an emoji font, installed by hand (never by `make test`): the script says which.
+screenshots: venv
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/python bench/screenshots.py docs/screenshots
 
 clean:
 	rm -rf build .pytest_cache *.egg-info

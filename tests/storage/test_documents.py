@@ -26,7 +26,7 @@ from tests.cast import (
     VIOLLET,
     VIVIEN,
 )
-from tests.documents import odt_text, pdf_text, pdf_title
+from tests.documents import odt_text, pdf_lines, pdf_text, pdf_title
 from tests.storage.test_seance_commands import SeanceBot, at
 from tests.text import plain
 from tno_bot import storage
@@ -64,7 +64,7 @@ def scripted_seance(bot):
         bot.say(f"!vote {choice}", voter, now=at(11, 1))
     bot.say("!vote pour Emeline Baume", KHELIFI, now=at(11, 2))
     bot.say("!vote clore", PRESIDENT, now=at(11, 5))
-    bot.say("!note Hébergement mutualisé : devis de 12 000 € à présenter", MILLET, now=at(12, 0))
+    bot.say(f"!note {NOTE}", MILLET, now=at(12, 0))
 
 
 MINUTES_ELEMENTS = (
@@ -79,7 +79,7 @@ MINUTES_ELEMENTS = (
     "Excusé(e)s : Emeline Baume",
     "Absent(e)s : Matthieu Viera, Laurent Bosetti, Damien Lefort",
     "Emeline Baume à Zemorda Khelifi (donné par le mandant à 10 h 03)",
-    "Représentant l'administration : Fabrice Faury",
+    "Représentant l’administration : Fabrice Faury",
     "Quorum : au moins un représentant de chaque membre présent, les pouvoirs ne comptant pas. Le quorum est atteint "
     "(représentants venus siéger — Métropole de Lyon : 1, Ville de Lyon : 2, SITIV : 2)",
     "Ordre du jour fixé (version 1), 3 points.",
@@ -131,7 +131,7 @@ def test_the_secretaire_is_someone_of_the_conference_named_by_the_presidency(bot
     assert [row.secretaire for row in bot.rows(storage.SeanceRow)] == [None]
     [provisional] = bot.ask("!cr")
     assert "Secrétaire de séance : non désigné(e)" in pdf_text(provisional.files[1].data)
-    assert "Compte rendu provisoire : la séance n'est pas close." in odt_text(provisional.files[2].data)
+    assert "Compte rendu provisoire : la séance n’est pas close." in odt_text(provisional.files[2].data)
 
 
 def test_the_cli_writes_the_compte_rendu_in_each_format(bot, engine, tmp_path, monkeypatch, capsys):
@@ -155,9 +155,9 @@ def test_the_cli_writes_the_compte_rendu_in_each_format(bot, engine, tmp_path, m
 
 CONVOCATION_ELEMENTS = (
     "Convocation à la conférence intercommunale du vendredi 7 novembre 2025",
-    "J'ai l'honneur de vous convoquer à la conférence intercommunale de l'entente (conférence n° 2), qui se tiendra "
+    "J’ai l’honneur de vous convoquer à la conférence intercommunale de l’entente (conférence n° 2), qui se tiendra "
     "le vendredi 7 novembre 2025 à 10 h, Hôtel de la Métropole.",
-    "L'ordre du jour, fixé le 12 septembre 2025 par le président (version 1), est le suivant : 1. Budget 2026 "
+    "L’ordre du jour, fixé le 12 septembre 2025 par le président (version 1), est le suivant : 1. Budget 2026 "
     "2. Feuille de route 3. Questions diverses",
     "Emeline Baume (titulaire, Métropole de Lyon)",
     "Damien Lefort (suppléant(e), SITIV)",
@@ -192,6 +192,43 @@ def test_the_convocation_goes_out_when_the_agenda_is_fixed_and_on_demand(engine,
     bot.say("!conference annuler 2", SECRETARIAT, now=at(10, 0, (2025, 9, 14)))
     assert bot.say("!convocation 2", PRESIDENT, now=at(10, 0, (2025, 9, 15))) == (
         "La conférence n° 2 est annulée : plus rien ne peut être modifié.")
+
+
+NOTE = "Hébergement mutualisé : devis de 12 000 € à présenter"  # user text, with its ordinary space before ":"
+
+
+def _typeset(text: str, user_texts: tuple[str, ...] = (), colon_space: str = "\u00a0") -> None:
+    """`text` (a document's, its no-break spaces kept) follows French typography outside the user's texts: the
+    space before ":" is `colon_space`, the one before ";" narrow and no-break, no straight apostrophe."""
+    for user_text in user_texts:
+        assert user_text in text  # as typed
+        text = text.replace(user_text, "")
+    assert [text[max(i - 30, 0):i + 2] for i, c in enumerate(text) if c == ":" and text[i - 1] in " \u00a0"
+            and text[i - 1] != colon_space] == []
+    assert [text[max(i - 30, 0):i + 2] for i, c in enumerate(text) if c == ";" and text[i - 1] != "\u202f"] == []
+    assert "'" not in text
+
+
+def test_the_documents_follow_french_typography_and_keep_user_text_as_typed(bot):
+    """The ODT keeps every character as written; fpdf2 lays a no-break space out as one (no line break there) but
+    writes it as an ordinary space, so in the PDF the space before ":" reads as " " and its lines are checked never
+    to start with the sign."""
+    [convocation] = bot.ask("!convocation 1", SECRETARIAT, now=at(10, 0, (2025, 10, 1)))
+    scripted_seance(bot)
+    [minutes] = bot.ask("!seance clore", SECRETARIAT, now=at(12, 15))
+    _, minutes_pdf, minutes_odt = minutes.files
+    convocation_pdf, convocation_odt = convocation.files
+    for pdf, odt, user_texts in ((minutes_pdf, minutes_odt, (NOTE,)), (convocation_pdf, convocation_odt, ())):
+        _typeset(odt_text(odt.data, typography=True), user_texts)
+        _typeset(pdf_text(pdf.data, typography=True), user_texts, colon_space=" ")
+        assert [line for line in pdf_lines(pdf.data) if line.lstrip()[:1] in (":", ";", "»")] == []
+    for text in (odt_text(minutes_odt.data, typography=True), pdf_text(minutes_pdf.data, typography=True)):
+        assert "Représentant l’administration" in text
+        assert "pas. Le quorum est atteint (" in text and ")\u202f; il est vérifié" in text
+    assert "Représentant l’administration\u00a0: Fabrice Faury" in odt_text(minutes_odt.data, typography=True)
+    for text in (odt_text(convocation_odt.data, typography=True), pdf_text(convocation_pdf.data, typography=True)):
+        assert "Fait le 1er octobre 2025." in text
+        assert "en écrivant «\u202f!pouvoir\u202f» suivi" in text and "séance seulement\u202f; il est" in text
 
 
 def _excel(text: str) -> list[list[str]]:

@@ -123,8 +123,8 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
         Block("h2", f"Compte rendu de la conférence intercommunale du {fr.date(day, format='long')}"),
         Block("hr"),
     ]
-    where = f"Conférence n° {conference.id}" + (f", {conference.lieu}" if conference.lieu else "") + "."
-    blocks.append(Block("p", where))
+    blocks.append(Block("p", _fr("Conférence n°\u00a0{id}{lieu}.", id=conference.id,
+                                 lieu=f", {conference.lieu}" if conference.lieu else "")))
     if not seance.closed:
         blocks.append(Block("p", _fr("Compte rendu provisoire : la séance n'est pas close.")))
     opened_on = seance.opened_at.astimezone(PARIS).date()

@@ -11,6 +11,7 @@ from tno_bot.config import Config
 from tno_bot.domain.agenda import Conference, ModeFixation, OrdreDuJour
 from tno_bot.domain.calendar import PARIS
 from tno_bot.i18n import Translator, translator
+from tno_bot.i18n import french_text as _fr
 from tno_bot.reports.agenda import conference_title, people_line
 from tno_bot.reports.compte_rendu import heure
 from tno_bot.reports.document import Document
@@ -28,8 +29,14 @@ def _names(config: Config, ids) -> str:
 
 def _quorum(per_member: int) -> str:
     if per_member == 1:
-        return "au moins un représentant de chaque membre doit être présent."
-    return f"au moins {per_member} représentants de chaque membre doivent être présents."
+        return _fr("au moins un représentant de chaque membre doit être présent.")
+    return _fr("au moins {n} représentants de chaque membre doivent être présents.", n=per_member)
+
+
+def _recipient(person, config: Config) -> str:
+    member = config.member(person.member)
+    return _fr("{name} ({seat}, {member})", name=person.name, member=member.name if member else person.member,
+               seat=_fr("titulaire") if person.seat == "titulaire" else _fr("suppléant(e)"))
 
 
 def convocation_document(conference: Conference, odj: OrdreDuJour, config: Config, issued: datetime) -> Document:
@@ -38,40 +45,40 @@ def convocation_document(conference: Conference, odj: OrdreDuJour, config: Confi
     points = odj.versions[fixation.version - 1].points
     start = conference.starts_at.astimezone(PARIS)
     day = FR.date(start.date(), format="full")
-    president = _names(config, config.roles.president) or "le président"
-    fixed = ("tacitement, sans avis en retour dans le délai de réponse" if fixation.mode is ModeFixation.TACITE
-             else "par le président")
+    president = _names(config, config.roles.president) or _fr("le président")
+    fixed = (_fr("tacitement, sans avis en retour dans le délai de réponse") if fixation.mode is ModeFixation.TACITE
+             else _fr("par le président"))
     per_holder = config.rules.max_proxies_per_holder
+    title = _fr("Convocation à la conférence intercommunale du {day}", day=day)
     blocks = (
         Block("h1", ENTENTE),
-        Block("h2", f"Convocation à la conférence intercommunale du {day}"),
+        Block("h2", title),
         Block("hr"),
-        Block("p", "Destinataires : les représentants des membres de l'entente — "
-                   + ", ".join(f"{p.name} ({'titulaire' if p.seat == 'titulaire' else 'suppléant(e)'}, "
-                               f"{config.member(p.member).name if config.member(p.member) else p.member})"
-                               for p in config.people) + "."),
-        Block("p", "Madame, Monsieur,"),
-        Block("p", f"J'ai l'honneur de vous convoquer à la conférence intercommunale de l'entente (conférence "
-                   f"n°\u00a0{conference.id}), qui se tiendra le {day} à {heure(start)}"
-                   + (f", {conference.lieu}" if conference.lieu else "") + "."),
-        Block("p", f"L'ordre du jour, fixé le {FR.date(fixation.day, format='long')} {fixed} "
-                   f"(version {fixation.version}), est le suivant :"),
+        Block("p", _fr("Destinataires : les représentants des membres de l'entente — {recipients}.",
+                       recipients=", ".join(_recipient(p, config) for p in config.people))),
+        Block("p", _fr("Madame, Monsieur,")),
+        Block("p", _fr("J'ai l'honneur de vous convoquer à la conférence intercommunale de l'entente (conférence "
+                       "n° {conference}), qui se tiendra le {day} à {heure}{where}.", conference=conference.id,
+                       day=day, heure=heure(start),
+                       where=_fr(", {lieu}", lieu=conference.lieu) if conference.lieu else "")),
+        Block("p", _fr("L'ordre du jour, fixé le {day} {fixed} (version {version}), est le suivant :",
+                       day=FR.date(fixation.day, format="long"), fixed=fixed, version=fixation.version)),
         Block("ol", items=points),
-        Block("h3", "Pouvoirs"),
-        Block("p", "Un représentant titulaire empêché peut donner pouvoir à un autre représentant de la conférence, "
-                   "par écrit : dans le salon de la conférence, en écrivant « !pouvoir » suivi du nom du mandataire, "
-                   "dès maintenant ou pendant la séance, ou en remettant un pouvoir écrit au secrétariat, qui "
-                   "l'enregistre. Le pouvoir vaut pour cette séance seulement ; il est révocable à tout moment "
-                   "(« !pouvoir retirer ») et prend fin si son auteur vient siéger."),
-        Block("p", f"Un représentant ne peut porter plus de {per_holder} pouvoir{'s' if per_holder > 1 else ''}. "
-                   "À défaut de pouvoir, un suppléant présent du même membre siège à la place du titulaire absent. "
-                   "Les pouvoirs ne comptent pas pour le quorum : " + _quorum(config.rules.quorum_per_member)),
-        Block("p", "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées."),
+        Block("h3", _fr("Pouvoirs")),
+        Block("p", _fr("Un représentant titulaire empêché peut donner pouvoir à un autre représentant de la "
+                       "conférence, par écrit : dans le salon de la conférence, en écrivant « !pouvoir » suivi du nom "
+                       "du mandataire, dès maintenant ou pendant la séance, ou en remettant un pouvoir écrit au "
+                       "secrétariat, qui l'enregistre. Le pouvoir vaut pour cette séance seulement ; il est révocable "
+                       "à tout moment (« !pouvoir retirer ») et prend fin si son auteur vient siéger.")),
+        Block("p", _fr("Un représentant ne peut porter plus de {n} pouvoir{s}. À défaut de pouvoir, un suppléant "
+                       "présent du même membre siège à la place du titulaire absent. Les pouvoirs ne comptent pas "
+                       "pour le quorum : {quorum}", n=per_holder, s="s" if per_holder > 1 else "",
+                       quorum=_quorum(config.rules.quorum_per_member))),
+        Block("p", _fr("Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.")),
     )
-    signature = (f"Fait le {FR.date(issued.astimezone(PARIS).date(), format='long')}.", "",
-                 "Le président de la conférence intercommunale", president)
-    return Document(f"Convocation à la conférence intercommunale du {day}", blocks, signature,
-                    f"convocation-{start.date().isoformat()}")
+    signature = (_fr("Fait le {day}.", day=FR.date(issued.astimezone(PARIS).date(), format="long")), "",
+                 _fr("Le président de la conférence intercommunale"), president)
+    return Document(title, blocks, signature, f"convocation-{start.date().isoformat()}")
 
 
 def convocation_reply(conference: Conference, odj: OrdreDuJour, config: Config, tr: Translator,

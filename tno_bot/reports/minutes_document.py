@@ -1,10 +1,12 @@
 """The compte rendu as a document to file and sign (PDF, ODT): the model of the minutes laid out as the public
-minutes of a council are, in French whatever the room's language (an official document)."""
+minutes of a council are, in French whatever the room's language (an official document). Every template goes through
+`french_text` (French typography and grammar) before the values, user text among them, are put in unchanged."""
 
 from __future__ import annotations
 
 from tno_bot.domain.attendance import PouvoirEnd
 from tno_bot.domain.calendar import PARIS
+from tno_bot.i18n import french_text as _fr
 from tno_bot.i18n import translator
 from tno_bot.reports.compte_rendu import heure
 from tno_bot.reports.document import Document
@@ -23,101 +25,110 @@ def _names(names) -> str:
 
 
 def _pouvoir(p: PouvoirFact) -> str:
-    given = f"à {heure(p.given_at)}"
+    given = _fr("à {heure}", heure=heure(p.given_at))
     if p.before_seance:
-        given = f"le {FR.date(p.given_at.astimezone(PARIS).date(), format='long')} {given}"
-    how = f"remis par écrit, enregistré par {p.recorded_by}" if p.recorded_by else "donné par le mandant"
-    line = f"{p.mandant} à {p.mandataire} ({how} {given}{', avant la séance' if p.before_seance else ''})"
+        jour = FR.date(p.given_at.astimezone(PARIS).date(), format="long")
+        given = _fr("le {jour} {given}, avant la séance", jour=jour, given=given)
+    how = (_fr("remis par écrit, enregistré par {by}", by=p.recorded_by) if p.recorded_by
+           else _fr("donné par le mandant"))
+    line = _fr("{mandant} à {mandataire} ({how} {given})", mandant=p.mandant, mandataire=p.mandataire, how=how,
+               given=given)
     if p.end is PouvoirEnd.RETIRE:
-        line += f", retiré à {heure(p.ended_at)}"
+        line += _fr(", retiré à {heure}", heure=heure(p.ended_at))
     elif p.end is PouvoirEnd.MANDANT_PRESENT:
-        line += f", caduc à {heure(p.ended_at)} : {p.mandant} est venu(e) siéger"
+        line += _fr(", caduc à {heure} : {mandant} est venu(e) siéger", heure=heure(p.ended_at), mandant=p.mandant)
     return line
 
 
 def _item(item: ItemMinutes) -> list[Block]:
-    heading = f"{item.numero}/ " + (f"Décision {item.decision} : " if item.decision else "") + item.title
+    heading = (_fr("{numero}/ Décision {decision} : {title}", numero=item.numero, decision=item.decision,
+                   title=item.title) if item.decision
+               else _fr("{numero}/ {title}", numero=item.numero, title=item.title))
     blocks = [Block("h3", heading)]
     if not item.voted:
-        return blocks + [Block("p", "Point non soumis au vote.")]
+        return blocks + [Block("p", _fr("Point non soumis au vote."))]
     if item.vote_title:
-        blocks.append(Block("p", f"Intitulé du vote : {item.vote_title}"))
+        blocks.append(Block("p", _fr("Intitulé du vote : {title}", title=item.vote_title)))
     if item.closed_at is None:
-        return blocks + [Block("p", f"Vote ouvert à {heure(item.opened_at)}, en cours.")]
-    blocks.append(Block("p", f"Vote ouvert à {heure(item.opened_at)}, clos à {heure(item.closed_at)}."))
+        return blocks + [Block("p", _fr("Vote ouvert à {heure}, en cours.", heure=heure(item.opened_at)))]
+    blocks.append(Block("p", _fr("Vote ouvert à {opened}, clos à {closed}.", opened=heure(item.opened_at),
+                                 closed=heure(item.closed_at))))
     counts = item.counts
-    blocks.append(Block("p", f"Votants : {counts.votants} — suffrages exprimés : {counts.exprimes} — "
-                             f"{counts_text(counts, FR)}."))
-    blocks.append(Block("ul", items=tuple(f"{member} : {counts_text(c, FR)}" for member, c in item.by_member)))
-    if item.by_pouvoir:
-        blocks.append(Block("p", "Votes par pouvoir : " + ", ".join(f"{v} pour {s}" for v, s in item.by_pouvoir)
-                                 + "."))
-    if item.by_suppleance:
-        blocks.append(Block("p", "Suppléances : " + ", ".join(f"{v} pour {s}" for v, s in item.by_suppleance)
-                                 + "."))
+    blocks.append(Block("p", _fr("Votants : {votants} — suffrages exprimés : {exprimes} — {counts}.",
+                                 votants=counts.votants, exprimes=counts.exprimes, counts=counts_text(counts, FR))))
+    blocks.append(Block("ul", items=tuple(_fr("{member} : {counts}", member=member, counts=counts_text(c, FR))
+                                          for member, c in item.by_member)))
+    for label, ballots in (("Votes par pouvoir : {ballots}.", item.by_pouvoir),
+                           ("Suppléances : {ballots}.", item.by_suppleance)):
+        if ballots:
+            blocks.append(Block("p", _fr(label, ballots=", ".join(_fr("{voter} pour {seat}", voter=v, seat=s)
+                                                                  for v, s in ballots))))
     rule = RULE_WORDS.get(item.rule, item.rule)
-    subject = f"La décision {item.decision}" if item.decision else "La proposition"
-    blocks.append(Block("p", f"Règle appliquée : {rule}. {subject} est {outcome_label(item.outcome, FR)} "
-                             f"({counts_text(counts, FR)})."))
+    subject = _fr("La décision {decision}", decision=item.decision) if item.decision else _fr("La proposition")
+    blocks.append(Block("p", _fr("Règle appliquée : {rule}. {subject} est {outcome} ({counts}).", rule=rule,
+                                 subject=subject, outcome=outcome_label(item.outcome, FR),
+                                 counts=counts_text(counts, FR))))
     return blocks
 
 
 def minutes_document(model: MinutesModel) -> Document:
     """The compte rendu of `model`, with its signature block (président and secrétaire de séance)."""
     day = FR.date(model.day, format="full")
-    blocks = [
-        Block("h1", model.entente),
-        Block("h2", f"Compte rendu de la conférence intercommunale du {day}"),
-        Block("hr"),
-    ]
+    title = _fr("Compte rendu de la conférence intercommunale du {day}", day=day)
+    blocks = [Block("h1", model.entente), Block("h2", title), Block("hr")]
     if model.closed_at is None:
-        blocks.append(Block("p", "Compte rendu provisoire : la séance n'est pas close."))
+        blocks.append(Block("p", _fr("Compte rendu provisoire : la séance n'est pas close.")))
+    where = _fr(", {lieu}", lieu=model.lieu) if model.lieu else ""
+    closing = _fr(" — clôture : {heure}", heure=heure(model.closed_at)) if model.closed_at else ""
     blocks += [
-        Block("p", f"Conférence n°\u00a0{model.conference}, le {day}" + (f", {model.lieu}" if model.lieu else "")
-                   + ", sur convocation de son président."),
-        Block("p", f"Ouverture de séance : {heure(model.opened_at)}"
-                   + (f" — clôture : {heure(model.closed_at)}" if model.closed_at else "")),
-        Block("p", "Président de séance : " + _names(model.president)),
-        Block("p", "Secrétaire de séance : " + (model.secretaire or "non désigné(e)")),
-        Block("p", f"Membres en exercice : {model.en_exercice} — présents : {model.presents} — "
-                   f"représentés : {model.representes} — votants : {model.votants}"),
-        Block("p", "Présents : " + _names(n + (f" (jusqu'à {heure(left)})" if left else "")
-                                          for n, left in model.presents_names)),
-        Block("p", "Excusé(e)s : " + _names(model.excuses)),
-        Block("p", "Absent(e)s : " + _names(model.absents)),
+        Block("p", _fr("Conférence n° {conference}, le {day}{where}, sur convocation de son président.",
+                       conference=model.conference, day=day, where=where)),
+        Block("p", _fr("Ouverture de séance : {heure}{closing}", heure=heure(model.opened_at), closing=closing)),
+        Block("p", _fr("Président de séance : {names}", names=_names(model.president))),
+        Block("p", _fr("Secrétaire de séance : {name}", name=model.secretaire or _fr("non désigné(e)"))),
+        Block("p", _fr("Membres en exercice : {en_exercice} — présents : {presents} — représentés : {representes} — "
+                       "votants : {votants}", en_exercice=model.en_exercice, presents=model.presents,
+                       representes=model.representes, votants=model.votants)),
+        Block("p", _fr("Présents : {names}", names=_names(
+            n + (_fr(" (jusqu'à {heure})", heure=heure(left)) if left else "") for n, left in model.presents_names))),
+        Block("p", _fr("Excusé(e)s : {names}", names=_names(model.excuses))),
+        Block("p", _fr("Absent(e)s : {names}", names=_names(model.absents))),
     ]
     if model.pouvoirs:
-        blocks += [Block("p", "Pouvoirs :"), Block("ul", items=tuple(_pouvoir(p) for p in model.pouvoirs))]
+        blocks += [Block("p", _fr("Pouvoirs :")), Block("ul", items=tuple(_pouvoir(p) for p in model.pouvoirs))]
     else:
-        blocks.append(Block("p", "Pouvoirs : aucun"))
+        blocks.append(Block("p", _fr("Pouvoirs : aucun")))
     if model.staff:
-        blocks.append(Block("p", "Représentant l'administration : " + _names(model.staff)))
-    per_member = "un représentant" if model.quorum_per_member == 1 else f"{model.quorum_per_member} représentants"
-    present = ", ".join(f"{member} : {n}" for member, n in model.present_by_member)
-    blocks.append(Block("p", f"Quorum : au moins {per_member} de chaque membre présent, les pouvoirs ne comptant pas. "
-                             + ("Le quorum est atteint" if model.quorum_reached else "Le quorum n'est pas atteint")
-                             + f" (représentants venus siéger — {present}) ; il est vérifié à l'ouverture et à la "
-                               "clôture de chaque vote."))
+        blocks.append(Block("p", _fr("Représentant l'administration : {names}", names=_names(model.staff))))
+    per_member = (_fr("un représentant") if model.quorum_per_member == 1
+                  else _fr("{n} représentants", n=model.quorum_per_member))
+    present = ", ".join(_fr("{member} : {n}", member=member, n=n) for member, n in model.present_by_member)
+    reached = _fr("Le quorum est atteint") if model.quorum_reached else _fr("Le quorum n'est pas atteint")
+    blocks.append(Block("p", _fr("Quorum : au moins {per_member} de chaque membre présent, les pouvoirs ne comptant "
+                                 "pas. {reached} (représentants venus siéger — {present}) ; il est vérifié à "
+                                 "l'ouverture et à la clôture de chaque vote.", per_member=per_member,
+                                 reached=reached, present=present)))
     for suspended, resumed in model.pauses:
-        end = f" à {heure(resumed)}" if resumed else " (non reprise)"
-        blocks.append(Block("p", f"Séance suspendue de {heure(suspended)}{end}."))
+        end = _fr(" à {heure}", heure=heure(resumed)) if resumed else _fr(" (non reprise)")
+        blocks.append(Block("p", _fr("Séance suspendue de {heure}{end}.", heure=heure(suspended), end=end)))
     points = len(model.items)
-    blocks.append(Block("p", f"Ordre du jour fixé (version {model.agenda_version}), {points} point"
-                             f"{'s' if points > 1 else ''}. {rule_text(model.decision_rule, FR)}"))
+    blocks.append(Block("p", _fr("Ordre du jour fixé (version {version}), {points} point{s}. {rule}",
+                                 version=model.agenda_version, points=points, s="s" if points > 1 else "",
+                                 rule=rule_text(model.decision_rule, FR))))
     for item in model.items:
         blocks += _item(item)
-    blocks.append(Block("h3", f"{points + 1}/ Questions diverses"))
+    blocks.append(Block("h3", _fr("{numero}/ Questions diverses", numero=points + 1)))
     if model.notes:
-        blocks.append(Block("ul", items=tuple(f"{text} ({author}, {heure(at)})" for author, at, text in model.notes)))
+        blocks.append(Block("ul", items=tuple(_fr("{text} ({author}, {heure})", text=text, author=author,
+                                                  heure=heure(at)) for author, at, text in model.notes)))
     else:
-        blocks.append(Block("p", "Aucune question diverse n'a été consignée."))
+        blocks.append(Block("p", _fr("Aucune question diverse n'a été consignée.")))
     if model.closed_at:
-        blocks.append(Block("p", f"La séance est levée à {heure(model.closed_at)}."))
-    signature = (f"Fait le {FR.date(model.day, format='long')}.", "",
-                 "Le président de séance", _names(model.president), "", "Le secrétaire de séance",
+        blocks.append(Block("p", _fr("La séance est levée à {heure}.", heure=heure(model.closed_at))))
+    signature = (_fr("Fait le {day}.", day=FR.date(model.day, format="long")), "",
+                 _fr("Le président de séance"), _names(model.president), "", _fr("Le secrétaire de séance"),
                  model.secretaire or "")
-    return Document(f"Compte rendu de la conférence intercommunale du {day}", tuple(blocks), signature,
-                    f"compte-rendu-{model.day.isoformat()}")
+    return Document(title, tuple(blocks), signature, f"compte-rendu-{model.day.isoformat()}")
 
 
 def minutes_files(record, config, formats: tuple[str, ...] = FORMATS) -> tuple[Attachment, ...]:

@@ -1,7 +1,9 @@
 """A `Document` as PDF, with fpdf2 (pure Python; no system library, no office suite).
 
 The text is set in DejaVu Sans, embedded (subset) from `fonts/` (Bitstream Vera licence, DejaVu changes in the
-public domain: see fonts/LICENSE), so accents, « guillemets » and the euro sign render in every reader.
+public domain: see fonts/LICENSE), so accents, « guillemets » and the euro sign render in every reader. fpdf2 never
+breaks a line at a no-break space but writes it as an ordinary space (for justified text): a reader's extracted text
+shows " :" where the document has the no-break space; the narrow one (U+202F) is kept as it is.
 """
 
 from __future__ import annotations
