@@ -23,11 +23,12 @@ from tno_bot.config import Config, ConfigError, format_problems, load_config
 from tno_bot.config.warnings import config_warnings
 from tno_bot.domain.funding import call_for_funds
 from tno_bot.domain.parsing import parse_number, parse_year
-from tno_bot.app.decisions import check_history, history_of, register
+from tno_bot.app.decisions import history_of, register
 from tno_bot.app.exports import decisions_csv, decisions_json, scdl_export
 from tno_bot.domain.refusals import Refused
 from tno_bot.i18n import SUPPORTED_LANGUAGES, Translator, french_text, translator
 from tno_bot.ops.backup import BackupRefused, make_backup
+from tno_bot.ops.config_reload import checked_config
 from tno_bot.reports.agenda import ics_file
 from tno_bot.reports.compte_rendu import minutes
 from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report
@@ -79,13 +80,6 @@ def _translator(args: argparse.Namespace, config: Config) -> Translator:
 
 def _check_config_arguments(parser: argparse.ArgumentParser) -> None:
     _config_option(parser)
-
-
-def checked_config(path: Path | None) -> Config:
-    """The config and the history files beside it (history/<year>.toml): ConfigError naming file and key."""
-    config = load_config(path)
-    check_history(config)
-    return config
 
 
 def check_config(args: argparse.Namespace) -> int:
