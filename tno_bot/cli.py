@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from tno_bot import demo, service, storage
+from tno_bot import service, storage
 from tno_bot.app.conferences import get_conference, timeline_of
 from tno_bot.app.funding import budget_of, key_sets_for, summary_of
 from tno_bot.app.seance import record_of, seance_for_minutes
@@ -330,6 +330,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    """The demo on a throwaway Synapse: the `[demo]` extra, not part of a production install (nor imported by it)."""
+    try:
+        import synapse  # noqa: F401  (only to know it is installed: the demo runs it as a subprocess)
+    except ImportError:
+        raise UsageError(french_text("tno-bot demo : la démonstration lance un Synapse local, qui n'est pas installé "
+                                     "ici ; installez-le avec pip install \"tno-bot[demo]\" (ou lancez make demo "
+                                     "depuis le dépôt).")) from None
+    from tno_bot import demo
+
     return demo.run(load_config(args.config))
 
 
