@@ -113,7 +113,10 @@ async def _reload(bot: TnoBot, service: ServiceSettings) -> None:
     if (new_service.health_host, new_service.health_port) != (service.health_host, service.health_port):
         log.warning("config reload: the health endpoint moves only at the next start (still %s:%s)",
                     service.health_host, service.health_port)
-    await bot.reload(config, version)
+    try:
+        await bot.reload(config, version)
+    except Exception:  # a bug: the config is in force for the commands, the rest said here for the operator
+        log.exception("config reload: version %s in force, but applying it failed part-way", version.short)
     log.info("config reloaded: version %s of %s (was %s): %d member(s), %d representative(s), %d room(s)",
              version.short, version.path, running.short if running else "?", len(config.members),
              len(config.people), len(config.rooms))

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from nio import AsyncClient
 
+from tno_bot import storage
 from tno_bot.config import Config
 from tno_bot.config.version import ConfigVersion
 from tno_bot.matrix.cross_signing import make_trusted
@@ -63,8 +64,14 @@ class TnoBot:
             serving = self._serving
             if serving is not None:
                 serving.notices.config = config
-                replanned = await asyncio.to_thread(serving.due_work.reconfigure, config)
-                log.info("reminders of %d conference(s) ahead replanned", replanned)
+                try:
+                    replanned = await asyncio.to_thread(serving.due_work.reconfigure, config)
+                    log.info("reminders of %d conference(s) ahead replanned", replanned)
+                except Exception as error:
+                    if (reason := storage.storage_fault(error)) is None:
+                        raise
+                    log.error("reminders not replanned on the reloaded config (they are at the next change of a "
+                              "conference): %s", reason)
         if serving is not None:
             await serving.due_work.replan()
             await serving.rooms.reconfigure(config.rooms)
