@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -26,7 +27,7 @@ class SubprocessBot:
     """What `scenarios.prepared_conference` needs of a bot runner, for a bot run by `tno-bot run`."""
 
     def __init__(self, user_id: str, alias: str) -> None:
-        self.settings = type("Settings", (), {"user_id": user_id})
+        self.settings = SimpleNamespace(user_id=user_id)
         self.alias = alias
 
     async def start(self) -> None:
