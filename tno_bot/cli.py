@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from tno_bot import demo, service, storage
+from tno_bot import service, storage
 from tno_bot.app.conferences import get_conference, timeline_of
 from tno_bot.app.funding import budget_of, key_sets_for, summary_of
 from tno_bot.app.seance import record_of, seance_for_minutes
@@ -23,11 +23,12 @@ from tno_bot.config import Config, ConfigError, format_problems, load_config
 from tno_bot.config.warnings import config_warnings
 from tno_bot.domain.funding import call_for_funds
 from tno_bot.domain.parsing import parse_number, parse_year
-from tno_bot.app.decisions import check_history, history_of, register
+from tno_bot.app.decisions import history_of, register
 from tno_bot.app.exports import decisions_csv, decisions_json, scdl_export
 from tno_bot.domain.refusals import Refused
 from tno_bot.i18n import SUPPORTED_LANGUAGES, Translator, french_text, translator
 from tno_bot.ops.backup import BackupRefused, make_backup
+from tno_bot.ops.config_reload import checked_config
 from tno_bot.reports.agenda import ics_file
 from tno_bot.reports.compte_rendu import minutes
 from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report
@@ -79,13 +80,6 @@ def _translator(args: argparse.Namespace, config: Config) -> Translator:
 
 def _check_config_arguments(parser: argparse.ArgumentParser) -> None:
     _config_option(parser)
-
-
-def checked_config(path: Path | None) -> Config:
-    """The config and the history files beside it (history/<year>.toml): ConfigError naming file and key."""
-    config = load_config(path)
-    check_history(config)
-    return config
 
 
 def check_config(args: argparse.Namespace) -> int:
@@ -336,6 +330,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    """The demo on a throwaway Synapse: the `[demo]` extra, not part of a production install (nor imported by it)."""
+    try:
+        import synapse  # noqa: F401  (only to know it is installed: the demo runs it as a subprocess)
+    except ImportError:
+        raise UsageError(french_text("tno-bot demo : la démonstration lance un Synapse local, qui n'est pas installé "
+                                     "ici ; installez-le avec pip install \"tno-bot[demo]\" (ou lancez make demo "
+                                     "depuis le dépôt).")) from None
+    from tno_bot import demo
+
     return demo.run(load_config(args.config))
 
 

@@ -39,7 +39,7 @@ from tno_bot.reports.language import room_translator
 from tno_bot.reports.message import Reply
 from tno_bot.reports.ratification import reminder_message as awaited_message
 
-__all__ = ["SCHEDULE_TABLES", "Posting", "Schedule", "plan", "run_due_work", "upcoming"]
+__all__ = ["SCHEDULE_TABLES", "Posting", "Schedule", "plan", "replan_ahead", "run_due_work", "upcoming"]
 
 # The tables whose rows decide when there is work (the conferences and their agendas, reminders, decisions and the
 # ratification facts and reminders): a transaction that wrote none of them leaves the schedule as it was.
@@ -160,6 +160,16 @@ def plan(session: Session, now: datetime, config: Config) -> Schedule:
         if at is not None and at > now:
             instants.add(at)
     return Schedule(tuple(sorted(instants)), awaited)
+
+
+def replan_ahead(session: Session, config: Config, now: datetime) -> int:
+    """The reminders of every conference not cancelled and still ahead planned again on `config` (a reloaded one:
+    its `[reminders]` and `[rules]` may have changed); how many conferences."""
+    ahead = [conference.id for conference, _ in storage.all_conferences(session)
+             if not conference.cancelled and conference.starts_at > now]
+    for conference_id in ahead:
+        replan(session, config, conference_id, now)
+    return len(ahead)
 
 
 def upcoming(session: Session, now: datetime, config: Config) -> list[datetime]:

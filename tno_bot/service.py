@@ -8,16 +8,19 @@ import signal
 import socket
 import sys
 import threading
+from datetime import UTC, datetime
 
 from sqlalchemy.engine import make_url
 
 from tno_bot import storage
 from tno_bot.config import Config, ServiceSettings
+from tno_bot.config.version import ConfigVersion, version_of
 from tno_bot.i18n import french_text
 from tno_bot.matrix.bot import TnoBot
 from tno_bot.matrix.local_secrets import make_private_dir
 from tno_bot.matrix.session import AccessTokenRevoked, LoginFailed
 from tno_bot.matrix.settings import MatrixSettings, SettingsError
+from tno_bot.ops.config_reload import reloaded
 from tno_bot.ops.health import start_endpoint
 from tno_bot.ops.instance_lock import InstanceLock
 from tno_bot.ops.logs import configure_logging
@@ -37,6 +40,10 @@ STANDBY_POLL_SECONDS = 2.0
 # The active instance checks it still holds the lock this often (a PostgreSQL restart drops it): if not, it stops
 # (exit 74) rather than serve beside the standby that took over.
 LOCK_CHECK_SECONDS = 5.0
+
+
+# Set by a SIGHUP before the bot serves (a standby, a start in progress): the config is reloaded once it serves.
+_reload_asked = threading.Event()
 
 
 class EndpointUnavailable(Exception):
@@ -85,6 +92,36 @@ async def _while_held(lock: InstanceLock, work: asyncio.Task) -> None:
         await asyncio.gather(watcher, work, return_exceptions=True)
 
 
+async def _reload(bot: TnoBot, service: ServiceSettings) -> None:
+    """SIGHUP: the config file read again and checked like check-config; applied when valid, else refused with its
+    problems in the log and the running config kept. `[service]`'s log level and format apply at once, its health
+    endpoint at the next start."""
+    running = bot.dispatcher.version
+    log.info("SIGHUP: reloading the config %s", bot.config.path)
+    result = await asyncio.to_thread(reloaded, bot.config, running)
+    if result is None:
+        bot.note_refused_reload(datetime.now(UTC))
+        return
+    config, version = result
+    try:
+        new_service = with_environment(config.service)
+    except SettingsError as error:  # the environment is as it was at start-up: cannot fail in practice
+        log.error("config reload refused: %s", error)
+        bot.note_refused_reload(datetime.now(UTC))
+        return
+    configure_logging(new_service.log_level, new_service.log_format)
+    if (new_service.health_host, new_service.health_port) != (service.health_host, service.health_port):
+        log.warning("config reload: the health endpoint moves only at the next start (still %s:%s)",
+                    service.health_host, service.health_port)
+    try:
+        await bot.reload(config, version)
+    except Exception:  # a bug: the config is in force for the commands, the rest said here for the operator
+        log.exception("config reload: version %s in force, but applying it failed part-way", version.short)
+    log.info("config reloaded: version %s of %s (was %s): %d member(s), %d representative(s), %d room(s)",
+             version.short, version.path, running.short if running else "?", len(config.members),
+             len(config.people), len(config.rooms))
+
+
 async def _serve(bot: TnoBot, service: ServiceSettings, lock: InstanceLock) -> None:
     endpoint = None
     if service.health_port is not None:
@@ -97,13 +134,29 @@ async def _serve(bot: TnoBot, service: ServiceSettings, lock: InstanceLock) -> N
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop_signal, task.cancel)
+    reloads: list[asyncio.Task] = []  # one at a time, in the order of the signals
+    loop.add_signal_handler(signal.SIGHUP, lambda: reloads.append(asyncio.create_task(
+        _after(reloads[-1] if reloads else None, lambda: _reload(bot, service)))))
+    if _reload_asked.is_set():  # a SIGHUP while standing by or starting: the file may have changed since it was read
+        _reload_asked.clear()
+        reloads.append(asyncio.create_task(_reload(bot, service)))
     try:
         await task
     except asyncio.CancelledError:
         log.info("tno-bot stopped")
     finally:
+        loop.remove_signal_handler(signal.SIGHUP)
+        for reload in reloads:
+            reload.cancel()
+        await asyncio.gather(*reloads, return_exceptions=True)
         if endpoint is not None:
             await endpoint.cleanup()
+
+
+async def _after(previous: asyncio.Task | None, reload) -> None:
+    if previous is not None:
+        await asyncio.gather(previous, return_exceptions=True)
+    await reload()
 
 
 def _stopped(code: int, sentence: str, **params) -> int:
@@ -114,7 +167,10 @@ def _stopped(code: int, sentence: str, **params) -> int:
 
 
 def run(config: Config) -> int:
-    """Run the bot until SIGINT/SIGTERM; returns the process exit code (EXIT_ACCESS_REVOKED: see there)."""
+    """Run the bot until SIGINT/SIGTERM, its config reloaded on SIGHUP; returns the process exit code
+    (EXIT_ACCESS_REVOKED: see there)."""
+    version = version_of(config.path, datetime.now(UTC))
+    signal.signal(signal.SIGHUP, lambda *_: _reload_asked.set())  # not the default (the process killed)
     try:
         service = with_environment(config.service)
     except SettingsError as error:
@@ -138,13 +194,13 @@ def run(config: Config) -> int:
     engine = storage.make_engine(url)
     lock = InstanceLock(engine, f"{socket.gethostname()} pid {os.getpid()}")
     try:
-        return _start(config, settings, engine, service, lock, shown)
+        return _start(config, version, settings, engine, service, lock, shown)
     finally:
         lock.release()
 
 
-def _start(config: Config, settings: MatrixSettings, engine, service: ServiceSettings, lock: InstanceLock,
-           shown: str) -> int:
+def _start(config: Config, version: ConfigVersion, settings: MatrixSettings, engine, service: ServiceSettings,
+           lock: InstanceLock, shown: str) -> int:
     """Standby until the lock is ours, then the schema migrated and the bot run; the exit code."""
     try:
         if not _wait_for_lock(lock):
@@ -166,7 +222,7 @@ def _start(config: Config, settings: MatrixSettings, engine, service: ServiceSet
     if applied:
         log.info("database migrated to version %d", applied[-1])
     try:
-        asyncio.run(_serve(TnoBot(config, settings, engine), service, lock))
+        asyncio.run(_serve(TnoBot(config, settings, engine, version), service, lock))
     except EndpointUnavailable as error:
         log.error("%s", error)
         return 2

@@ -97,13 +97,14 @@ class FaultProxy:
         return [seen for seen in self.seen if (method is None or seen.method == method) and pattern.search(seen.path)]
 
     # ------------------------------------------------------------------------------------------------ serving
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
+        """Listen on `port` (0: any free one); the proxy's URL."""
         self._session = ClientSession(timeout=ClientTimeout(total=None, sock_read=None), auto_decompress=True)
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"

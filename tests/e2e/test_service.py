@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 
 from tests.cast import LOCAL
 from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms
+from tests.e2e.fault_proxy import FaultProxy
 
 pytestmark = pytest.mark.e2e
 
@@ -72,3 +74,52 @@ async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person
     for secret in ("secret-tno-bot", "syt_", "pickle-of-the-operator", BOT_RECOVERY_KEY,
                    BOT_RECOVERY_KEY.replace(" ", "")):
         assert secret not in log, secret
+
+
+async def test_tno_bot_run_waits_for_a_homeserver_down_at_start_up(synapse, cast, person, room_pool, tmp_path):
+    """Started while nothing answers on the homeserver's port (connection refused), then while a reverse proxy
+    answers 502 (the homeserver still starting), the bot says so in one line per attempt, then logs in and answers;
+    no traceback."""
+    with socket.socket() as probe:  # a port with nothing behind it, until the proxy listens on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TNO_HOMESERVER": f"http://127.0.0.1:{port}", "TNO_USER_ID": cast["tno-bot"],
+           "TNO_PASSWORD": "secret-tno-bot", "TNO_RECOVERY_KEY": BOT_RECOVERY_KEY,
+           "TNO_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TNO_DATABASE_URL", None)
+    alias = room_pool.take()
+    config = config_with_rooms(tmp_path, [alias], synapse.server_name)
+    process = subprocess.Popen([str(TNO_BOT), "run", "--config", str(config)], env=env, text=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proxy = FaultProxy(synapse.url)
+    seen: list[str] = []
+    try:
+        for _ in range(2):
+            await wait_for_line(process, "unavailable at start-up", seen)
+        proxy.fail(None, "", status=502, times=2)
+        await proxy.start(port)
+        await wait_for_line(process, "tno-bot ready", seen)
+        emeline = await person(LOCAL.BAUME)
+        room_id = await emeline.create_room("Reprise", invite=[cast["tno-bot"]], encrypted=False, alias=alias)
+        await emeline.wait_joined(room_id, cast["tno-bot"])
+        reply = await emeline.wait_reply(await emeline.send(room_id, "!cles 2023"))
+        process.send_signal(signal.SIGTERM)
+        exit_code = await asyncio.to_thread(process.wait, 20)
+        seen.extend(process.stderr.readlines())
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        await proxy.stop()
+
+    log = "".join(seen)
+    assert exit_code == 0, log
+    assert "30,6" in reply.content["body"]
+    attempts = [line for line in seen if "unavailable at start-up" in line]
+    assert len(attempts) >= 4, log  # refused connections, then two 502 answers
+    first, last = seen.index(attempts[0]), seen.index(attempts[-1])
+    assert seen[first:last + 1] == attempts, log  # one line per attempt, nothing between them
+    assert any("502" in line for line in attempts), attempts
+    assert all(f"127.0.0.1:{port}" in line and "trying again in" in line for line in attempts)
+    assert sum(1 for outcome in proxy.seen if outcome.outcome == "status 502") == 2
+    assert "Traceback" not in log, log

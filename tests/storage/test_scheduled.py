@@ -12,7 +12,7 @@ from tests.cast import BAUME, COMITE, FAURY, MILLET, OTHER_ROOM, REPRESENTATIVES
 from tests.harness import Bot, paris, utc
 from tests.text import plain
 from tno_bot import storage
-from tno_bot.scheduled import Posting, run_due_work, upcoming
+from tno_bot.scheduled import Posting, replan_ahead, run_due_work, upcoming
 
 
 class Clockwork(Bot):
@@ -240,3 +240,21 @@ def test_conferences_of_two_rooms_post_in_their_own_room(clock):
     clock.say("!conference nouvelle 2025-11-07 10:00", SECRETARIAT, paris(2025, 9, 1, 10), room=OTHER_ROOM)
     postings = clock.run(utc(2025, 10, 1, 7))
     assert sorted(p.room_id for p in postings) == [OTHER_ROOM, ROOM]
+
+
+def test_a_reloaded_config_replans_the_reminders_of_the_conferences_ahead(clock, config):
+    """`[reminders]` changed by a reload (SIGHUP): the pending reminders follow the new settings, a sent one stays."""
+    from dataclasses import replace
+
+    clock.run(paris(2025, 10, 1, 9, 30))  # the 7-day notice reminder (1 October, 09:00) is sent
+    reloaded = replace(config, reminders=replace(config.reminders, notice_days_before=(7, 3)))
+    with Session(clock.engine) as session, session.begin():
+        assert replan_ahead(session, reloaded, paris(2025, 10, 1, 10)) == 1
+    clock.config = reloaded
+    statuses = clock.statuses()
+    assert statuses["notice-7d"] == "sent" and statuses["notice-1d"] == "cancelled"
+    assert statuses["notice-3d"] == "pending"
+    # 3 days before 8 October is Sunday 5: brought forward to Friday 3, 09:00 (on_days_off = false)
+    assert clock.upcoming(paris(2025, 10, 1, 10))[0] == utc(2025, 10, 3, 7)
+    with Session(clock.engine) as session, session.begin():
+        assert replan_ahead(session, reloaded, paris(2025, 11, 8)) == 0  # once the conference is past: none

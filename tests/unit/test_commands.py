@@ -347,3 +347,28 @@ def test_sub_command_declaration_mistakes_fail_at_import_time():
     [sub] = registry.subcommands(conference)
     assert (sub.group, sub.spelled("fr"), sub.spelled("en")) == ("g", "conference nouvelle", "conference new")
     assert registry.find_sub(conference, "NEW") is sub and registry.find("nouvelle") is None
+
+
+# --- !config ------------------------------------------------------------------------------------------------------
+
+
+def test_config_tells_the_secretariat_and_admins_the_running_version(config, session):
+    from dataclasses import replace
+
+    from tests.cast import SECRETARIAT
+    from tno_bot.config.version import ConfigVersion
+
+    version = ConfigVersion(config.path, "0123456789abcdef" * 4, datetime(2024, 3, 1, 8, 30, tzinfo=timezone.utc))
+
+    def config_reply(sender, running=version):
+        ctx = CommandContext(config, sender, ROOM, "$event", "fr", NOW, session, config_version=running)
+        return plain(body(handle_text(ctx, "!config")))
+
+    said = config_reply(SECRETARIAT)
+    assert f"Configuration en service : {config.path}, SHA-256 0123456789ab " in said
+    assert "chargée le vendredi 1er mars 2024 à 9 h 30." in said
+    assert "Elle nomme 3 membres, 9 représentants et 1 salon." in said and "refusé" not in said
+    refused = config_reply(ADMIN, replace(version, refused_at=NOW))
+    assert "Le dernier rechargement, le vendredi 1er mars 2024 à 10 h, a été refusé" in refused
+    assert "connue que du bot en marche" in config_reply(ADMIN, None)
+    assert "Seuls les administrateurs ou le secrétariat" in config_reply(REPRESENTATIVE)

@@ -60,3 +60,28 @@ def test_the_sync_loop_hands_over_only_the_events_of_served_rooms(served, handle
     loop = SyncLoop(SimpleNamespace(user_id="@bot:x"), None, on_message, None, serves=lambda room_id: served)
     asyncio.run(loop._handle_event(OTHER, command()))
     assert len(received) == handled
+
+
+def test_a_reloaded_config_leaves_the_rooms_removed_and_joins_the_rooms_added():
+    from nio import JoinResponse, RoomLeaveResponse
+
+    calls = []
+
+    async def join(room_id):
+        calls.append(("join", room_id))
+        return JoinResponse(room_id)
+
+    async def room_leave(room_id):
+        calls.append(("leave", room_id))
+        return RoomLeaveResponse()
+
+    client = SimpleNamespace(rooms={OWN: None, "!aliased:tno.example": None}, join=join, room_leave=room_leave)
+    rooms = ServedRooms(client, [OWN])
+    rooms.room_ids.add("!aliased:tno.example")  # "#tno:tno.example", resolved at start-up
+    rooms.aliases["!aliased:tno.example"] = "#tno:tno.example"
+
+    asyncio.run(rooms.reconfigure(["#tno:tno.example", OTHER]))
+
+    assert calls == [("leave", OWN), ("join", OTHER)]
+    assert rooms.room_ids == {"!aliased:tno.example", OTHER} and not rooms.serves(OWN)
+    assert rooms.unresolved == set() and rooms.name("!aliased:tno.example") == "#tno:tno.example"

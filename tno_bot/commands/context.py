@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from tno_bot.config import Config
+from tno_bot.config.version import ConfigVersion
 from tno_bot.i18n import Translator
 from tno_bot.reports.language import room_translator
 
@@ -25,6 +26,7 @@ class CommandContext:
     session: Session
     command: str | None = None  # the command's French name once the parser found it (for the log and the metrics)
     room_name: Callable[[str], str | None] = lambda room_id: None  # a room's alias or name, when the bot knows it
+    config_version: ConfigVersion | None = None  # the running config's (tno-bot run), for !config
 
     @property
     def tr(self) -> Translator:

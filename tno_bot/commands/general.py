@@ -1,4 +1,4 @@
-"""General commands: help generated from the registry, the room's language.
+"""General commands: help generated from the registry, the room's language, the running config's version.
 
 `!aide` shows what the reader may do (their roles in the config), a line per command, grouped: a phone screen per
 group; `!aide tout` every command with its full help and who may run it; `!aide <commande>` one command.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from zoneinfo import ZoneInfo
 
 from tno_bot import storage
 from tno_bot.commands.context import CommandContext
@@ -16,7 +17,7 @@ from tno_bot.reports.message import Reply
 from tno_bot.commands.arguments import ArgKind, fold, take_line
 from tno_bot.reports.readings import help_readings
 from tno_bot.commands.registry import COMMAND, LANGUAGE, PREFIX, REGISTRY, Arg, Command, command
-from tno_bot.domain.roles import Action
+from tno_bot.domain.roles import ADMIN, SECRETARIAT, Action
 from tno_bot.i18n import N_, SUPPORTED_LANGUAGES, Translator, translator
 from tno_bot.reports.roles import roles_and
 
@@ -142,3 +143,35 @@ def aide(ctx: CommandContext, topic: Command | str | None = None) -> Reply:
 def langue(ctx: CommandContext, language: str) -> Reply:
     storage.set_room_language(ctx.session, ctx.room_id, language, ctx.sender)
     return Reply(translator(language).gettext("From now on, I answer in English in this room."))
+
+
+def _when(ctx: CommandContext, at) -> dict[str, str]:
+    local = at.astimezone(ZoneInfo(ctx.config.timezone))
+    return {"date": ctx.tr.date(local.date()), "time": ctx.tr.time(local.time())}
+
+
+@command(
+    "config",
+    aliases=("configuration",),
+    roles=frozenset({ADMIN, SECRETARIAT}),
+    help=N_("The version of the configuration the bot runs (its file's SHA-256, when it was loaded) and what it "
+            "holds. A changed file is applied without a restart by SIGHUP (systemctl reload tno-bot)."),
+    group=GROUP,
+)
+def config(ctx: CommandContext) -> Reply:
+    tr, running, version = ctx.tr, ctx.config, ctx.config_version
+    holds = tr.gettext("It names {members}, {people} and {rooms}.",
+                       members=tr.ngettext("{n} member", "{n} members", len(running.members)),
+                       people=tr.ngettext("{n} representative", "{n} representatives", len(running.people)),
+                       rooms=tr.ngettext("{n} room", "{n} rooms", len(running.rooms)))
+    if version is None:
+        return Reply(tr.gettext("The configuration {path} is in force; its version is known to the running bot "
+                                "only (tno-bot run).", path=str(running.path)) + " " + holds)
+    lines = [tr.gettext("Configuration in force: {path}, SHA-256 {digest} (the start of what sha256sum prints), "
+                        "loaded on {date} at {time}.", path=str(version.path), digest=version.short,
+                        **_when(ctx, version.loaded_at)), holds]
+    if version.refused_at is not None:
+        lines.append(tr.gettext("The last reload, on {date} at {time}, was refused: the file has problems, listed "
+                                "in the bot's log (tno-bot check-config lists them too); the configuration above "
+                                "is still in force.", **_when(ctx, version.refused_at)))
+    return Reply("\n".join(lines), "".join(f"<p>{escape(line)}</p>" for line in lines))

@@ -5,10 +5,13 @@ import asyncio
 import dataclasses
 import logging
 import time
+from datetime import datetime
 
 from nio import AsyncClient
 
+from tno_bot import storage
 from tno_bot.config import Config
+from tno_bot.config.version import ConfigVersion
 from tno_bot.matrix.cross_signing import make_trusted
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, describe, retry_delay
@@ -30,14 +33,54 @@ MAX_NEW_DEVICES = 3
 NEW_DEVICE_WINDOW_SECONDS = 3600.0
 
 
+@dataclasses.dataclass
+class _Serving:
+    """What reads the config while the bot serves, for `TnoBot.reload`."""
+
+    client: AsyncClient
+    rooms: ServedRooms
+    due_work: DueWork
+    notices: UnreadableNotices
+
+
 class TnoBot:
-    def __init__(self, config: Config, settings: MatrixSettings, engine) -> None:
+    def __init__(self, config: Config, settings: MatrixSettings, engine,
+                 version: ConfigVersion | None = None) -> None:
         self.config = config
         self.settings = settings
         self.engine = engine
-        self.dispatcher = Dispatcher(config, engine)
+        self.dispatcher = Dispatcher(config, engine, version)
         self.ready = asyncio.Event()
         self._new_devices: list[float] = []  # time.monotonic() of each new login after a revoked token
+        self._write_lock = asyncio.Lock()  # commands, the clock's work and a reload: one at a time
+        self._serving: _Serving | None = None
+
+    async def reload(self, config: Config, version: ConfigVersion) -> None:
+        """Serve with `config` from now on (checked by the caller): people and roles for the next command, the rooms
+        joined and left, the reminders of the conferences ahead replanned, the display name and avatar shown."""
+        async with self._write_lock:
+            self.config = config
+            self.dispatcher.reconfigure(config, version)
+            serving = self._serving
+            if serving is not None:
+                serving.notices.config = config
+                try:
+                    replanned = await asyncio.to_thread(serving.due_work.reconfigure, config)
+                    log.info("reminders of %d conference(s) ahead replanned", replanned)
+                except Exception as error:
+                    if (reason := storage.storage_fault(error)) is None:
+                        raise
+                    log.error("reminders not replanned on the reloaded config (they are at the next change of a "
+                              "conference): %s", reason)
+        if serving is not None:
+            await serving.due_work.replan()
+            await serving.rooms.reconfigure(config.rooms)
+            await show_presence(serving.client, config.service, self.settings.data_dir)
+
+    def note_refused_reload(self, at: datetime) -> None:
+        """A reload was refused at `at`: `!config` says so beside the running version."""
+        if self.dispatcher.version is not None:
+            self.dispatcher.version = dataclasses.replace(self.dispatcher.version, refused_at=at)
 
     async def run(self) -> None:
         """Run until cancelled; `ready` is set once the bot answers commands.
@@ -80,7 +123,7 @@ class TnoBot:
     async def _serve(self, client: AsyncClient) -> None:
         """Serve with `client` until cancelled or SessionRevoked; `client` is closed at the end."""
         outbox = OutboxSender(client, self.engine)
-        write_lock = asyncio.Lock()  # commands and the clock's work change the same rows: one at a time
+        write_lock = self._write_lock
         due_work = DueWork(self.config, self.engine, write_lock, outbox.wake)
 
         rooms = ServedRooms(client, self.config.rooms)
@@ -102,6 +145,7 @@ class TnoBot:
             if queued:
                 outbox.submit(queued, lane=unreadable.sender)
 
+        self._serving = _Serving(client, rooms, due_work, notices)
         sync = SyncLoop(client, self.engine, on_message, rooms.on_invite, on_unreadable, rooms.serves)
         outbox_task: asyncio.Task | None = None
         try:
@@ -124,6 +168,7 @@ class TnoBot:
                 sync_task.cancel()
                 await asyncio.gather(sync_task, return_exceptions=True)
         finally:
+            self._serving = None
             due_work.stop()
             if outbox_task:
                 outbox_task.cancel()

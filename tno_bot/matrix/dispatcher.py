@@ -22,6 +22,7 @@ from tno_bot.app.rooms import room_language
 from tno_bot.commands import CommandContext, CommandCrashed, handle_edit, handle_poll_answer, handle_text
 from tno_bot.reports.message import Reply
 from tno_bot.config import Config
+from tno_bot.config.version import ConfigVersion
 from tno_bot.matrix.outgoing import queue
 from tno_bot.matrix.pills import with_pills
 from tno_bot.matrix.polls import PollAnswer
@@ -70,8 +71,9 @@ class _NotACommand(Exception):
 class Dispatcher:
     """Runs commands against the registry and queues their replies in the outbox."""
 
-    def __init__(self, config: Config, engine) -> None:
+    def __init__(self, config: Config, engine, version: ConfigVersion | None = None) -> None:
         self.config = config
+        self.version = version  # of the running config, for !config
         self.engine = engine
         self._languages: dict[str, str] = {}  # room -> language, forgotten when a commit writes room settings
         storage.watch_commits(engine, self._note_commit)
@@ -142,6 +144,10 @@ class Dispatcher:
             log.debug("event %s was already handled; skipped", message.event_id)
             return []
 
+    def reconfigure(self, config: Config, version: ConfigVersion) -> None:
+        """The next commands read `config` (a reload); the rooms' languages are read again (the default may change)."""
+        self.config, self.version, self._languages = config, version, {}
+
     def _note_commit(self, tables: frozenset[str]) -> None:
         if storage.RoomSetting.__tablename__ in tables:
             self._languages = {}
@@ -162,4 +168,5 @@ class Dispatcher:
             now=message.sent_at,
             session=session,
             room_name=self.room_name,
+            config_version=self.version,
         )

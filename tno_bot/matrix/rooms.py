@@ -4,8 +4,9 @@
   one not found (the operator has not created the room yet) is resolved again when an invitation comes to a room the
   bot does not know.
 * An invitation is accepted when the room is configured, whoever invites; declined (left) otherwise.
-* At start-up the bot joins the configured rooms and leaves every joined room that is not configured (a room removed
-  from the config is left at the next start); each leave is one log line.
+* At start-up the bot joins the configured rooms and leaves every joined room that is not configured; each leave is
+  one log line. A config reloaded (SIGHUP) does the same at once: a room added is joined (or, an alias not found
+  yet, on its invitation), a room removed is left.
 * `serves` is the test the sync loop applies to every event (defence in depth, should a leave have failed): nothing
   from a room that is not served is handled, not even an undecryptable event.
 """
@@ -64,6 +65,29 @@ class ServedRooms:
         for room_id in sorted(joined - self.room_ids):
             if await self._leave(room_id):
                 log.warning("left %s: not in the configuration", room_id)
+
+    async def reconfigure(self, configured: Iterable[str]) -> None:
+        """Serve the rooms of a reloaded config: the rooms no longer configured left, the new ones resolved and
+        joined; a failure to resolve is a log line (the invitation resolves it again), not a refused reload."""
+        configured = set(configured)
+        kept_aliases = {room_id: alias for room_id, alias in self.aliases.items() if alias in configured}
+        kept = {room for room in configured if room.startswith("!")} | set(kept_aliases)
+        served_before = self.room_ids
+        self.room_ids, self.aliases = kept, kept_aliases
+        self.unresolved = {room for room in configured if room.startswith("#")} - set(kept_aliases.values())
+        try:
+            await self._resolve()
+        except UnknownYet as error:
+            log.warning("new configured rooms not resolved yet (%s): joined on their invitation", error)
+        for room_id in sorted(served_before - self.room_ids):
+            if await self._leave(room_id):
+                log.warning("left %s: no longer in the configuration", room_id)
+        joined = set(self.client.rooms)
+        for room_id in sorted(self.room_ids - joined):
+            await self._join(room_id, "after the config was reloaded")
+        for alias in sorted(self.unresolved):
+            log.warning("configured room %s does not exist (yet): it will be joined when someone invites the bot to "
+                        "it", alias)
 
     async def on_invite(self, room_id: str, inviter: str) -> None:
         """Join a configured room; decline (leave) any other, saying why in the log."""

@@ -23,7 +23,7 @@ from tno_bot import storage
 from tno_bot.config import Config
 from tno_bot.matrix.content import contents_for
 from tno_bot.app.decisions import history_stamp
-from tno_bot.scheduled import SCHEDULE_TABLES, Schedule, plan, run_due_work
+from tno_bot.scheduled import SCHEDULE_TABLES, Schedule, plan, replan_ahead, run_due_work
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,15 @@ class DueWork:
             log.info("%d message(s) posted by the clock", posted)
             self.on_posted()
         await self.replan()
+
+    def reconfigure(self, config: Config) -> int:
+        """Work from a reloaded config (in a thread, under the write lock): the reminders of the conferences ahead
+        replanned on its `[reminders]` and `[rules]`, the plan made again at the next `replan`; how many were."""
+        self.config = config
+        with Session(self.engine) as session, session.begin():
+            replanned = replan_ahead(session, config, self.clock())
+        self._schedule = None
+        return replanned
 
     def _note_commit(self, tables: frozenset[str]) -> None:
         """A transaction committed on the engine (in the committing thread): the plan is stale if it wrote rows the

@@ -120,7 +120,19 @@ async def _login(settings: MatrixSettings, pickle_key: str, device_id: str | Non
         return await _authenticate(client, settings, device_id)
     except TRANSIENT_EXCEPTIONS as error:
         await client.close()
+        _forget_unused_store(settings, device_id)
         raise HomeserverUnavailable(describe(error)) from None
+    except HomeserverUnavailable:
+        _forget_unused_store(settings, device_id)
+        raise
+
+
+def _forget_unused_store(settings: MatrixSettings, device_id: str | None) -> None:
+    """After a login that did not happen, a fresh store holding only its identity file is removed: the next attempt
+    starts fresh again, instead of finding a store without an account and setting it aside at every retry."""
+    store_dir = settings.store_dir
+    if device_id is None and store_dir.is_dir() and {p.name for p in store_dir.iterdir()} <= {STORE_IDENTITY_FILE}:
+        shutil.rmtree(store_dir)
 
 
 async def _authenticate(client: AsyncClient, settings: MatrixSettings, device_id: str | None) -> AsyncClient:
