@@ -465,7 +465,7 @@ def test_vote_ouvrir_refusals(opened):
     opened.say("!present Bertrand Maes, Pierre-Alain Millet", SECRETARIAT)
     assert opened.say("!vote ouvrir 7", PRESIDENT) == (
         "Le point 7 n’est pas à l’ordre du jour fixé de cette séance : il compte 3 points (!seance les montre).\n"
-        "Utilisation : !vote ouvrir <n° du point> [titre]")
+        "Utilisation : !vote ouvrir <n° du point> [mission] [titre]")
     assert opened.rows(storage.VoteRow) == []
     [reply] = opened.ask("!vote ouvrir 1 Budget 2026 <amendé>", PRESIDENT, now=at(10, 20))
     assert plain(reply.body).splitlines()[0] == "Vote sur le point 1 : « Budget 2026 <amendé> » — ouvert à 10 h 20."

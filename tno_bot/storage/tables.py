@@ -312,6 +312,7 @@ class VoteRow(SQLModel, table=True):
     contre: int | None = None
     abstention: int | None = None
     by_member: str | None = Field(default=None, sa_type=Text)
+    mission: str | None = None  # the mission the decision concerns (only its members vote), else every member
 
 
 class BallotRow(SQLModel, table=True):
@@ -351,6 +352,7 @@ class DecisionRow(SQLModel, table=True):
     contre: int
     abstention: int
     adopted_at: datetime = Field(sa_type=UTCDateTime)
+    mission: str | None = None  # the mission it concerns: only its members ratify it
 
 
 class NoteRow(SQLModel, table=True):
