@@ -176,7 +176,7 @@ def ratifying_members(config: Config, decision: KnownDecision, admitted: Admissi
     it admits; of a decision concerning a mission, only the mission's members ("par délibérations concordantes des
     membres de l'entente concernés par la mission", art. 7 of the convention)."""
     members = tuple(m for m in in_office(config, decision.decided_on, admitted) if m.admitted_by != decision.id)
-    mission = next((m for m in config.missions if m.id == decision.mission), None)
+    mission = config.mission(decision.mission) if decision.mission else None
     return tuple(m.id for m in (mission.members_on(members) if mission is not None else members))
 
 

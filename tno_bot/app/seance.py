@@ -164,7 +164,7 @@ def concerned(config: Config, sitting: Sitting, mission: str | None) -> Attendan
     `[[missions]]`."""
     if mission is None:
         return sitting.attendance
-    found = next((m for m in config.missions if m.id == mission), None)
+    found = config.mission(mission)
     if found is None:
         raise VoteRefused(VoteReason.UNKNOWN_MISSION, mission=mission, known=tuple(m.id for m in config.missions))
     seated = [m for m in config.members if m.id in sitting.attendance.cast.members]

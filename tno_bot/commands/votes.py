@@ -86,7 +86,7 @@ def vote_ouvrir(ctx: CommandContext, item: int,
 
 def mission_line(config, s: app.Sitting, mission: str, tr) -> str:
     """Whom a vote on a mission concerns: the mission and its members at the séance."""
-    found = next(m for m in config.missions if m.id == mission)
+    found = config.mission(mission)
     members = app.concerned(config, s, mission).cast.members
     return tr.gettext("This decision concerns the mission “{mission}”: only {members} vote, ratify it and count "
                       "for the quorum and the unanimity.", mission=found.name,

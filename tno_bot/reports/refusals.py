@@ -280,7 +280,8 @@ def _member_names(w: Wording, members) -> str:
 
 
 def _mission_name(w, mission: str) -> str:
-    return next((m.name for m in w.config.missions if m.id == mission), mission)
+    found = w.config.mission(mission)
+    return found.name if found else mission
 
 
 VOTE: Table = {
