@@ -900,7 +900,7 @@ def test_aide_vote_says_the_ballot_is_not_secret(bot):
     reply = bot.say("!aide vote")
     assert reply.splitlines()[0] == "!vote"
     assert "Le vote n’est pas secret" in reply and "le scrutin secret n’est pas pris en charge" in reply
-    assert "• !vote ouvrir <n° du point> [titre] (!vote open) — " in reply
+    assert "• !vote ouvrir <n° du point> [mission] [titre] (!vote open) — " in reply
     assert "• !vote pour [@mandant] (!vote for) — " in reply
     english = bot.say("!help vote", language="en")
     assert "Ballots are not secret" in english and "a secret ballot is not supported" in english
