@@ -29,6 +29,7 @@ from tno_bot.domain.attendance import (
 )
 from tno_bot.domain.attendance import Reason as AttendanceReason
 from tno_bot.domain.calendar import local_date
+from tno_bot.domain.presidency import substitute
 from tno_bot.domain.roles import Action, allowed
 from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.seance import Seance, SeanceRefused, ouvrir_seance
@@ -150,6 +151,26 @@ def mark(session: Session, sitting: Sitting, people: tuple[str, ...], status: St
     return attendance, facts, unchanged
 
 
+def substitute_of(config: Config, sitting: Sitting) -> str | None:
+    """Who presides the séance in place of the président recorded absent or excused (`[rules] presidence_absent`),
+    if anyone (domain/presidency.py)."""
+    return substitute(sitting.attendance, config.roles.president, config.roles.vice_president,
+                      config.rules.presidence_absent, {p.matrix_id: p.born for p in config.people if p.born})
+
+
+def presides_here(session: Session, config: Config, room_id: str, person: str) -> bool:
+    """Whether `person` presides the séance sitting in `room_id` in place of the absent président."""
+    s = sitting_here(session, config, room_id)
+    return s is not None and substitute_of(config, s) == person
+
+
+def _record_presidency(session: Session, config: Config, sitting: Sitting, by: str) -> None:
+    """The séance records who presided when someone conducts a vote in place of the président."""
+    if by not in config.roles.president and sitting.seance.presided_by != by:
+        sitting.seance = replace(sitting.seance, presided_by=by)
+        storage.save_seance(session, sitting.seance)
+
+
 def open_vote_of(session: Session, sitting: Sitting) -> storage.StoredVote:
     """The vote open in the séance; VoteRefused(NO_VOTE_OPEN) when none is."""
     stored = storage.open_vote_of(session, sitting.seance.id)
@@ -187,6 +208,7 @@ def open_vote_on(session: Session, config: Config, sitting: Sitting, item: int, 
     opened = open_vote(item, sitting.seance.agenda, quorum(attendance), by=by, at=at, event_id=event_id,
                        title=title, mission=mission)
     storage.add_vote(session, sitting.seance.id, opened)
+    _record_presidency(session, config, sitting, by)
     return opened
 
 
@@ -199,6 +221,7 @@ def close_vote(session: Session, config: Config, sitting: Sitting, year: int, *,
     attendance = concerned(config, sitting, stored.vote.mission)
     closed = stored.vote.close(quorum(attendance), by=by, at=at, event_id=event_id)
     outcome: Result = result(closed, attendance.cast, rule)
+    _record_presidency(session, config, sitting, by)
     return closed, storage.close_vote(session, stored, closed, outcome, sitting.conference.id, year)
 
 

@@ -109,6 +109,7 @@ class Person:
     name: str
     member: str
     seat: str  # "titulaire" | "suppleant"
+    born: date | None = None  # for a presidency by the eldest representative present (`presidence_absent`)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class Roles:
     secretariat: tuple[str, ...]
     comite_technique: tuple[str, ...]
     admins: tuple[str, ...]
+    vice_president: tuple[str, ...] = ()  # who presides when the président is absent (`presidence_absent`)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ class Rules:
     extend_to_working_day: bool = False  # a deadline ending on a day off moves to a working day (D-30: earlier)
     agenda_notice_franc: bool = False  # the D-30 counts full days ("jours francs"): last day D-31
     pouvoir_across_members: bool = False  # a pouvoir may go to a representative of another member
+    presidence_absent: str = "vice_president"  # who presides when the président is absent: "vice_president", "doyen"
 
 
 @dataclass(frozen=True)

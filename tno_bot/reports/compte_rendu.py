@@ -19,6 +19,7 @@ from tno_bot.domain.seance import Seance
 from tno_bot.i18n import french_text as _fr
 from tno_bot.i18n import translator
 from tno_bot.reports.message import Attachment
+from tno_bot.reports.minutes_model import presidency_note
 from tno_bot.reports.seance import counts_text, outcome_label, rule_text, without_pour_warning
 from tno_bot.reports.text import Block, Text
 
@@ -133,7 +134,11 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
                                      "{motif}.", jour=fr.date(opened_on, format="full"),
                                      motif=seance.other_day_reason or "non consigné")))
     blocks.append(Block("p", _fr("Ouverture de séance : {heure}", heure=heure(seance.opened_at))))
-    if config.roles.president:
+    if seance.presided_by:
+        blocks.append(Block("p", _fr("Présidence de séance : {names}", names=_names((seance.presided_by,), config))
+                            + presidency_note([config.display_name(p) for p in config.roles.president],
+                                              config.rules.presidence_absent)))
+    elif config.roles.president:
         blocks.append(Block("p", _fr("Présidence de séance : {names}", names=_names(config.roles.president, config))))
     blocks += _attendance_lines(attendance, seance, config)
     for pause in seance.pauses:

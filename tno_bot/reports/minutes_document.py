@@ -9,7 +9,7 @@ from tno_bot.i18n import translator
 from tno_bot.reports.compte_rendu import heure
 from tno_bot.reports.document import Document
 from tno_bot.reports.message import Attachment
-from tno_bot.reports.minutes_model import ItemMinutes, MinutesModel, PouvoirFact, minutes_model
+from tno_bot.reports.minutes_model import ItemMinutes, MinutesModel, PouvoirFact, minutes_model, presidency_note
 from tno_bot.reports.rendering import FORMATS, document_files
 from tno_bot.reports.seance import counts_text, outcome_label, rule_text
 from tno_bot.reports.text import Block
@@ -77,7 +77,8 @@ def minutes_document(model: MinutesModel) -> Document:
                    + ", sur convocation de son président."),
         Block("p", f"Ouverture de séance : {heure(model.opened_at)}"
                    + (f" — clôture : {heure(model.closed_at)}" if model.closed_at else "")),
-        Block("p", "Président de séance : " + _names(model.president)),
+        Block("p", "Président de séance : " + _names(model.president)
+                   + presidency_note(model.president_absent, model.presidence_absent)),
         Block("p", "Secrétaire de séance : " + (model.secretaire or "non désigné(e)")),
         Block("p", f"Membres en exercice : {model.en_exercice} — présents : {model.presents} — "
                    f"représentés : {model.representes} — votants : {model.votants}"),

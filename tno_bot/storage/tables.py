@@ -246,6 +246,7 @@ class SeanceRow(SQLModel, table=True):
     closed_event_id: str | None = None
     secretaire: str | None = None  # the secrétaire de séance's matrix id, once designated
     other_day_reason: str | None = Field(default=None, sa_type=Text)  # opened on another day than the conference's
+    presided_by: str | None = None  # who presided in the président's absence (`[rules] presidence_absent`)
 
 
 class SeancePoint(SQLModel, table=True):

@@ -30,6 +30,7 @@ from . import (
     v10_decision_notifications,
     v11_seance_opening_reason,
     v12_vote_mission,
+    v13_seance_presided_by,
 )
 
 ADVISORY_LOCK_KEY = 0x74_6E_6F_62  # "tnob": serialises migrate() across processes on PostgreSQL
@@ -47,6 +48,7 @@ STEPS = (
     v10_decision_notifications,
     v11_seance_opening_reason,
     v12_vote_mission,
+    v13_seance_presided_by,
 )
 """The step modules, oldest first: step N is ``STEPS[N - 1]``."""
 
