@@ -7,7 +7,16 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.cast import LOCAL
-from tests.e2e.scenarios import ACK, QUORATE, ask, closed_seance_minutes, opened_seance, prepared_conference, vote
+from tests.e2e.scenarios import (
+    ACK,
+    QUORATE,
+    ask,
+    closed_seance_minutes,
+    opened_seance,
+    plain,
+    prepared_conference,
+    vote,
+)
 from tno_bot.domain.calendar import PARIS
 from tno_bot.storage.tables import BallotRow
 
@@ -113,7 +122,7 @@ async def test_a_seance_opened_before_its_day_states_why_and_its_reminders_end(b
     """Issue 12: a séance opened weeks before its conference was accepted silently, the compte rendu dated that day,
     the eve reminder still planned."""
     start = (datetime.now(PARIS) + timedelta(days=14)).replace(hour=10, minute=0, second=0, microsecond=0)
-    room_id, number, secretariat, people = await prepared_conference(bot_runner, person, start)
+    room_id, number, secretariat, people = await prepared_conference(bot_runner, person, start=start)
     president = people[LOCAL.PRESIDENT]
     assert "la conférence a lieu" in await ask(secretariat, room_id, f"!rappels {number}")
 
@@ -127,4 +136,4 @@ async def test_a_seance_opened_before_its_day_states_why_and_its_reminders_end(b
     _, markdown, _ = await closed_seance_minutes(secretariat, room_id)
     assert f"Compte rendu de la conférence intercommunale du {start.day} " in markdown
     assert "et non le jour de la conférence, pour le motif suivant : Réunion avancée : la salle est en travaux." in (
-        markdown.replace("\n", " "))
+        plain(markdown).replace("\n", " "))
