@@ -10,6 +10,7 @@ import pytest
 
 from tests.cast import BAUME, KHELIFI, MAES, MILLET, PRESIDENT, SECRETARIAT
 from tests.storage.test_seance_commands import SeanceBot, at
+from tests.text import plain
 from tno_bot import storage
 from tno_bot.config import Mission
 
@@ -63,3 +64,7 @@ def test_only_the_mission_members_vote_and_ratify(opened):
     assert (decision.id, decision.mission) == ("TNO 2025-01", "visio")
     awaited = opened.say("!decision TNO 2025-01", BAUME)
     assert "Métropole de Lyon" in awaited and "SITIV" in awaited and "Ville de Lyon" not in awaited
+    assert "Elle concerne la mission « Visioconférence » : seuls ses membres la ratifient." in awaited
+    [reply] = opened.ask("!seance clore", SECRETARIAT)
+    assert ("Décision concernant la mission « Visioconférence » : seuls ses membres la votent et la ratifient."
+            in plain(reply.attachment.data.decode("utf-8")))

@@ -175,6 +175,9 @@ def _item_blocks(stored, title: str, config: Config) -> list[Block]:
     blocks = []
     if vote.title != title:
         blocks.append(Block("p", _fr("Intitulé du vote : {title}", title=vote.title)))
+    if vote.mission is not None and (mission := config.mission(vote.mission)) is not None:
+        blocks.append(Block("p", _fr("Décision concernant la mission « {mission} » : seuls ses membres la votent et "
+                                     "la ratifient.", mission=mission.name)))
     if stored.result is None:
         blocks.append(Block("p", f"Vote ouvert à {heure(vote.opened_at)}, en cours."))
         return blocks
