@@ -31,9 +31,8 @@ _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_p
 
 def read_rules(r: Reader, data: dict) -> Rules | None:
     """`[rules]`: the conference's rules of procedure and deadlines."""
-    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES,
-                                                               ("extend_to_working_day", "agenda_notice_franc",
-                                                                "pouvoir_across_members", "presidence_absent"))) is None:
+    optional = ("extend_to_working_day", "agenda_notice_franc", "pouvoir_across_members", "presidence_absent")
+    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES, optional)) is None:
         return None
     minimum = {"quorum_per_member": 1}
     days = "a whole number of calendar days from 0 to 366"

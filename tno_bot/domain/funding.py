@@ -180,9 +180,9 @@ class CallForFunds:
 
 def call_for_funds(budget: Budget, key_sets: Sequence[KeySet]) -> CallForFunds:
     """The call for funds of `budget.year`: each component split by the keys in force in its `keys_year` (default
-    the call's year), or a mission's component by that mission's own keys among its members (0 for the others), with the reconciliation notes. The members called are those of the call year's keys, then
-    any other member of an earlier year's keys a component uses (a member that left still gets its share of a
-    balance of its years). ValueError when a year has no keys (the config rules it out)."""
+    the call's year), or a mission's component by that mission's own keys among its members (0 for the others), with
+    the reconciliation notes. The members called are those of the call year's keys, then any other member of an
+    earlier year's keys a component uses (a member that left still gets its share of a balance of its years). ValueError when a year has no keys (the config rules it out)."""
     split_with = {}
     for year in [budget.year] + [c.keys_year for c in budget.components if c.keys_year is not None]:
         if (found := keys_in_force(key_sets, year)) is None:
