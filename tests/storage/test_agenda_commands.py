@@ -578,10 +578,16 @@ def test_a_weekend_notice_without_the_option_is_flagged_and_stays(bot):
 
 
 def test_christmas_notice_of_the_issue_moves_to_the_24th_not_the_28th(engine, config):
-    """Issue 12: a D-30 on Friday 25 December 2026 with the option on used to become Monday 28 December (D-27)."""
+    """Issue 12: a D-30 on Christmas with the option on used to move later, to Monday 28 December. Moved earlier,
+    the count shown is the real one: for the conference of Sunday 24 January 2027, D-30 is Friday 25 December (Noël),
+    moved to Thursday 24, J-31; for that of Monday 25 January, D-30 is Saturday 26 December, and both the Saturday
+    and Noël are skipped: Thursday 24 December is J-32 (7 days to 31 December, then 25), not J-31."""
     bot = with_rules(engine, config, extend_to_working_day=True)
+    reply = bot.say("!conference nouvelle 2027-01-24 10:00", SECRETARIAT, paris(2026, 12, 1, 12))
+    assert "(J-31) : jeudi 24 décembre 2026" in reply
     reply = bot.say("!conference nouvelle 2027-01-25 10:00", SECRETARIAT, paris(2026, 12, 1, 12))
     assert "(J-32) : jeudi 24 décembre 2026" in reply
+    assert "Le samedi 26 décembre 2026 tombe un week-end" in plain(reply)
 
 
 def test_franc_notice_counts_full_days(engine, config):

@@ -465,7 +465,7 @@ def test_vote_ouvrir_refusals(opened):
     opened.say("!present Bertrand Maes, Pierre-Alain Millet", SECRETARIAT)
     assert opened.say("!vote ouvrir 7", PRESIDENT) == (
         "Le point 7 n’est pas à l’ordre du jour fixé de cette séance : il compte 3 points (!seance les montre).\n"
-        "Utilisation : !vote ouvrir <n° du point> [titre]")
+        "Utilisation : !vote ouvrir <n° du point> [mission] [titre]")
     assert opened.rows(storage.VoteRow) == []
     [reply] = opened.ask("!vote ouvrir 1 Budget 2026 <amendé>", PRESIDENT, now=at(10, 20))
     assert plain(reply.body).splitlines()[0] == "Vote sur le point 1 : « Budget 2026 <amendé> » — ouvert à 10 h 20."
@@ -900,7 +900,7 @@ def test_aide_vote_says_the_ballot_is_not_secret(bot):
     reply = bot.say("!aide vote")
     assert reply.splitlines()[0] == "!vote"
     assert "Le vote n’est pas secret" in reply and "le scrutin secret n’est pas pris en charge" in reply
-    assert "• !vote ouvrir <n° du point> [titre] (!vote open) — " in reply
+    assert "• !vote ouvrir <n° du point> [mission] [titre] (!vote open) — " in reply
     assert "• !vote pour [@mandant] (!vote for) — " in reply
     english = bot.say("!help vote", language="en")
     assert "Ballots are not secret" in english and "a secret ballot is not supported" in english

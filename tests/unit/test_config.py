@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -608,3 +608,19 @@ def test_check_config_reports_a_latin1_file_without_traceback(tmp_path, capsys):
     assert main(["check-config", "--config", str(path)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and f"{path}: a text file encoded in UTF-8" in err
+
+
+@pytest.mark.parametrize(("old", "new", "key"), [
+    ('presidence_absent = "vice_president"', 'presidence_absent = "tirage"', "rules.presidence_absent"),
+    ('admins = ["@admin:tno.example"]', 'admins = ["@admin:tno.example"]\nvice_president = ["@admin:tno.example"]',
+     "roles.vice_president[0]"),
+])
+def test_who_presides_in_the_president_s_absence_is_checked(tmp_path, old, new, key):
+    """Issue 12: `[rules] presidence_absent` is one of the stated readings; a vice-président is a representative."""
+    assert (MAIN, key) in located(problems_of(write_config(tmp_path, main=[(old, new)])))
+
+
+def test_a_representative_s_birth_date_is_read(tmp_path):
+    old = 'name = "Emeline Baume"'
+    config = load_config(write_config(tmp_path, main=[(old, old + "\nborn = 1961-05-04")]))
+    assert config.person("@emeline.baume:tno.example").born == date(1961, 5, 4)

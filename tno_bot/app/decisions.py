@@ -49,6 +49,7 @@ class KnownDecision:
     room_id: str | None = None  # the conference's room: where it is announced and reminders are posted
     document: str | None = None  # the number the document bears (history)
     history_facts: tuple[RatificationFact, ...] = ()
+    mission: str | None = None  # the mission it concerns: only its members ratify it
 
     @property
     def key(self) -> str:
@@ -141,7 +142,7 @@ def known_decisions(session: Session, config: Config, year: int | None = None) -
         found[decision_id] = KnownDecision(
             decision_id, conferences[row.conference_id][1], row.title, Outcome(row.outcome), SEANCE, row.pour,
             row.contre, row.abstention, row.conference_id, conferences[row.conference_id][0],
-            history_facts=earlier.history_facts if earlier else ())
+            history_facts=earlier.history_facts if earlier else (), mission=row.mission)
     return [found[d] for d in sorted(found)]
 
 
@@ -172,8 +173,11 @@ def admissions(session: Session, config: Config) -> Admissions:
 
 def ratifying_members(config: Config, decision: KnownDecision, admitted: Admissions) -> tuple[str, ...]:
     """The members whose bodies ratify `decision`: those in office on its day (`app/members.py`), never a member
-    it admits."""
-    return tuple(m.id for m in in_office(config, decision.decided_on, admitted) if m.admitted_by != decision.id)
+    it admits; of a decision concerning a mission, only the mission's members ("par délibérations concordantes des
+    membres de l'entente concernés par la mission", art. 7 of the convention)."""
+    members = tuple(m for m in in_office(config, decision.decided_on, admitted) if m.admitted_by != decision.id)
+    mission = config.mission(decision.mission) if decision.mission else None
+    return tuple(m.id for m in (mission.members_on(members) if mission is not None else members))
 
 
 def ratification_of(session: Session, config: Config, decision: KnownDecision,

@@ -5,7 +5,7 @@ rendu is made of. Every refusal is a domain `Refused`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -29,6 +29,7 @@ from tno_bot.domain.attendance import (
 )
 from tno_bot.domain.attendance import Reason as AttendanceReason
 from tno_bot.domain.calendar import local_date
+from tno_bot.domain.presidency import substitute
 from tno_bot.domain.roles import Action, allowed
 from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.seance import Seance, SeanceRefused, ouvrir_seance
@@ -150,6 +151,26 @@ def mark(session: Session, sitting: Sitting, people: tuple[str, ...], status: St
     return attendance, facts, unchanged
 
 
+def substitute_of(config: Config, sitting: Sitting) -> str | None:
+    """Who presides the séance in place of the président recorded absent or excused (`[rules] presidence_absent`),
+    if anyone (domain/presidency.py)."""
+    return substitute(sitting.attendance, config.roles.president, config.roles.vice_president,
+                      config.rules.presidence_absent, {p.matrix_id: p.born for p in config.people if p.born})
+
+
+def presides_here(session: Session, config: Config, room_id: str, person: str) -> bool:
+    """Whether `person` presides the séance sitting in `room_id` in place of the absent président."""
+    s = sitting_here(session, config, room_id)
+    return s is not None and substitute_of(config, s) == person
+
+
+def _record_presidency(session: Session, config: Config, sitting: Sitting, by: str) -> None:
+    """The séance records who presided when someone conducts a vote in place of the président."""
+    if by not in config.roles.president and sitting.seance.presided_by != by:
+        sitting.seance = replace(sitting.seance, presided_by=by)
+        storage.save_seance(session, sitting.seance)
+
+
 def open_vote_of(session: Session, sitting: Sitting) -> storage.StoredVote:
     """The vote open in the séance; VoteRefused(NO_VOTE_OPEN) when none is."""
     stored = storage.open_vote_of(session, sitting.seance.id)
@@ -158,39 +179,63 @@ def open_vote_of(session: Session, sitting: Sitting) -> storage.StoredVote:
     return stored
 
 
-def open_vote_on(session: Session, sitting: Sitting, item: int, title: str | None, *, by: str, at: datetime,
-                 event_id: str) -> Vote:
+def concerned(config: Config, sitting: Sitting, mission: str | None) -> Attendance:
+    """The attendance as a vote counts it: when the decision concerns a `mission`, only its members (those in office
+    at the séance) sit for the quorum, the ballots and the unanimity; VoteRefused(UNKNOWN_MISSION) for an id not in
+    `[[missions]]`."""
+    if mission is None:
+        return sitting.attendance
+    found = config.mission(mission)
+    if found is None:
+        raise VoteRefused(VoteReason.UNKNOWN_MISSION, mission=mission, known=tuple(m.id for m in config.missions))
+    seated = [m for m in config.members if m.id in sitting.attendance.cast.members]
+    members = [m.id for m in found.members_on(tuple(seated))]
+    return replace(sitting.attendance, cast=sitting.attendance.cast.concerning(members))
+
+
+def open_vote_on(session: Session, config: Config, sitting: Sitting, item: int, title: str | None, *, by: str,
+                 at: datetime, event_id: str, mission: str | None = None) -> Vote:
     """The vote on point `item` opened and stored: the séance sitting, no other vote open, the point not voted on
-    yet in this séance, on its fixed agenda, the quorum reached."""
+    yet in this séance, on its fixed agenda, the quorum reached (of the `mission`'s members, when it concerns
+    one)."""
     sitting.seance.check_votes_allowed()
     if (stored := storage.open_vote_of(session, sitting.seance.id)) is not None:
         raise VoteRefused(VoteReason.VOTE_OPEN, item=stored.vote.item)
     done = next((v for v in storage.votes_of(session, sitting.seance.id) if v.vote.item == item), None)
     if done is not None:
         raise VoteRefused(VoteReason.ALREADY_VOTED, item=item, closed_at=done.vote.closed_at)
-    opened = open_vote(item, sitting.seance.agenda, quorum(sitting.attendance), by=by, at=at, event_id=event_id,
-                       title=title)
+    attendance = concerned(config, sitting, mission)
+    opened = open_vote(item, sitting.seance.agenda, quorum(attendance), by=by, at=at, event_id=event_id,
+                       title=title, mission=mission)
     storage.add_vote(session, sitting.seance.id, opened)
+    _record_presidency(session, config, sitting, by)
     return opened
 
 
-def close_vote(session: Session, sitting: Sitting, year: int, *, by: str, at: datetime, event_id: str,
-               rule: str = RULE) -> tuple[Vote, storage.StoredVote]:
+def close_vote(session: Session, config: Config, sitting: Sitting, year: int, *, by: str, at: datetime,
+               event_id: str, rule: str = RULE) -> tuple[Vote, storage.StoredVote]:
     """The open vote closed, the quorum checked again, and written with its result under the unanimity reading
-    `rule` (an adopted one numbered in `year`)."""
+    `rule` (an adopted one numbered in `year`); a vote on a mission counts its members only."""
     stored = open_vote_of(session, sitting)
     sitting.seance.check_votes_allowed()
-    closed = stored.vote.close(quorum(sitting.attendance), by=by, at=at, event_id=event_id)
-    outcome: Result = result(closed, sitting.attendance.cast, rule)
+    attendance = concerned(config, sitting, stored.vote.mission)
+    closed = stored.vote.close(quorum(attendance), by=by, at=at, event_id=event_id)
+    outcome: Result = result(closed, attendance.cast, rule)
+    _record_presidency(session, config, sitting, by)
     return closed, storage.close_vote(session, stored, closed, outcome, sitting.conference.id, year)
 
 
-def cast_ballot(session: Session, sitting: Sitting, stored: storage.StoredVote, voter: str, choice: Choice, *,
-                at: datetime, event_id: str, mandant: str | None = None) -> tuple[Attendance, Ballot, Vote, bool]:
-    """The ballot checked by the domain and written with the presence it records; the attendance after it, the
-    ballot, the vote with it, and whether the voter was recorded present by it."""
+def cast_ballot(session: Session, config: Config, sitting: Sitting, stored: storage.StoredVote, voter: str,
+                choice: Choice, *, at: datetime, event_id: str,
+                mandant: str | None = None) -> tuple[Attendance, Ballot, Vote, bool]:
+    """The ballot checked by the domain and written with the presence it records; the attendance after it (as the
+    vote counts it), the ballot, the vote with it, and whether the voter was recorded present by it. A
+    representative of a member the vote's mission does not concern is refused (NOT_CONCERNED)."""
     sitting.seance.check_votes_allowed()
-    facts, attendance, ballot = stored.vote.cast_in_person(sitting.attendance, voter, choice, at=at,
+    counted = concerned(config, sitting, stored.vote.mission)
+    if sitting.attendance.cast.representative(voter) is not None and counted.cast.representative(voter) is None:
+        raise VoteRefused(VoteReason.NOT_CONCERNED, voter=voter, mission=stored.vote.mission)
+    facts, attendance, ballot = stored.vote.cast_in_person(counted, voter, choice, at=at,
                                                            event_id=event_id, mandant=mandant)
     storage.add_attendance_facts(session, sitting.seance.id, list(facts))
     storage.add_ballot(session, stored.id, ballot)

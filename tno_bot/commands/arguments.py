@@ -263,6 +263,20 @@ POINT_NO = ArgKind(N_("point no."), lambda text, ctx: parse_number(text, ctx.tr)
 POSITION = ArgKind(N_("position"), lambda text, ctx: parse_number(text, ctx.tr))
 PLACE = ArgKind(N_("place…"), bounded(MAX_PLACE_CHARS), take=take_line)
 TITLE = ArgKind(N_("title"), bounded(MAX_TITLE_CHARS), take=take_line)
+
+
+def _parse_mission_title(text: str, ctx: CommandContext) -> tuple[str | None, str | None]:
+    """"[mission] [title]": the first word is a mission when it is the id of one of `[[missions]]`, the rest the
+    title (None when absent)."""
+    head, rest = take_word(text)
+    mission = next((m.id for m in ctx.config.missions if fold(m.id) == fold(head)), None)
+    if mission is None:
+        return None, bounded(MAX_TITLE_CHARS)(text, ctx)
+    return mission, bounded(MAX_TITLE_CHARS)(rest, ctx) if rest else None
+
+
+# two optional words in one argument: shown "[mission] [title]" once the usage line puts its brackets around it
+MISSION_TITLE = ArgKind(N_("mission] [title"), _parse_mission_title, take=take_line)
 DECISION = ArgKind(N_("decision"), _parse_decision, take=_take_decision, words=True)
 DECISIONS = ArgKind(N_("decision[+decision…]"), _parse_decisions, take=_take_decisions, words=True)
 DELIBERATION_NO = ArgKind(N_("deliberation no."), _parse_deliberation_number)

@@ -25,7 +25,8 @@ from tno_bot.reports.message import Reply
 from tno_bot.commands.errors import CommandError, UsageError
 from tno_bot.commands.refusals import refusal
 from tno_bot.domain.refusals import Refused
-from tno_bot.domain.roles import ROLES, Action, roles_for
+from tno_bot.app.seance import presides_here
+from tno_bot.domain.roles import PRESIDING, ROLES, Action, roles_for
 from tno_bot.i18n import N_, Translator
 from tno_bot.reports.roles import grammatical_number, roles_or
 
@@ -53,6 +54,7 @@ class Command:
     group: str  # msgid
     handler: Handler
     parent: Command | None = None  # a sub-command: `!parent name args…`
+    presiding: bool = False  # may be run by whoever presides in place of the absent président (`PRESIDING`)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -79,6 +81,8 @@ class Command:
     def check_allowed(self, ctx: CommandContext) -> None:
         if self.roles is None or self.roles & ctx.config.roles_of(ctx.sender):
             return
+        if self.presiding and presides_here(ctx.session, ctx.config, ctx.room_id, ctx.sender):
+            return  # presiding in place of the absent président
         tr = ctx.tr
         name = PREFIX + self.spelled(tr.language)
         raise CommandError(tr.ngettext("Only {roles} may use {command}.", "Only {roles} may use {command}.",
@@ -150,7 +154,7 @@ class Registry:
                 if owner is None or owner.parent is not None:
                     raise ValueError(f"!{name}: no top-level command {parent!r} to attach it to")
             command = Command(name, aliases, args, roles, help, group or (owner.group if owner else ""), handler,
-                              owner)
+                              owner, presiding=bool(PRESIDING & set(actions)))
             if not command.group:
                 raise ValueError(f"!{name}: a help group is required")
             self._check(command)

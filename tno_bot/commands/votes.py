@@ -12,7 +12,7 @@ from __future__ import annotations
 from tno_bot.app import seance as app
 from tno_bot import storage
 from tno_bot.commands.refusals import refusal
-from tno_bot.commands.arguments import POINT_NO, TITLE
+from tno_bot.commands.arguments import MISSION_TITLE, POINT_NO
 from tno_bot.commands.context import CommandContext
 from tno_bot.domain.refusals import Refused
 from tno_bot.domain.voting import Reason as VoteReason
@@ -49,7 +49,7 @@ from tno_bot.reports.seance import (
 def vote_tally(ctx: CommandContext) -> Reply:
     s = sitting(ctx)
     stored = app.open_vote_of(ctx.session, s)
-    current = tally(stored.vote, voting_rights(s.attendance))
+    current = tally(stored.vote, voting_rights(app.concerned(ctx.config, s, stored.vote.mission)))
     return Reply(*tally_report(stored.vote, current, ctx.config, ctx.tr))
 
 
@@ -57,24 +57,40 @@ def vote_tally(ctx: CommandContext) -> Reply:
     "ouvrir",
     aliases=("open",),
     parent="vote",
-    args=(Arg("item", POINT_NO), Arg("title", TITLE, optional=True)),
+    args=(Arg("item", POINT_NO), Arg("mission_title", MISSION_TITLE, optional=True)),
     actions=(Action.VOTE_CONDUIRE,),
-    help=N_("Open the vote on a point of the fixed agenda, while the quorum is reached."),
+    help=N_("Open the vote on a point of the fixed agenda, while the quorum is reached. When the decision concerns "
+            "a mission (its id, see !missions), only that mission's members vote and ratify it, and the quorum and "
+            "the unanimity are theirs."),
 )
-def vote_ouvrir(ctx: CommandContext, item: int, title: str | None = None) -> Reply:
+def vote_ouvrir(ctx: CommandContext, item: int,
+                mission_title: tuple[str | None, str | None] = (None, None)) -> Reply:
     tr = ctx.tr
     s = sitting(ctx)
-    opened = app.open_vote_on(ctx.session, s, item, title, by=ctx.sender, at=ctx.now, event_id=ctx.event_id)
-    rights = voting_rights(s.attendance)
+    mission, title = mission_title
+    opened = app.open_vote_on(ctx.session, ctx.config, s, item, title, by=ctx.sender, at=ctx.now,
+                              event_id=ctx.event_id, mission=mission)
+    rights = voting_rights(app.concerned(ctx.config, s, mission))
     voters = tuple(rights.by_voter())
     text = Text.empty().para(vote_heading(opened, tr) + " — " + tr.gettext("open at {time}.",
                                                                           time=at_time(ctx.now, tr)))
+    if mission is not None:
+        text.para(mission_line(ctx.config, s, mission, tr))
     text.para(_how_to_vote(tr))
     text.para(tr.ngettext("{n} seat may be voted now.", "{n} seats may be voted now.",
                           sum(1 for seat in rights.seats if not seat.vacant)))
     if voters:
         text.para(*people_line(tr.gettext("Voters"), voters, ctx.config, tr))
     return Reply(*text.done(), mentions=voters, track=_track(opened, "tally"), polls=_polls(ctx, opened, rights))
+
+
+def mission_line(config, s: app.Sitting, mission: str, tr) -> str:
+    """Whom a vote on a mission concerns: the mission and its members at the séance."""
+    found = config.mission(mission)
+    members = app.concerned(config, s, mission).cast.members
+    return tr.gettext("This decision concerns the mission “{mission}”: only {members} vote, ratify it and count "
+                      "for the quorum and the unanimity.", mission=found.name,
+                      members=tr.join_and([config.member_name(m) for m in members]))
 
 
 def _how_to_vote(tr) -> str:
@@ -142,8 +158,8 @@ def _cast_ballot(ctx: CommandContext, choice: Choice, mandant: str | None) -> Re
     tr = ctx.tr
     s = sitting(ctx)
     stored = app.open_vote_of(ctx.session, s)
-    attendance, ballot, after, now_present = app.cast_ballot(ctx.session, s, stored, ctx.sender, choice, at=ctx.now,
-                                                             event_id=ctx.event_id, mandant=mandant)
+    attendance, ballot, after, now_present = app.cast_ballot(ctx.session, ctx.config, s, stored, ctx.sender, choice,
+                                                             at=ctx.now, event_id=ctx.event_id, mandant=mandant)
     before = stored.vote.counted().get(ballot.seat)
     chosen = tr.gettext(CHOICE_LABELS[choice.value])
     if ballot.seat == ctx.sender:
@@ -199,8 +215,8 @@ _choice_command("abstention", "abstain", Choice.ABSTENTION,
             "adopted decision gets its number."),
 )
 def vote_clore(ctx: CommandContext) -> Reply:
-    closed, written = app.close_vote(ctx.session, sitting(ctx), ctx.current_year, by=ctx.sender, at=ctx.now,
-                                     event_id=ctx.event_id, rule=ctx.config.rules.decision_rule)
+    closed, written = app.close_vote(ctx.session, ctx.config, sitting(ctx), ctx.current_year, by=ctx.sender,
+                                     at=ctx.now, event_id=ctx.event_id, rule=ctx.config.rules.decision_rule)
     res = written.result
     body, html = result_report(closed, res, written.decision, ctx.config, ctx.tr)
     polls = tuple(message.track for message in storage.tracked_with_prefix(ctx.session, _track(closed, "poll", "")))

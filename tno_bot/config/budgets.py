@@ -3,12 +3,16 @@
 A component has `amount` or `from_budget = "<section>"` (that section's expenses, resolved here), an optional
 `advance = { member, amount }` and an optional `keys_year`: the year whose keys split it (default the budget's year;
 a 2023 balance called in 2024 is split with the 2023 keys). A negative `amount` is a surplus given back to the
-members ("à reverser"); it has no advance.
+members ("à reverser"); it has no advance. A component with `mission = "<id>"` (a mission of `[[missions]]` with
+its own `keys`) is split among the mission's members with those keys; its `from_budget` takes only the section's
+lines of that mission (a line's `mission` is the mission's id or name), and a `from_budget` without `mission` leaves
+out the lines of the missions split so.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +24,7 @@ from tno_bot.domain.funding import (
     Budget,
     BudgetLine,
     Component,
+    KeySet,
     Receipt,
     RoundingPolicy,
     fold,
@@ -29,7 +34,8 @@ from tno_bot.domain.funding import (
 BUDGET_FILE = re.compile(r"(\d{4})\.toml")
 
 
-def read_budgets(r: Reader, data: dict, path: Path, member_ids: list[str], key_sets) -> dict[int, Budget]:
+def read_budgets(r: Reader, data: dict, path: Path, member_ids: list[str], key_sets,
+                 missions: tuple = ()) -> dict[int, Budget]:
     """Every `<year>.toml` of `budgets_dir` (default `budgets`, beside the main file), by year."""
     name = r.text(data, "budgets_dir", "", default="budgets")
     if name is None:
@@ -44,13 +50,17 @@ def read_budgets(r: Reader, data: dict, path: Path, member_ids: list[str], key_s
         if match is None:
             Reader(file, r.problems).add("", "a budget file named <year>.toml, such as 2023.toml")
             continue
-        budget = _budget(Reader(file, r.problems), int(match[1]), member_ids, key_sets)
+        budget = _budget(Reader(file, r.problems), int(match[1]), member_ids, key_sets, missions)
         if budget is not None:
             budgets[budget.year] = budget
     return budgets
 
 
-def _budget(r: Reader, year: int, member_ids: list[str], key_sets) -> Budget | None:
+def _of_mission(line: BudgetLine, mission) -> bool:
+    return fold(line.mission) in (fold(mission.id), fold(mission.name))
+
+
+def _budget(r: Reader, year: int, member_ids: list[str], key_sets, missions: tuple = ()) -> Budget | None:
     """One `<year>.toml`: lines, receipts (each section balanced) and call-for-funds components."""
     data = r.parse()
     if data is None or r.table(data, "", ("year", "lines", "receipts"), ("rounding", "components")) is None:
@@ -72,9 +82,20 @@ def _budget(r: Reader, year: int, member_ids: list[str], key_sets) -> Budget | N
                            f"(expenses {expenses[section]}, receipts {income})")
     components = []
     labels: dict[str, str] = {}
-    optional = ("amount", "from_budget", "advance", "keys_year")
+    optional = ("amount", "from_budget", "advance", "keys_year", "mission")
+    keyed = [m for m in missions if m.keys]
     for key, item in r.tables(data, "components", required=("label",), optional=optional):
-        component = _component(r, key, item, member_ids, expenses, _keys_year(r, key, item, year, key_sets))
+        mission = _mission(r, key, item, keyed)
+        if mission is False:
+            continue
+        of_lines = [x for x in lines if _of_mission(x, mission)] if mission else \
+            [x for x in lines if not any(_of_mission(x, m) for m in keyed)]
+        section_expenses = {s: sum((getattr(x, s) for x in of_lines), Decimal(0)) for s in SECTIONS}
+        component = _component(r, key, item, member_ids, section_expenses,
+                               _keys_year(r, key, item, year, key_sets))
+        if component is not None and mission:
+            component = replace(component, mission=mission.id,
+                                mission_keys=KeySet(year, dict(mission.keys)))
         label = item.get("label")
         if isinstance(label, str) and label.strip() and fold(label) in labels:
             r.add(join_key(key, "label"), f"a component not already listed (same label as {labels[fold(label)]}: "
@@ -86,6 +107,19 @@ def _budget(r: Reader, year: int, member_ids: list[str], key_sets) -> Budget | N
     if rounding is None or None in components:
         return None
     return Budget(year, RoundingPolicy(rounding), tuple(lines), tuple(receipts), tuple(components))
+
+
+def _mission(r: Reader, key: str, item: dict, keyed: list):
+    """The mission with its own keys a component names (None when it names none, False once reported)."""
+    if "mission" not in item:
+        return None
+    wanted = r.text(item, "mission", key)
+    found = next((m for m in keyed if wanted is not None and fold(m.id) == fold(wanted)), None)
+    if found is None:
+        r.add(join_key(key, "mission"), "the id of a [[missions]] with its own keys "
+                                        f"({', '.join(m.id for m in keyed) or 'none has keys'}; got {wanted!r})")
+        return False
+    return found
 
 
 def _entries(r: Reader, data: dict, name: str, text_keys: tuple[str, ...]):

@@ -70,13 +70,13 @@ def _load(path: Path, problems: list[ConfigProblem]) -> Config | None:
         except (ZoneInfoNotFoundError, ValueError):
             r.add("timezone", f"an IANA time zone such as Europe/Paris (got {timezone!r})")
     locale = r.choice(data, "locale", "", LOCALES)
-    budgets = read_budgets(r, data, path, member_ids, key_sets)
+    missions = read_missions(r, data, members)
+    budgets = read_budgets(r, data, path, member_ids, key_sets, missions)
     reminders = read_reminders(r, data)
     ratification = read_ratification(r, data)
     open_data = read_open_data(r, data)
     service = read_service(r, data, path)
     calendar = read_calendar(r, data)
-    missions = read_missions(r, data, members)
     if problems:
         return None
     return Config(path, members, people, key_sets, roles, rooms, rules, timezone, locale, budgets, staff, reminders,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from tno_bot.domain.agenda import AgendaRules
@@ -93,6 +94,7 @@ class Mission:
     members: tuple[str, ...] = ()  # a mission spécifique's members; empty for a mission socle
     porteur: str | None = None  # the member carrying the mission ("Le porteur de mission est le SITIV")
     since: date | None = None
+    keys: tuple[tuple[str, Decimal], ...] = ()  # its own keys (member, percent), adding up to 100; none: the year's
 
     def members_on(self, members: tuple[Member, ...]) -> tuple[Member, ...]:
         """Its members among `members` (those in office on a day): all for a mission socle."""
@@ -107,6 +109,7 @@ class Person:
     name: str
     member: str
     seat: str  # "titulaire" | "suppleant"
+    born: date | None = None  # for a presidency by the eldest representative present (`presidence_absent`)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ class Roles:
     secretariat: tuple[str, ...]
     comite_technique: tuple[str, ...]
     admins: tuple[str, ...]
+    vice_president: tuple[str, ...] = ()  # who presides when the président is absent (`presidence_absent`)
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ class Rules:
     extend_to_working_day: bool = False  # a deadline ending on a day off moves to a working day (D-30: earlier)
     agenda_notice_franc: bool = False  # the D-30 counts full days ("jours francs"): last day D-31
     pouvoir_across_members: bool = False  # a pouvoir may go to a representative of another member
+    presidence_absent: str = "vice_president"  # who presides when the président is absent: "vice_president", "doyen"
 
 
 @dataclass(frozen=True)
@@ -242,6 +247,9 @@ class Config:
             return person.name
         staff = next((s for s in self.staff if s.matrix_id == matrix_id), None)
         return Named(staff.name, staff.article) if staff else matrix_id
+
+    def mission(self, mission_id: str) -> Mission | None:
+        return next((m for m in self.missions if m.id == mission_id), None)
 
     def member_name(self, member_id: str) -> str:
         """The name of a member, with its article (`Named`), else the id."""

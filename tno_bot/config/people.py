@@ -19,7 +19,7 @@ from tno_bot.domain.decisions import DecisionId, parse_decision_id
 from tno_bot.domain.funding import fold
 
 SEATS = ("titulaire", "suppleant")
-ROLE_KEYS = ("president", "secretariat", "comite_technique", "admins")
+ROLE_KEYS = ("president", "secretariat", "comite_technique", "admins", "vice_president")
 REQUIRED_ROLES = {"president": "conduct a séance or fix an agenda", "comite_technique": "send an agenda"}
 MEMBER_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 SIRET = re.compile(r"[0-9]{14}")
@@ -112,7 +112,7 @@ def read_people(r: Reader, data: dict, member_ids: list[str]) -> tuple[tuple[Per
         return name
 
     people = []
-    for key, item in r.tables(data, "people", required=("matrix_id", "name", "member", "seat")):
+    for key, item in r.tables(data, "people", required=("matrix_id", "name", "member", "seat"), optional=("born",)):
         values = (
             unique(r.matrix_id(item, "matrix_id", key), key),
             unique_name(r.text(item, "name", key), key),
@@ -120,7 +120,7 @@ def read_people(r: Reader, data: dict, member_ids: list[str]) -> tuple[tuple[Per
             r.choice(item, "seat", key, SEATS),
         )
         if None not in values:
-            people.append(Person(*values))
+            people.append(Person(*values, born=r.day(item, "born", key)))
     staff = []
     for key, item in r.tables(data, "staff", required=("matrix_id", "name"), optional=("member", "article")):
         article = read_article(r, item, key)
@@ -146,6 +146,7 @@ def read_roles(r: Reader, data: dict, people: set[str], staff: set[str]) -> Role
             r.add(f"roles.{name}", f"at least one matrix user id (without it nobody may {task})")
     restricted = {
         "president": (people, "a representative declared in [[people]]"),
+        "vice_president": (people, "a representative declared in [[people]]"),
         "secretariat": (people | staff, "someone declared in [[people]] or [[staff]]"),
         "comite_technique": (people | staff, "someone declared in [[people]] or [[staff]]"),
     }

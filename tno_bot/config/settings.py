@@ -16,10 +16,11 @@ from pathlib import Path
 
 from tno_bot.config.models import CalendarSettings, OpenDataSettings, RatificationSettings, Rules, ServiceSettings
 from tno_bot.config.reader import Reader
-from tno_bot.domain import voting
+from tno_bot.domain import presidency, voting
 from tno_bot.domain.reminders import ReminderSettings
 
 DECISION_RULES = voting.RULES  # the readings of "unanimité" (domain/voting.py)
+PRESIDENCES = presidency.PRESIDENCES  # who presides in the président's absence (domain/presidency.py)
 MATIERE_CODE = re.compile(r"[1-9]\.[0-9]{1,2}")  # level 2 of the ACTES nomenclature
 LOG_LEVELS = ("debug", "info", "warning", "error")
 LOG_FORMATS = ("text", "json")
@@ -30,9 +31,8 @@ _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_p
 
 def read_rules(r: Reader, data: dict) -> Rules | None:
     """`[rules]`: the conference's rules of procedure and deadlines."""
-    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES,
-                                                               ("extend_to_working_day", "agenda_notice_franc",
-                                                                "pouvoir_across_members"))) is None:
+    optional = ("extend_to_working_day", "agenda_notice_franc", "pouvoir_across_members", "presidence_absent")
+    if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES, optional)) is None:
         return None
     minimum = {"quorum_per_member": 1}
     days = "a whole number of calendar days from 0 to 366"
@@ -43,6 +43,7 @@ def read_rules(r: Reader, data: dict) -> Rules | None:
     values.append(r.boolean(table, "extend_to_working_day", "rules", default=False))
     values.append(r.boolean(table, "agenda_notice_franc", "rules", default=False))
     values.append(r.boolean(table, "pouvoir_across_members", "rules", default=False))
+    values.append(r.choice(table, "presidence_absent", "rules", PRESIDENCES, "vice_president"))
     return None if None in values else Rules(*values)
 
 

@@ -80,6 +80,13 @@ class Cast:
     def representative(self, matrix_id: str) -> Representative | None:
         return next((r for r in self.representatives if r.matrix_id == matrix_id), None)
 
+    def concerning(self, members: Iterable[str]) -> Cast:
+        """The cast of a decision concerning only `members` (a mission's): they alone are counted, for the quorum,
+        the voting rights and the unanimity ("les membres de l'entente concernés par la mission", art. 7)."""
+        kept = set(members)
+        return replace(self, members=tuple(m for m in self.members if m in kept),
+                       representatives=tuple(r for r in self.representatives if r.member in kept))
+
     def of_member(self, member: str, seat: Seat) -> tuple[Representative, ...]:
         return tuple(r for r in self.representatives if r.member == member and r.seat is seat)
 

@@ -65,6 +65,8 @@ class Component:
     amount: Decimal
     advance: Advance | None = None
     keys_year: int | None = None
+    mission: str | None = None  # a mission's budget lines, split among its members with its own keys
+    mission_keys: KeySet | None = None  # those keys (they replace the year's)
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ class ComponentShares:
     total: Decimal
     keys: KeySet  # the key set that split it
     keys_year: int  # the year whose keys those are (the call's year unless the component says otherwise)
+    mission: str | None = None  # split with that mission's own keys (`keys`), among its members
 
 
 @dataclass(frozen=True)
@@ -177,9 +180,9 @@ class CallForFunds:
 
 def call_for_funds(budget: Budget, key_sets: Sequence[KeySet]) -> CallForFunds:
     """The call for funds of `budget.year`: each component split by the keys in force in its `keys_year` (default
-    the call's year), with the reconciliation notes. The members called are those of the call year's keys, then
-    any other member of an earlier year's keys a component uses (a member that left still gets its share of a
-    balance of its years). ValueError when a year has no keys (the config rules it out)."""
+    the call's year), or a mission's component by that mission's own keys among its members (0 for the others), with
+    the reconciliation notes. The members called are those of the call year's keys, then any other member of an
+    earlier year's keys a component uses (a member that left still gets its share of a balance of its years). ValueError when a year has no keys (the config rules it out)."""
     split_with = {}
     for year in [budget.year] + [c.keys_year for c in budget.components if c.keys_year is not None]:
         if (found := keys_in_force(key_sets, year)) is None:
@@ -190,7 +193,7 @@ def call_for_funds(budget: Budget, key_sets: Sequence[KeySet]) -> CallForFunds:
     notes: list[Note] = []
     for component in budget.components:
         keys_year = component.keys_year or budget.year
-        keys = split_with[keys_year]
+        keys = component.mission_keys or split_with[keys_year]
         parts = split(component.amount, keys.shares, budget.rounding)
         rounded_sum = sum(parts.values(), Decimal(0))
         if rounded_sum != component.amount:
@@ -201,7 +204,7 @@ def call_for_funds(budget: Budget, key_sets: Sequence[KeySet]) -> CallForFunds:
             parts[component.advance.member] -= component.advance.amount
         parts = {m: parts.get(m, Decimal(0)) for m in members}
         components.append(ComponentShares(component.label, component.amount, parts, sum(parts.values(), Decimal(0)),
-                                          keys, keys_year))
+                                          keys, keys_year, component.mission))
     member_totals = {m: sum((c.parts[m] for c in components), Decimal(0)) for m in members}
     summary = summarize_budget(budget)
     notes += [Note("balance", s, summary.expenses[s], summary.receipts_total[s]) for s in SECTIONS]

@@ -68,6 +68,10 @@ PERMISSIONS: Mapping[AgendaAction | Action, frozenset[str]] = MappingProxyType({
 })
 
 
+# what whoever presides in place of an absent président may do in that séance (domain/presidency.py)
+PRESIDING = frozenset({Action.VOTE_CONDUIRE})
+
+
 def allowed(action: AgendaAction | Action, roles: Iterable[str]) -> bool:
     """Whether someone with `roles` may perform `action`."""
     return not PERMISSIONS[action].isdisjoint(roles)

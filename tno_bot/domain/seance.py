@@ -70,6 +70,7 @@ class Seance:
     id: int | None = None
     secretaire: str | None = None  # the secrétaire de séance, once designated
     other_day_reason: str | None = None  # why it was opened on another day than its conference's
+    presided_by: str | None = None  # who presided in the président's absence (domain/presidency.py)
 
     def __post_init__(self) -> None:
         require_aware(self.opened_at)

@@ -76,6 +76,8 @@ class Reason(str, Enum):
     NO_VOTE_OPEN = "no_vote_open"
     VOTE_OPEN = "vote_open"  # a vote is open (none other, no suspension nor closing); params: item
     ALREADY_VOTED = "already_voted"  # the point was voted on in this séance; params: item, closed_at
+    NOT_CONCERNED = "not_concerned"  # the voter's member takes no part in the vote's mission; params: voter, mission
+    UNKNOWN_MISSION = "unknown_mission"  # params: mission, known
 
 
 class VoteRefused(Refused):
@@ -108,6 +110,7 @@ class Vote:
     closed_by: str | None = None
     closed_at: datetime | None = None
     closed_event_id: str | None = None
+    mission: str | None = None  # the mission the decision concerns: only its members vote and count
 
     def __post_init__(self) -> None:
         require_aware(self.opened_at)
@@ -172,13 +175,14 @@ class Vote:
 
 
 def open_vote(item: int, agenda: Mapping[int, str], quorum: Quorum, *, by: str, at: datetime, event_id: str,
-              title: str | None = None) -> Vote:
-    """Open a vote on item `item` of the fixed agenda (number -> title); the quorum must be reached."""
+              title: str | None = None, mission: str | None = None) -> Vote:
+    """Open a vote on item `item` of the fixed agenda (number -> title); the quorum must be reached (that of the
+    mission's members when the decision concerns a `mission`)."""
     if item not in agenda:
         raise VoteRefused(Reason.NOT_ON_AGENDA, item=item, agenda=tuple(agenda))
     if not quorum.reached:
         raise VoteRefused(Reason.QUORUM_NOT_REACHED, missing=quorum.missing)
-    return Vote(item, title or agenda[item], by, at, event_id)
+    return Vote(item, title or agenda[item], by, at, event_id, mission=mission)
 
 
 # --- tally and result ------------------------------------------------------------------------------------------

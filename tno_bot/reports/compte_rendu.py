@@ -19,6 +19,7 @@ from tno_bot.domain.seance import Seance
 from tno_bot.i18n import french_text as _fr
 from tno_bot.i18n import translator
 from tno_bot.reports.message import Attachment
+from tno_bot.reports.minutes_model import presidency_note
 from tno_bot.reports.seance import counts_text, outcome_label, rule_text, without_pour_warning
 from tno_bot.reports.text import Block, Text
 
@@ -133,7 +134,11 @@ def compte_rendu(conference: Conference, seance: Seance, attendance: Attendance,
                                      "{motif}.", jour=fr.date(opened_on, format="full"),
                                      motif=seance.other_day_reason or "non consigné")))
     blocks.append(Block("p", _fr("Ouverture de séance : {heure}", heure=heure(seance.opened_at))))
-    if config.roles.president:
+    if seance.presided_by:
+        blocks.append(Block("p", _fr("Présidence de séance : {names}", names=_names((seance.presided_by,), config))
+                            + presidency_note([config.display_name(p) for p in config.roles.president],
+                                              config.rules.presidence_absent)))
+    elif config.roles.president:
         blocks.append(Block("p", _fr("Présidence de séance : {names}", names=_names(config.roles.president, config))))
     blocks += _attendance_lines(attendance, seance, config)
     for pause in seance.pauses:
@@ -170,6 +175,9 @@ def _item_blocks(stored, title: str, config: Config) -> list[Block]:
     blocks = []
     if vote.title != title:
         blocks.append(Block("p", _fr("Intitulé du vote : {title}", title=vote.title)))
+    if vote.mission is not None and (mission := config.mission(vote.mission)) is not None:
+        blocks.append(Block("p", _fr("Décision concernant la mission « {mission} » : seuls ses membres la votent et "
+                                     "la ratifient.", mission=mission.name)))
     if stored.result is None:
         blocks.append(Block("p", f"Vote ouvert à {heure(vote.opened_at)}, en cours."))
         return blocks

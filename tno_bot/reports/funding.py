@@ -102,10 +102,14 @@ def _advance_sentences(call: CallForFunds, config, tr: Translator) -> list[str]:
 
 
 def _keys_year_sentences(call: CallForFunds, config, tr: Translator) -> list[str]:
-    """The components split with another year's keys than the call's (a balance of an earlier year)."""
-    return [tr.gettext("{label}: split with the keys of {year} ({shares}).", label=c.label,
+    """The components split with another year's keys than the call's (a balance of an earlier year), or with a
+    mission's own keys among its members."""
+    return [tr.gettext("{label}: split among the members of the mission “{mission}” with its own keys ({shares}).",
+                       label=c.label, mission=config.mission(c.mission).name, shares=_shares(c.keys, config, tr))
+            if c.mission else
+            tr.gettext("{label}: split with the keys of {year} ({shares}).", label=c.label,
                        year=c.keys_year, shares=_shares(c.keys, config, tr))
-            for c in call.components if c.keys_year != call.year]
+            for c in call.components if c.keys_year != call.year or c.mission]
 
 
 def _due(amount: Decimal, component: ComponentShares | None, tr: Translator) -> str:

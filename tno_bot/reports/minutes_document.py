@@ -11,7 +11,7 @@ from tno_bot.i18n import translator
 from tno_bot.reports.compte_rendu import heure
 from tno_bot.reports.document import Document
 from tno_bot.reports.message import Attachment
-from tno_bot.reports.minutes_model import ItemMinutes, MinutesModel, PouvoirFact, minutes_model
+from tno_bot.reports.minutes_model import ItemMinutes, MinutesModel, PouvoirFact, minutes_model, presidency_note
 from tno_bot.reports.rendering import FORMATS, document_files
 from tno_bot.reports.seance import counts_text, outcome_label, rule_text
 from tno_bot.reports.text import Block
@@ -84,7 +84,8 @@ def minutes_document(model: MinutesModel) -> Document:
         Block("p", _fr("Conférence n° {conference}, le {day}{where}, sur convocation de son président.",
                        conference=model.conference, day=day, where=where)),
         Block("p", _fr("Ouverture de séance : {heure}{closing}", heure=heure(model.opened_at), closing=closing)),
-        Block("p", _fr("Président de séance : {names}", names=_names(model.president))),
+        Block("p", _fr("Président de séance : {names}", names=_names(model.president))
+                   + presidency_note(model.president_absent, model.presidence_absent)),
         Block("p", _fr("Secrétaire de séance : {name}", name=model.secretaire or _fr("non désigné(e)"))),
         Block("p", _fr("Membres en exercice : {en_exercice} — présents : {presents} — représentés : {representes} — "
                        "votants : {votants}", en_exercice=model.en_exercice, presents=model.presents,

@@ -18,6 +18,7 @@ from tno_bot.config import Config
 from tno_bot.domain.attendance import Basis, PouvoirEnd, Status, presences, voting_rights
 from tno_bot.domain.calendar import PARIS
 from tno_bot.domain.voting import Counts, Outcome
+from tno_bot.i18n import french_text
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,27 @@ class MinutesModel:
     decision_rule: str  # the reading of unanimity the config applies (`[rules] decision_rule`)
     items: tuple[ItemMinutes, ...]
     notes: tuple[tuple[str, datetime, str], ...]  # author, time, text
+    president_absent: tuple[str, ...] = ()  # the président in whose absence `president` presided
+    presidence_absent: str = ""  # the config's choice of who presides then (`[rules] presidence_absent`)
 
     @property
     def quorum_reached(self) -> bool:
         return all(n >= self.quorum_per_member for _, n in self.present_by_member)
+
+
+PRESIDENCE_WORDS = {  # `[rules] presidence_absent`, in the words of the minutes
+    "vice_president": "présidence par le vice-président, règle de la conférence",
+    "doyen": "présidence par le doyen d'âge des représentants présents, règle de la conférence",
+}
+
+
+def presidency_note(absent: Sequence[str], rule: str) -> str:
+    """", en l'absence de … (…)" when someone presided in place of the président (`absent`: the président's
+    names), with the conference's rule; "" otherwise."""
+    if not absent:
+        return ""
+    return french_text(", en l'absence de {names} ({rule})", names=", ".join(absent),
+                       rule=french_text(PRESIDENCE_WORDS[rule]) if rule in PRESIDENCE_WORDS else rule)
 
 
 ENTENTE = "Entente intercommunale Territoire Numérique Ouvert"
@@ -104,7 +122,9 @@ def minutes_model(record, config: Config) -> MinutesModel:
         lieu=conference.lieu,
         opened_at=seance.opened_at,
         closed_at=seance.closed_at,
-        president=tuple(name(p) for p in config.roles.president),
+        president=(name(seance.presided_by),) if seance.presided_by else tuple(name(p) for p in config.roles.president),
+        president_absent=tuple(name(p) for p in config.roles.president) if seance.presided_by else (),
+        presidence_absent=config.rules.presidence_absent if seance.presided_by else "",
         secretaire=name(seance.secretaire) if seance.secretaire else None,
         en_exercice=len(cast.titulaires()),
         presents=sum(1 for p in representatives if p in came),

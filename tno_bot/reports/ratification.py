@@ -255,6 +255,8 @@ def decision_report(decision, ratification: Ratification, config: Config, tr: Tr
     text.para(adoption[:1].upper() + adoption[1:] + ".")
     for member in admits:
         text.para(_admission_text(member, tr))
+    if decision.mission and (mission := config.mission(decision.mission)) is not None:
+        text.para(tr.gettext("It concerns the mission “{mission}”: only its members ratify it.", mission=mission.name))
     if notified_on is not None:
         text.para(tr.gettext("Notified to the members by the secrétariat on {date}.", date=tr.date(notified_on)))
     if ratification.status is DecisionStatus.EXECUTOIRE:

@@ -279,6 +279,11 @@ def _member_names(w: Wording, members) -> str:
     return w.tr.join_and(w.config.member_name(m) for m in members)
 
 
+def _mission_name(w, mission: str) -> str:
+    found = w.config.mission(mission)
+    return found.name if found else mission
+
+
 VOTE: Table = {
     VoteReason.NOT_ON_AGENDA: _not_on_agenda,
     VoteReason.QUORUM_NOT_REACHED: lambda w: w.tr.gettext(
@@ -288,6 +293,12 @@ VOTE: Table = {
     VoteReason.DUPLICATE_EVENT: lambda w: w.tr.gettext("This message was already counted as a ballot."),
     VoteReason.NOT_IN_CAST: lambda w: w.tr.gettext(
         "{name} is not a representative at the conference: only the representatives vote.", name=w.name("voter")),
+    VoteReason.NOT_CONCERNED: lambda w: w.tr.gettext(
+        "{name} does not vote on this decision: it concerns the mission “{mission}”, whose members alone decide.",
+        name=w.name("voter"), mission=_mission_name(w, w.p["mission"])),
+    VoteReason.UNKNOWN_MISSION: lambda w: w.tr.gettext(
+        "There is no mission “{mission}”; the missions are: {known}.", mission=w.p["mission"],
+        known=w.tr.join_and(list(w.p["known"])) if w.p["known"] else "—"),
     VoteReason.NOT_PRESENT: lambda w: w.tr.gettext(
         "{name} is not recorded present: record the presence with !present first.", name=w.name("voter")),
     VoteReason.NO_RIGHT_TO_VOTE: lambda w: w.tr.gettext(

@@ -38,7 +38,7 @@ def _domain(session: Session, row: SeanceRow) -> Seance:
                   tuple(Pause(p.suspended_at, p.suspended_by, p.suspended_event_id, p.resumed_at, p.resumed_by,
                               p.resumed_event_id) for p in pauses),
                   row.closed_at, row.closed_by, row.closed_event_id, row.id, row.secretaire,
-                  row.other_day_reason)
+                  row.other_day_reason, row.presided_by)
 
 
 def add_seance(session: Session, seance: Seance) -> Seance:
@@ -55,7 +55,7 @@ def add_seance(session: Session, seance: Seance) -> Seance:
 
 def save_seance(session: Session, seance: Seance) -> None:
     """Write a suspended, resumed or closed séance: new pauses appended, the last one's resumption, the closing,
-    the secrétaire de séance."""
+    the secrétaire de séance, who presided in the président's absence."""
     row = session.get(SeanceRow, seance.id)
     if row is None:
         raise LookupError(f"no séance with id {seance.id}")
@@ -71,7 +71,7 @@ def save_seance(session: Session, seance: Seance) -> None:
                                 suspended_event_id=pause.suspended_event_id, resumed_at=pause.resumed_at,
                                 resumed_by=pause.resumed_by, resumed_event_id=pause.resumed_event_id))
     row.closed_at, row.closed_by, row.closed_event_id = seance.closed_at, seance.closed_by, seance.closed_event_id
-    row.secretaire = seance.secretaire
+    row.secretaire, row.presided_by = seance.secretaire, seance.presided_by
     session.add(row)
     session.flush()
 

@@ -246,6 +246,7 @@ class SeanceRow(SQLModel, table=True):
     closed_event_id: str | None = None
     secretaire: str | None = None  # the secrétaire de séance's matrix id, once designated
     other_day_reason: str | None = Field(default=None, sa_type=Text)  # opened on another day than the conference's
+    presided_by: str | None = None  # who presided in the président's absence (`[rules] presidence_absent`)
 
 
 class SeancePoint(SQLModel, table=True):
@@ -312,6 +313,7 @@ class VoteRow(SQLModel, table=True):
     contre: int | None = None
     abstention: int | None = None
     by_member: str | None = Field(default=None, sa_type=Text)
+    mission: str | None = None  # the mission the decision concerns (only its members vote), else every member
 
 
 class BallotRow(SQLModel, table=True):
@@ -351,6 +353,7 @@ class DecisionRow(SQLModel, table=True):
     contre: int
     abstention: int
     adopted_at: datetime = Field(sa_type=UTCDateTime)
+    mission: str | None = None  # the mission it concerns: only its members ratify it
 
 
 class NoteRow(SQLModel, table=True):

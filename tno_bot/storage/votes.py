@@ -45,7 +45,7 @@ def _ballot(row: BallotRow) -> Ballot:
 def _stored(session: Session, row: VoteRow) -> StoredVote:
     ballots = session.exec(select(BallotRow).where(BallotRow.vote_id == row.id).order_by(BallotRow.id)).all()
     vote = Vote(row.item, row.title, row.opened_by, row.opened_at, row.opened_event_id,
-                tuple(_ballot(b) for b in ballots), row.closed_by, row.closed_at, row.closed_event_id)
+                tuple(_ballot(b) for b in ballots), row.closed_by, row.closed_at, row.closed_event_id, row.mission)
     result = None
     if row.outcome is not None:
         by_member = {m: Counts(**c) for m, c in json.loads(row.by_member or "{}").items()}
@@ -57,7 +57,7 @@ def _stored(session: Session, row: VoteRow) -> StoredVote:
 
 def add_vote(session: Session, seance_id: int, vote: Vote) -> StoredVote:
     row = VoteRow(seance_id=seance_id, item=vote.item, title=vote.title, opened_by=vote.opened_by,
-                  opened_at=vote.opened_at, opened_event_id=vote.opened_event_id)
+                  opened_at=vote.opened_at, opened_event_id=vote.opened_event_id, mission=vote.mission)
     session.add(row)
     session.flush()
     return _stored(session, row)
@@ -102,7 +102,7 @@ def close_vote(session: Session, stored: StoredVote, closed: Vote, result: Resul
         session.add(DecisionRow(id=str(number), year=number.year, number=number.number, vote_id=row.id,
                                 conference_id=conference_id, item=row.item, title=row.title,
                                 outcome=result.outcome.value, pour=counts.pour, contre=counts.contre,
-                                abstention=counts.abstention, adopted_at=closed.closed_at))
+                                abstention=counts.abstention, adopted_at=closed.closed_at, mission=row.mission))
     session.flush()
     return _stored(session, row)
 

@@ -29,6 +29,8 @@ from . import (
     v09_documents,
     v10_decision_notifications,
     v11_seance_opening_reason,
+    v12_vote_mission,
+    v13_seance_presided_by,
 )
 
 ADVISORY_LOCK_KEY = 0x74_6E_6F_62  # "tnob": serialises migrate() across processes on PostgreSQL
@@ -45,6 +47,8 @@ STEPS = (
     v09_documents,
     v10_decision_notifications,
     v11_seance_opening_reason,
+    v12_vote_mission,
+    v13_seance_presided_by,
 )
 """The step modules, oldest first: step N is ``STEPS[N - 1]``."""
 
