@@ -16,7 +16,7 @@ import pytest
 from tests.cast import KHELIFI, LOCAL
 from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms, password_of
 from tests.e2e.scenarios import ACK, QUORATE, ask, prepared_conference, vote
-from tests.e2e.test_service import TNO_BOT, wait_for_line
+from tests.e2e.test_service import TNO_BOT, kill_if_running, stop, wait_for_line
 
 pytestmark = pytest.mark.e2e
 
@@ -89,13 +89,9 @@ async def test_sighup_applies_a_new_roster_and_refuses_a_bad_one(synapse, cast, 
         result = await ask(president, room_id, "!vote clore")
         after_reload = await ask(secretariat, room_id, "!config")
         representative_asks = await ask(people[LOCAL.BAUME], room_id, "!config")
-        process.send_signal(signal.SIGTERM)
-        exit_code = await asyncio.to_thread(process.wait, 20)
-        seen.extend(process.stderr.readlines())
+        exit_code = await stop(process, seen)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        kill_if_running(process)
 
     log = "".join(seen)
     assert exit_code == 0, log

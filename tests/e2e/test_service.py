@@ -33,6 +33,21 @@ async def wait_for_line(process: subprocess.Popen, needle: str, seen: list[str],
     await asyncio.wait_for(read(), timeout)
 
 
+async def stop(process: subprocess.Popen, seen: list[str]) -> int:
+    """SIGTERM, then the exit code once the process stopped (within 20 s), its last log lines added to `seen`."""
+    process.send_signal(signal.SIGTERM)
+    exit_code = await asyncio.to_thread(process.wait, 20)
+    seen.extend(process.stderr.readlines())
+    return exit_code
+
+
+def kill_if_running(process: subprocess.Popen) -> None:
+    """The process killed, when a failing test left it running."""
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
 async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person, room_pool, tmp_path):
     password_file = tmp_path / "password"
     password_file.write_text("secret-tno-bot\n", encoding="utf-8")  # the cast's password for the bot account
@@ -55,13 +70,9 @@ async def test_tno_bot_run_serves_a_room_and_stops_cleanly(synapse, cast, person
         await emeline.wait_joined(room_id, cast["tno-bot"])
         reply = await emeline.wait_reply(await emeline.send(room_id, "!cles 2023"))
         assert "30,6" in reply.content["body"]
-        process.send_signal(signal.SIGTERM)
-        exit_code = await asyncio.to_thread(process.wait, 20)
-        seen.extend(process.stderr.readlines())
+        exit_code = await stop(process, seen)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        kill_if_running(process)
 
     assert exit_code == 0
     log = "".join(seen)
@@ -103,13 +114,9 @@ async def test_tno_bot_run_waits_for_a_homeserver_down_at_start_up(synapse, cast
         room_id = await emeline.create_room("Reprise", invite=[cast["tno-bot"]], encrypted=False, alias=alias)
         await emeline.wait_joined(room_id, cast["tno-bot"])
         reply = await emeline.wait_reply(await emeline.send(room_id, "!cles 2023"))
-        process.send_signal(signal.SIGTERM)
-        exit_code = await asyncio.to_thread(process.wait, 20)
-        seen.extend(process.stderr.readlines())
+        exit_code = await stop(process, seen)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        kill_if_running(process)
         await proxy.stop()
 
     log = "".join(seen)
