@@ -27,8 +27,9 @@ $(STRICT_STAMP): $(STRICT_CLIENT)/package-lock.json $(STRICT_CLIENT)/package.jso
 demo: venv
 	$(VENV)/bin/tno-bot demo
 
+# Two workers (each with its own Synapse), a test file kept on one worker: its module fixtures hold.
 test: venv strict-client
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # After adding or changing a message: rebuild the fr/en catalogs, then translate what it lists.
 catalogs: venv
