@@ -146,3 +146,62 @@ def test_a_row_referring_to_another_waits_for_its_event_and_a_later_edit_superse
         assert (skipped.status, skipped.event_id) == (SENT, None) and str(second.id) in skipped.last_error
         assert given_up.status == FAILED
         assert [m.id for m in pending_messages(session)] == [second.id, end.id]
+
+
+class _RecordingClient:
+    """Answers every send after a short delay, like a homeserver on loopback, and records the order of the sends."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def room_send(self, room_id, event_type, content, tx_id=None, ignore_unverified_devices=False):
+        from nio import RoomSendResponse
+        await asyncio.sleep(0.01)
+        self.sent.append(event_type)
+        return RoomSendResponse(f"$sent{len(self.sent)}", room_id)
+
+
+async def test_a_tally_edit_waiting_for_its_turn_does_not_hold_back_the_other_voters_reactions(engine):
+    """Twelve ballots in the same second, more than MAX_LANES voters: each lane is the voter's ✅ reaction then an
+    edit of the tally, which must wait EDIT_INTERVAL_SECONDS after the last one. Every reaction goes out before that
+    wait is over: a lane holds a sending slot only while a message is on its way."""
+    import time
+
+    from tno_bot.matrix.outbox import MAX_LANES
+    from tno_bot.matrix.related_sends import EDIT_INTERVAL_SECONDS
+    from tno_bot.matrix.relations import REACTION, edit_content, reaction_content
+
+    voters = MAX_LANES + 4
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        tally = enqueue_message(session, ROOM, {"msgtype": "m.text", "body": "0 pour"}, track="vote|$v|tally")
+        mark_sent(session, tally.id, "$tally")
+    client = _RecordingClient()
+    sender = OutboxSender(client, engine)
+    task = asyncio.create_task(sender.run())
+    try:
+        await asyncio.sleep(0.05)  # the start-up drain finds nothing pending
+        with Session(engine, expire_on_commit=False) as session, session.begin():  # the ballots' transactions
+            lanes = [[enqueue_message(session, ROOM, reaction_content(f"$ballot{n}", "✅"), REACTION),
+                      enqueue_message(session, ROOM, edit_content({"msgtype": "m.text", "body": f"{n + 1} pour"}),
+                                      relates_to=tally.id)] for n in range(voters)]
+        sender._related._edited_at[tally.id] = time.monotonic()  # an edit of the tally was just sent
+        started = time.monotonic()
+        for n, messages in enumerate(lanes):
+            sender.submit(messages, lane=f"@voter{n}:tno.example")
+        while client.sent.count(REACTION) < voters:
+            await asyncio.sleep(0.01)
+        reactions_took = time.monotonic() - started
+        async with asyncio.timeout(5 * EDIT_INTERVAL_SECONDS):
+            while _pending_count(engine):
+                await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert reactions_took < EDIT_INTERVAL_SECONDS  # held back, they would wait for the edit's turn
+    # then one edit, with the last tally: the older ones were superseded while they waited
+    assert client.sent == [REACTION] * voters + ["m.room.message"]
+
+
+def _pending_count(engine) -> int:
+    with Session(engine) as session:
+        return len(pending_messages(session))

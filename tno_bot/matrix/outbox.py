@@ -14,6 +14,7 @@ import base64
 import io
 import json
 import logging
+from contextlib import AbstractAsyncContextManager, nullcontext
 
 from nio import (
     AsyncClient,
@@ -106,8 +107,7 @@ class OutboxSender:
                 await asyncio.sleep(RETRY_DELAY_SECONDS)
 
     async def _send_lane(self, messages: list[storage.OutboxMessage]) -> bool:
-        async with self._lanes:
-            return await self._send_in_order(messages)
+        return await self._send_in_order(messages, self._lanes)
 
     async def drain(self) -> None:
         """Send the pending rows, oldest first, until none is left or one must wait."""
@@ -121,10 +121,13 @@ class OutboxSender:
                 self._backlog = False
                 return
 
-    async def _send_in_order(self, messages: list[storage.OutboxMessage]) -> bool:
-        """False at the first message that must wait (it and the later ones stay pending)."""
+    async def _send_in_order(self, messages: list[storage.OutboxMessage],
+                             slot: AbstractAsyncContextManager = nullcontext()) -> bool:
+        """False at the first message that must wait (it and the later ones stay pending). `slot` is held while a
+        message is on its way, not while an edit waits for its turn: a lane whose tally edit is paced does not
+        hold back the replies of the other lanes."""
         for message in messages:
-            if not await self._deliver(message):
+            if not await self._deliver(message, slot):
                 return False
         return True
 
@@ -152,13 +155,17 @@ class OutboxSender:
             content["url"] = response.content_uri
         return content
 
-    async def _deliver(self, message: storage.OutboxMessage) -> bool:
+    async def _deliver(self, message: storage.OutboxMessage, slot: AbstractAsyncContextManager) -> bool:
         if message.relates_to is None:
-            return await self._deliver_content(message, None)
+            async with slot:
+                return await self._deliver_content(message, None)
         async with self._related.turn(message) as content:
             if content == WAIT:  # the message it refers to is sent first (rows go in order)
                 return False
-            return content == SKIP or await self._deliver_content(message, content)
+            if content == SKIP:
+                return True
+            async with slot:
+                return await self._deliver_content(message, content)
 
     async def _deliver_content(self, message: storage.OutboxMessage, prepared: dict | None) -> bool:
         for _ in range(MAX_RATE_LIMIT_WAITS):
