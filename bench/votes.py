@@ -44,7 +44,7 @@ from tno_bot.domain.calendar import PARIS  # noqa: E402
 from tno_bot.homeserver import ThrowawaySynapse  # noqa: E402
 from tno_bot.matrix.outbox import MAX_LANES  # noqa: E402
 from tno_bot.matrix.participant import Participant  # noqa: E402
-from tno_bot.storage.tables import BallotRow  # noqa: E402
+from tno_bot.storage.tables import BallotRow, OutboxMessage  # noqa: E402
 
 SERVER = "tno.example"
 ROOM_ALIAS = "seance"  # the séance's room, the one room the bot serves
@@ -84,6 +84,25 @@ async def ask(participant: Participant, room_id: str, text: str) -> str:
 def ballots(engine) -> int:
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(BallotRow)).one()
+
+
+def last_outbox_id(engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.max(OutboxMessage.id))).one() or 0
+
+
+def bot_events_after(engine, row_id: int) -> dict[str, int]:
+    """What the bot did with its outbox rows after `row_id`: events sent by type, edits superseded, rows pending."""
+    with Session(engine) as session:
+        rows = session.exec(select(OutboxMessage).where(OutboxMessage.id > row_id)).all()
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.event_id:
+            kind = "edit" if '"m.replace"' in row.content else row.event_type
+        else:
+            kind = "superseded edit" if row.status == storage.SENT else row.status
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def seed_pending(database_url: str, config, decisions: int) -> None:
@@ -206,7 +225,10 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
             async def all_recorded() -> bool:
                 return await asyncio.to_thread(ballots, engine) >= voters
 
+            before = await asyncio.to_thread(last_outbox_id, engine)
             votes = await burst(representatives, room_id, "!vote pour", all_recorded)
+            await asyncio.sleep(2)  # the last tally edit, sent once the replies are quiet
+            bot_events = await asyncio.to_thread(bot_events_after, engine, before)
             result = await ask(president, room_id, "!vote clore")
             echoes = await burst(representatives, echo_room, "!echo pour")
             return {
@@ -219,6 +241,7 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                 "all_replies_stored_by_homeserver_seconds": votes["all_replies_stored_by_homeserver_seconds"],
                 "ballot_rows": await asyncio.to_thread(ballots, engine),
                 "duplicate_replies": votes["duplicate_replies"],
+                "bot_outbox_rows_of_the_burst": bot_events,
                 "result_counts_all_pour": f"({voters} pour, 0 contre, 0 abstention)" in result.replace("\u202f", " "),
                 "echo": echoes,
                 "ratio_to_echo": {

@@ -14,6 +14,7 @@ import base64
 import io
 import json
 import logging
+import time
 from contextlib import AbstractAsyncContextManager, nullcontext
 
 from nio import (
@@ -31,7 +32,7 @@ from tno_bot import storage
 from tno_bot.matrix.content import ATTACHMENT_KEY
 from tno_bot.matrix.errors import TRANSIENT_EXCEPTIONS, SessionRevoked, check_session, describe, is_transient, \
     retry_delay
-from tno_bot.matrix.related_sends import SKIP, WAIT, RelatedSends
+from tno_bot.matrix.related_sends import SKIP, WAIT, RelatedSends, is_edit
 from tno_bot.ops import metrics
 
 log = logging.getLogger(__name__)
@@ -45,14 +46,17 @@ RETRY_DELAY_SECONDS = 2.0
 # (the homeserver dedupes it if the first one got through): a stalled request must not hold its lane for the minutes
 # nio would wait.
 SEND_TIMEOUT_SECONDS = 30.0
+# An edit waits until no reply was handed to a lane for this long (and none is on its way): see related_sends.py.
+REPLIES_QUIET_SECONDS = 0.3
 
 
 class OutboxSender:
     """Sends fresh replies at once; anything not sent then (an error, a restart) is sent from the rows, in order.
 
     Fresh replies travel in lanes, one per person who asked: a person's replies go out in the order of their
-    commands, while the lanes of different people are sent concurrently (up to `MAX_LANES` at a time), which lets
-    the homeserver persist a burst of replies (fifty votes in the same second) in batches.
+    commands, while the lanes of different people are sent concurrently (up to `MAX_LANES` messages on their way at
+    a time), which lets the homeserver persist a burst of replies (fifty votes in the same second) in batches. A
+    lane starts as soon as its rows are handed over, whatever the other lanes are waiting for (an edit's turn).
     """
 
     def __init__(self, client: AsyncClient, engine) -> None:
@@ -60,10 +64,15 @@ class OutboxSender:
         self.engine = engine
         self._fresh: asyncio.Queue[tuple[str, list[storage.OutboxMessage]] | None] = asyncio.Queue()
         self._lanes = asyncio.Semaphore(MAX_LANES)
+        self._running: dict[str, asyncio.Task] = {}  # person -> their last lane not finished yet
+        self._revoked: SessionRevoked | None = None  # raised out of `run` once a lane met it
         self._backlog = True  # rows may be pending in the database (always true at start-up)
         self._failures = 0  # consecutive tries that must be made again (the homeserver unreachable, a 5xx)
         self._retry_in = 0.0  # seconds before the backlog is tried again, unless a fresh reply comes first
-        self._related = RelatedSends(engine)  # edits and poll ends: the event they refer to, edits paced
+        self._replies_on_the_way: set[int] = set()  # rows of the lanes being sent, edits aside
+        self._lane_started_at = 0.0  # time.monotonic() when the last lane began
+        # edits and poll ends: the event they refer to; edits paced, after the replies
+        self._related = RelatedSends(engine, replies_quiet=self._replies_quiet)
 
     def submit(self, messages: list[storage.OutboxMessage], lane: str) -> None:
         """Rows just committed for the person `lane`: sent without reading them back, unless older rows wait."""
@@ -74,40 +83,82 @@ class OutboxSender:
         self._fresh.put_nowait(None)
 
     async def run(self) -> None:
-        while True:
-            try:
-                # A fresh reply means a sync just succeeded: the homeserver is probably back, so it cuts a retry
-                # delay short.
-                async with asyncio.timeout(self._retry_in if self._backlog else IDLE_POLL_SECONDS):
-                    first = await self._fresh.get()
-            except TimeoutError:
-                first = None
-            arrived = [first]
-            while not self._fresh.empty():
-                arrived.append(self._fresh.get_nowait())
-            lanes: dict[str, list[storage.OutboxMessage]] = {}
-            for item in arrived:
-                if item is not None:
-                    lanes.setdefault(item[0], []).extend(item[1])
-            try:
-                if lanes and not self._backlog:
-                    sent = await asyncio.gather(*(self._send_lane(messages) for messages in lanes.values()),
-                                                return_exceptions=True)
-                    for outcome in sent:
-                        if isinstance(outcome, BaseException):
-                            raise outcome
-                    self._backlog = not all(sent)
-                if self._backlog or None in arrived:
-                    await self.drain()
-            except SessionRevoked:
-                raise
-            except Exception:  # the sender must outlive any surprise: the rows wait in the database meanwhile
-                log.exception("outbox: unexpected error; pending messages will be sent from the database")
-                self._backlog = True
-                await asyncio.sleep(RETRY_DELAY_SECONDS)
+        try:
+            while True:
+                try:
+                    # A fresh reply means a sync just succeeded: the homeserver is probably back, so it cuts a retry
+                    # delay short.
+                    async with asyncio.timeout(self._retry_in if self._backlog else IDLE_POLL_SECONDS):
+                        arrived = [await self._fresh.get()]
+                    idle = False
+                except TimeoutError:
+                    arrived, idle = [None], True
+                while not self._fresh.empty():
+                    arrived.append(self._fresh.get_nowait())
+                self._raise_revoked()
+                try:
+                    for item in arrived:
+                        if item is not None and not self._backlog:
+                            self._start_lane(*item)
+                    # The idle look at the rows waits until the lanes are done (they hold rows still pending).
+                    woken = None in arrived and not (idle and self._running)
+                    if self._backlog or woken:
+                        await self._lanes_finished()  # the rows go out in order: no lane beside the drain
+                        await self.drain()
+                except SessionRevoked:
+                    raise
+                except Exception:  # the sender must outlive any surprise: the rows wait in the database meanwhile
+                    log.exception("outbox: unexpected error; pending messages will be sent from the database")
+                    self._backlog = True
+                    await asyncio.sleep(RETRY_DELAY_SECONDS)
+        finally:
+            lanes = list(self._running.values())
+            for task in lanes:
+                task.cancel()
+            await asyncio.gather(*lanes, return_exceptions=True)
+
+    def _start_lane(self, person: str, messages: list[storage.OutboxMessage]) -> None:
+        """Send `messages` once `person`'s previous lane is done, beside the other people's lanes."""
+        previous = self._running.get(person)
+        task = asyncio.create_task(self._lane(previous, messages), name="tno-outbox-lane")
+        self._running[person] = task
+        task.add_done_callback(lambda done: self._running.pop(person) if self._running.get(person) is done else None)
+
+    async def _lane(self, previous: asyncio.Task | None, messages: list[storage.OutboxMessage]) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        if self._backlog:  # an earlier lane could not send: these rows go out with the backlog, in order
+            return
+        try:
+            if await self._send_lane(messages):
+                return
+        except SessionRevoked as revoked:
+            self._revoked = revoked
+        except Exception:
+            log.exception("outbox: unexpected error; pending messages will be sent from the database")
+        self._backlog = True
+        self.wake()
+
+    async def _lanes_finished(self) -> None:
+        await asyncio.gather(*list(self._running.values()), return_exceptions=True)
+        self._raise_revoked()
+
+    def _raise_revoked(self) -> None:
+        if self._revoked is not None:
+            raise self._revoked
 
     async def _send_lane(self, messages: list[storage.OutboxMessage]) -> bool:
-        return await self._send_in_order(messages, self._lanes)
+        replies = {message.id for message in messages if not is_edit(message)}
+        self._replies_on_the_way |= replies
+        self._lane_started_at = time.monotonic()
+        try:
+            return await self._send_in_order(messages, self._lanes)
+        finally:
+            self._replies_on_the_way -= replies
+
+    def _replies_quiet(self) -> bool:
+        """No reply of a lane on its way, and none handed over for REPLIES_QUIET_SECONDS: an edit may go."""
+        return not self._replies_on_the_way and time.monotonic() - self._lane_started_at >= REPLIES_QUIET_SECONDS
 
     async def drain(self) -> None:
         """Send the pending rows, oldest first, until none is left or one must wait."""
@@ -156,16 +207,19 @@ class OutboxSender:
         return content
 
     async def _deliver(self, message: storage.OutboxMessage, slot: AbstractAsyncContextManager) -> bool:
-        if message.relates_to is None:
-            async with slot:
-                return await self._deliver_content(message, None)
-        async with self._related.turn(message) as content:
-            if content == WAIT:  # the message it refers to is sent first (rows go in order)
-                return False
-            if content == SKIP:
-                return True
-            async with slot:
-                return await self._deliver_content(message, content)
+        try:
+            if message.relates_to is None:
+                async with slot:
+                    return await self._deliver_content(message, None)
+            async with self._related.turn(message) as content:
+                if content == WAIT:  # the message it refers to is sent first (rows go in order)
+                    return False
+                if content == SKIP:
+                    return True
+                async with slot:
+                    return await self._deliver_content(message, content)
+        finally:
+            self._replies_on_the_way.discard(message.id)
 
     async def _deliver_content(self, message: storage.OutboxMessage, prepared: dict | None) -> bool:
         for _ in range(MAX_RATE_LIMIT_WAITS):

@@ -6,6 +6,9 @@ edits of one message paced and the outdated ones skipped.
 - Edits of one message go out one at a time, at least EDIT_INTERVAL_SECONDS apart; an edit is skipped (done without
   an event, `last_error` saying by which) when a later edit of the same message is queued, holding the newer tally.
   Ten ballots in a second thus make one or two edits, and a tally never goes back to an older state.
+- An edit yields to the replies: it waits until no reply is on its way (`replies_quiet`), for at most
+  EDIT_MAX_DELAY_SECONDS. Fifty ballots in the same seconds get their ✅ first, then one edit with the last tally,
+  instead of edits of a long message that every client receives competing with them at the homeserver.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlmodel import Session
@@ -24,32 +27,46 @@ from tno_bot.matrix.relations import REPLACE
 log = logging.getLogger(__name__)
 
 EDIT_INTERVAL_SECONDS = 1.0
+EDIT_MAX_DELAY_SECONDS = 10.0  # a steady stream of ballots still shows the tally this often
+QUIET_POLL_SECONDS = 0.1
 WAIT = "wait"  # the referred row is not sent yet
 SKIP = "skip"  # given up or superseded: the row is no longer pending
 
 
 class RelatedSends:
-    def __init__(self, engine) -> None:
+    def __init__(self, engine, replies_quiet: Callable[[], bool] = lambda: True) -> None:
         self.engine = engine
+        self.replies_quiet = replies_quiet
         self._turns: dict[int, asyncio.Lock] = {}  # referred row -> one edit of it at a time
         self._edited_at: dict[int, float] = {}  # referred row -> when its last edit was sent (monotonic)
+        self._waiting_since: dict[int, float] = {}  # referred row -> when its oldest unsent edit began to wait
 
     @asynccontextmanager
     async def turn(self, message: storage.OutboxMessage) -> AsyncIterator[dict | str]:
         """The content of `message` ready to send (its `m.relates_to` event id filled in), or WAIT, or SKIP; an edit
         holds its message's turn until the end of the block, which sends it."""
-        if not _is_edit(message):
+        if not is_edit(message):
             yield await asyncio.to_thread(self._resolve, message)
             return
         target = message.relates_to
+        self._waiting_since.setdefault(target, time.monotonic())
         async with self._turns.setdefault(target, asyncio.Lock()):
-            wait = self._edited_at.get(target, 0.0) + EDIT_INTERVAL_SECONDS - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            await self._wait_turn(target)
             content = await asyncio.to_thread(self._resolve, message)
             yield content
             if isinstance(content, dict):  # sent (or tried): the next edit of this message waits its turn
                 self._edited_at[target] = time.monotonic()
+                self._waiting_since.pop(target, None)
+
+    async def _wait_turn(self, target: int) -> None:
+        """Until EDIT_INTERVAL_SECONDS after the last edit of `target` and no reply on its way, or until its oldest
+        unsent edit has waited EDIT_MAX_DELAY_SECONDS."""
+        while True:
+            now = time.monotonic()
+            wait = self._edited_at.get(target, 0.0) + EDIT_INTERVAL_SECONDS - now
+            if wait <= 0 and (self.replies_quiet() or now - self._waiting_since[target] >= EDIT_MAX_DELAY_SECONDS):
+                return
+            await asyncio.sleep(max(wait, QUIET_POLL_SECONDS))
 
     def _resolve(self, message: storage.OutboxMessage) -> dict | str:
         with Session(self.engine) as session, session.begin():
@@ -62,7 +79,7 @@ class RelatedSends:
             event_id = target.event_id
             if event_id is None:
                 return WAIT
-            later = storage.superseded(session, message) if _is_edit(message) else None
+            later = storage.superseded(session, message) if is_edit(message) else None
             if later is not None:
                 storage.mark_superseded(session, message.id, later)
                 return SKIP
@@ -71,5 +88,5 @@ class RelatedSends:
         return content
 
 
-def _is_edit(message: storage.OutboxMessage) -> bool:
+def is_edit(message: storage.OutboxMessage) -> bool:
     return message.event_type == "m.room.message" and f'"rel_type": "{REPLACE}"' in message.content
