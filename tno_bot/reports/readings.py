@@ -8,6 +8,7 @@ a reading for the law.
 from __future__ import annotations
 
 from tno_bot.config import Config
+from tno_bot.domain.presidency import DOYEN
 from tno_bot.i18n import Translator
 
 
@@ -46,7 +47,25 @@ def help_readings(command: str, config: Config, tr: Translator) -> list[str]:
         return [notice_reading(config, tr)]
     if command == "pouvoir":
         return [pouvoir_reading(config, tr)]
+    if command == "seance":
+        return [presidency_reading(config, tr)]
     return []
+
+
+def presidency_reading(config: Config, tr: Translator) -> str:
+    """Who presides when the président is absent: the conference's choice (`[rules] presidence_absent`), the seed
+    and the convention being silent."""
+    if config.rules.presidence_absent == DOYEN:
+        who = tr.gettext("Rule of the conference (config presidence_absent): when the président is recorded absent or "
+                         "excused, the eldest representative present presides the séance (born dates of the "
+                         "representatives), by analogy with CGCT L2122-8.")
+    else:
+        vice = config.roles.vice_president
+        names = ", ".join(config.display_name(v) for v in vice) if vice else tr.gettext("nobody is named")
+        who = tr.gettext("Rule of the conference (config presidence_absent): when the président is recorded absent or "
+                         "excused, the first vice-président recorded present presides the séance (roles "
+                         "vice_president, in this order: {names}).", names=names)
+    return who + " " + tr.gettext("They open and close its votes, and the compte rendu says so.")
 
 
 def pouvoir_reading(config: Config, tr: Translator) -> str:
