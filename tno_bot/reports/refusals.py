@@ -299,6 +299,10 @@ VOTE: Table = {
     VoteReason.UNKNOWN_MISSION: lambda w: w.tr.gettext(
         "There is no mission “{mission}”; the missions are: {known}.", mission=w.p["mission"],
         known=w.tr.join_and(list(w.p["known"])) if w.p["known"] else "—"),
+    VoteReason.MISSION_NOT_STARTED: lambda w: w.tr.gettext(
+        "The mission “{mission}” starts on {since} (config [[missions]] since): the séance of {day} cannot decide "
+        "on it. Open the vote without the mission, or at a séance from that day on.",
+        mission=_mission_name(w, w.p["mission"]), since=w.tr.date(w.p["since"]), day=w.tr.date(w.p["day"])),
     VoteReason.NOT_PRESENT: lambda w: w.tr.gettext(
         "{name} is not recorded present: record the presence with !present first.", name=w.name("voter")),
     VoteReason.NO_RIGHT_TO_VOTE: lambda w: w.tr.gettext(
