@@ -46,8 +46,13 @@ def convocation_document(conference: Conference, odj: OrdreDuJour, config: Confi
     start = conference.starts_at.astimezone(PARIS)
     day = FR.date(start.date(), format="full")
     president = _names(config, config.roles.president) or _fr("le président")
-    fixed = (_fr("tacitement, sans avis en retour dans le délai de réponse") if fixation.mode is ModeFixation.TACITE
-             else _fr("par le président"))
+    if fixation.mode is not ModeFixation.TACITE:
+        fixed = _fr("par le président")
+    elif odj.avis_en_cours:  # only favourable avis, which the version's rule let through
+        fixed = _fr("tacitement, seuls des avis favorables ayant été rendus dans le délai de réponse (règle de la "
+                    "conférence)")
+    else:
+        fixed = _fr("tacitement, sans avis en retour dans le délai de réponse")
     per_holder = config.rules.max_proxies_per_holder
     title = _fr("Convocation à la conférence intercommunale du {day}", day=day)
     blocks = (

@@ -8,6 +8,7 @@ a reading for the law.
 from __future__ import annotations
 
 from tno_bot.config import Config
+from tno_bot.domain.agenda import Version
 from tno_bot.domain.presidency import DOYEN
 from tno_bot.i18n import Translator
 
@@ -38,7 +39,28 @@ def notice_reading(config: Config, tr: Translator) -> str:
         day_off = tr.gettext("A deadline falling on a weekend or a public holiday does not move; it is flagged "
                              "(config extend_to_working_day).")
     window = tr.gettext("A reply window ends at the latest on the eve of the conference.")
-    return " ".join((rule, franc, day_off, window))
+    return " ".join((rule, franc, day_off, window, avis_reading(rules.avis_favorable_bloque, tr)))
+
+
+def avis_reading(bloque: bool, tr: Translator) -> str:
+    """Whether a favourable avis stops the tacit fixing (`[rules] avis_favorable_bloque`): the seed says "sans avis
+    en retour", any avis."""
+    if bloque:
+        return tr.gettext("Reading applied (config avis_favorable_bloque): “sans avis en retour” means without any "
+                          "avis, so a favourable avis (!odj avis favorable) stops the tacit fixing too, and the "
+                          "président then fixes the agenda.")
+    return tr.gettext("Reading applied (config avis_favorable_bloque): a favourable avis (!odj avis favorable) does "
+                      "not stop the tacit fixing; an avis with remarks or reservations does.")
+
+
+def version_avis_rule(version: Version, tr: Translator) -> str:
+    """The reading of `avis_favorable_bloque` frozen with a version when it was sent, as the rule applied to it."""
+    if version.avis_favorable_bloque:
+        return tr.gettext("Rule applied to version {version} (config avis_favorable_bloque when it was sent): any "
+                          "avis stops its tacit fixing, a favourable one too.", version=version.numero)
+    return tr.gettext("Rule applied to version {version} (config avis_favorable_bloque when it was sent): a "
+                      "favourable avis does not stop its tacit fixing; an avis with remarks or reservations does.",
+                      version=version.numero)
 
 
 def help_readings(command: str, config: Config, tr: Translator) -> list[str]:

@@ -100,7 +100,12 @@ def _no_such_point(w: Wording) -> str:
 
 
 def _no_avis(w: Wording) -> str:
-    version = w.p["odj"].current if w.p.get("odj") else None
+    odj = w.p.get("odj")
+    version = odj.current if odj else None
+    if odj and odj.avis_en_cours:  # only favourable avis, which this version's rule lets through
+        return w.tr.gettext("Version {version} received only favourable avis, which do not stop its tacit fixing "
+                            "(config avis_favorable_bloque): it will be fixed tacitly at the end of {date}, when the "
+                            "reply window closes.", version=version.numero, date=w.tr.date(version.window.effective))
     return w.tr.gettext("No avis was given on version {version}: it will be fixed tacitly at the end of {date}, when "
                         "the reply window closes.", version=version.numero if version else "?",
                         date=w.tr.date(version.window.effective) if version else "?")
