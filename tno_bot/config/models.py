@@ -143,6 +143,7 @@ class Rules:
     pouvoir_across_members: bool = False  # a pouvoir may go to a representative of another member
     presidence_absent: str = "vice_president"  # who presides when the président is absent: "vice_president", "doyen"
     avis_favorable_bloque: bool = True  # a favourable avis stops the agenda's tacit fixing, as any avis does
+    pouvoir_suppleant: bool = False  # a suppléant may give a pouvoir (its mandataire stands in for them)
 
 
 @dataclass(frozen=True)

@@ -140,11 +140,12 @@ class Vote:
             raise VoteRefused(Reason.NOT_PRESENT, voter=voter, status=status)
         mine = voting_rights(attendance).by_voter().get(voter, ())
         if mandant is not None:
-            right = next((r for r in mine if r.seat == mandant), None)
+            right = next((r for r in mine if r.seat == mandant
+                          or (r.basis is Basis.POUVOIR_SUPPLEANT and r.pouvoir.mandant == mandant)), None)
             if right is None:
                 raise VoteRefused(Reason.MANDANT_NOT_REPRESENTED, voter=voter, mandant=mandant)
         else:
-            right = next((r for r in mine if r.basis is not Basis.POUVOIR), None)
+            right = next((r for r in mine if not r.by_pouvoir), None)
             if right is None and mine:
                 raise VoteRefused(Reason.MANDANT_REQUIRED, voter=voter, mandants=tuple(r.seat for r in mine))
             if right is None:

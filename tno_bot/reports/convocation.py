@@ -70,11 +70,13 @@ def convocation_document(conference: Conference, odj: OrdreDuJour, config: Confi
                        day=FR.date(fixation.day, format="long"), fixed=fixed, version=fixation.version)),
         Block("ol", items=points),
         Block("h3", _fr("Pouvoirs")),
-        Block("p", _fr("Un représentant titulaire empêché peut donner pouvoir à un autre représentant de la "
+        Block("p", _fr("Un représentant {who} empêché peut donner pouvoir à un autre représentant de la "
                        "conférence, par écrit : dans le salon de la conférence, en écrivant « !pouvoir » suivi du nom "
                        "du mandataire, dès maintenant ou pendant la séance, ou en remettant un pouvoir écrit au "
                        "secrétariat, qui l'enregistre. Le pouvoir vaut pour cette séance seulement ; il est révocable "
-                       "à tout moment (« !pouvoir retirer ») et prend fin si son auteur vient siéger.")),
+                       "à tout moment (« !pouvoir retirer ») et prend fin si son auteur vient siéger.",
+                       who=_fr("titulaire ou suppléant (règle de la conférence)") if config.rules.pouvoir_suppleant
+                       else _fr("titulaire"))),
         Block("p", _fr("Un représentant ne peut porter plus de {n} pouvoir{s}. À défaut de pouvoir, un suppléant "
                        "présent du même membre siège à la place du titulaire absent. Les pouvoirs ne comptent pas "
                        "pour le quorum : {quorum}", n=per_holder, s="s" if per_holder > 1 else "",

@@ -92,14 +92,22 @@ def presidency_reading(config: Config, tr: Translator) -> str:
 
 def pouvoir_reading(config: Config, tr: Translator) -> str:
     """Who may give a pouvoir, and to whom: the conference's rule (minutes of 7 November 2022: "un pouvoir peut être
-    attribué par un représentant empêché") and its reading in the config."""
+    attribué par un représentant empêché") and its readings in the config (a suppléant, another member)."""
     rule = tr.gettext("Rule of the conference (minutes of the conference of 7 November 2022): a representative who "
-                      "cannot attend may give a pouvoir. Only a titulaire gives one (a suppléant has no seat of their "
-                      "own); a present suppléant votes for an absent titulaire whose mandataire is absent too.")
+                      "cannot attend may give a pouvoir; a present suppléant votes for an absent titulaire whose "
+                      "mandataire is absent too.")
+    if config.rules.pouvoir_suppleant:
+        suppleant = tr.gettext("Reading applied (config pouvoir_suppleant): a suppléant who cannot attend may give a "
+                               "pouvoir too; its mandataire then stands in for the suppléant, voting for an absent "
+                               "titulaire of the member whom no mandataire nor present suppléant replaces.")
+    else:
+        suppleant = tr.gettext("Reading applied (config pouvoir_suppleant): only a titulaire gives a pouvoir, a "
+                               "suppléant having no seat of their own (by analogy with CGCT L2121-20, “un conseiller "
+                               "empêché”).")
     if config.rules.pouvoir_across_members:
         across = tr.gettext("Reading applied (config pouvoir_across_members): a pouvoir may go to a representative "
                             "of another member.")
     else:
         across = tr.gettext("Reading applied (config pouvoir_across_members): a pouvoir goes to a representative of "
                             "the same member, by analogy with CGCT L2121-20 (“un collègue”).")
-    return rule + " " + across
+    return " ".join((rule, suppleant, across))

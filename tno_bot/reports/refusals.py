@@ -240,8 +240,9 @@ ATTENDANCE: Table = {
     AttendanceReason.GIVER_NOT_REPRESENTATIVE: lambda w: w.tr.gettext(
         "Only a representative gives a pouvoir; {name} is not one.", name=w.name("mandant")),
     AttendanceReason.GIVER_NOT_TITULAIRE: lambda w: w.tr.gettext(
-        "{name} is a suppléant: a suppléant has no seat of their own to delegate, only a titulaire gives a "
-        "pouvoir.", name=w.name("mandant")),
+        "{name} is a suppléant: by the conference's rule, only a titulaire gives a pouvoir, a suppléant having no "
+        "seat of their own (config pouvoir_suppleant, by analogy with CGCT L2121-20, “un conseiller empêché”).",
+        name=w.name("mandant")),
     AttendanceReason.HOLDER_OTHER_MEMBER: lambda w: w.tr.gettext(
         "{name} represents {other}, not {member}: by the conference's rule, a pouvoir goes to a representative of "
         "the same member (config pouvoir_across_members, by analogy with CGCT L2121-20, “un collègue”).",

@@ -332,7 +332,7 @@ class BallotRow(SQLModel, table=True):
     choice: str
     seat: str  # the titulaire whose seat the ballot votes for
     member: str
-    basis: str  # titulaire | pouvoir | suppleance
+    basis: str  # titulaire | pouvoir | suppleance | pouvoir_suppleant
     mandant: str | None = None  # as named by the voter
 
 
