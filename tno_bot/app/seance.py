@@ -33,7 +33,17 @@ from tno_bot.domain.presidency import substitute
 from tno_bot.domain.roles import Action, allowed
 from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.seance import Seance, SeanceRefused, ouvrir_seance
-from tno_bot.domain.voting import RULE, Ballot, Choice, Result, Vote, VoteRefused, open_vote, result
+from tno_bot.domain.voting import (
+    RULE,
+    Ballot,
+    Choice,
+    Result,
+    Vote,
+    VoteRefused,
+    open_vote,
+    require_mission_started,
+    result,
+)
 from tno_bot.domain.voting import Reason as VoteReason
 
 
@@ -193,15 +203,6 @@ def concerned(config: Config, sitting: Sitting, mission: str | None) -> Attendan
     return replace(sitting.attendance, cast=sitting.attendance.cast.concerning(members))
 
 
-def _check_mission_started(config: Config, sitting: Sitting, mission: str | None) -> None:
-    """A decision concerning a mission is taken at a séance held from the mission's `since` on (the day of its
-    conference, the date its decisions bear); VoteRefused(MISSION_NOT_STARTED) otherwise."""
-    found = config.mission(mission) if mission is not None else None
-    if found is not None and found.since is not None and sitting.conference.day < found.since:
-        raise VoteRefused(VoteReason.MISSION_NOT_STARTED, mission=mission, since=found.since,
-                          day=sitting.conference.day)
-
-
 def open_vote_on(session: Session, config: Config, sitting: Sitting, item: int, title: str | None, *, by: str,
                  at: datetime, event_id: str, mission: str | None = None) -> Vote:
     """The vote on point `item` opened and stored: the séance sitting, no other vote open, the point not voted on
@@ -214,7 +215,8 @@ def open_vote_on(session: Session, config: Config, sitting: Sitting, item: int, 
     if done is not None:
         raise VoteRefused(VoteReason.ALREADY_VOTED, item=item, closed_at=done.vote.closed_at)
     attendance = concerned(config, sitting, mission)
-    _check_mission_started(config, sitting, mission)
+    if mission is not None:  # known: `concerned` refused an unknown one
+        require_mission_started(mission, config.mission(mission).since, sitting.conference.day)
     opened = open_vote(item, sitting.seance.agenda, quorum(attendance), by=by, at=at, event_id=event_id,
                        title=title, mission=mission)
     storage.add_vote(session, sitting.seance.id, opened)

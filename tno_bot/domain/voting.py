@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 from tno_bot.domain.attendance import (
@@ -175,6 +175,13 @@ class Vote:
         if not quorum.reached:
             raise VoteRefused(Reason.QUORUM_NOT_REACHED, missing=quorum.missing)
         return replace(self, closed_by=by, closed_at=at, closed_event_id=event_id)
+
+
+def require_mission_started(mission: str, since: date | None, day: date) -> None:
+    """A decision concerning a mission is taken at a séance held from the mission's start on (`[[missions]] since`;
+    `day`: the séance's, that of its conference, the date its decisions bear); VoteRefused(MISSION_NOT_STARTED)."""
+    if since is not None and day < since:
+        raise VoteRefused(Reason.MISSION_NOT_STARTED, mission=mission, since=since, day=day)
 
 
 def open_vote(item: int, agenda: Mapping[int, str], quorum: Quorum, *, by: str, at: datetime, event_id: str,
