@@ -147,7 +147,8 @@ async def test_when_configured_a_favourable_avis_lets_the_window_fix_the_agenda(
         f"{plain(translator('fr').date(local_date(sent_at)))}, n’a reçu que 1 avis favorable dans le délai de "
         "réponse. Il est désormais verrouillé.",
         "Règle appliquée à la version 1 (réglage avis_favorable_bloque lors de son envoi) : un avis favorable "
-        "n’empêche pas sa fixation tacite ; un avis portant des remarques ou des réserves l’empêche."]
+        "(!odj avis favorable) n’empêche pas sa fixation tacite ; un avis portant des remarques ou des réserves "
+        "l’empêche."]
     assert emeline.user_id in fixing.content["m.mentions"]["user_ids"]
     assert "seuls des avis favorables dans le délai de réponse" in await ask(emeline, room_id, "!odj")
     with Session(bot_runner.engine) as session:
@@ -159,7 +160,7 @@ async def test_by_default_a_favourable_avis_stops_the_tacit_fixing(bot_runner, p
     room_id, _, _, emeline = await prepared_conference(bot_runner, person, send=True)
     acknowledged = await ask(emeline, room_id, "!odj avis favorable")
     assert ("Règle appliquée à la version 1 (réglage avis_favorable_bloque lors de son envoi) : tout avis empêche sa "
-            "fixation tacite, un avis favorable aussi.") in acknowledged
+            "fixation tacite, un avis favorable (!odj avis favorable) aussi.") in acknowledged
     await bot_runner.stop()
     move_back(bot_runner, AgendaVersion, AgendaVersion.numero == 1,
               sent_at=datetime.now(timezone.utc) - timedelta(days=20))

@@ -86,4 +86,5 @@ def test_aide_seance_states_who_presides_in_the_presidents_absence(engine, confi
 
 
 def test_aide_seance_says_when_no_vice_president_is_named(engine, config):
-    assert "(rôle vice_president, dans cet ordre : personne n’est nommé)" in SeanceBot(engine, config).say("!aide seance")
+    help_fr = SeanceBot(engine, config).say("!aide seance")
+    assert "(rôle vice_president, dans cet ordre : personne n’est nommé)" in help_fr

@@ -284,7 +284,8 @@ def test_when_configured_favourable_avis_let_the_window_fix_the_agenda(engine, c
         "Un avis favorable n’empêche pas la fixation tacite : sans avis portant des remarques ou des réserves, l’ordre "
         "du jour est fixé tel que proposé à la fin du jeudi 16 octobre 2025.",
         "Règle appliquée à la version 1 (réglage avis_favorable_bloque lors de son envoi) : un avis favorable "
-        "n’empêche pas sa fixation tacite ; un avis portant des remarques ou des réserves l’empêche."]
+        "(!odj avis favorable) n’empêche pas sa fixation tacite ; un avis portant des remarques ou des réserves "
+        "l’empêche."]
     assert ack.mentions == ()  # nobody has to act
     clock.say("!odj avis Favorable.", MILLET, paris(2025, 10, 4, 10))
     assert [(a.author, a.text, a.favorable) for a in clock.rows(storage.AgendaAvis)] == [
@@ -300,7 +301,8 @@ def test_when_configured_favourable_avis_let_the_window_fix_the_agenda(engine, c
         "Ordre du jour fixé tacitement le jeudi 16 octobre 2025 : la version 1, envoyée le mercredi 1er octobre 2025, "
         "n’a reçu que 2 avis favorables dans le délai de réponse. Il est désormais verrouillé.",
         "Règle appliquée à la version 1 (réglage avis_favorable_bloque lors de son envoi) : un avis favorable "
-        "n’empêche pas sa fixation tacite ; un avis portant des remarques ou des réserves l’empêche."]
+        "(!odj avis favorable) n’empêche pas sa fixation tacite ; un avis portant des remarques ou des réserves "
+        "l’empêche."]
     assert posting.reply.mentions == REPRESENTATIVES
     row = clock.agenda_row()
     assert (row.etat, row.fixed_mode, row.fixed_by, row.fixed_day) == ("fixe", "tacite", None, date(2025, 10, 16))
@@ -326,7 +328,7 @@ def test_by_default_a_favourable_avis_blocks_and_the_replies_say_so(engine, conf
         "L’ordre du jour ne sera pas fixé tacitement. Le comité technique peut l’amender (!odj amender) et envoyer une "
         "nouvelle version, ou le président le fixer (!odj fixer).",
         "Règle appliquée à la version 1 (réglage avis_favorable_bloque lors de son envoi) : tout avis empêche sa "
-        "fixation tacite, un avis favorable aussi."]
+        "fixation tacite, un avis favorable (!odj avis favorable) aussi."]
     assert MILLET in ack.mentions  # the président must act
     assert [(a.text, a.favorable) for a in clock.rows(storage.AgendaAvis)] == [("", True)]
     assert utc(2025, 10, 16, 22) not in clock.upcoming(paris(2025, 10, 3, 10))
@@ -353,5 +355,6 @@ def test_aide_odj_states_the_configs_reading(engine, config):
     letting = Clockwork(engine, dataclasses.replace(config, rules=dataclasses.replace(
         config.rules, avis_favorable_bloque=False)))
     assert ("Reading applied (config avis_favorable_bloque): a favourable avis (!odj avis favorable) does not stop the "
-            "tacit fixing; an avis with remarks or reservations does.") in letting.say("!help odj", now=NOW, language="en")
+            "tacit fixing; an avis with remarks or reservations does.") in letting.say("!help odj", now=NOW,
+                                                                                       language="en")
     assert ("ou le mot « favorable » seul pour un avis favorable.") in letting.say("!aide odj avis", now=NOW)

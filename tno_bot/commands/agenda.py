@@ -15,7 +15,18 @@ from datetime import date, time
 from tno_bot import storage
 from tno_bot.app import conferences as agenda_app
 from tno_bot.app.conferences import choose_conference as choose
-from tno_bot.commands.arguments import CONFERENCE_NO, DATE, PLACE, POINT_NO, POSITION, TIME, TITLE, bounded, choice, fold
+from tno_bot.commands.arguments import (
+    CONFERENCE_NO,
+    DATE,
+    PLACE,
+    POINT_NO,
+    POSITION,
+    TIME,
+    TITLE,
+    bounded,
+    choice,
+    fold,
+)
 from tno_bot.commands.context import CommandContext
 from tno_bot.commands.registry import Arg, ArgKind, command, take_line
 from tno_bot.commands.refusals import refusal

@@ -1,8 +1,8 @@
 """The main file's rules and settings: `[rules]`, `[reminders]`, `[ratification]`, `[open_data]` and `[service]`.
 
 `[rules]`: the readings of the conference's rules are optional booleans (`extend_to_working_day`,
-`agenda_notice_franc`, `pouvoir_across_members`, `pouvoir_suppleant`, default false; `avis_favorable_bloque`, default true),
-`presidence_absent` (`presidency.PRESIDENCES`) and `decision_rule` (`voting.RULES`).
+`agenda_notice_franc`, `pouvoir_across_members`, `pouvoir_suppleant`, default false; `avis_favorable_bloque`,
+default true), `presidence_absent` (`presidency.PRESIDENCES`) and `decision_rule` (`voting.RULES`).
 Agenda deadlines: `[rules]` (notice, reply window, optional `extend_to_working_day` and `agenda_notice_franc`) and the optional `[reminders]`
 table (offsets in days, wall-clock hours), every key defaulting to `ReminderSettings`. Ratification: the optional
 `[ratification]` table (`reminder_interval_days`, `reminder_hour`), defaulting to `RatificationSettings`. How the

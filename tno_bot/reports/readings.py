@@ -57,9 +57,11 @@ def version_avis_rule(version: Version, tr: Translator) -> str:
     """The reading of `avis_favorable_bloque` frozen with a version when it was sent, as the rule applied to it."""
     if version.avis_favorable_bloque:
         return tr.gettext("Rule applied to version {version} (config avis_favorable_bloque when it was sent): any "
-                          "avis stops its tacit fixing, a favourable one too.", version=version.numero)
+                          "avis stops its tacit fixing, a favourable one (!odj avis favorable) too.",
+                          version=version.numero)
     return tr.gettext("Rule applied to version {version} (config avis_favorable_bloque when it was sent): a "
-                      "favourable avis does not stop its tacit fixing; an avis with remarks or reservations does.",
+                      "favourable avis (!odj avis favorable) does not stop its tacit fixing; an avis with remarks or "
+                      "reservations does.",
                       version=version.numero)
 
 
