@@ -6,6 +6,7 @@ back (as if the bot had been stopped for that long) and let the real bot and sch
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import date, datetime, timedelta, timezone
 
 import icalendar
@@ -19,7 +20,7 @@ from tests.text import plain
 from tno_bot.domain.agenda import reply_window
 from tno_bot.domain.calendar import local_date
 from tno_bot.i18n import translator
-from tno_bot.storage.tables import AgendaVersion, ReminderRow
+from tno_bot.storage.tables import AgendaAvis, AgendaVersion, ReminderRow
 
 pytestmark = pytest.mark.e2e
 
@@ -96,7 +97,8 @@ async def test_an_avis_stops_the_tacit_fixing(bot_runner, person):
     await bot_runner.start()
     state = await ask(emeline, room_id, "!odj")
 
-    assert "fixé" not in state.lower()
+    assert "fixé tacitement le" not in state.lower() and "fixé par" not in state.lower()
+    assert "L’ordre du jour ne sera pas fixé tacitement" in state
     assert posted_by_bot(emeline, room_id, "fixé tacitement") == []
 
 
@@ -115,6 +117,59 @@ async def test_a_reply_window_that_ended_during_an_outage_is_fixed_at_start_up(b
     assert "Budget 2027" in plain(fixing.content["body"])
     await ask(emeline, room_id, "!odj")  # a later command: any duplicate posting would have arrived
     assert len(posted_by_bot(emeline, room_id, "fixé tacitement")) == 1
+
+
+def favourable_avis_rule(runner, bloque: bool) -> None:
+    """The bot's `[rules] avis_favorable_bloque`, before it starts."""
+    runner.config = dataclasses.replace(runner.config, rules=dataclasses.replace(runner.config.rules,
+                                                                                 avis_favorable_bloque=bloque))
+
+
+async def test_when_configured_a_favourable_avis_lets_the_window_fix_the_agenda(bot_runner, person):
+    favourable_avis_rule(bot_runner, bloque=False)
+    room_id, _, _, emeline = await prepared_conference(bot_runner, person, send=True)
+    acknowledged = await ask(emeline, room_id, "!odj avis favorable")
+    assert "Emeline Baume, le " in acknowledged and " : avis favorable" in acknowledged
+    assert ("Un avis favorable n’empêche pas la fixation tacite : sans avis portant des remarques ou des réserves, "
+            "l’ordre du jour est fixé tel que proposé") in acknowledged
+    await bot_runner.stop()
+    sent_at = datetime.now(timezone.utc) - timedelta(days=20)  # the reply window ended five days ago
+    move_back(bot_runner, AgendaVersion, AgendaVersion.numero == 1, sent_at=sent_at)
+
+    await bot_runner.start()
+    await emeline.wait_for(lambda: posted_by_bot(emeline, room_id, "fixé tacitement"), timeout=30)
+
+    [fixing] = posted_by_bot(emeline, room_id, "fixé tacitement")
+    body = plain(fixing.content["body"]).splitlines()
+    window_end = reply_window(local_date(sent_at), 15, False).effective
+    assert body[:2] == [
+        f"Ordre du jour fixé tacitement le {plain(translator('fr').date(window_end))} : la version 1, envoyée le "
+        f"{plain(translator('fr').date(local_date(sent_at)))}, n’a reçu que 1 avis favorable dans le délai de "
+        "réponse. Il est désormais verrouillé.",
+        "Règle appliquée à la version 1 (réglage avis_favorable_bloque lors de son envoi) : un avis favorable "
+        "(!odj avis favorable) n’empêche pas sa fixation tacite ; un avis portant des remarques ou des réserves "
+        "l’empêche."]
+    assert emeline.user_id in fixing.content["m.mentions"]["user_ids"]
+    assert "seuls des avis favorables dans le délai de réponse" in await ask(emeline, room_id, "!odj")
+    with Session(bot_runner.engine) as session:
+        [avis] = session.exec(select(AgendaAvis)).all()
+    assert (avis.text, avis.favorable) == ("", True)
+
+
+async def test_by_default_a_favourable_avis_stops_the_tacit_fixing(bot_runner, person):
+    room_id, _, _, emeline = await prepared_conference(bot_runner, person, send=True)
+    acknowledged = await ask(emeline, room_id, "!odj avis favorable")
+    assert ("Règle appliquée à la version 1 (réglage avis_favorable_bloque lors de son envoi) : tout avis empêche sa "
+            "fixation tacite, un avis favorable (!odj avis favorable) aussi.") in acknowledged
+    await bot_runner.stop()
+    move_back(bot_runner, AgendaVersion, AgendaVersion.numero == 1,
+              sent_at=datetime.now(timezone.utc) - timedelta(days=20))
+
+    await bot_runner.start()
+    state = await ask(emeline, room_id, "!odj")
+
+    assert "L’ordre du jour ne sera pas fixé tacitement" in state
+    assert posted_by_bot(emeline, room_id, "fixé tacitement") == []
 
 
 def notice_reminder(runner) -> ReminderRow:

@@ -3,14 +3,17 @@ two deliberations make it executory (the third member is never awaited), and it 
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from sqlmodel import Session, select
 
 from tests.cast import LOCAL
 from tests.e2e.scenarios import ACK, QUORATE, ask, opened_seance, plain, vote
 from tno_bot.config import Mission
 from tno_bot.domain.calendar import PARIS
+from tno_bot.i18n import translator
+from tno_bot.storage.tables import VoteRow
 
 pytestmark = pytest.mark.e2e
 
@@ -60,3 +63,21 @@ async def test_a_decision_of_a_two_member_mission_is_ratified_by_those_two_membe
     assert "Exécutoire depuis le" in record and "Ville de Lyon" not in record
     assert len(announcements()) == 1
     assert maes.user_id not in announcements()[0].content["m.mentions"]["user_ids"]
+
+
+async def test_a_seance_before_the_missions_start_cannot_decide_on_it(bot_runner, person):
+    """A mission starting tomorrow (`since`): today's séance may not open a vote on a decision concerning it."""
+    tomorrow = datetime.now(PARIS).date() + timedelta(days=1)
+    bot_runner.config = dataclasses.replace(bot_runner.config, missions=bot_runner.config.missions + (
+        dataclasses.replace(VISIO, since=tomorrow),))
+    room_id, _, people = await opened_seance(bot_runner, person, present=QUORATE)
+
+    refused = await ask(people[LOCAL.PRESIDENT], room_id, "!vote ouvrir 2 visio")
+
+    assert refused.splitlines() == [
+        f"La mission « Visioconférence » commence le {plain(translator('fr').date(tomorrow))} (réglage [[missions]] "
+        f"since) : la séance du {plain(translator('fr').date(tomorrow - timedelta(days=1)))} ne peut pas en décider. "
+        "Ouvrez le vote sans la mission, ou lors d’une séance tenue à partir de ce jour.",
+        "Utilisation : !vote ouvrir <n° du point> [mission] [titre]"]
+    with Session(bot_runner.engine) as session:
+        assert session.exec(select(VoteRow)).all() == []

@@ -235,3 +235,30 @@ def test_step_11_adds_the_seance_opening_reason_and_keeps_the_seances(bare_engin
     with Session(bare_engine) as session:
         seance = storage.seance_of_conference(session, 1)
     assert (seance.opened_event_id, seance.other_day_reason) == ("$open", None)
+
+
+def test_step_14_keeps_the_avis_and_versions_given_before_it_as_blocking(bare_engine, monkeypatch):
+    """An avis given before step 14 was not favourable, a version sent before it was sent under "any avis stops the
+    tacit fixing": the agenda stays waiting for the président."""
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:13])
+        assert migrate(bare_engine) == list(range(1, 14))
+    with bare_engine.begin() as connection:  # a proposed agenda with an avis, at version 13
+        connection.exec_driver_sql(
+            "INSERT INTO conference (id, room_id, day, start_time, lieu, cancelled, created_by, created_at, updated_at)"
+            " VALUES (1, '!r:x', '2025-11-07', '10:00:00', '', false, '@s:x', '2025-09-01 10:00:00',"
+            " '2025-09-01 10:00:00')")
+        connection.exec_driver_sql("INSERT INTO agenda (conference_id, etat) VALUES (1, 'propose')")
+        connection.exec_driver_sql(
+            "INSERT INTO agenda_version (conference_id, numero, sent_at, sent_by, hors_delai, window_days,"
+            " extend_to_working_day) VALUES (1, 1, '2025-10-01 08:00:00', '@c:x', false, 15, false)")
+        connection.exec_driver_sql("INSERT INTO agenda_point (conference_id, version, position, title)"
+                                   " VALUES (1, 1, 1, 'Budget')")
+        connection.exec_driver_sql("INSERT INTO agenda_avis (conference_id, version, author, text, at)"
+                                   " VALUES (1, 1, '@b:x', 'Favorable', '2025-10-03 08:00:00')")
+    assert migrations.MIGRATIONS[13].version == 14 and migrate(bare_engine)[0] == 14
+    with Session(bare_engine) as session:
+        odj = storage.load_agenda(session, 1)
+    assert (odj.current.avis_favorable_bloque, [(a.texte, a.favorable) for a in odj.avis]) == (
+        True, [("Favorable", False)])
+    assert odj.tacit_fixing_at is None

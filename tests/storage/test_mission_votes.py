@@ -5,6 +5,7 @@ its members' deliberations are awaited."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
@@ -68,3 +69,33 @@ def test_only_the_mission_members_vote_and_ratify(opened):
     [reply] = opened.ask("!seance clore", SECRETARIAT)
     assert ("Décision concernant la mission « Visioconférence » : seuls ses membres la votent et la ratifient."
             in plain(reply.attachment.data.decode("utf-8")))
+
+
+def test_a_seance_before_the_missions_start_cannot_decide_on_it(engine, config):
+    """Issue 12: a mission's `since`; the séance of 7 November 2025 comes before a mission starting in 2026."""
+    later = dataclasses.replace(VISIO, since=date(2026, 1, 1))
+    bot = SeanceBot(engine, dataclasses.replace(config, missions=config.missions + (later,)))
+    bot.prepare()
+    bot.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    bot.now = at(10, 0)
+    bot.say("!present Zemorda Khelifi, Pierre-Alain Millet", SECRETARIAT)
+    assert bot.say("!vote ouvrir 1 visio", PRESIDENT).splitlines() == [
+        "La mission « Visioconférence » commence le jeudi 1er janvier 2026 (réglage [[missions]] since) : la séance "
+        "du vendredi 7 novembre 2025 ne peut pas en décider. Ouvrez le vote sans la mission, ou lors d’une séance "
+        "tenue à partir de ce jour.",
+        "Utilisation : !vote ouvrir <n° du point> [mission] [titre]"]
+    assert bot.rows(storage.VoteRow) == [] and bot.rows(storage.SeanceRow)[0].presided_by is None
+    assert bot.say("!vote open 1 visio", PRESIDENT, language="en").startswith(
+        "The mission “Visioconférence” starts on Thursday, January 1, 2026 (config [[missions]] since): the séance of "
+        "Friday, November 7, 2025 cannot decide on it.")
+
+
+def test_a_seance_from_the_missions_start_on_decides_on_it(engine, config):
+    bot = SeanceBot(engine, dataclasses.replace(config, missions=config.missions + (
+        dataclasses.replace(VISIO, since=at().date()),)))
+    bot.prepare()
+    bot.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    bot.now = at(10, 0)
+    bot.say("!present Zemorda Khelifi, Pierre-Alain Millet", SECRETARIAT)
+    assert bot.say("!vote ouvrir 1 visio", PRESIDENT).startswith("Vote sur le point 1 : « Budget 2026 » — ouvert")
+    assert [row.mission for row in bot.rows(storage.VoteRow)] == ["visio"]

@@ -64,3 +64,27 @@ def test_the_president_present_presides_as_before(engine, config):
     bot = with_presidency(engine, config, "vice_president")
     bot.say("!vote ouvrir 1", PRESIDENT)
     assert bot.rows(storage.SeanceRow)[0].presided_by is None and PRESIDENT == MILLET
+
+
+def test_aide_seance_states_who_presides_in_the_presidents_absence(engine, config):
+    vice = SeanceBot(engine, dataclasses.replace(config, roles=dataclasses.replace(config.roles,
+                                                                                   vice_president=(BAUME, MAES))))
+    help_fr = vice.say("!aide seance")
+    assert ("Règle de la conférence (réglage presidence_absent) : quand le président est noté absent ou excusé, le "
+            "premier vice-président noté présent préside la séance (rôle vice_president, dans cet ordre : Emeline "
+            "Baume, Bertrand Maes). Il en ouvre et clôt les votes, et le compte rendu le dit.") in help_fr.splitlines()
+    assert ("Rule of the conference (config presidence_absent): when the président is recorded absent or excused, the "
+            "first vice-président recorded present presides the séance (roles vice_president, in this order: Emeline "
+            "Baume, Bertrand Maes). They open and close its votes, and the compte rendu says so."
+            ) in vice.say("!help seance", language="en").splitlines()
+    doyen = SeanceBot(engine, dataclasses.replace(config, rules=dataclasses.replace(config.rules,
+                                                                                    presidence_absent="doyen")))
+    assert ("quand le président est noté absent ou excusé, le représentant présent le plus âgé préside la séance "
+            "(dates de naissance des représentants), par analogie avec l’art. L2122-8 du CGCT.") in doyen.say(
+        "!aide seance")
+    assert "vice-président" not in doyen.say("!aide seance")
+
+
+def test_aide_seance_says_when_no_vice_president_is_named(engine, config):
+    help_fr = SeanceBot(engine, config).say("!aide seance")
+    assert "(rôle vice_president, dans cet ordre : personne n’est nommé)" in help_fr

@@ -3,6 +3,7 @@ dated at the end of the window, an avis blocking it, moves and cancellations rep
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 import pytest
@@ -258,3 +259,102 @@ def test_a_reloaded_config_replans_the_reminders_of_the_conferences_ahead(clock,
     assert clock.upcoming(paris(2025, 10, 1, 10))[0] == utc(2025, 10, 3, 7)
     with Session(clock.engine) as session, session.begin():
         assert replan_ahead(session, reloaded, paris(2025, 11, 8)) == 0  # once the conference is past: none
+
+
+# --- a favourable avis ([rules] avis_favorable_bloque) -------------------------------------------------------------
+
+NOW = paris(2025, 10, 1, 10)
+
+
+def clock_with(engine, config, bloque: bool) -> Clockwork:
+    """The `proposed` conference, its version sent under `avis_favorable_bloque = bloque`."""
+    clock = Clockwork(engine, dataclasses.replace(config, rules=dataclasses.replace(
+        config.rules, avis_favorable_bloque=bloque)))
+    clock.say("!conference nouvelle 2025-11-07 14:30 Hôtel de la Métropole", SECRETARIAT, paris(2025, 9, 1, 10))
+    clock.say("!odj ajouter Budget 2026", FAURY, paris(2025, 9, 1, 10))
+    clock.say("!odj envoyer", FAURY, paris(2025, 10, 1, 10))
+    return clock
+
+
+def test_when_configured_favourable_avis_let_the_window_fix_the_agenda(engine, config):
+    clock = clock_with(engine, config, bloque=False)
+    [ack] = clock.ask("!odj avis favorable", BAUME, paris(2025, 10, 3, 10))
+    assert plain(ack.body).splitlines()[1:] == [
+        "• Emeline Baume, le vendredi 3 octobre 2025 à 10 h : avis favorable",
+        "Un avis favorable n’empêche pas la fixation tacite : sans avis portant des remarques ou des réserves, l’ordre "
+        "du jour est fixé tel que proposé à la fin du jeudi 16 octobre 2025.",
+        "Règle appliquée à la version 1 (réglage avis_favorable_bloque lors de son envoi) : un avis favorable "
+        "(!odj avis favorable) n’empêche pas sa fixation tacite ; un avis portant des remarques ou des réserves "
+        "l’empêche."]
+    assert ack.mentions == ()  # nobody has to act
+    clock.say("!odj avis Favorable.", MILLET, paris(2025, 10, 4, 10))
+    assert [(a.author, a.text, a.favorable) for a in clock.rows(storage.AgendaAvis)] == [
+        (BAUME, "", True), (MILLET, "", True)]
+    assert clock.say("!odj fixer", MILLET, paris(2025, 10, 5, 10)) == (
+        "La version 1 n’a reçu que des avis favorables, qui n’empêchent pas sa fixation tacite (réglage "
+        "avis_favorable_bloque) : elle sera fixée tacitement à la fin du jeudi 16 octobre 2025, à la clôture du délai "
+        "de réponse.")
+    assert utc(2025, 10, 16, 22) in clock.upcoming(paris(2025, 10, 5, 10))
+    [reminder] = clock.run(utc(2025, 10, 16, 21, 59))
+    [posting, convocation] = clock.run(utc(2025, 10, 16, 22))
+    assert plain(posting.reply.body).splitlines()[:2] == [
+        "Ordre du jour fixé tacitement le jeudi 16 octobre 2025 : la version 1, envoyée le mercredi 1er octobre 2025, "
+        "n’a reçu que 2 avis favorables dans le délai de réponse. Il est désormais verrouillé.",
+        "Règle appliquée à la version 1 (réglage avis_favorable_bloque lors de son envoi) : un avis favorable "
+        "(!odj avis favorable) n’empêche pas sa fixation tacite ; un avis portant des remarques ou des réserves "
+        "l’empêche."]
+    assert posting.reply.mentions == REPRESENTATIVES
+    row = clock.agenda_row()
+    assert (row.etat, row.fixed_mode, row.fixed_by, row.fixed_day) == ("fixe", "tacite", None, date(2025, 10, 16))
+    assert ("Fixé tacitement le jeudi 16 octobre 2025 (version 1) : seuls des avis favorables dans le délai de "
+            "réponse, qui ne l’ont pas empêché (réglage avis_favorable_bloque).") in clock.say(
+        "!odj", BAUME, paris(2025, 10, 17, 10))
+
+
+def test_when_configured_an_avis_with_reservations_still_blocks(engine, config):
+    clock = clock_with(engine, config, bloque=False)
+    clock.say("!odj avis favorable", BAUME, paris(2025, 10, 3, 10))
+    [ack] = clock.ask("!odj avis Favorable sous réserve d'ajouter l'hébergement", MILLET, paris(2025, 10, 4, 10))
+    assert "L’ordre du jour ne sera pas fixé tacitement." in plain(ack.body) and ack.mentions
+    assert [a.favorable for a in clock.rows(storage.AgendaAvis)] == [True, False]
+    assert clock.run(paris(2025, 10, 20, 10)) == [] and clock.agenda_row().etat == "propose"
+
+
+def test_by_default_a_favourable_avis_blocks_and_the_replies_say_so(engine, config):
+    clock = clock_with(engine, config, bloque=True)
+    [ack] = clock.ask("!odj avis favorable", BAUME, paris(2025, 10, 3, 10))
+    assert plain(ack.body).splitlines()[1:4] == [
+        "• Emeline Baume, le vendredi 3 octobre 2025 à 10 h : avis favorable",
+        "L’ordre du jour ne sera pas fixé tacitement. Le comité technique peut l’amender (!odj amender) et envoyer une "
+        "nouvelle version, ou le président le fixer (!odj fixer).",
+        "Règle appliquée à la version 1 (réglage avis_favorable_bloque lors de son envoi) : tout avis empêche sa "
+        "fixation tacite, un avis favorable (!odj avis favorable) aussi."]
+    assert MILLET in ack.mentions  # the président must act
+    assert [(a.text, a.favorable) for a in clock.rows(storage.AgendaAvis)] == [("", True)]
+    assert utc(2025, 10, 16, 22) not in clock.upcoming(paris(2025, 10, 3, 10))
+    clock.run(utc(2025, 10, 13, 7))  # the window reminder
+    assert clock.run(paris(2025, 10, 20, 10)) == [] and clock.agenda_row().etat == "propose"
+    odj = clock.say("!odj", BAUME, paris(2025, 10, 20, 10))
+    assert ("L’ordre du jour ne sera pas fixé tacitement : le comité technique peut l’amender (!odj amender) ou le "
+            "président le fixer (!odj fixer).") in odj
+
+
+def test_the_rule_of_a_sent_version_survives_a_change_of_config(engine, config):
+    clock = clock_with(engine, config, bloque=True)
+    clock.say("!odj avis favorable", BAUME, paris(2025, 10, 3, 10))
+    clock.config = dataclasses.replace(clock.config, rules=dataclasses.replace(clock.config.rules,
+                                                                               avis_favorable_bloque=False))
+    assert clock.run(paris(2025, 10, 20, 10)) == [] and clock.agenda_row().etat == "propose"
+    assert [v.avis_favorable_bloque for v in clock.rows(storage.AgendaVersion)] == [True]
+
+
+def test_aide_odj_states_the_configs_reading(engine, config):
+    assert ("Lecture appliquée (réglage avis_favorable_bloque) : « sans avis en retour » s’entend sans aucun avis, "
+            "donc un avis favorable (!odj avis favorable) empêche aussi la fixation tacite, et le président fixe alors "
+            "l’ordre du jour.") in Clockwork(engine, config).say("!aide odj", now=NOW)
+    letting = Clockwork(engine, dataclasses.replace(config, rules=dataclasses.replace(
+        config.rules, avis_favorable_bloque=False)))
+    assert ("Reading applied (config avis_favorable_bloque): a favourable avis (!odj avis favorable) does not stop the "
+            "tacit fixing; an avis with remarks or reservations does.") in letting.say("!help odj", now=NOW,
+                                                                                       language="en")
+    assert ("ou le mot « favorable » seul pour un avis favorable.") in letting.say("!aide odj avis", now=NOW)

@@ -342,8 +342,10 @@ def test_before_the_seance_the_same_rules_and_the_limit_counts_the_pouvoirs_give
         "Fabrice Faury ne siège pas à la conférence : un pouvoir ne se donne qu’à un représentant.")
     assert prepared.say("!pouvoir Bertrand Maes", FAURY) == (
         "Seuls les représentants donnent un pouvoir ; Fabrice Faury ne siège pas à la conférence.")
-    assert prepared.say("!pouvoir Bertrand Maes", VIVIEN).startswith("Emmanuel Vivien occupe un siège de suppléant : un suppléant "
-                                                                    "n’a pas de siège propre à déléguer")
+    assert prepared.say("!pouvoir Bertrand Maes", VIVIEN) == (
+        "Emmanuel Vivien occupe un siège de suppléant : selon la règle de la conférence, seul un titulaire donne un "
+        "pouvoir, un suppléant n’ayant pas de siège propre (réglage pouvoir_suppleant, par analogie avec l’art. "
+        "L2121-20 du CGCT, « un conseiller empêché »).")
     assert prepared.say("!pouvoir Bertrand Maes", STRANGER) == (
         "Seuls les représentants donnent un pouvoir ; @stranger:elsewhere.example ne siège pas à la conférence.")
     assert [(r.mandant, r.mandataire) for r in prepared.rows(storage.AdvancePouvoirRow)] == [(BAUME, KHELIFI)]
@@ -631,6 +633,50 @@ def test_a_proxy_vote_and_the_mandant_who_comes_and_votes(quorate):
         (KHELIFI, BAUME, "pouvoir", BAUME, "pour"), (BAUME, BAUME, "titulaire", None, "contre")]
     assert quorate.rows(storage.AttendanceRow)[-1].person == BAUME
     assert quorate.rows(storage.AttendanceRow)[-1].status == "present"
+
+
+def test_when_configured_a_suppleants_mandataire_votes_in_the_suppleants_place(engine, config):
+    """`[rules] pouvoir_suppleant = true`: Laurent Bosetti (titulaire) and Emmanuel Vivien (suppléant) of the Ville de
+    Lyon excused, Vivien's pouvoir to Bertrand Maes, who votes for his own seat and, in Vivien's place, Bosetti's."""
+    bot = SeanceBot(engine, dataclasses.replace(config, rules=dataclasses.replace(config.rules,
+                                                                                   pouvoir_suppleant=True)))
+    bot.prepare()
+    bot.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    bot.now = at(10, 0)
+    bot.say("!present Zemorda Khelifi, Bertrand Maes, Pierre-Alain Millet, Alain Viollet", SECRETARIAT)
+    bot.say("!excuse Laurent Bosetti", SECRETARIAT)
+    assert "Bertrand Maes vote pour Emmanuel Vivien dans cette séance" in bot.say("!pouvoir Bertrand Maes", VIVIEN)
+    assert [(r.person, r.mandataire) for r in bot.rows(storage.AttendanceRow) if r.kind == "pouvoir"] == [
+        (VIVIEN, MAES)]
+    bot.say("!vote ouvrir 1", PRESIDENT)
+    bot.say("!vote pour", MAES)
+    assert bot.say("!vote pour Emmanuel Vivien", MAES).splitlines()[0] == (
+        "Bertrand Maes vote « pour » pour le siège de Laurent Bosetti.")
+    assert [(b.voter, b.seat, b.basis, b.mandant) for b in bot.rows(storage.BallotRow)] == [
+        (MAES, MAES, "titulaire", None), (MAES, BOSETTI, "pouvoir_suppleant", VIVIEN)]
+    assert "Bertrand Maes : pour (siège de Laurent Bosetti, en suppléance, par le pouvoir d’un suppléant" in bot.say(
+        "!vote")
+    assert "Lecture appliquée (réglage pouvoir_suppleant) : un suppléant empêché peut aussi donner un pouvoir" in (
+        bot.say("!aide pouvoir"))
+    for voter in (KHELIFI, MILLET, VIOLLET):
+        bot.say("!vote pour", voter)
+    bot.say("!vote clore", PRESIDENT)
+    [reply] = bot.ask("!seance clore", SECRETARIAT)
+    minutes = plain(reply.attachment.data.decode("utf-8"))
+    assert ("Suppléances : Bertrand Maes pour Laurent Bosetti (par pouvoir d’un suppléant)." in minutes)
+
+
+def test_by_default_a_suppleant_gives_no_pouvoir_and_aide_says_so(default_bot):
+    default_bot.prepare()
+    default_bot.say("!seance ouvrir", SECRETARIAT, now=at(10, 0))
+    assert default_bot.say("!pouvoir Bertrand Maes", VIVIEN).startswith(
+        "Emmanuel Vivien occupe un siège de suppléant : selon la règle de la conférence, seul un titulaire donne")
+    assert [r for r in default_bot.rows(storage.AttendanceRow) if r.kind == "pouvoir"] == []
+    assert ("Lecture appliquée (réglage pouvoir_suppleant) : seul un titulaire donne un pouvoir, un suppléant n’ayant "
+            "pas de siège propre (par analogie avec l’art. L2121-20 du CGCT, « un conseiller empêché »).") in (
+        default_bot.say("!aide pouvoir"))
+    assert ("Reading applied (config pouvoir_suppleant): only a titulaire gives a pouvoir"
+            in default_bot.say("!help proxy", language="en"))
 
 
 def test_a_suppleant_votes_for_an_absent_titulaire_without_pouvoir(quorate):

@@ -426,6 +426,66 @@ def test_tacit_fixing_when_the_window_closes_without_avis():
     assert fixed.tacit_fixing_at is None
 
 
+# --- a favourable avis ([rules] avis_favorable_bloque) -------------------------------------------------------------
+
+LETTING_FAVOURABLE_AVIS_THROUGH = AgendaRules(avis_favorable_bloque=False)
+
+
+def sent_under(rules: AgendaRules) -> OrdreDuJour:
+    return draft("Budget 2024").envoyer(by=FAURY, roles=COMITE, now=paris(2025, 10, 1, 10), conference=CONF,
+                                        rules=rules)
+
+
+def test_by_default_a_favourable_avis_blocks_the_tacit_fixing_as_any_avis():
+    odj = sent_under(RULES).donner_avis("", favorable=True, by=BAUME, roles=REPRESENTANT, now=paris(2025, 10, 5))
+    assert odj.current.avis_favorable_bloque is True
+    assert odj.avis == (Avis(1, BAUME, "", paris(2025, 10, 5), favorable=True),)
+    assert odj.avis_bloquants == odj.avis and odj.tacit_fixing_at is None
+    refused(Reason.AVIS_GIVEN, odj.fixer_tacitement, paris(2025, 10, 20))
+    fixed = odj.fixer(by=MILLET, roles=PRESIDENT, now=paris(2025, 10, 6))
+    assert fixed.fixation.mode is ModeFixation.PRESIDENT
+
+
+def test_when_configured_only_favourable_avis_let_the_window_fix_the_agenda():
+    odj = sent_under(LETTING_FAVOURABLE_AVIS_THROUGH)
+    assert odj.current.avis_favorable_bloque is False  # frozen with the version
+    odj = odj.donner_avis(" Parfait ", favorable=True, by=BAUME, roles=REPRESENTANT, now=paris(2025, 10, 5))
+    odj = odj.donner_avis("", favorable=True, by=MILLET, roles=PRESIDENT, now=paris(2025, 10, 6))
+    assert [(a.texte, a.favorable) for a in odj.avis_en_cours] == [("Parfait", True), ("", True)]
+    assert odj.avis_bloquants == ()
+    assert odj.tacit_fixing_at == datetime(2025, 10, 16, 22, 0, tzinfo=UTC)
+    refused(Reason.NO_AVIS, odj.fixer, by=MILLET, roles=PRESIDENT, now=paris(2025, 10, 7))  # nothing to decide
+    refused(Reason.WINDOW_OPEN, odj.fixer_tacitement, paris(2025, 10, 16, 23, 59))
+    fixed = odj.fixer_tacitement(paris(2025, 10, 17, 0, 0))
+    assert fixed.fixation == Fixation(1, ModeFixation.TACITE, datetime(2025, 10, 16, 22, 0, tzinfo=UTC),
+                                      date(2025, 10, 16), None)
+
+
+def test_when_configured_an_avis_with_reservations_still_blocks():
+    odj = sent_under(LETTING_FAVOURABLE_AVIS_THROUGH).donner_avis(
+        "", favorable=True, by=BAUME, roles=REPRESENTANT, now=paris(2025, 10, 5)).donner_avis(
+        "Favorable sous réserve d'un point hébergement", by=MILLET, roles=PRESIDENT, now=paris(2025, 10, 6))
+    assert [a.auteur for a in odj.avis_bloquants] == [MILLET] and odj.tacit_fixing_at is None
+    refused(Reason.AVIS_GIVEN, odj.fixer_tacitement, paris(2025, 10, 20))
+    assert odj.fixer(by=MILLET, roles=PRESIDENT, now=paris(2025, 10, 7)).etat is Etat.FIXE
+
+
+def test_the_rule_of_a_version_is_the_one_it_was_sent_under():
+    """A version sent under the default keeps it: a favourable avis on it blocks even if the config changed since
+    (the config is read only when sending)."""
+    odj = sent_under(RULES).donner_avis("", favorable=True, by=BAUME, roles=REPRESENTANT, now=paris(2025, 10, 5))
+    odj = odj.amender(roles=COMITE).envoyer(by=FAURY, roles=COMITE, now=paris(2025, 10, 6), conference=CONF,
+                                            rules=LETTING_FAVOURABLE_AVIS_THROUGH)
+    assert [v.avis_favorable_bloque for v in odj.versions] == [True, False]
+    odj = odj.donner_avis("", favorable=True, by=BAUME, roles=REPRESENTANT, now=paris(2025, 10, 7))
+    assert odj.tacit_fixing_at is not None
+
+
+def test_only_a_favourable_avis_may_have_no_text():
+    refused(Reason.EMPTY_TEXT, sent().donner_avis, "  ", by=BAUME, roles=REPRESENTANT, now=paris(2025, 10, 5))
+    assert sent().donner_avis("  ", favorable=True, by=BAUME, roles=REPRESENTANT, now=paris(2025, 10, 5)).avis
+
+
 def test_tacit_fixing_after_an_outage_is_dated_at_the_end_of_the_window():
     fixed = sent().fixer_tacitement(datetime(2025, 10, 30, 8, 0, tzinfo=UTC))
     assert fixed.fixation.at == datetime(2025, 10, 16, 22, 0, tzinfo=UTC)

@@ -187,6 +187,33 @@ def test_refusal_a_suppleant_has_no_seat_to_delegate(cast):
             event_id="$x")
 
 
+def test_when_configured_a_suppleant_gives_a_pouvoir(config):
+    """`[rules] pouvoir_suppleant = true`: Laurent Bosetti and Emmanuel Vivien (suppléant, Ville de Lyon) absent,
+    Vivien's pouvoir to Bertrand Maes; the absent titulaire Bosetti's seat, with no pouvoir nor suppléant present,
+    is voted by Maes in Vivien's place."""
+    cast = replace(Cast.from_config(config), pouvoir_suppleant=True)
+    s = Seance(cast).present(MAES).give(VIVIEN, MAES)
+    assert s.attendance.pouvoir_of(VIVIEN).mandataire == MAES
+    assert rights_of(s.attendance) == {MAES: ((MAES, Basis.TITULAIRE), (BOSETTI, Basis.POUVOIR_SUPPLEANT))}
+    assert voting_rights(s.attendance).seat(BOSETTI).pouvoir.mandant == VIVIEN
+    s.present(VIVIEN)  # the suppléant comes: the pouvoir ends, they vote in person
+    assert rights_of(s.attendance)[VIVIEN] == ((BOSETTI, Basis.SUPPLEANCE),) and s.attendance.pouvoir_of(VIVIEN) is None
+
+
+def test_a_suppleants_pouvoir_comes_after_the_titulaires_own(config):
+    cast = replace(Cast.from_config(config), pouvoir_suppleant=True, pouvoir_across_members=True)
+    s = Seance(cast).present(MAES, KHELIFI).give(VIVIEN, MAES).give(BOSETTI, KHELIFI, by=SECRETARIAT)
+    assert voting_rights(s.attendance).seat(BOSETTI).basis is Basis.POUVOIR  # the titulaire's own pouvoir first
+    assert rights_of(s.attendance)[MAES] == ((MAES, Basis.TITULAIRE),)
+
+
+def test_by_default_a_suppleant_gives_no_pouvoir(config):
+    default = Cast.from_config(config)
+    assert default.pouvoir_suppleant is False
+    refused(Reason.GIVER_NOT_TITULAIRE, Attendance(default).give_pouvoir, VIVIEN, MAES, by=VIVIEN, at=OPENING,
+            event_id="$x")
+
+
 def test_refusal_giving_to_oneself(cast):
     refused(Reason.SELF_POUVOIR, Attendance(cast).give_pouvoir, MAES, MAES, by=MAES, at=OPENING, event_id="$x")
 

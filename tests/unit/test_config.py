@@ -624,3 +624,24 @@ def test_a_representative_s_birth_date_is_read(tmp_path):
     old = 'name = "Emeline Baume"'
     config = load_config(write_config(tmp_path, main=[(old, old + "\nborn = 1961-05-04")]))
     assert config.person("@emeline.baume:tno.example").born == date(1961, 5, 4)
+
+
+def test_the_example_states_the_readings_of_a_favourable_avis_and_a_suppleants_pouvoir(config):
+    """Issue 12: both keys in the example, at their defaults (today's rules)."""
+    assert (config.rules.avis_favorable_bloque, config.rules.pouvoir_suppleant) == (True, False)
+    assert config.agenda_rules.avis_favorable_bloque is True
+
+
+@pytest.mark.parametrize(("old", "new", "key", "read"), [
+    ("avis_favorable_bloque = true", "avis_favorable_bloque = false", None, ("avis_favorable_bloque", False)),
+    ("pouvoir_suppleant = false", "pouvoir_suppleant = true", None, ("pouvoir_suppleant", True)),
+    ("avis_favorable_bloque = true", 'avis_favorable_bloque = "non"', "rules.avis_favorable_bloque", None),
+    ("pouvoir_suppleant = false", "pouvoir_suppleant = 1", "rules.pouvoir_suppleant", None),
+])
+def test_a_favourable_avis_and_a_suppleants_pouvoir_are_booleans(tmp_path, old, new, key, read):
+    path = write_config(tmp_path, main=[(old, new)])
+    if key is not None:
+        assert (MAIN, key) in located(problems_of(path))
+    else:
+        name, value = read
+        assert getattr(load_config(path).rules, name) is value

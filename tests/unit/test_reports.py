@@ -13,6 +13,7 @@ from tno_bot.config import Member
 from tno_bot.domain.funding import CallForFunds, Note, RoundingPolicy, call_for_funds, split, summarize_budget
 from tno_bot.i18n import translator
 from tno_bot.reports.funding import appel_json, appel_report, budget_json, budget_report, keys_report, share_report
+from tno_bot.reports.readings import notice_reading, pouvoir_reading, presidency_reading
 
 TOTALS_FR = ("305 797 €", "217 051 €", "116 328 €", "639 176 €")
 
@@ -178,3 +179,39 @@ def test_keys_report(config):
     )
     assert html == ("<p>Contribution keys in force in 2025 (since 2022):</p><ul><li>Métropole de Lyon: 53%</li>"
                     "<li>Ville de Lyon: 30.6%</li><li>SITIV: 16.4%</li></ul>")
+
+
+# --- readings of the conference's rules (issue 12) -----------------------------------------------------------------
+
+
+def with_rules(config, **rules):
+    return dataclasses.replace(config, rules=dataclasses.replace(config.rules, **rules))
+
+
+def test_the_presidency_reading_names_the_vice_presidents_or_the_eldest(config):
+    vice = dataclasses.replace(config, roles=dataclasses.replace(config.roles, vice_president=(
+        "@bertrand.maes:tno.example",)))
+    assert plain(presidency_reading(vice, translator("fr"))) == (
+        "Règle de la conférence (réglage presidence_absent) : quand le président est noté absent ou excusé, le premier "
+        "vice-président noté présent préside la séance (rôle vice_president, dans cet ordre : Bertrand Maes). Il en "
+        "ouvre et clôt les votes, et le compte rendu le dit.")
+    eldest = presidency_reading(with_rules(vice, presidence_absent="doyen"), translator("en"))
+    assert eldest.startswith("Rule of the conference (config presidence_absent): when the président is recorded absent "
+                             "or excused, the eldest representative present presides the séance")
+    assert "Bertrand Maes" not in eldest
+
+
+def test_the_avis_reading_follows_avis_favorable_bloque(config):
+    blocking = plain(notice_reading(config, translator("fr")))
+    assert blocking.endswith("« sans avis en retour » s’entend sans aucun avis, donc un avis favorable (!odj avis "
+                             "favorable) empêche aussi la fixation tacite, et le président fixe alors l’ordre du jour.")
+    letting = plain(notice_reading(with_rules(config, avis_favorable_bloque=False), translator("fr")))
+    assert letting.endswith("un avis favorable (!odj avis favorable) n’empêche pas la fixation tacite ; un avis "
+                            "portant des remarques ou des réserves l’empêche.")
+
+
+def test_the_pouvoir_reading_follows_pouvoir_suppleant(config):
+    assert "seul un titulaire donne un pouvoir" in plain(pouvoir_reading(config, translator("fr")))
+    allowed = plain(pouvoir_reading(with_rules(config, pouvoir_suppleant=True), translator("fr")))
+    assert "un suppléant empêché peut aussi donner un pouvoir" in allowed
+    assert "seul un titulaire" not in allowed

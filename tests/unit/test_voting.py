@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -37,6 +37,7 @@ from tno_bot.domain.voting import (
     VoteRefused,
     open_vote,
     outcome,
+    require_mission_started,
     result,
     tally,
 )
@@ -135,6 +136,14 @@ def test_refusal_to_open_without_quorum(cast):
     s = Seance(cast, MAES, MILLET)
     error = refused(Reason.QUORUM_NOT_REACHED, s.open)
     assert error.params == {"missing": ("metropole",)}
+
+
+def test_a_seance_before_a_missions_start_cannot_decide_on_it():
+    """Issue 12: `[[missions]] since`; the séance's day is its conference's."""
+    error = refused(Reason.MISSION_NOT_STARTED, require_mission_started, "visio", date(2023, 1, 1), date(2022, 11, 7))
+    assert error.params == {"mission": "visio", "since": date(2023, 1, 1), "day": date(2022, 11, 7)}
+    require_mission_started("visio", date(2022, 11, 7), date(2022, 11, 7))  # from its first day on
+    require_mission_started("visio", None, date(2022, 11, 7))  # no start: any séance
 
 
 def test_opening_with_quorum_through_suppleants_only(cast):

@@ -33,7 +33,17 @@ from tno_bot.domain.presidency import substitute
 from tno_bot.domain.roles import Action, allowed
 from tno_bot.domain.seance import Reason as SeanceReason
 from tno_bot.domain.seance import Seance, SeanceRefused, ouvrir_seance
-from tno_bot.domain.voting import RULE, Ballot, Choice, Result, Vote, VoteRefused, open_vote, result
+from tno_bot.domain.voting import (
+    RULE,
+    Ballot,
+    Choice,
+    Result,
+    Vote,
+    VoteRefused,
+    open_vote,
+    require_mission_started,
+    result,
+)
 from tno_bot.domain.voting import Reason as VoteReason
 
 
@@ -205,6 +215,8 @@ def open_vote_on(session: Session, config: Config, sitting: Sitting, item: int, 
     if done is not None:
         raise VoteRefused(VoteReason.ALREADY_VOTED, item=item, closed_at=done.vote.closed_at)
     attendance = concerned(config, sitting, mission)
+    if mission is not None:  # known: `concerned` refused an unknown one
+        require_mission_started(mission, config.mission(mission).since, sitting.conference.day)
     opened = open_vote(item, sitting.seance.agenda, quorum(attendance), by=by, at=at, event_id=event_id,
                        title=title, mission=mission)
     storage.add_vote(session, sitting.seance.id, opened)

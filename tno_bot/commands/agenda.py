@@ -15,7 +15,18 @@ from datetime import date, time
 from tno_bot import storage
 from tno_bot.app import conferences as agenda_app
 from tno_bot.app.conferences import choose_conference as choose
-from tno_bot.commands.arguments import CONFERENCE_NO, DATE, PLACE, POINT_NO, POSITION, TIME, TITLE, bounded, choice
+from tno_bot.commands.arguments import (
+    CONFERENCE_NO,
+    DATE,
+    PLACE,
+    POINT_NO,
+    POSITION,
+    TIME,
+    TITLE,
+    bounded,
+    choice,
+    fold,
+)
 from tno_bot.commands.context import CommandContext
 from tno_bot.commands.registry import Arg, ArgKind, command, take_line
 from tno_bot.commands.refusals import refusal
@@ -46,6 +57,8 @@ from tno_bot.reports.text import Text
 GROUP = N_("Agenda")
 MAX_AVIS_CHARS = 2000 - 20
 AVIS_TEXT = ArgKind(N_("text"), bounded(MAX_AVIS_CHARS), take=take_line)
+# an "avis favorable" is the word alone: any other text ("favorable sous réserve de…") is an avis with remarks
+FAVORABLE = ("favorable", "favourable")
 LATE = ArgKind("hors-delai", choice("hors-delai", "late"), choices=("hors-delai",))  # shown as its choice
 PAST = ArgKind("passees", choice("passees", "past"), choices=("passees",))
 
@@ -313,13 +326,19 @@ def odj_envoyer(ctx: CommandContext, late: bool = False) -> Reply:
     parent="odj",
     args=(Arg("text", AVIS_TEXT),),
     actions=(AgendaAction.ODJ_AVIS,),
-    help=N_("Give an avis on the proposed agenda while the reply window is open: it will not be fixed tacitly."),
+    help=N_("Give an avis on the proposed agenda while the reply window is open: your remarks or reservations, after "
+            "which it is not fixed tacitly; or the word “favorable” alone for a favourable avis."),
 )
 def odj_avis(ctx: CommandContext, text: str) -> Reply:
-    chosen, _, after = _change(ctx, lambda c, o: o.donner_avis(text, by=ctx.sender, roles=_roles(ctx), now=ctx.now))
-    avis = after.avis[-1]
-    plain, html = avis_message(chosen, after, avis.auteur, avis.at, avis.texte, ctx.config, ctx.tr)
-    return Reply(plain, html, mentions=people_with_roles(ctx.config, ("president", "comite_technique")))
+    favorable = fold(text.rstrip(".! ")) in FAVORABLE
+    text = "" if favorable else text
+    chosen, _, after = _change(ctx, lambda c, o: o.donner_avis(text, by=ctx.sender, roles=_roles(ctx), now=ctx.now,
+                                                               favorable=favorable))
+    given = after.avis[-1]
+    plain, html = avis_message(chosen, after, given, ctx.config, ctx.tr)
+    to_act = given in after.avis_bloquants  # the président and the comité technique must then act
+    return Reply(plain, html, mentions=people_with_roles(ctx.config, ("president", "comite_technique")) if to_act
+                 else ())
 
 
 @command(

@@ -24,7 +24,7 @@ USAGE = frozenset({
     AgendaReason.BAD_POSITION, AgendaReason.NO_SUCH_CONFERENCE,
     AttendanceReason.NAME_THE_MANDANT,
     SeanceReason.NO_CONFERENCE_TODAY, SeanceReason.SEVERAL_CONFERENCES_TODAY, SeanceReason.OTHER_DAY,
-    VoteReason.NOT_ON_AGENDA,
+    VoteReason.NOT_ON_AGENDA, VoteReason.MISSION_NOT_STARTED,
     RatificationReason.BEFORE_DECISION, RatificationReason.IN_THE_FUTURE, RatificationReason.INVALID_NUMBER,
     RatificationReason.NEGATIVE_COUNT, RatificationReason.COUNTS_CONTRADICT_OUTCOME,
     RatificationReason.BEFORE_DELIBERATION, RatificationReason.IDENTIFIER_MALFORMED,

@@ -142,6 +142,8 @@ class Rules:
     agenda_notice_franc: bool = False  # the D-30 counts full days ("jours francs"): last day D-31
     pouvoir_across_members: bool = False  # a pouvoir may go to a representative of another member
     presidence_absent: str = "vice_president"  # who presides when the président is absent: "vice_president", "doyen"
+    avis_favorable_bloque: bool = True  # a favourable avis stops the agenda's tacit fixing, as any avis does
+    pouvoir_suppleant: bool = False  # a suppléant may give a pouvoir (its mandataire stands in for them)
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,8 @@ class Config:
     def agenda_rules(self) -> AgendaRules:
         """The agenda deadlines' rules, for the domain."""
         return AgendaRules(self.rules.agenda_notice_days, self.rules.reply_window_days,
-                           self.rules.extend_to_working_day, self.rules.agenda_notice_franc)
+                           self.rules.extend_to_working_day, self.rules.agenda_notice_franc,
+                           self.rules.avis_favorable_bloque)
 
     @property
     def uid_domain(self) -> str:

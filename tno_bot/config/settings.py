@@ -1,7 +1,8 @@
 """The main file's rules and settings: `[rules]`, `[reminders]`, `[ratification]`, `[open_data]` and `[service]`.
 
 `[rules]`: the readings of the conference's rules are optional booleans (`extend_to_working_day`,
-`agenda_notice_franc`, `pouvoir_across_members`, default false) and `decision_rule` (`voting.RULES`).
+`agenda_notice_franc`, `pouvoir_across_members`, `pouvoir_suppleant`, default false; `avis_favorable_bloque`,
+default true), `presidence_absent` (`presidency.PRESIDENCES`) and `decision_rule` (`voting.RULES`).
 Agenda deadlines: `[rules]` (notice, reply window, optional `extend_to_working_day` and `agenda_notice_franc`) and the optional `[reminders]`
 table (offsets in days, wall-clock hours), every key defaulting to `ReminderSettings`. Ratification: the optional
 `[ratification]` table (`reminder_interval_days`, `reminder_hour`), defaulting to `RatificationSettings`. How the
@@ -31,7 +32,8 @@ _RULES = ("agenda_notice_days", "reply_window_days", "quorum_per_member", "max_p
 
 def read_rules(r: Reader, data: dict) -> Rules | None:
     """`[rules]`: the conference's rules of procedure and deadlines."""
-    optional = ("extend_to_working_day", "agenda_notice_franc", "pouvoir_across_members", "presidence_absent")
+    optional = ("extend_to_working_day", "agenda_notice_franc", "pouvoir_across_members", "presidence_absent",
+                "avis_favorable_bloque", "pouvoir_suppleant")
     if "rules" not in data or (table := r.table(data["rules"], "rules", _RULES, optional)) is None:
         return None
     minimum = {"quorum_per_member": 1}
@@ -44,6 +46,8 @@ def read_rules(r: Reader, data: dict) -> Rules | None:
     values.append(r.boolean(table, "agenda_notice_franc", "rules", default=False))
     values.append(r.boolean(table, "pouvoir_across_members", "rules", default=False))
     values.append(r.choice(table, "presidence_absent", "rules", PRESIDENCES, "vice_president"))
+    values.append(r.boolean(table, "avis_favorable_bloque", "rules", default=True))
+    values.append(r.boolean(table, "pouvoir_suppleant", "rules", default=False))
     return None if None in values else Rules(*values)
 
 

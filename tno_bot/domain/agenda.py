@@ -8,6 +8,11 @@ So the comité technique sends the agenda at the latest `notice_days` before the
 the tacit fixing, then the comité amends and sends a new version
 (new window) or the président fixes it. A fixed agenda is locked.
 
+Whether an avis that is explicitly favourable ("avis favorable") stops the tacit fixing too is a config choice
+(`avis_favorable_bloque`): the seed's "sans avis en retour" reads as any avis (the default, true); false lets the
+window's end fix an agenda that received only favourable avis. The choice is frozen with each version sent, as its
+window's rules are, and each avis records whether it was favourable: changing the config changes no past fixing.
+
 Readings of that text, each a config choice (`AgendaRules`): whether the 30 days are "francs" (neither the sending
 day nor the conference day counted, as in CGCT L2121-12's "jours francs"; default: not, the agenda may be sent on
 D-30); whether a D-30 falling on a day off moves to the previous working day (never later: art. 642 CPC extends
@@ -61,7 +66,7 @@ class Reason(str, Enum):
     BAD_POSITION = "bad_position"  # details: position, count
     WINDOW_CLOSED = "window_closed"  # details: window (Deadline)
     WINDOW_OPEN = "window_open"  # details: window (Deadline)
-    NO_AVIS = "no_avis"  # nothing to amend or to fix explicitly: no avis on the current version
+    NO_AVIS = "no_avis"  # nothing to amend (no avis on the current version) or to fix explicitly (none blocking)
     AVIS_GIVEN = "avis_given"  # an avis blocks the tacit fixing
     NO_SUCH_CONFERENCE = "no_such_conference"  # details: number
     NO_CONFERENCE_PLANNED = "no_conference_planned"  # none to come, in any room
@@ -95,6 +100,7 @@ class AgendaRules:
     reply_window_days: int = 15
     extend_to_working_day: bool = False
     notice_franc: bool = False  # the notice counts `notice_days` full days: last day D-(notice_days + 1)
+    avis_favorable_bloque: bool = True  # a favourable avis stops the tacit fixing, as any avis does
 
 
 # --- conferences -----------------------------------------------------------------------------------------------
@@ -214,7 +220,7 @@ class Etat(str, Enum):
 
 
 class ModeFixation(str, Enum):
-    TACITE = "tacite"  # the window closed with no avis
+    TACITE = "tacite"  # the window closed with no avis (or only favourable ones, when they do not block)
     PRESIDENT = "president"  # fixed by the président after an avis (or a hors-délai proposal)
 
 
@@ -230,6 +236,7 @@ class Version:
     window_days: int
     extend_to_working_day: bool
     conference_day: date | None = None  # the window ends at the latest on its eve (filled from the conference)
+    avis_favorable_bloque: bool = True  # whether a favourable avis on this version stops its tacit fixing
 
     @property
     def window(self) -> Deadline:
@@ -241,8 +248,9 @@ class Version:
 class Avis:
     version: int
     auteur: str  # matrix id
-    texte: str
+    texte: str  # may be empty for a favourable avis
     at: datetime
+    favorable: bool = False  # an "avis favorable"; otherwise an avis with remarks or reservations
 
 
 @dataclass(frozen=True)
@@ -284,9 +292,18 @@ class OrdreDuJour:
         return tuple(a for a in self.avis if current is not None and a.version == current.numero)
 
     @property
+    def avis_bloquants(self) -> tuple[Avis, ...]:
+        """The avis on the last version that stop its tacit fixing: all of them, or only those not favourable when
+        the version was sent under `avis_favorable_bloque = false`."""
+        current = self.current
+        if current is not None and not current.avis_favorable_bloque:
+            return tuple(a for a in self.avis_en_cours if not a.favorable)
+        return self.avis_en_cours
+
+    @property
     def tacit_fixing_at(self) -> datetime | None:
-        """When the agenda will fix itself (end of the window), or None (not proposed, or an avis was given)."""
-        if self.etat is not Etat.PROPOSE or self.avis_en_cours:
+        """When the agenda will fix itself (end of the window), or None (not proposed, or a blocking avis)."""
+        if self.etat is not Etat.PROPOSE or self.avis_bloquants:
             return None
         return self.current.window.closes_at()
 
@@ -366,20 +383,23 @@ class OrdreDuJour:
             window_days=rules.reply_window_days,
             extend_to_working_day=rules.extend_to_working_day,
             conference_day=conference.day,
+            avis_favorable_bloque=rules.avis_favorable_bloque,
         )
         return replace(self, etat=Etat.PROPOSE, brouillon=(), versions=self.versions + (version,))
 
-    def donner_avis(self, texte: str, *, by: str, roles: Iterable[str], now: datetime) -> OrdreDuJour:
-        """Record a representative's avis on the current version while its window is open."""
+    def donner_avis(self, texte: str, *, by: str, roles: Iterable[str], now: datetime,
+                    favorable: bool = False) -> OrdreDuJour:
+        """Record a representative's avis on the current version while its window is open; a favourable one may
+        have no text."""
         check_allowed(Action.ODJ_AVIS, roles)
         self._check_state(Etat.PROPOSE)
         window = self.current.window
         if not window.is_open(now):
             raise AgendaError(Reason.WINDOW_CLOSED, window=window)
         texte = texte.strip()
-        if not texte:
+        if not texte and not favorable:
             raise AgendaError(Reason.EMPTY_TEXT)
-        return replace(self, avis=self.avis + (Avis(self.current.numero, by, texte, now),))
+        return replace(self, avis=self.avis + (Avis(self.current.numero, by, texte, now, favorable),))
 
     def amender(self, *, roles: Iterable[str]) -> OrdreDuJour:
         """Back to a draft holding the current version's points, after an avis on it."""
@@ -390,19 +410,20 @@ class OrdreDuJour:
         return replace(self, etat=Etat.BROUILLON, brouillon=self.current.points)
 
     def fixer(self, *, by: str, roles: Iterable[str], now: datetime) -> OrdreDuJour:
-        """Fix the current version by the président: after an avis on it, or when it was sent hors délai."""
+        """Fix the current version by the président: after an avis on it that stops its tacit fixing, or when it was
+        sent hors délai."""
         check_allowed(Action.ODJ_FIXER, roles)
         self._check_state(Etat.PROPOSE)
-        if not self.avis_en_cours and not self.current.hors_delai:
+        if not self.avis_bloquants and not self.current.hors_delai:
             raise AgendaError(Reason.NO_AVIS)
         fixation = Fixation(self.current.numero, ModeFixation.PRESIDENT, now, local_date(now), by)
         return replace(self, etat=Etat.FIXE, fixation=fixation)
 
     def fixer_tacitement(self, now: datetime) -> OrdreDuJour:
-        """Fix the current version once its window has closed with no avis, dated at the end of the window
-        (also right for a fixing that fell due while the bot was down)."""
+        """Fix the current version once its window has closed with no avis that stops it, dated at the end of the
+        window (also right for a fixing that fell due while the bot was down)."""
         self._check_state(Etat.PROPOSE)
-        if self.avis_en_cours:
+        if self.avis_bloquants:
             raise AgendaError(Reason.AVIS_GIVEN)
         window = self.current.window
         if window.is_open(now):

@@ -13,11 +13,14 @@ Rules (DESIGN §1, CGCT art. L2121-17 and L2121-20 by analogy):
   être attribué par un représentant empêché" (minutes of 7 November 2022); whether it may go to a representative
   of another member is the conference's choice (`pouvoir_across_members`), by default not: CGCT L2121-20, the
   closest legal analogy, lets a councillor give a pouvoir to "un collègue" of the same council, so here to a
-  representative of the same member. A suppléant has no seat of their own, so gives none;
+  representative of the same member. A suppléant has no seat of their own, so by default gives none (CGCT L2121-20
+  speaks of a "conseiller empêché", one with a seat); whether a suppléant may give one is the conference's choice
+  too (`pouvoir_suppleant`): its mandataire then stands in for the suppléant, below;
 - quorum: at least `quorum_per_member` representatives present per member; a pouvoir makes no one present;
 - one vote per titular seat: the titulaire if present; else the mandataire of the pouvoir the titulaire gave, if
   present; else (no pouvoir, or its mandataire absent) a present suppléant of the same member (one seat each,
-  seats in cast order): the member's voice is not lost because a mandataire did not come.
+  seats in cast order): the member's voice is not lost because a mandataire did not come; else the present
+  mandataire of a pouvoir given by a suppléant of the member, in that suppléant's place (one seat each).
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ class Cast:
     quorum_per_member: int = 1
     max_proxies_per_holder: int = 1
     pouvoir_across_members: bool = False  # a pouvoir may go to a representative of another member
+    pouvoir_suppleant: bool = False  # a suppléant may give a pouvoir
 
     @classmethod
     def from_config(cls, config: Any, members: Iterable[str] | None = None) -> Cast:
@@ -75,6 +79,7 @@ class Cast:
             quorum_per_member=config.rules.quorum_per_member,
             max_proxies_per_holder=config.rules.max_proxies_per_holder,
             pouvoir_across_members=config.rules.pouvoir_across_members,
+            pouvoir_suppleant=config.rules.pouvoir_suppleant,
         )
 
     def representative(self, matrix_id: str) -> Representative | None:
@@ -145,7 +150,7 @@ class Pouvoir:
 class Reason(str, Enum):
     NOT_IN_CAST = "not_in_cast"  # person neither a representative nor staff
     GIVER_NOT_REPRESENTATIVE = "giver_not_representative"
-    GIVER_NOT_TITULAIRE = "giver_not_titulaire"  # a suppléant has no seat to delegate
+    GIVER_NOT_TITULAIRE = "giver_not_titulaire"  # a suppléant has no seat to delegate (`pouvoir_suppleant` false)
     GIVER_PRESENT = "giver_present"
     ALREADY_GIVEN = "already_given"  # the mandant already has an active pouvoir: revoke it first
     SELF_POUVOIR = "self_pouvoir"
@@ -237,7 +242,7 @@ class Attendance:
         giver = self.cast.representative(mandant)
         if giver is None:
             raise AttendanceRefused(Reason.GIVER_NOT_REPRESENTATIVE, mandant=mandant)
-        if giver.seat is not Seat.TITULAIRE:
+        if giver.seat is not Seat.TITULAIRE and not self.cast.pouvoir_suppleant:
             raise AttendanceRefused(Reason.GIVER_NOT_TITULAIRE, mandant=mandant)
         if mandataire == mandant:
             raise AttendanceRefused(Reason.SELF_POUVOIR, mandant=mandant)
@@ -328,6 +333,7 @@ class Basis(str, Enum):
     TITULAIRE = "titulaire"  # the titulaire is present
     POUVOIR = "pouvoir"  # the titulaire gave a pouvoir, the mandataire is present
     SUPPLEANCE = "suppleance"  # the titulaire is absent without pouvoir, a suppléant of the member replaces them
+    POUVOIR_SUPPLEANT = "pouvoir_suppleant"  # as SUPPLEANCE, by the mandataire of an absent suppléant's pouvoir
     MANDATAIRE_ABSENT = "mandataire_absent"  # vacant: the pouvoir's mandataire is not present
     SANS_SUPPLEANT = "sans_suppleant"  # vacant: no pouvoir and no present suppléant left
 
@@ -338,7 +344,12 @@ class SeatRight:
     member: str
     basis: Basis
     voter: str | None = None  # None when vacant
-    pouvoir: Pouvoir | None = None  # POUVOIR and MANDATAIRE_ABSENT
+    pouvoir: Pouvoir | None = None  # POUVOIR, POUVOIR_SUPPLEANT (the suppléant's) and MANDATAIRE_ABSENT
+
+    @property
+    def by_pouvoir(self) -> bool:
+        """Voted by the mandataire of a pouvoir (the titulaire's or a suppléant's)."""
+        return self.basis in (Basis.POUVOIR, Basis.POUVOIR_SUPPLEANT)
 
     @property
     def vacant(self) -> bool:
@@ -353,7 +364,7 @@ class VotingRights:
     def by_voter(self) -> dict[str, tuple[SeatRight, ...]]:
         """Voter -> the seats they may vote for (their own or a suppléance first, then pouvoirs)."""
         voters: dict[str, list[SeatRight]] = {}
-        for right in sorted((s for s in self.seats if not s.vacant), key=lambda s: s.basis is Basis.POUVOIR):
+        for right in sorted((s for s in self.seats if not s.vacant), key=lambda s: s.by_pouvoir):
             voters.setdefault(right.voter, []).append(right)
         return {v: tuple(rights) for v, rights in voters.items()}
 
@@ -378,6 +389,11 @@ def voting_rights(attendance: Attendance) -> VotingRights:
                                 if is_present[s.matrix_id] and s.matrix_id not in filling), None):
             filling.add(suppleant)
             seats.append(SeatRight(seat, member, Basis.SUPPLEANCE, suppleant))
+        elif standing_in := next((p for s in cast.of_member(member, Seat.SUPPLEANT)
+                                  if (p := attendance.pouvoir_of(s.matrix_id)) is not None
+                                  and is_present.get(p.mandataire, False) and s.matrix_id not in filling), None):
+            filling.add(standing_in.mandant)
+            seats.append(SeatRight(seat, member, Basis.POUVOIR_SUPPLEANT, standing_in.mandataire, standing_in))
         elif pouvoir is not None:
             seats.append(SeatRight(seat, member, Basis.MANDATAIRE_ABSENT, None, pouvoir))
         else:

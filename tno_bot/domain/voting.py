@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 from tno_bot.domain.attendance import (
@@ -78,6 +78,8 @@ class Reason(str, Enum):
     ALREADY_VOTED = "already_voted"  # the point was voted on in this séance; params: item, closed_at
     NOT_CONCERNED = "not_concerned"  # the voter's member takes no part in the vote's mission; params: voter, mission
     UNKNOWN_MISSION = "unknown_mission"  # params: mission, known
+    MISSION_NOT_STARTED = "mission_not_started"  # the séance's day is before the mission's `since`; params: mission,
+    # since, day
 
 
 class VoteRefused(Refused):
@@ -138,11 +140,12 @@ class Vote:
             raise VoteRefused(Reason.NOT_PRESENT, voter=voter, status=status)
         mine = voting_rights(attendance).by_voter().get(voter, ())
         if mandant is not None:
-            right = next((r for r in mine if r.seat == mandant), None)
+            right = next((r for r in mine if r.seat == mandant
+                          or (r.basis is Basis.POUVOIR_SUPPLEANT and r.pouvoir.mandant == mandant)), None)
             if right is None:
                 raise VoteRefused(Reason.MANDANT_NOT_REPRESENTED, voter=voter, mandant=mandant)
         else:
-            right = next((r for r in mine if r.basis is not Basis.POUVOIR), None)
+            right = next((r for r in mine if not r.by_pouvoir), None)
             if right is None and mine:
                 raise VoteRefused(Reason.MANDANT_REQUIRED, voter=voter, mandants=tuple(r.seat for r in mine))
             if right is None:
@@ -172,6 +175,13 @@ class Vote:
         if not quorum.reached:
             raise VoteRefused(Reason.QUORUM_NOT_REACHED, missing=quorum.missing)
         return replace(self, closed_by=by, closed_at=at, closed_event_id=event_id)
+
+
+def require_mission_started(mission: str, since: date | None, day: date) -> None:
+    """A decision concerning a mission is taken at a séance held from the mission's start on (`[[missions]] since`;
+    `day`: the séance's, that of its conference, the date its decisions bear); VoteRefused(MISSION_NOT_STARTED)."""
+    if since is not None and day < since:
+        raise VoteRefused(Reason.MISSION_NOT_STARTED, mission=mission, since=since, day=day)
 
 
 def open_vote(item: int, agenda: Mapping[int, str], quorum: Quorum, *, by: str, at: datetime, event_id: str,

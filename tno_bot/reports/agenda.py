@@ -14,6 +14,7 @@ from html import escape
 from tno_bot.config import Config
 from tno_bot.domain.agenda import (
     AgendaRules,
+    Avis,
     Conference,
     Etat,
     ModeFixation,
@@ -27,7 +28,7 @@ from tno_bot.domain.ics import CalendarEvent, EventKind, conference_ics
 from tno_bot.domain.reminders import Reminder, ReminderKind
 from tno_bot.i18n import N_, Translator
 from tno_bot.reports.message import Attachment, Reply
-from tno_bot.reports.readings import notice_reading
+from tno_bot.reports.readings import notice_reading, version_avis_rule
 from tno_bot.reports.roles import roles_and
 from tno_bot.reports.text import Text
 
@@ -182,7 +183,11 @@ def agenda_state(conference: Conference, odj: OrdreDuJour, config: Config, tr: T
                            end=tr.date(version.window.effective))
         return state + (" " + late_note(version, config, tr) if version.hors_delai else "")
     fixation = odj.fixation
-    if fixation.mode is ModeFixation.TACITE:
+    if fixation.mode is ModeFixation.TACITE and odj.avis_en_cours:  # all favourable, under a rule letting them pass
+        state = tr.gettext("Fixed tacitly on {date} (version {version}): only favourable avis within the reply "
+                           "window, which did not stop it (config avis_favorable_bloque).",
+                           date=tr.date(fixation.day), version=fixation.version)
+    elif fixation.mode is ModeFixation.TACITE:
         state = tr.gettext("Fixed tacitly on {date} (version {version}): no avis within the reply window.",
                            date=tr.date(fixation.day), version=fixation.version)
     else:
@@ -208,10 +213,20 @@ def agenda_report(conference: Conference, odj: OrdreDuJour, config: Config, now:
     if avis:
         text.para(tr.ngettext("{n} avis on version {version}:", "{n} avis on version {version}:", len(avis),
                               version=odj.current.numero))
-        text.bullets([avis_line(a.auteur, a.at, a.texte, config, tr) for a in avis])
-    elif odj.etat is Etat.PROPOSE:
+        text.bullets([avis_line(a, config, tr) for a in avis])
+    if odj.etat is not Etat.PROPOSE:
+        return text.done()
+    end = tr.date(odj.current.window.effective)
+    if not avis:
         text.para(tr.gettext("No avis so far: without one, the agenda is fixed tacitly at the end of {date}.",
-                             date=tr.date(odj.current.window.effective)))
+                             date=end))
+    elif odj.avis_bloquants:
+        text.para(tr.gettext("The agenda will not be fixed tacitly: the comité technique may amend it (!odj amender) "
+                             "or the président fix it (!odj fixer)."))
+    else:
+        text.para(tr.gettext("Only favourable avis so far: without an avis with remarks or reservations, the agenda "
+                             "is fixed tacitly at the end of {date}.", date=end))
+    text.para(version_avis_rule(odj.current, tr))
     return text.done()
 
 
@@ -220,8 +235,12 @@ def late_note(version: Version, config: Config, tr: Translator) -> str:
                       name=config.display_name(version.sent_by), date=tr.date(local_date(version.sent_at)))
 
 
-def avis_line(author: str, at: datetime, texte: str, config: Config, tr: Translator) -> str:
-    return tr.gettext("{name}, {when}: “{text}”", name=config.display_name(author), when=when(at, tr), text=texte)
+def avis_line(avis: Avis, config: Config, tr: Translator) -> str:
+    """"Emeline Baume, le …: « … »", a favourable avis said so."""
+    name, at = config.display_name(avis.auteur), when(avis.at, tr)
+    if avis.favorable:
+        return tr.gettext("{name}, {when}: favourable avis", name=name, when=at)
+    return tr.gettext("{name}, {when}: “{text}”", name=name, when=at, text=avis.texte)
 
 
 def reminder_label(reminder: Reminder, tr: Translator) -> str:
@@ -281,22 +300,34 @@ def proposal_message(conference: Conference, odj: OrdreDuJour, config: Config, t
     text.para(tr.gettext("Representatives may give an avis with !odj avis <text> until {date} inclusive; without any "
                          "avis, the agenda is fixed as proposed at the end of that day.",
                          date=tr.date(window.effective)))
+    text.para(version_avis_rule(version, tr))
     if note := day_off_note(window, tr):
         text.para(note)
     text.para(*people_line(tr.gettext("Representatives"), [p.matrix_id for p in config.people], config, tr))
     return text.done()
 
 
-def avis_message(conference: Conference, odj: OrdreDuJour, author: str, at: datetime, texte: str, config: Config,
+def avis_message(conference: Conference, odj: OrdreDuJour, avis: Avis, config: Config,
                  tr: Translator) -> tuple[str, str]:
-    """An avis recorded: the président and the comité technique are told the agenda will not fix itself."""
+    """An avis recorded, with the rule applied to its version: when it stops the tacit fixing, the président and the
+    comité technique are told the agenda will not fix itself; a favourable avis that does not, when it will."""
     text = Text.empty().para(tr.gettext("Avis recorded on version {version} of the agenda of the {conference}:",
                                         version=odj.current.numero, conference=conference_title(conference, tr)))
-    text.bullets([avis_line(author, at, texte, config, tr)])
-    text.para(tr.gettext("The agenda will not be fixed tacitly. The comité technique may amend it (!odj amender) and "
-                         "send a new version, or the président may fix it (!odj fixer)."))
-    ids = people_with_roles(config, ("president", "comite_technique"))
-    text.para(*people_line(tr.gettext("To act"), ids, config, tr))
+    text.bullets([avis_line(avis, config, tr)])
+    if avis in odj.avis_bloquants:
+        text.para(tr.gettext("The agenda will not be fixed tacitly. The comité technique may amend it (!odj amender) "
+                             "and send a new version, or the président may fix it (!odj fixer)."))
+    elif odj.avis_bloquants:
+        text.para(tr.gettext("A favourable avis does not stop the tacit fixing, but an earlier avis on this version "
+                             "did: the agenda will not be fixed tacitly."))
+    else:
+        text.para(tr.gettext("A favourable avis does not stop the tacit fixing: without an avis with remarks or "
+                             "reservations, the agenda is fixed as proposed at the end of {date}.",
+                             date=tr.date(odj.current.window.effective)))
+    text.para(version_avis_rule(odj.current, tr))
+    if avis in odj.avis_bloquants:
+        ids = people_with_roles(config, ("president", "comite_technique"))
+        text.para(*people_line(tr.gettext("To act"), ids, config, tr))
     return text.done()
 
 
@@ -304,10 +335,19 @@ def tacit_fixing_message(conference: Conference, odj: OrdreDuJour, tr: Translato
     """"Ordre du jour fixé tacitement le …", the version and its points."""
     fixation = odj.fixation
     version = odj.versions[fixation.version - 1]
-    text = Text.empty().para(tr.gettext(
-        "Agenda fixed tacitly on {date}: version {version}, sent on {sent}, received no avis within the reply window. "
-        "It is now locked.", date=tr.date(fixation.day), version=fixation.version,
-        sent=tr.date(local_date(version.sent_at))))
+    if odj.avis_en_cours:  # only favourable avis, which the version's rule lets through
+        text = Text.empty().para(tr.ngettext(
+            "Agenda fixed tacitly on {date}: version {version}, sent on {sent}, received only {n} favourable avis "
+            "within the reply window. It is now locked.",
+            "Agenda fixed tacitly on {date}: version {version}, sent on {sent}, received only {n} favourable avis "
+            "within the reply window. It is now locked.", len(odj.avis_en_cours), date=tr.date(fixation.day),
+            version=fixation.version, sent=tr.date(local_date(version.sent_at))))
+        text.para(version_avis_rule(version, tr))
+    else:
+        text = Text.empty().para(tr.gettext(
+            "Agenda fixed tacitly on {date}: version {version}, sent on {sent}, received no avis within the reply "
+            "window. It is now locked.", date=tr.date(fixation.day), version=fixation.version,
+            sent=tr.date(local_date(version.sent_at))))
     text.para(tr.gettext("Agenda of the {conference}:", conference=conference_title(conference, tr)))
     text.numbered(version.points)
     return text.done()

@@ -198,7 +198,8 @@ def _item_blocks(stored, title: str, config: Config) -> list[Block]:
     if proxies:
         blocks.append(Block("p", _fr("Votes par pouvoir : {names}.", names=", ".join(proxies))))
     replacing = [f"{config.display_name(b.voter)} pour {config.display_name(b.seat)}"
-                 for b in counted if b.basis is Basis.SUPPLEANCE]
+                 + (" " + _fr("(par pouvoir d'un suppléant)") if b.basis is Basis.POUVOIR_SUPPLEANT else "")
+                 for b in counted if b.basis in (Basis.SUPPLEANCE, Basis.POUVOIR_SUPPLEANT)]
     if replacing:
         blocks.append(Block("p", _fr("Suppléances : {names}.", names=", ".join(replacing))))
     return blocks

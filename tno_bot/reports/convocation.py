@@ -46,8 +46,13 @@ def convocation_document(conference: Conference, odj: OrdreDuJour, config: Confi
     start = conference.starts_at.astimezone(PARIS)
     day = FR.date(start.date(), format="full")
     president = _names(config, config.roles.president) or _fr("le président")
-    fixed = (_fr("tacitement, sans avis en retour dans le délai de réponse") if fixation.mode is ModeFixation.TACITE
-             else _fr("par le président"))
+    if fixation.mode is not ModeFixation.TACITE:
+        fixed = _fr("par le président")
+    elif odj.avis_en_cours:  # only favourable avis, which the version's rule let through
+        fixed = _fr("tacitement, seuls des avis favorables ayant été rendus dans le délai de réponse (règle de la "
+                    "conférence)")
+    else:
+        fixed = _fr("tacitement, sans avis en retour dans le délai de réponse")
     per_holder = config.rules.max_proxies_per_holder
     title = _fr("Convocation à la conférence intercommunale du {day}", day=day)
     blocks = (
@@ -65,11 +70,13 @@ def convocation_document(conference: Conference, odj: OrdreDuJour, config: Confi
                        day=FR.date(fixation.day, format="long"), fixed=fixed, version=fixation.version)),
         Block("ol", items=points),
         Block("h3", _fr("Pouvoirs")),
-        Block("p", _fr("Un représentant titulaire empêché peut donner pouvoir à un autre représentant de la "
+        Block("p", _fr("Un représentant {who} empêché peut donner pouvoir à un autre représentant de la "
                        "conférence, par écrit : dans le salon de la conférence, en écrivant « !pouvoir » suivi du nom "
                        "du mandataire, dès maintenant ou pendant la séance, ou en remettant un pouvoir écrit au "
                        "secrétariat, qui l'enregistre. Le pouvoir vaut pour cette séance seulement ; il est révocable "
-                       "à tout moment (« !pouvoir retirer ») et prend fin si son auteur vient siéger.")),
+                       "à tout moment (« !pouvoir retirer ») et prend fin si son auteur vient siéger.",
+                       who=_fr("titulaire ou suppléant (règle de la conférence)") if config.rules.pouvoir_suppleant
+                       else _fr("titulaire"))),
         Block("p", _fr("Un représentant ne peut porter plus de {n} pouvoir{s}. À défaut de pouvoir, un suppléant "
                        "présent du même membre siège à la place du titulaire absent. Les pouvoirs ne comptent pas "
                        "pour le quorum : {quorum}", n=per_holder, s="s" if per_holder > 1 else "",

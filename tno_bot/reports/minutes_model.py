@@ -128,7 +128,7 @@ def minutes_model(record, config: Config) -> MinutesModel:
         secretaire=name(seance.secretaire) if seance.secretaire else None,
         en_exercice=len(cast.titulaires()),
         presents=sum(1 for p in representatives if p in came),
-        representes=sum(1 for s in rights.seats if s.basis is Basis.POUVOIR),
+        representes=sum(1 for s in rights.seats if s.by_pouvoir),
         votants=sum(1 for s in rights.seats if not s.vacant),
         presents_names=tuple((name(p), came[p].left) for p in representatives if p in came),
         excuses=tuple(name(p) for p in representatives if p not in came and attendance.status(p) is Status.EXCUSE),
@@ -161,6 +161,10 @@ def _items(points: Sequence[str], votes: Sequence, config: Config) -> tuple[Item
         counted = vote.counted().values()
         pairs = {basis: tuple((config.display_name(b.voter), config.display_name(b.seat))
                               for b in counted if b.basis is basis) for basis in (Basis.POUVOIR, Basis.SUPPLEANCE)}
+        pairs[Basis.SUPPLEANCE] += tuple((config.display_name(b.voter),
+                                          french_text("{seat} (par pouvoir d'un suppléant)",
+                                                      seat=config.display_name(b.seat)))
+                                         for b in counted if b.basis is Basis.POUVOIR_SUPPLEANT)
         items.append(ItemMinutes(
             numero, title,
             vote_title=vote.title if vote.title != title else None,

@@ -8,6 +8,8 @@ a reading for the law.
 from __future__ import annotations
 
 from tno_bot.config import Config
+from tno_bot.domain.agenda import Version
+from tno_bot.domain.presidency import DOYEN
 from tno_bot.i18n import Translator
 
 
@@ -37,7 +39,30 @@ def notice_reading(config: Config, tr: Translator) -> str:
         day_off = tr.gettext("A deadline falling on a weekend or a public holiday does not move; it is flagged "
                              "(config extend_to_working_day).")
     window = tr.gettext("A reply window ends at the latest on the eve of the conference.")
-    return " ".join((rule, franc, day_off, window))
+    return " ".join((rule, franc, day_off, window, avis_reading(rules.avis_favorable_bloque, tr)))
+
+
+def avis_reading(bloque: bool, tr: Translator) -> str:
+    """Whether a favourable avis stops the tacit fixing (`[rules] avis_favorable_bloque`): the seed says "sans avis
+    en retour", any avis."""
+    if bloque:
+        return tr.gettext("Reading applied (config avis_favorable_bloque): “sans avis en retour” means without any "
+                          "avis, so a favourable avis (!odj avis favorable) stops the tacit fixing too, and the "
+                          "président then fixes the agenda.")
+    return tr.gettext("Reading applied (config avis_favorable_bloque): a favourable avis (!odj avis favorable) does "
+                      "not stop the tacit fixing; an avis with remarks or reservations does.")
+
+
+def version_avis_rule(version: Version, tr: Translator) -> str:
+    """The reading of `avis_favorable_bloque` frozen with a version when it was sent, as the rule applied to it."""
+    if version.avis_favorable_bloque:
+        return tr.gettext("Rule applied to version {version} (config avis_favorable_bloque when it was sent): any "
+                          "avis stops its tacit fixing, a favourable one (!odj avis favorable) too.",
+                          version=version.numero)
+    return tr.gettext("Rule applied to version {version} (config avis_favorable_bloque when it was sent): a "
+                      "favourable avis (!odj avis favorable) does not stop its tacit fixing; an avis with remarks or "
+                      "reservations does.",
+                      version=version.numero)
 
 
 def help_readings(command: str, config: Config, tr: Translator) -> list[str]:
@@ -46,19 +71,45 @@ def help_readings(command: str, config: Config, tr: Translator) -> list[str]:
         return [notice_reading(config, tr)]
     if command == "pouvoir":
         return [pouvoir_reading(config, tr)]
+    if command == "seance":
+        return [presidency_reading(config, tr)]
     return []
+
+
+def presidency_reading(config: Config, tr: Translator) -> str:
+    """Who presides when the président is absent: the conference's choice (`[rules] presidence_absent`), the seed
+    and the convention being silent."""
+    if config.rules.presidence_absent == DOYEN:
+        who = tr.gettext("Rule of the conference (config presidence_absent): when the président is recorded absent or "
+                         "excused, the eldest representative present presides the séance (born dates of the "
+                         "representatives), by analogy with CGCT L2122-8.")
+    else:
+        vice = config.roles.vice_president
+        names = ", ".join(config.display_name(v) for v in vice) if vice else tr.gettext("nobody is named")
+        who = tr.gettext("Rule of the conference (config presidence_absent): when the président is recorded absent or "
+                         "excused, the first vice-président recorded present presides the séance (roles "
+                         "vice_president, in this order: {names}).", names=names)
+    return who + " " + tr.gettext("They open and close its votes, and the compte rendu says so.")
 
 
 def pouvoir_reading(config: Config, tr: Translator) -> str:
     """Who may give a pouvoir, and to whom: the conference's rule (minutes of 7 November 2022: "un pouvoir peut être
-    attribué par un représentant empêché") and its reading in the config."""
+    attribué par un représentant empêché") and its readings in the config (a suppléant, another member)."""
     rule = tr.gettext("Rule of the conference (minutes of the conference of 7 November 2022): a representative who "
-                      "cannot attend may give a pouvoir. Only a titulaire gives one (a suppléant has no seat of their "
-                      "own); a present suppléant votes for an absent titulaire whose mandataire is absent too.")
+                      "cannot attend may give a pouvoir; a present suppléant votes for an absent titulaire whose "
+                      "mandataire is absent too.")
+    if config.rules.pouvoir_suppleant:
+        suppleant = tr.gettext("Reading applied (config pouvoir_suppleant): a suppléant who cannot attend may give a "
+                               "pouvoir too; its mandataire then stands in for the suppléant, voting for an absent "
+                               "titulaire of the member whom no mandataire nor present suppléant replaces.")
+    else:
+        suppleant = tr.gettext("Reading applied (config pouvoir_suppleant): only a titulaire gives a pouvoir, a "
+                               "suppléant having no seat of their own (by analogy with CGCT L2121-20, “un conseiller "
+                               "empêché”).")
     if config.rules.pouvoir_across_members:
         across = tr.gettext("Reading applied (config pouvoir_across_members): a pouvoir may go to a representative "
                             "of another member.")
     else:
         across = tr.gettext("Reading applied (config pouvoir_across_members): a pouvoir goes to a representative of "
                             "the same member, by analogy with CGCT L2121-20 (“un collègue”).")
-    return rule + " " + across
+    return " ".join((rule, suppleant, across))

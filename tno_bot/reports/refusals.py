@@ -100,7 +100,12 @@ def _no_such_point(w: Wording) -> str:
 
 
 def _no_avis(w: Wording) -> str:
-    version = w.p["odj"].current if w.p.get("odj") else None
+    odj = w.p.get("odj")
+    version = odj.current if odj else None
+    if odj and odj.avis_en_cours:  # only favourable avis, which this version's rule lets through
+        return w.tr.gettext("Version {version} received only favourable avis, which do not stop its tacit fixing "
+                            "(config avis_favorable_bloque): it will be fixed tacitly at the end of {date}, when the "
+                            "reply window closes.", version=version.numero, date=w.tr.date(version.window.effective))
     return w.tr.gettext("No avis was given on version {version}: it will be fixed tacitly at the end of {date}, when "
                         "the reply window closes.", version=version.numero if version else "?",
                         date=w.tr.date(version.window.effective) if version else "?")
@@ -235,8 +240,9 @@ ATTENDANCE: Table = {
     AttendanceReason.GIVER_NOT_REPRESENTATIVE: lambda w: w.tr.gettext(
         "Only a representative gives a pouvoir; {name} is not one.", name=w.name("mandant")),
     AttendanceReason.GIVER_NOT_TITULAIRE: lambda w: w.tr.gettext(
-        "{name} is a suppléant: a suppléant has no seat of their own to delegate, only a titulaire gives a "
-        "pouvoir.", name=w.name("mandant")),
+        "{name} is a suppléant: by the conference's rule, only a titulaire gives a pouvoir, a suppléant having no "
+        "seat of their own (config pouvoir_suppleant, by analogy with CGCT L2121-20, “un conseiller empêché”).",
+        name=w.name("mandant")),
     AttendanceReason.HOLDER_OTHER_MEMBER: lambda w: w.tr.gettext(
         "{name} represents {other}, not {member}: by the conference's rule, a pouvoir goes to a representative of "
         "the same member (config pouvoir_across_members, by analogy with CGCT L2121-20, “un collègue”).",
@@ -299,6 +305,10 @@ VOTE: Table = {
     VoteReason.UNKNOWN_MISSION: lambda w: w.tr.gettext(
         "There is no mission “{mission}”; the missions are: {known}.", mission=w.p["mission"],
         known=w.tr.join_and(list(w.p["known"])) if w.p["known"] else "—"),
+    VoteReason.MISSION_NOT_STARTED: lambda w: w.tr.gettext(
+        "The mission “{mission}” starts on {since} (config [[missions]] since): the séance of {day} cannot decide "
+        "on it. Open the vote without the mission, or at a séance from that day on.",
+        mission=_mission_name(w, w.p["mission"]), since=w.tr.date(w.p["since"]), day=w.tr.date(w.p["day"])),
     VoteReason.NOT_PRESENT: lambda w: w.tr.gettext(
         "{name} is not recorded present: record the presence with !present first.", name=w.name("voter")),
     VoteReason.NO_RIGHT_TO_VOTE: lambda w: w.tr.gettext(

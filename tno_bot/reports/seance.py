@@ -31,6 +31,7 @@ BASIS_LABELS = {
     Basis.TITULAIRE: N_("own seat"),
     Basis.POUVOIR: N_("by pouvoir"),
     Basis.SUPPLEANCE: N_("as suppléant"),
+    Basis.POUVOIR_SUPPLEANT: N_("as suppléant, by the pouvoir of a suppléant"),
     Basis.MANDATAIRE_ABSENT: N_("vacant: the mandataire is not present"),
     Basis.SANS_SUPPLEANT: N_("vacant: no pouvoir and no suppléant present"),
 }

@@ -31,12 +31,12 @@ def load_agenda(session: Session, conference_id: int) -> OrdreDuJour:
     conference_day = session.get(ConferenceRow, conference_id).day  # a window ends at the latest on its eve
     versions = tuple(
         Version(v.numero, tuple(by_version.get(v.numero, ())), v.sent_at, v.sent_by, v.hors_delai, v.window_days,
-                v.extend_to_working_day, conference_day)
+                v.extend_to_working_day, conference_day, v.avis_favorable_bloque)
         for v in session.exec(select(AgendaVersion).where(AgendaVersion.conference_id == conference_id)
                               .order_by(AgendaVersion.numero))
     )
     avis = tuple(
-        Avis(a.version, a.author, a.text, a.at)
+        Avis(a.version, a.author, a.text, a.at, a.favorable)
         for a in session.exec(select(AgendaAvis).where(AgendaAvis.conference_id == conference_id)
                               .order_by(AgendaAvis.at, AgendaAvis.id))
     )
@@ -58,12 +58,13 @@ def save_agenda(session: Session, conference_id: int, odj: OrdreDuJour) -> None:
         session.add(AgendaVersion(conference_id=conference_id, numero=version.numero, sent_at=version.sent_at,
                                   sent_by=version.sent_by, hors_delai=version.hors_delai,
                                   window_days=version.window_days,
-                                  extend_to_working_day=version.extend_to_working_day))
+                                  extend_to_working_day=version.extend_to_working_day,
+                                  avis_favorable_bloque=version.avis_favorable_bloque))
         session.add_all(AgendaPoint(conference_id=conference_id, version=version.numero, position=i, title=title)
                         for i, title in enumerate(version.points, 1))
     for avis in odj.avis[len(stored.avis):]:
         session.add(AgendaAvis(conference_id=conference_id, version=avis.version, author=avis.auteur, text=avis.texte,
-                               at=avis.at))
+                               at=avis.at, favorable=avis.favorable))
     if odj.brouillon != stored.brouillon:
         session.exec(delete(AgendaPoint).where(AgendaPoint.conference_id == conference_id,
                                                col(AgendaPoint.version).is_(None)))

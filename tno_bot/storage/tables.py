@@ -184,6 +184,7 @@ class AgendaVersion(SQLModel, table=True):
     hors_delai: bool
     window_days: int
     extend_to_working_day: bool
+    avis_favorable_bloque: bool = True  # a favourable avis stops its tacit fixing (`[rules]`, frozen at sending)
 
 
 class AgendaAvis(SQLModel, table=True):
@@ -197,6 +198,7 @@ class AgendaAvis(SQLModel, table=True):
     author: str
     text: str = Field(sa_type=Text)
     at: datetime = Field(sa_type=UTCDateTime)
+    favorable: bool = False  # an "avis favorable" (`!odj avis favorable`)
 
 
 class ReminderRow(SQLModel, table=True):
@@ -330,7 +332,7 @@ class BallotRow(SQLModel, table=True):
     choice: str
     seat: str  # the titulaire whose seat the ballot votes for
     member: str
-    basis: str  # titulaire | pouvoir | suppleance
+    basis: str  # titulaire | pouvoir | suppleance | pouvoir_suppleant
     mandant: str | None = None  # as named by the voter
 
 

@@ -31,6 +31,7 @@ from . import (
     v11_seance_opening_reason,
     v12_vote_mission,
     v13_seance_presided_by,
+    v14_avis_favorable,
 )
 
 ADVISORY_LOCK_KEY = 0x74_6E_6F_62  # "tnob": serialises migrate() across processes on PostgreSQL
@@ -49,6 +50,7 @@ STEPS = (
     v11_seance_opening_reason,
     v12_vote_mission,
     v13_seance_presided_by,
+    v14_avis_favorable,
 )
 """The step modules, oldest first: step N is ``STEPS[N - 1]``."""
 
