@@ -134,6 +134,7 @@ class TnoBot:
                 queued = await asyncio.to_thread(self.dispatcher.process, message)
             if queued:
                 outbox.submit(queued, lane=message.sender)
+                await asyncio.sleep(0)  # the reply is on its way (its request written) before anything else is done
                 await due_work.replan()
 
         notices = UnreadableNotices(self.config, self.engine)

@@ -62,7 +62,7 @@ class OutboxSender:
     def __init__(self, client: AsyncClient, engine) -> None:
         self.client = client
         self.engine = engine
-        self._fresh: asyncio.Queue[tuple[str, list[storage.OutboxMessage]] | None] = asyncio.Queue()
+        self._woken = asyncio.Event()  # rows to send from the database
         self._lanes = asyncio.Semaphore(MAX_LANES)
         self._running: dict[str, asyncio.Task] = {}  # person -> their last lane not finished yet
         self._revoked: SessionRevoked | None = None  # raised out of `run` once a lane met it
@@ -75,34 +75,32 @@ class OutboxSender:
         self._related = RelatedSends(engine, replies_quiet=self._replies_quiet)
 
     def submit(self, messages: list[storage.OutboxMessage], lane: str) -> None:
-        """Rows just committed for the person `lane`: sent without reading them back, unless older rows wait."""
-        self._fresh.put_nowait((lane, messages))
+        """Rows just committed for the person `lane`: their lane starts now, without reading them back, unless older
+        rows wait; then they go out with those, tried again at once (a fresh reply means a sync just succeeded: the
+        homeserver is probably back, which cuts a retry delay short)."""
+        if self._backlog:
+            self.wake()
+        else:
+            self._start_lane(lane, messages)
 
     def wake(self) -> None:
         """Rows were committed without being handed over: send from the database."""
-        self._fresh.put_nowait(None)
+        self._woken.set()
 
     async def run(self) -> None:
         try:
             while True:
                 try:
-                    # A fresh reply means a sync just succeeded: the homeserver is probably back, so it cuts a retry
-                    # delay short.
                     async with asyncio.timeout(self._retry_in if self._backlog else IDLE_POLL_SECONDS):
-                        arrived = [await self._fresh.get()]
+                        await self._woken.wait()
                     idle = False
                 except TimeoutError:
-                    arrived, idle = [None], True
-                while not self._fresh.empty():
-                    arrived.append(self._fresh.get_nowait())
+                    idle = True
+                self._woken.clear()
                 self._raise_revoked()
                 try:
-                    for item in arrived:
-                        if item is not None and not self._backlog:
-                            self._start_lane(*item)
                     # The idle look at the rows waits until the lanes are done (they hold rows still pending).
-                    woken = None in arrived and not (idle and self._running)
-                    if self._backlog or woken:
+                    if self._backlog or not (idle and self._running):
                         await self._lanes_finished()  # the rows go out in order: no lane beside the drain
                         await self.drain()
                 except SessionRevoked:
