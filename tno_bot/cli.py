@@ -311,12 +311,14 @@ def backup(args: argparse.Namespace) -> int:
     try:
         report = make_backup(args.target, data_dir, config.path, storage.database_url(data_dir))
     except BackupRefused as refused:
-        raise UsageError(f"Sauvegarde refusée : {refused}.") from None
-    print(f"Sauvegarde dans {report.target} : {report.files} fichiers, dont {report.databases} bases SQLite copiées "
-          "à chaud (MANIFEST.json les liste avec leur empreinte SHA-256).")
+        raise UsageError(french_text("Sauvegarde refusée : {refused}.", refused=str(refused))) from None
+    files = f"{report.files} fichier" + ("s" if report.files > 1 else "")  # French: 0 and 1 take the singular
+    databases = f"{report.databases} base" + ("s SQLite copiées" if report.databases > 1 else " SQLite copiée")
+    print(french_text("Sauvegarde dans {target} : {files}, dont {databases} à chaud (MANIFEST.json les liste avec "
+                      "leur empreinte SHA-256).", target=str(report.target), files=files, databases=databases))
     if report.external_database:
-        print(f"La base PostgreSQL ({report.external_database}) n'est pas copiée : sauvegardez-la avec pg_dump "
-              "(voir le README).", file=sys.stderr)
+        print(french_text("La base PostgreSQL ({database}) n'est pas copiée : sauvegardez-la avec pg_dump (voir le "
+                          "README).", database=report.external_database), file=sys.stderr)
     return 0
 
 
