@@ -42,6 +42,7 @@ import json
 import logging
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -238,7 +239,7 @@ async def serve_echo(spec: dict, ready: asyncio.Event, recorder: Recorder | None
         body = event.body
         if spec.get("echo_chars"):  # --echo-chars: a reply as large as tno-bot's, to isolate the payload's cost
             body = (body + "\n" + "x" * spec["echo_chars"])[: max(len(body), spec["echo_chars"] // 2)]
-        content = {
+        event_type, content = "m.room.message", {
             "msgtype": "m.notice",
             "body": body,
             "format": "org.matrix.custom.html",
@@ -246,15 +247,18 @@ async def serve_echo(spec: dict, ready: asyncio.Event, recorder: Recorder | None
             "m.relates_to": {"m.in_reply_to": {"event_id": event.event_id}},
             "m.mentions": {},
         }
+        if spec.get("react"):  # bench/votes.py: a ✅ on the command, the event tno-bot acknowledges a ballot with
+            event_type, content = "m.reaction", {
+                "m.relates_to": {"rel_type": "m.annotation", "event_id": event.event_id, "key": "✅"}}
         if lanes is None:
-            await send(room.room_id, content)
+            await send(room.room_id, event_type, content)
         else:  # --concurrency (bench/votes.py): replies sent concurrently, as tno-bot's outbox lanes do
-            pending.add(task := asyncio.create_task(send(room.room_id, content, lanes)))
+            pending.add(task := asyncio.create_task(send(room.room_id, event_type, content, lanes)))
             task.add_done_callback(pending.discard)
 
-    async def send(room_id: str, content: dict, lanes: asyncio.Semaphore | None = None) -> None:
+    async def send(room_id: str, event_type: str, content: dict, lanes: asyncio.Semaphore | None = None) -> None:
         async with lanes or contextlib.nullcontext():
-            response = await client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True)
+            response = await client.room_send(room_id, event_type, content, ignore_unverified_devices=True)
         if not isinstance(response, RoomSendResponse):
             log.warning("echo reply refused: %s", response)
 
@@ -621,6 +625,8 @@ def summarize(samples: list[dict], roles: tuple[str, ...]) -> dict:
         "median": round(stats[TNO]["median"] / stats[ECHO]["median"], 3),
         "p95": round(stats[TNO]["p95"] / stats[ECHO]["p95"], 3),
     }
+    summary["paired"] = {f"tno-{floor}": paired(measured[TNO], measured[floor])
+                         for floor in (RAW, ECHO) if floor in roles}
     if RAW in roles:
         summary["ratio_raw"] = {  # tno-bot, and the nio echo bot, against the raw floor
             "median": round(stats[TNO]["median"] / stats[RAW]["median"], 3),
@@ -629,6 +635,18 @@ def summarize(samples: list[dict], roles: tuple[str, ...]) -> dict:
             "echo_p95": round(stats[ECHO]["p95"] / stats[RAW]["p95"], 3),
         }
     return summary
+
+
+def paired(bot: list[float], floor: list[float], resamples: int = 2000) -> dict:
+    """Round by round (the bots answer in turn, so each round's pair saw the same moment of the machine): the
+    median of `bot` - `floor`, its 95 % bootstrap interval, and the ratio it makes on the floor's median."""
+    differences = [b - f for b, f in zip(bot, floor)]
+    draw = random.Random(16)  # the same interval for the same run
+    medians = sorted(statistics.median(draw.choices(differences, k=len(differences))) for _ in range(resamples))
+    median, floor_median = statistics.median(differences), statistics.median(floor)
+    return {"median_ms": round(median, 2), "interval_95_ms": [round(medians[int(0.025 * resamples)], 2),
+                                                              round(medians[int(0.975 * resamples) - 1], 2)],
+            "ratio": round((floor_median + median) / floor_median, 3)}
 
 
 def print_table(summary: dict, mode: str, layout: str) -> None:
@@ -648,6 +666,10 @@ def print_table(summary: dict, mode: str, layout: str) -> None:
         print(f"ratio tno/raw (floor): median {raw['median']:.3f}, p95 {raw['p95']:.3f} (target <= 1.15: "
               f"{'met' if max(raw['median'], raw['p95']) <= 1.15 else 'NOT met'}); echo/raw: median "
               f"{raw['echo_median']:.3f}, p95 {raw['echo_p95']:.3f}")
+    for pair, found in summary["paired"].items():
+        low, high = found["interval_95_ms"]
+        print(f"paired by round, {pair}: median {found['median_ms']:+.1f} ms (95 % interval {low:+.1f} to "
+              f"{high:+.1f}), ratio {found['ratio']:.3f} on the floor's median")
     print("(server = median of reply.origin_server_ts - command.origin_server_ts; reply sizes "
           f"{' / '.join(str(summary[role]['reply_chars']) for role in roles)} chars; replies that came encrypted "
           f"{' / '.join(str(summary[role]['replies_encrypted']) for role in roles)})")

@@ -10,13 +10,15 @@ conference of today gets its agenda (sent late and fixed by the président), the
 first send: the time until every ballot is a row in the database, and until every voter has received the reply to
 their ballot; then the vote is closed and the result checked (50 pour).
 
-The echo baseline (issue 16): a minimal nio echo bot (`bench/latency.py --serve echo-bot`, in a process of its own,
-sending its replies up to 8 at a time like tno-bot's outbox lanes) sits in a second room with the same 52 clients;
-right after the vote, the same 50 representatives send `!echo pour` at once there, and the time until every one has
-its reply is measured the same way. `--pending N` first gives the bot N adopted decisions awaiting every member's
-deliberation (the register the clock keeps); `--database-url` runs the bot on PostgreSQL (a database created for the
-run and dropped after it) instead of SQLite. Everything runs on loopback and is stopped at the end. Figures are
-printed and written to bench/results/votes-<clear|encrypted>[-pending<N>][-postgresql].json.
+The echo baselines (issue 16): a minimal nio echo bot (`bench/latency.py --serve echo-bot`, in a process of its own,
+sending its replies up to 8 at a time like tno-bot's outbox lanes) sits in a second room with the same 52 clients,
+and a second one that answers with a ✅ reaction, the event tno-bot acknowledges a ballot with, in a third room;
+right after the vote (before it, in every other run of `--runs`), the same 50 representatives send `!echo pour` at
+once in the second room, then in the third, and the time until every one has their answer is measured the same
+way. `--pending N` first gives the bot N adopted decisions awaiting every member's deliberation (the register the
+clock keeps); `--database-url` runs the bot on PostgreSQL (a database created for the run and dropped after it)
+instead of SQLite. Everything runs on loopback and is stopped at the end. Figures are printed and written to
+bench/results/votes-<clear|encrypted>[-pending<N>][-postgresql].json.
 """
 from __future__ import annotations
 
@@ -116,11 +118,13 @@ def seed_pending(database_url: str, config, decisions: int) -> None:
     engine.dispose()
 
 
-async def start_echo(synapse: ThrowawaySynapse, workdir: Path) -> asyncio.subprocess.Process:
-    """The echo baseline, in a process of its own; returns once it is ready."""
-    spec = {"homeserver": synapse.url, "user_id": synapse.user_id("echo-bot"), "password": PASSWORD,
-            "data_dir": str(workdir / "echo"), "concurrency": MAX_LANES}
-    spec_path = workdir / "echo.spec.json"
+async def start_echo(synapse: ThrowawaySynapse, workdir: Path, localpart: str,
+                     react: bool) -> asyncio.subprocess.Process:
+    """An echo baseline, in a process of its own (answering with a notice, or with a ✅ when `react`); returns once
+    it is ready."""
+    spec = {"homeserver": synapse.url, "user_id": synapse.user_id(localpart), "password": PASSWORD,
+            "data_dir": str(workdir / localpart), "concurrency": MAX_LANES, "react": react}
+    spec_path = workdir / f"{localpart}.spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     process = await asyncio.create_subprocess_exec(
         sys.executable, str(ROOT / "bench" / "latency.py"), "--serve", "echo-bot", "--spec", str(spec_path),
@@ -136,10 +140,13 @@ async def burst(representatives: list[Participant], room_id: str, text: str, don
     began = time.monotonic()
     sent = await asyncio.gather(*(p.send(room_id, text) for p in representatives))
     sent_seconds = time.monotonic() - began
-    done_at = None
+    done_at, done_asked = None, 0.0
     while (done is not None and done_at is None) or not all(p.answers_to(e) for p, e in zip(representatives, sent)):
-        if done is not None and done_at is None and await done():
-            done_at = time.monotonic() - began
+        # `done` reads the bot's database from this process, which runs the clients: asked every 0.1 s only
+        if done is not None and done_at is None and time.monotonic() - done_asked >= 0.1:
+            done_asked = time.monotonic()
+            if await done():
+                done_at = time.monotonic() - began
         if time.monotonic() - began > 120:
             answered = sum(bool(p.answers_to(e)) for p, e in zip(representatives, sent))
             raise TimeoutError(f"after 120 s, {answered} replies of {len(sent)} to {text!r} received")
@@ -180,7 +187,8 @@ async def start_bot(synapse: ThrowawaySynapse, config_path: Path, data_dir: Path
     return process
 
 
-async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, database_url: str | None) -> dict:
+async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, database_url: str | None,
+                   echo_first: bool = False) -> dict:
     config_path = synthetic_config(workdir / "config", voters // 2)
     config = load_config(config_path)
     url = database_url or f"sqlite:///{workdir / 'bot' / 'tno.db'}"
@@ -189,12 +197,14 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
     with ThrowawaySynapse(workdir / "synapse", server_name=SERVER) as synapse:
         bot_id = synapse.register("tno-bot", PASSWORD)
         echo_id = synapse.register("echo-bot", PASSWORD)
+        reacting_id = synapse.register("echo-react", PASSWORD)
         bot = await start_bot(synapse, config_path, workdir / "bot", database_url)
-        echo = None
+        echo = reacting = None
         engine = storage.make_engine(url)  # read-only use: counting ballots
         people: dict[str, Participant] = {}
         try:
-            echo = await start_echo(synapse, workdir)
+            echo = await start_echo(synapse, workdir, "echo-bot", react=False)
+            reacting = await start_echo(synapse, workdir, "echo-react", react=True)
             for matrix_id in [p.matrix_id for p in config.people] + [f"@comite:{SERVER}"]:
                 localpart = matrix_id[1:].split(":")[0]
                 synapse.exempt_from_rate_limits(synapse.register(localpart, PASSWORD))
@@ -209,6 +219,10 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
             echo_room = await president.create_room("Écho", invite=[echo_id, *invited[1:]], encrypted=encrypted)
             await asyncio.gather(*(p.join(echo_room) for p in people.values() if p is not president))
             await president.wait_joined(echo_room, echo_id)
+            reacting_room = await president.create_room("Écho ✅", invite=[reacting_id, *invited[1:]],
+                                                        encrypted=encrypted)
+            await asyncio.gather(*(p.join(reacting_room) for p in people.values() if p is not president))
+            await president.wait_joined(reacting_room, reacting_id)
 
             start = datetime.now(PARIS) + timedelta(minutes=10)
             created = await ask(president, room_id, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M}")
@@ -225,14 +239,19 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
             async def all_recorded() -> bool:
                 return await asyncio.to_thread(ballots, engine) >= voters
 
+            if echo_first:  # every other run: the vote's burst is not always the first on the homeserver
+                echoes = await burst(representatives, echo_room, "!echo pour")
+                reactions = await burst(representatives, reacting_room, "!echo pour")
             before = await asyncio.to_thread(last_outbox_id, engine)
             votes = await burst(representatives, room_id, "!vote pour", all_recorded)
             await asyncio.sleep(2)  # the last tally edit, sent once the replies are quiet
             bot_events = await asyncio.to_thread(bot_events_after, engine, before)
             result = await ask(president, room_id, "!vote clore")
-            echoes = await burst(representatives, echo_room, "!echo pour")
+            if not echo_first:
+                echoes = await burst(representatives, echo_room, "!echo pour")
+                reactions = await burst(representatives, reacting_room, "!echo pour")
             return {
-                "voters": voters, "encrypted": encrypted, "pending_decisions": pending,
+                "voters": voters, "encrypted": encrypted, "pending_decisions": pending, "echo_first": echo_first,
                 "database": "postgresql" if database_url else "sqlite",
                 "sends_seconds": votes["sends_seconds"],
                 "all_ballots_recorded_seconds": votes["done_seconds"],
@@ -244,20 +263,24 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                 "bot_outbox_rows_of_the_burst": bot_events,
                 "result_counts_all_pour": f"({voters} pour, 0 contre, 0 abstention)" in result.replace("\u202f", " "),
                 "echo": echoes,
-                "ratio_to_echo": {
-                    "all_replies_delivered": round(votes["all_replies_delivered_seconds"]
-                                                   / echoes["all_replies_delivered_seconds"], 3),
-                    "all_ballots_recorded": round(votes["done_seconds"] / echoes["all_replies_delivered_seconds"], 3),
-                    "reply_median": round(votes["reply_median_seconds"] / echoes["reply_median_seconds"], 3),
-                },
+                "echo_reacting": reactions,
+                "ratio_to_echo": ratios(votes, echoes),
+                "ratio_to_echo_reacting": ratios(votes, reactions),
             }
         finally:
             await asyncio.gather(*(p.stop() for p in people.values()), return_exceptions=True)
-            for process in (bot, echo):
+            for process in (bot, echo, reacting):
                 if process is not None:
                     process.terminate()
                     await process.wait()
             engine.dispose()
+
+
+def ratios(votes: dict, echoes: dict) -> dict[str, float]:
+    return {"all_replies_delivered": round(votes["all_replies_delivered_seconds"]
+                                           / echoes["all_replies_delivered_seconds"], 3),
+            "all_ballots_recorded": round(votes["done_seconds"] / echoes["all_replies_delivered_seconds"], 3),
+            "reply_median": round(votes["reply_median_seconds"] / echoes["reply_median_seconds"], 3)}
 
 
 def database_for_run(base: str | None, run: int) -> tuple[str | None, object]:
@@ -283,7 +306,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=50)
     parser.add_argument("--encrypted", action="store_true")
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=1, help="runs on fresh homeservers; every other one sends the "
+                        "echo burst before the vote's")
     parser.add_argument("--pending", type=int, default=0, help="decisions awaiting deliberations, given first")
     parser.add_argument("--database-url", default=None,
                         help="a PostgreSQL server (a database is created for each run) instead of SQLite")
@@ -296,7 +320,7 @@ def main() -> None:
         try:
             with tempfile.TemporaryDirectory(prefix="tno-bench-votes-") as directory:
                 runs.append(asyncio.run(run_once(Path(directory), args.voters, args.encrypted, args.pending,
-                                                 database_url)))
+                                                 database_url, echo_first=run % 2 == 1)))
         finally:
             drop()
         print(json.dumps(runs[-1], ensure_ascii=False))
@@ -307,7 +331,11 @@ def main() -> None:
     output.write_text(json.dumps({"machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
                                               "load_before": [round(x, 2) for x in load_before],
                                               "load_after": [round(x, 2) for x in os.getloadavg()]},
-                                  "date": datetime.now(PARIS).isoformat(timespec="seconds"), "runs": runs},
+                                  "date": datetime.now(PARIS).isoformat(timespec="seconds"),
+                                  **{f"median_{name}": {key: statistics.median(r[name][key] for r in runs)
+                                                        for key in runs[0][name]}
+                                     for name in ("ratio_to_echo", "ratio_to_echo_reacting")},
+                                  "runs": runs},
                                  ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"written {output.relative_to(ROOT)}")
 
