@@ -332,7 +332,7 @@ def main() -> None:
                                               "load_before": [round(x, 2) for x in load_before],
                                               "load_after": [round(x, 2) for x in os.getloadavg()]},
                                   "date": datetime.now(PARIS).isoformat(timespec="seconds"),
-                                  **{f"median_{name}": {key: statistics.median(r[name][key] for r in runs)
+                                  **{f"median_{name}": {key: round(statistics.median(r[name][key] for r in runs), 3)
                                                         for key in runs[0][name]}
                                      for name in ("ratio_to_echo", "ratio_to_echo_reacting")},
                                   "runs": runs},
