@@ -227,3 +227,45 @@ async def test_the_tally_edit_yields_to_the_reactions_then_shows_the_last_tally(
 def _pending_count(engine) -> int:
     with Session(engine) as session:
         return len(pending_messages(session))
+
+
+async def test_an_edit_that_waited_behind_one_sent_meanwhile_takes_its_turn(engine):
+    """An edit queued while the previous edit of the same message is being sent (not superseded: that one was
+    resolved before) waits for it, then for its interval and for the replies, and is sent."""
+    import time
+
+    from tno_bot.matrix.related_sends import RelatedSends
+    from tno_bot.matrix.relations import edit_content
+
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        tally = enqueue_message(session, ROOM, {"msgtype": "m.text", "body": "0 pour"}, track="vote|$v|tally")
+        mark_sent(session, tally.id, "$tally")
+        first = enqueue_message(session, ROOM, edit_content({"msgtype": "m.text", "body": "1 pour"}),
+                                relates_to=tally.id)
+    quiet = [True]  # whether no reply is on its way
+    related = RelatedSends(engine, replies_quiet=lambda: quiet[0])
+    second_content = None
+
+    async def second_turn(second) -> None:
+        nonlocal second_content
+        async with related.turn(second) as content:
+            second_content = content
+
+    async with related.turn(first) as content:
+        assert content["m.new_content"]["body"] == "1 pour"
+        with Session(engine, expire_on_commit=False) as session, session.begin():  # a ballot while it is sent
+            second = enqueue_message(session, ROOM, edit_content({"msgtype": "m.text", "body": "2 pour"}),
+                                     relates_to=tally.id)
+        waiting = asyncio.create_task(second_turn(second))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # one edit of a message at a time
+        with Session(engine) as session, session.begin():
+            mark_sent(session, first.id, "$edit1")
+        quiet[0] = False  # replies are on their way when the second edit's turn comes
+    started = time.monotonic()
+    await asyncio.sleep(1.3)
+    assert not waiting.done()  # its turn came (EDIT_INTERVAL_SECONDS), but the replies go first
+    quiet[0] = True
+    await asyncio.wait_for(waiting, timeout=5)
+    assert second_content["m.new_content"]["body"] == "2 pour"
+    assert time.monotonic() - started >= 1.3

@@ -64,7 +64,8 @@ class RelatedSends:
         while True:
             now = time.monotonic()
             wait = self._edited_at.get(target, 0.0) + EDIT_INTERVAL_SECONDS - now
-            if wait <= 0 and (self.replies_quiet() or now - self._waiting_since[target] >= EDIT_MAX_DELAY_SECONDS):
+            waited = now - self._waiting_since.setdefault(target, now)  # an edit sent meanwhile restarts the count
+            if wait <= 0 and (self.replies_quiet() or waited >= EDIT_MAX_DELAY_SECONDS):
                 return
             await asyncio.sleep(max(wait, QUIET_POLL_SECONDS))
 
