@@ -78,8 +78,8 @@ class Reason(str, Enum):
     ALREADY_VOTED = "already_voted"  # the point was voted on in this séance; params: item, closed_at
     NOT_CONCERNED = "not_concerned"  # the voter's member takes no part in the vote's mission; params: voter, mission
     UNKNOWN_MISSION = "unknown_mission"  # params: mission, known
-    MISSION_NOT_STARTED = "mission_not_started"  # the séance's day is before the mission's `since`; params: mission,
-    # since, day
+    # the séance's day is before the mission's `since`; params: mission, since, day
+    MISSION_NOT_STARTED = "mission_not_started"
 
 
 class VoteRefused(Refused):
