@@ -41,6 +41,19 @@ async function until(condition, timeoutS, what) {
     }
 }
 
+/** The client, about to send in `room_id`: in an encrypted room, with fresh device lists of everybody in it, so a
+ * device that joined a moment ago gets the key (when the isolation mode allows). */
+async function readyToSend(room_id) {
+    const c = requireClient();
+    const room = c.getRoom(room_id);
+    if (!room) throw new Error(`unknown room ${room_id}`);
+    if (await crypto.isEncryptionEnabledInRoom(room_id)) {
+        const members = (await room.getEncryptionTargetMembers()).map((member) => member.userId);
+        await crypto.getUserDeviceInfo(members, true);
+    }
+    return c;
+}
+
 function requireClient() {
     if (!client) throw new Error("not started");
     return client;
@@ -340,27 +353,13 @@ const ops = {
     },
 
     async send({ room_id, text, msgtype = "m.text" }) {
-        const c = requireClient();
-        const room = c.getRoom(room_id);
-        if (!room) throw new Error(`unknown room ${room_id}`);
-        if (await crypto.isEncryptionEnabledInRoom(room_id)) {
-            // Fresh device lists of everybody in the room, so a device that joined a moment ago gets the key
-            // (when the isolation mode allows).
-            const members = (await room.getEncryptionTargetMembers()).map((member) => member.userId);
-            await crypto.getUserDeviceInfo(members, true);
-        }
+        const c = await readyToSend(room_id);
         const { event_id } = await c.sendMessage(room_id, { msgtype, body: text });
         return { event_id };
     },
 
     async send_event({ room_id, type, content }) {
-        const c = requireClient();
-        const room = c.getRoom(room_id);
-        if (!room) throw new Error(`unknown room ${room_id}`);
-        if (await crypto.isEncryptionEnabledInRoom(room_id)) {
-            const members = (await room.getEncryptionTargetMembers()).map((member) => member.userId);
-            await crypto.getUserDeviceInfo(members, true);
-        }
+        const c = await readyToSend(room_id);
         const { event_id } = await c.sendEvent(room_id, type, content);
         return { event_id };
     },
