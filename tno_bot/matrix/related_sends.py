@@ -39,7 +39,7 @@ class RelatedSends:
         self.replies_quiet = replies_quiet
         self._turns: dict[int, asyncio.Lock] = {}  # referred row -> one edit of it at a time
         self._edited_at: dict[int, float] = {}  # referred row -> when its last edit was sent (monotonic)
-        self._waiting_since: dict[int, float] = {}  # referred row -> when its oldest unsent edit began to wait
+        self._waiting_since: dict[int, float] = {}  # referred row -> when the turn of its edits last began
 
     @asynccontextmanager
     async def turn(self, message: storage.OutboxMessage) -> AsyncIterator[dict | str]:
@@ -49,7 +49,6 @@ class RelatedSends:
             yield await asyncio.to_thread(self._resolve, message)
             return
         target = message.relates_to
-        self._waiting_since.setdefault(target, time.monotonic())
         async with self._turns.setdefault(target, asyncio.Lock()):
             await self._wait_turn(target)
             content = await asyncio.to_thread(self._resolve, message)
@@ -59,8 +58,8 @@ class RelatedSends:
                 self._waiting_since.pop(target, None)
 
     async def _wait_turn(self, target: int) -> None:
-        """Until EDIT_INTERVAL_SECONDS after the last edit of `target` and no reply on its way, or until its oldest
-        unsent edit has waited EDIT_MAX_DELAY_SECONDS."""
+        """Until EDIT_INTERVAL_SECONDS after the last edit of `target` and no reply on its way, or until its edits
+        have waited EDIT_MAX_DELAY_SECONDS since one was last sent (or since the first took its turn)."""
         while True:
             now = time.monotonic()
             wait = self._edited_at.get(target, 0.0) + EDIT_INTERVAL_SECONDS - now
