@@ -641,12 +641,16 @@ def paired(bot: list[float], floor: list[float], resamples: int = 2000) -> dict:
     """Round by round (the bots answer in turn, so each round's pair saw the same moment of the machine): the
     median of `bot` - `floor`, its 95 % bootstrap interval, and the ratio it makes on the floor's median."""
     differences = [b - f for b, f in zip(bot, floor)]
-    draw = random.Random(16)  # the same interval for the same run
-    medians = sorted(statistics.median(draw.choices(differences, k=len(differences))) for _ in range(resamples))
     median, floor_median = statistics.median(differences), statistics.median(floor)
-    return {"median_ms": round(median, 2), "interval_95_ms": [round(medians[int(0.025 * resamples)], 2),
-                                                              round(medians[int(0.975 * resamples) - 1], 2)],
+    return {"median_ms": round(median, 2), "interval_95_ms": median_interval(differences, resamples),
             "ratio": round((floor_median + median) / floor_median, 3)}
+
+
+def median_interval(values: list[float], resamples: int = 2000) -> list[float]:
+    """The 95 % bootstrap interval of the median of `values` (the same interval for the same values)."""
+    draw = random.Random(16)
+    medians = sorted(statistics.median(draw.choices(values, k=len(values))) for _ in range(resamples))
+    return [round(medians[int(0.025 * resamples)], 3), round(medians[int(0.975 * resamples) - 1], 3)]
 
 
 def print_table(summary: dict, mode: str, layout: str) -> None:

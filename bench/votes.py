@@ -1,24 +1,27 @@
 """Fifty representatives voting within the same second, against a real Synapse (issue 4, "Load").
 
-    .venv/bin/python bench/votes.py [--voters 50] [--encrypted] [--runs 1] [--pending 0] [--database-url URL]
+    .venv/bin/python bench/votes.py [--voters 50] [--encrypted] [--runs 1] [--rounds 6] [--pending 0]
+                                    [--database-url URL] [--output PATH]
 
 One run: a throwaway Synapse, the real tno-bot (`tno-bot run` in a process of its own, as in production, so that it
 does not share the GIL with the 52 clients of the bench), and a synthetic entente of 25 members with two titulaires each
 (50 representatives, each a real Matrix client with its own device), plus a président and a comité technique. The
-conference of today gets its agenda (sent late and fixed by the président), the séance is opened, everybody says
-`!present`, the vote is opened, then all 50 send `!vote pour` at once (one `asyncio.gather`). Measured from the
-first send: the time until every ballot is a row in the database, and until every voter has received the reply to
-their ballot; then the vote is closed and the result checked (50 pour).
+conference of today gets its agenda of one point per round (sent late and fixed by the président), the séance is
+opened and everybody says `!present`. Each round then opens the vote on its point, all 50 send `!vote pour` at once
+(one `asyncio.gather`), and the vote is closed and its result checked (50 pour). Measured from the first send: the
+time until every ballot is a row in the database, and until every voter has received the answer to their ballot.
 
-The echo baselines (issue 16): a minimal nio echo bot (`bench/latency.py --serve echo-bot`, in a process of its own,
-sending its replies up to 8 at a time like tno-bot's outbox lanes) sits in a second room with the same 52 clients,
-and a second one that answers with a ✅ reaction, the event tno-bot acknowledges a ballot with, in a third room;
-right after the vote (before it, in every other run of `--runs`), the same 50 representatives send `!echo pour` at
-once in the second room, then in the third, and the time until every one has their answer is measured the same
-way. `--pending N` first gives the bot N adopted decisions awaiting every member's deliberation (the register the
-clock keeps); `--database-url` runs the bot on PostgreSQL (a database created for the run and dropped after it)
-instead of SQLite. Everything runs on loopback and is stopped at the end. Figures are printed and written to
-bench/results/votes-<clear|encrypted>[-pending<N>][-postgresql].json.
+The echo baselines (issue 16), in the same round under the same 52 clients: a minimal nio echo bot
+(`bench/latency.py --serve echo-bot`, in a process of its own, sending its replies up to 8 at a time like tno-bot's
+outbox lanes) in a second room, and a second one that answers with a ✅ reaction, the event tno-bot acknowledges a
+ballot with, in a third room; the same 50 representatives send `!echo pour` at once in each, and the time until every
+one has their answer is measured the same way. The vote's burst comes first, second or last in the round, in turn,
+so that no position on the homeserver favours one bot; the ratios are taken within each round, and summed up over
+all rounds as a median with its 95 % bootstrap interval. Each closed vote adds a decision awaiting the members'
+deliberations, as a real séance does. `--pending N` first gives the bot N adopted decisions awaiting every member's
+deliberation (the register the clock keeps); `--database-url` runs the bot on PostgreSQL (a database created for
+the run and dropped after it) instead of SQLite. Everything runs on loopback and is stopped at the end. Figures are
+printed and written to bench/results/votes-<clear|encrypted>[-pending<N>][-postgresql].json.
 """
 from __future__ import annotations
 
@@ -188,7 +191,9 @@ async def start_bot(synapse: ThrowawaySynapse, config_path: Path, data_dir: Path
 
 
 async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, database_url: str | None,
-                   echo_first: bool = False) -> dict:
+                   rounds: int, first_position: int) -> list[dict]:
+    """`rounds` rounds on one homeserver, each a vote's burst and the two echo bursts, the vote's position in the
+    round rotating from `first_position`; the measures of each round."""
     config_path = synthetic_config(workdir / "config", voters // 2)
     config = load_config(config_path)
     url = database_url or f"sqlite:///{workdir / 'bot' / 'tno.db'}"
@@ -227,46 +232,45 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
             start = datetime.now(PARIS) + timedelta(minutes=10)
             created = await ask(president, room_id, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M}")
             number = created.split("n° ")[1].split(" ")[0]
-            await ask(comite, room_id, "!odj ajouter Budget")
+            for point in range(1, rounds + 1):
+                await ask(comite, room_id, f"!odj ajouter Budget, volet {point}")
             await ask(president, room_id, "!odj envoyer hors-delai")
             await ask(president, room_id, "!odj fixer")
             await ask(president, room_id, f"!seance ouvrir {number}")
             representatives = [people[p.matrix_id[1:].split(":")[0]] for p in config.people]
             for participant in representatives:
                 await ask(participant, room_id, "!present")
-            await ask(president, room_id, "!vote ouvrir 1")
 
-            async def all_recorded() -> bool:
-                return await asyncio.to_thread(ballots, engine) >= voters
+            async def vote(point: int) -> dict:
+                await ask(president, room_id, f"!vote ouvrir {point}")
+                already = await asyncio.to_thread(ballots, engine)
 
-            if echo_first:  # every other run: the vote's burst is not always the first on the homeserver
-                echoes = await burst(representatives, echo_room, "!echo pour")
-                reactions = await burst(representatives, reacting_room, "!echo pour")
-            before = await asyncio.to_thread(last_outbox_id, engine)
-            votes = await burst(representatives, room_id, "!vote pour", all_recorded)
-            await asyncio.sleep(2)  # the last tally edit, sent once the replies are quiet
-            bot_events = await asyncio.to_thread(bot_events_after, engine, before)
-            result = await ask(president, room_id, "!vote clore")
-            if not echo_first:
-                echoes = await burst(representatives, echo_room, "!echo pour")
-                reactions = await burst(representatives, reacting_room, "!echo pour")
-            return {
-                "voters": voters, "encrypted": encrypted, "pending_decisions": pending, "echo_first": echo_first,
-                "database": "postgresql" if database_url else "sqlite",
-                "sends_seconds": votes["sends_seconds"],
-                "all_ballots_recorded_seconds": votes["done_seconds"],
-                "all_replies_delivered_seconds": votes["all_replies_delivered_seconds"],
-                "reply_median_seconds": votes["reply_median_seconds"],
-                "all_replies_stored_by_homeserver_seconds": votes["all_replies_stored_by_homeserver_seconds"],
-                "ballot_rows": await asyncio.to_thread(ballots, engine),
-                "duplicate_replies": votes["duplicate_replies"],
-                "bot_outbox_rows_of_the_burst": bot_events,
-                "result_counts_all_pour": f"({voters} pour, 0 contre, 0 abstention)" in result.replace("\u202f", " "),
-                "echo": echoes,
-                "echo_reacting": reactions,
-                "ratio_to_echo": ratios(votes, echoes),
-                "ratio_to_echo_reacting": ratios(votes, reactions),
-            }
+                async def all_recorded() -> bool:
+                    return await asyncio.to_thread(ballots, engine) >= already + voters
+
+                before = await asyncio.to_thread(last_outbox_id, engine)
+                votes = await burst(representatives, room_id, "!vote pour", all_recorded)
+                await asyncio.sleep(2)  # the last tally edit, sent once the replies are quiet
+                votes["bot_outbox_rows_of_the_burst"] = await asyncio.to_thread(bot_events_after, engine, before)
+                votes["ballot_rows"] = await asyncio.to_thread(ballots, engine) - already
+                result = await ask(president, room_id, "!vote clore")
+                votes["result_counts_all_pour"] = (f"({voters} pour, 0 contre, 0 abstention)"
+                                                   in result.replace("\u202f", " "))
+                return votes
+
+            measured = []
+            for point in range(1, rounds + 1):
+                # the vote's burst first, between the echoes, last: no position on the homeserver favours a bot
+                bursts = {"echo": lambda: burst(representatives, echo_room, "!echo pour"),
+                          "echo_reacting": lambda: burst(representatives, reacting_room, "!echo pour")}
+                order = ["echo", "echo_reacting"]
+                order.insert((point - 1 + first_position) % 3, "vote")
+                done = {name: await (vote(point) if name == "vote" else bursts[name]()) for name in order}
+                measured.append({"round": point, "order": order, "pending_decisions": pending + point - 1,
+                                 **done, "ratio_to_echo": ratios(done["vote"], done["echo"]),
+                                 "ratio_to_echo_reacting": ratios(done["vote"], done["echo_reacting"])})
+                print(json.dumps(measured[-1], ensure_ascii=False), flush=True)
+            return measured
         finally:
             await asyncio.gather(*(p.stop() for p in people.values()), return_exceptions=True)
             for process in (bot, echo, reacting):
@@ -302,42 +306,59 @@ def database_for_run(base: str | None, run: int) -> tuple[str | None, object]:
     return make_url(base).set(database=name).render_as_string(hide_password=False), drop
 
 
+def summary(rounds: list[dict]) -> dict:
+    """Per ratio, over all rounds: the median and its 95 % bootstrap interval, and the extremes."""
+    from bench.latency import median_interval
+
+    result = {}
+    for name in ("ratio_to_echo", "ratio_to_echo_reacting"):
+        for key in rounds[0][name]:
+            values = [r[name][key] for r in rounds]
+            result[f"{name}.{key}"] = {"median": round(statistics.median(values), 3),
+                                       "interval_95": median_interval(values),
+                                       "min": min(values), "max": max(values), "n": len(values)}
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=50)
     parser.add_argument("--encrypted", action="store_true")
-    parser.add_argument("--runs", type=int, default=1, help="runs on fresh homeservers; every other one sends the "
-                        "echo burst before the vote's")
+    parser.add_argument("--runs", type=int, default=1, help="runs on fresh homeservers")
+    parser.add_argument("--rounds", type=int, default=6, help="rounds per run (a vote and the two echo bursts each)")
     parser.add_argument("--pending", type=int, default=0, help="decisions awaiting deliberations, given first")
     parser.add_argument("--database-url", default=None,
                         help="a PostgreSQL server (a database is created for each run) instead of SQLite")
+    parser.add_argument("--output", type=Path, help="JSON file (default bench/results/votes-<mode>[-pending<N>]"
+                        "[-postgresql].json)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    runs = []
+    rounds: list[dict] = []
     load_before = os.getloadavg()
     for run in range(args.runs):
         database_url, drop = database_for_run(args.database_url, run)
         try:
             with tempfile.TemporaryDirectory(prefix="tno-bench-votes-") as directory:
-                runs.append(asyncio.run(run_once(Path(directory), args.voters, args.encrypted, args.pending,
-                                                 database_url, echo_first=run % 2 == 1)))
+                measured = asyncio.run(run_once(Path(directory), args.voters, args.encrypted, args.pending,
+                                                database_url, args.rounds, first_position=run % 3))
         finally:
             drop()
-        print(json.dumps(runs[-1], ensure_ascii=False))
+        rounds += [{"run": run + 1, **r} for r in measured]
     mode = "encrypted" if args.encrypted else "clear"
     suffix = (f"-pending{args.pending}" if args.pending else "") + ("-postgresql" if args.database_url else "")
-    output = ROOT / "bench" / "results" / f"votes-{mode}{suffix}.json"
+    output = args.output or ROOT / "bench" / "results" / f"votes-{mode}{suffix}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
-                                              "load_before": [round(x, 2) for x in load_before],
-                                              "load_after": [round(x, 2) for x in os.getloadavg()]},
-                                  "date": datetime.now(PARIS).isoformat(timespec="seconds"),
-                                  **{f"median_{name}": {key: round(statistics.median(r[name][key] for r in runs), 3)
-                                                        for key in runs[0][name]}
-                                     for name in ("ratio_to_echo", "ratio_to_echo_reacting")},
-                                  "runs": runs},
-                                 ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"written {output.relative_to(ROOT)}")
+    result = {"machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
+                          "load_before": [round(x, 2) for x in load_before],
+                          "load_after": [round(x, 2) for x in os.getloadavg()]},
+              "date": datetime.now(PARIS).isoformat(timespec="seconds"),
+              "database": "postgresql" if args.database_url else "sqlite", "encrypted": args.encrypted,
+              "voters": args.voters, "summary": summary(rounds), "rounds": rounds}
+    output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for name, figures in result["summary"].items():
+        print(f"{name:<50} median {figures['median']:.3f} (95 % {figures['interval_95'][0]:.3f}"
+              f"-{figures['interval_95'][1]:.3f}), {figures['min']:.3f}-{figures['max']:.3f} over {figures['n']}")
+    print(f"written {output}")
 
 
 if __name__ == "__main__":
