@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -269,3 +269,87 @@ async def test_an_edit_that_waited_behind_one_sent_meanwhile_takes_its_turn(engi
     await asyncio.wait_for(waiting, timeout=5)
     assert second_content["m.new_content"]["body"] == "2 pour"
     assert time.monotonic() - started >= 1.3
+
+
+class _HangingClient:
+    """A homeserver that never answers a send."""
+
+    async def room_send(self, room_id, event_type, content, tx_id=None, ignore_unverified_devices=False):
+        await asyncio.Event().wait()
+
+
+@pytest.mark.parametrize("client, answered", [(_RecordingClient, True), (_HangingClient, False)])
+async def test_replies_sent_waits_for_the_homeserver_at_most_as_long_as_asked(engine, client, answered):
+    """What the sync loop awaits before its next request: the homeserver's answer to every reply handed over (50 ms
+    here), or, when a send hangs, no longer than it asked (0.3 s); the reply stays pending then."""
+    import time
+
+    client = client()
+    sender = OutboxSender(client, engine)
+    task = asyncio.create_task(sender.run())
+    try:
+        await asyncio.sleep(0.05)  # the start-up drain finds nothing pending
+        await sender.replies_sent(5.0)  # nothing on its way: at once
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            reply = enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": "Appel de fonds 2023"})
+        sender.submit([reply], lane="@emeline.baume:tno.example")
+        started = time.monotonic()
+        await sender.replies_sent(0.3)
+        waited = time.monotonic() - started
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    with Session(engine) as session:
+        status = session.get(OutboxMessage, reply.id).status
+    if answered:
+        assert waited < 0.25 and status == SENT
+    else:
+        assert 0.3 <= waited < 1.0 and status == PENDING
+
+
+class _AnsweringClient:
+    """Answers every send after 50 ms, noting when (UTC) it answered each transaction."""
+
+    def __init__(self) -> None:
+        self.answered: dict[str, datetime] = {}
+
+    async def room_send(self, room_id, event_type, content, tx_id=None, ignore_unverified_devices=False):
+        from nio import RoomSendResponse
+        await asyncio.sleep(0.05)
+        self.answered[tx_id] = datetime.now(UTC)
+        return RoomSendResponse(f"$sent-{tx_id}", room_id)
+
+
+async def test_a_lone_reply_is_recorded_after_its_delivery_grace_and_a_burst_without(engine, monkeypatch):
+    """A lone reply, stored by the homeserver, is recorded as sent DELIVERY_GRACE_SECONDS later (0.5 s here): the
+    homeserver delivers it meanwhile without the bot's work beside it. The replies of a burst are recorded at once."""
+    from tno_bot.matrix import outbox
+
+    monkeypatch.setattr(outbox, "DELIVERY_GRACE_SECONDS", 0.5)
+    client = _AnsweringClient()
+    sender = OutboxSender(client, engine)
+    task = asyncio.create_task(sender.run())
+
+    def handed_over(*people: str) -> list[OutboxMessage]:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            rows = [enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": f"Réponse à {p}"}) for p in people]
+        for person, row in zip(people, rows):
+            sender.submit([row], lane=person)
+        return rows
+
+    try:
+        await asyncio.sleep(0.05)  # the start-up drain finds nothing pending
+        lone = handed_over("@emeline.baume:tno.example")
+        await sender.replies_sent(5.0)
+        burst = handed_over(*(f"@voter{n}:tno.example" for n in range(4)))
+        await sender.replies_sent(5.0)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    def recorded_after_answer(row: OutboxMessage) -> float:
+        with Session(engine) as session:
+            stored = session.get(OutboxMessage, row.id)
+        sent_at = stored.sent_at if stored.sent_at.tzinfo else stored.sent_at.replace(tzinfo=UTC)
+        return (sent_at - client.answered[stored.txn_id]).total_seconds()
+    assert [recorded_after_answer(row) >= 0.5 for row in lone + burst] == [True] + [False] * 4

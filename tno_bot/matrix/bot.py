@@ -147,7 +147,8 @@ class TnoBot:
                 outbox.submit(queued, lane=unreadable.sender)
 
         self._serving = _Serving(client, rooms, due_work, notices)
-        sync = SyncLoop(client, self.engine, on_message, rooms.on_invite, on_unreadable, rooms.serves)
+        sync = SyncLoop(client, self.engine, on_message, rooms.on_invite, on_unreadable, rooms.serves,
+                        outbox.replies_sent)
         outbox_task: asyncio.Task | None = None
         try:
             await show_presence(client, self.config.service, self.settings.data_dir)

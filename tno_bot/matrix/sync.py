@@ -9,6 +9,12 @@
 * An encrypted event whose room key has not arrived is stored (`undecrypted.py`), its key requested, and it is
   retried after every sync, across restarts. Its sender is told why and what to do (`on_unreadable`) as soon as
   their client withholds the key (`m.room_key.withheld`), or when no key came within KEY_WAIT_SECONDS.
+* After a sync that brought a single command, the next sync is asked for once its reply is sent and recorded (at
+  most REPLIES_FIRST_SECONDS later; the outbox leaves the homeserver DELIVERY_GRACE_SECONDS to deliver a lone reply
+  first): a /sync that Synapse handles while it stores or delivers the reply delays the reply (bench/latency.py),
+  while an event arriving meanwhile is returned at once by the next sync. After a burst (several commands in one
+  sync) the next sync is asked for at once: the commands still on the homeserver are not held back by the replies
+  of the first ones.
 * Sync errors are returned by nio, not raised: every failure is logged and retried without limit, with a backoff
   capped at MAX_RETRY_SECONDS (errors.py) so the bot resumes within seconds of the homeserver's return; the recovery
   is logged too. M_UNKNOWN_TOKEN raises SessionRevoked (handled by bot.py).
@@ -59,6 +65,7 @@ HOUSEKEEPING_TIMEOUT_SECONDS = 20.0
 REQUEST_TIMEOUT_SECONDS = 20.0
 NETWORK_ERRORS = TRANSIENT_EXCEPTIONS
 TOKEN_SAVE_INTERVAL_SECONDS = 30.0
+REPLIES_FIRST_SECONDS = 1.0
 
 
 class PageBackFailed(Exception):
@@ -68,13 +75,16 @@ class PageBackFailed(Exception):
 MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
 InviteHandler = Callable[[str, str], Awaitable[None]]
 UnreadableHandler = Callable[[Unreadable], Awaitable[None]]
+RepliesSent = Callable[[float], Awaitable[None]]  # outbox.OutboxSender.replies_sent
 
 
 class SyncLoop:
     def __init__(self, client: AsyncClient, engine, on_message: MessageHandler, on_invite: InviteHandler,
                  on_unreadable: UnreadableHandler | None = None,
-                 serves: Callable[[str], bool] = lambda room_id: True) -> None:
+                 serves: Callable[[str], bool] = lambda room_id: True,
+                 replies_sent: RepliesSent | None = None) -> None:
         self.client = client
+        self.replies_sent = replies_sent
         self.serves = serves  # rooms.ServedRooms.serves: nothing from another room is handled
         self.engine = engine
         self.on_message = on_message
@@ -82,6 +92,7 @@ class SyncLoop:
         self.on_unreadable = on_unreadable
         self.token: str | None = None
         self._handled = 0  # invitations handled in the sync being processed
+        self._commands = 0  # commands and poll answers handed to the dispatcher in the sync being processed
         self._saved_at = 0.0
         self._interruptions = 0  # consecutive syncs whose handling was interrupted
         self._undecrypted = UndecryptedEvents(engine)
@@ -118,6 +129,8 @@ class SyncLoop:
                     interrupted = 1
                     continue
                 interrupted = 0
+                if self.replies_sent is not None and self._commands == 1:  # a lone command: its reply first
+                    await self.replies_sent(REPLIES_FIRST_SECONDS)
                 await self.housekeeping()
         finally:
             if watcher:
@@ -183,7 +196,7 @@ class SyncLoop:
             await client.keys_claim(client.get_users_for_key_claiming())
 
     async def _handle(self, response: SyncResponse) -> None:
-        self._handled = 0
+        self._handled = self._commands = 0
         await self._handle_invites(response)
         await self._note_withheld(response.to_device_events)
         await self._retry_undecrypted()
@@ -244,6 +257,7 @@ class SyncLoop:
             answer = answer_of(event.type, event.source.get("content", {}))
             if answer is not None:
                 self._handled += 1
+                self._commands += 1
                 await self.on_message(IncomingMessage(room_id, event.event_id, event.sender, "",
                                                       event.server_timestamp, poll_answer=answer))
             return
@@ -254,6 +268,7 @@ class SyncLoop:
                                   origin_server_ts=event.server_timestamp, formatted_body=text.formatted_body,
                                   thread_root=text.thread_root, replaces=text.replaces)
         if message.looks_like_command:
+            self._commands += 1
             await self.on_message(message)
 
     async def _request_key(self, event: MegolmEvent) -> None:
