@@ -9,7 +9,7 @@ import pytest
 from nio import AsyncClient
 
 from tests.e2e.scenarios import room_with_bot
-from tno_bot.matrix.outbox import DELIVERY_GRACE_SECONDS
+from tno_bot.matrix.outbox import DELIVERY_GRACE_SECONDS, REPLIES_QUIET_SECONDS
 from tno_bot.matrix.sync import SyncLoop
 
 pytestmark = pytest.mark.e2e
@@ -43,6 +43,7 @@ async def test_the_next_sync_waits_for_the_reply_to_be_stored(bot_runner, person
     await bot_runner.start()
     emeline, room_id = await room_with_bot(person, bot_runner, "Conférence TNO", encrypted=False)
     for _ in range(3):
+        await asyncio.sleep(REPLIES_QUIET_SECONDS)  # a lone command: no other reply handed over just before
         command = await emeline.send(room_id, "!appel 2023")
         await emeline.wait_reply(command)
 

@@ -48,8 +48,9 @@ RETRY_DELAY_SECONDS = 2.0
 SEND_TIMEOUT_SECONDS = 30.0
 # An edit waits until no reply was handed to a lane for this long (and none is on its way): see related_sends.py.
 REPLIES_QUIET_SECONDS = 0.3
-# A lone reply stored by the homeserver is recorded as sent this long after: the homeserver delivers it to the room's
-# clients meanwhile, without the bot's own work beside it (and the sync loop waits for it too: sync.py).
+# A lone reply (handed over when no other was on its way nor handed over for REPLIES_QUIET_SECONDS) stored by the
+# homeserver is recorded as sent this long after: the homeserver delivers it to the room's clients meanwhile, without
+# the bot's own work beside it (and the sync loop waits for it too: sync.py). The replies of a burst are not delayed.
 DELIVERY_GRACE_SECONDS = 0.02
 
 
@@ -73,10 +74,10 @@ class OutboxSender:
         self._failures = 0  # consecutive tries that must be made again (the homeserver unreachable, a 5xx)
         self._retry_in = 0.0  # seconds before the backlog is tried again, unless a fresh reply comes first
         self._replies_on_the_way: set[int] = set()  # rows of the lanes being sent, edits aside
-        self._replies_handed_over: set[int] = set()  # rows handed to a lane, edits aside, not stored nor left yet
-        self._all_replies_sent = asyncio.Event()
-        self._all_replies_sent.set()
-        self._lane_started_at = 0.0  # time.monotonic() when the last lane began
+        self._lone_replies: set[int] = set()  # rows of a lone reply (see _start_lane) not recorded nor left yet
+        self._no_lone_reply = asyncio.Event()
+        self._no_lone_reply.set()
+        self._lane_started_at = 0.0  # time.monotonic() when the last lane was handed over or began
         # edits and poll ends: the event they refer to; edits paced, after the replies
         self._related = RelatedSends(engine, replies_quiet=self._replies_quiet)
 
@@ -124,8 +125,10 @@ class OutboxSender:
     def _start_lane(self, person: str, messages: list[storage.OutboxMessage]) -> None:
         """Send `messages` once `person`'s previous lane is done, beside the other people's lanes."""
         previous = self._running.get(person)
-        self._replies_handed_over |= {message.id for message in messages if not is_edit(message)}
-        self._replies_changed()
+        if self._replies_quiet():  # nothing else on its way nor just handed over: a lone reply, not a burst
+            self._lone_replies |= {message.id for message in messages if not is_edit(message)}
+            self._lone_replies_changed()
+        self._lane_started_at = time.monotonic()
         task = asyncio.create_task(self._lane(previous, messages), name="tno-outbox-lane")
         self._running[person] = task
         task.add_done_callback(lambda done: self._running.pop(person) if self._running.get(person) is done else None)
@@ -146,8 +149,8 @@ class OutboxSender:
             self._backlog = True
             self.wake()
         finally:  # its replies sent, or left to the backlog
-            self._replies_handed_over -= {message.id for message in messages}
-            self._replies_changed()
+            self._lone_replies -= {message.id for message in messages}
+            self._lone_replies_changed()
 
     async def _lanes_finished(self) -> None:
         await asyncio.gather(*list(self._running.values()), return_exceptions=True)
@@ -166,18 +169,18 @@ class OutboxSender:
         finally:
             self._replies_on_the_way -= replies
 
-    def _replies_changed(self) -> None:
-        if self._replies_handed_over:
-            self._all_replies_sent.clear()
+    def _lone_replies_changed(self) -> None:
+        if self._lone_replies:
+            self._no_lone_reply.clear()
         else:
-            self._all_replies_sent.set()
+            self._no_lone_reply.set()
 
     async def replies_sent(self, within: float) -> None:
-        """Return once every reply handed to a lane is sent and recorded (or left to the backlog: the homeserver
-        failed), or after `within` seconds; the edits, paced, are not waited for."""
+        """Return once the lone reply handed over, if any, is sent and recorded (or left to the backlog: the
+        homeserver failed), or after `within` seconds. The replies of a burst are not waited for."""
         with suppress(TimeoutError):
             async with asyncio.timeout(within):
-                await self._all_replies_sent.wait()
+                await self._no_lone_reply.wait()
 
     def _replies_quiet(self) -> bool:
         """No reply of a lane on its way, and none handed over for REPLIES_QUIET_SECONDS: an edit may go."""
@@ -243,8 +246,8 @@ class OutboxSender:
                     return await self._deliver_content(message, content)
         finally:
             self._replies_on_the_way.discard(message.id)
-            self._replies_handed_over.discard(message.id)
-            self._replies_changed()
+            self._lone_replies.discard(message.id)
+            self._lone_replies_changed()
 
     async def _deliver_content(self, message: storage.OutboxMessage, prepared: dict | None) -> bool:
         for _ in range(MAX_RATE_LIMIT_WAITS):
@@ -266,7 +269,7 @@ class OutboxSender:
                 log.warning("outbox: message %s not sent yet (%s), retried", message.id, describe(error))
                 return False
             if isinstance(response, RoomSendResponse):
-                if self._replies_on_the_way == {message.id}:  # a lone reply, not a burst: its delivery first
+                if message.id in self._lone_replies:  # its delivery first
                     await asyncio.sleep(DELIVERY_GRACE_SECONDS)
                 await asyncio.to_thread(self._record, storage.mark_sent, message.id, response.event_id)
                 metrics.MESSAGES_SENT.inc()
