@@ -354,3 +354,25 @@ async def test_a_lone_reply_is_recorded_after_its_delivery_grace_and_a_burst_wit
         sent_at = stored.sent_at if stored.sent_at.tzinfo else stored.sent_at.replace(tzinfo=UTC)
         return (sent_at - client.answered[stored.txn_id]).total_seconds()
     assert [recorded_after_answer(row) >= 0.5 for row in lone + burst] == [True, True] + [False] * 3
+
+
+async def test_a_lone_reply_stored_is_recorded_when_the_bot_stops_during_its_grace(engine, monkeypatch):
+    """The bot stopped (cancelled) while a lone reply, stored by the homeserver, waits its DELIVERY_GRACE_SECONDS: the
+    reply is recorded as sent all the same, not sent again at the next start."""
+    from tno_bot.matrix import outbox
+
+    monkeypatch.setattr(outbox, "DELIVERY_GRACE_SECONDS", 5.0)
+    client = _AnsweringClient()
+    sender = OutboxSender(client, engine)
+    task = asyncio.create_task(sender.run())
+    await asyncio.sleep(0.05)  # the start-up drain finds nothing pending
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        reply = enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": "Clés de répartition"})
+    sender.submit([reply], lane="@emeline.baume:tno.example")
+    async with asyncio.timeout(2):
+        while not client.answered:
+            await asyncio.sleep(0.01)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    with Session(engine) as session:
+        assert session.get(OutboxMessage, reply.id).status == SENT

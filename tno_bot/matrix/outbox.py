@@ -269,9 +269,11 @@ class OutboxSender:
                 log.warning("outbox: message %s not sent yet (%s), retried", message.id, describe(error))
                 return False
             if isinstance(response, RoomSendResponse):
-                if message.id in self._lone_replies:  # its delivery first
-                    await asyncio.sleep(DELIVERY_GRACE_SECONDS)
-                await asyncio.to_thread(self._record, storage.mark_sent, message.id, response.event_id)
+                try:
+                    if message.id in self._lone_replies:  # its delivery first
+                        await asyncio.sleep(DELIVERY_GRACE_SECONDS)
+                finally:  # recorded even when the bot stops meanwhile: it is delivered, it must not be sent again
+                    await asyncio.to_thread(self._record, storage.mark_sent, message.id, response.event_id)
                 metrics.MESSAGES_SENT.inc()
                 self._failures = 0
                 return True
