@@ -9,9 +9,9 @@
 * An encrypted event whose room key has not arrived is stored (`undecrypted.py`), its key requested, and it is
   retried after every sync, across restarts. Its sender is told why and what to do (`on_unreadable`) as soon as
   their client withholds the key (`m.room_key.withheld`), or when no key came within KEY_WAIT_SECONDS.
-* After a sync that brought a single command, the next sync is asked for once its reply is sent and recorded (at
-  most REPLIES_FIRST_SECONDS later; the outbox leaves the homeserver DELIVERY_GRACE_SECONDS to deliver a lone reply
-  first): a /sync that Synapse handles while it stores or delivers the reply delays the reply (bench/latency.py),
+* After a sync that brought a single command, the next sync is asked for once its reply, when lone (outbox.py: no
+  other reply on its way nor just handed over), is sent and recorded (at most REPLIES_FIRST_SECONDS later; the outbox
+  leaves the homeserver DELIVERY_GRACE_SECONDS to deliver a lone reply first): a /sync that Synapse handles while it stores or delivers the reply delays the reply (bench/latency.py),
   while an event arriving meanwhile is returned at once by the next sync. After a burst (several commands in one
   sync) the next sync is asked for at once: the commands still on the homeserver are not held back by the replies
   of the first ones.
