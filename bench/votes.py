@@ -258,14 +258,14 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                                                    in result.replace("\u202f", " "))
                 return votes
 
+            bursts = {"vote": vote, "echo": lambda _: burst(representatives, echo_room, "!echo pour"),
+                      "echo_reacting": lambda _: burst(representatives, reacting_room, "!echo pour")}
             measured = []
             for point in range(1, rounds + 1):
                 # the vote's burst first, between the echoes, last: no position on the homeserver favours a bot
-                bursts = {"echo": lambda: burst(representatives, echo_room, "!echo pour"),
-                          "echo_reacting": lambda: burst(representatives, reacting_room, "!echo pour")}
                 order = ["echo", "echo_reacting"]
                 order.insert((point - 1 + first_position) % 3, "vote")
-                done = {name: await (vote(point) if name == "vote" else bursts[name]()) for name in order}
+                done = {name: await bursts[name](point) for name in order}
                 measured.append({"round": point, "order": order, "pending_decisions": pending + point - 1,
                                  **done, "ratio_to_echo": ratios(done["vote"], done["echo"]),
                                  "ratio_to_echo_reacting": ratios(done["vote"], done["echo_reacting"])})

@@ -150,15 +150,18 @@ def test_a_row_referring_to_another_waits_for_its_event_and_a_later_edit_superse
 
 
 class _RecordingClient:
-    """Answers every send after a short delay, like a homeserver on loopback, and records the order of the sends."""
+    """Answers every send after a short delay, like a homeserver on loopback, and records the order of the sends
+    and when (UTC) it answered each transaction."""
 
     def __init__(self) -> None:
         self.sent: list[str] = []
+        self.answered: dict[str, datetime] = {}
 
     async def room_send(self, room_id, event_type, content, tx_id=None, ignore_unverified_devices=False):
         from nio import RoomSendResponse
         await asyncio.sleep(0.05)
         self.sent.append(event_type)
+        self.answered[tx_id] = datetime.now(UTC)
         return RoomSendResponse(f"$sent{len(self.sent)}", room_id)
 
 
@@ -307,19 +310,6 @@ async def test_replies_sent_waits_for_the_homeserver_at_most_as_long_as_asked(en
         assert 0.3 <= waited < 1.0 and status == PENDING
 
 
-class _AnsweringClient:
-    """Answers every send after 50 ms, noting when (UTC) it answered each transaction."""
-
-    def __init__(self) -> None:
-        self.answered: dict[str, datetime] = {}
-
-    async def room_send(self, room_id, event_type, content, tx_id=None, ignore_unverified_devices=False):
-        from nio import RoomSendResponse
-        await asyncio.sleep(0.05)
-        self.answered[tx_id] = datetime.now(UTC)
-        return RoomSendResponse(f"$sent-{tx_id}", room_id)
-
-
 async def test_a_lone_reply_is_recorded_after_its_delivery_grace_and_a_burst_without(engine, monkeypatch):
     """A lone reply, stored by the homeserver, is recorded as sent DELIVERY_GRACE_SECONDS later (0.5 s here): the
     homeserver delivers it meanwhile without the bot's work beside it. In a burst only the first reply, handed over
@@ -327,7 +317,7 @@ async def test_a_lone_reply_is_recorded_after_its_delivery_grace_and_a_burst_wit
     from tno_bot.matrix import outbox
 
     monkeypatch.setattr(outbox, "DELIVERY_GRACE_SECONDS", 0.5)
-    client = _AnsweringClient()
+    client = _RecordingClient()
     sender = OutboxSender(client, engine)
     task = asyncio.create_task(sender.run())
 
@@ -362,7 +352,7 @@ async def test_a_lone_reply_stored_is_recorded_when_the_bot_stops_during_its_gra
     from tno_bot.matrix import outbox
 
     monkeypatch.setattr(outbox, "DELIVERY_GRACE_SECONDS", 5.0)
-    client = _AnsweringClient()
+    client = _RecordingClient()
     sender = OutboxSender(client, engine)
     task = asyncio.create_task(sender.run())
     await asyncio.sleep(0.05)  # the start-up drain finds nothing pending
