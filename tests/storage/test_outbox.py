@@ -165,6 +165,12 @@ class _RecordingClient:
         return RoomSendResponse(f"$sent{len(self.sent)}", room_id)
 
 
+async def _running(sender: OutboxSender) -> asyncio.Task:
+    """`sender` running, its start-up drain done (it found nothing pending): rows handed over now go out in lanes."""
+    await sender.drain()
+    return asyncio.create_task(sender.run())
+
+
 async def _ballot_burst(engine, voters: int, edited_just_now: bool, gap: float) -> tuple[list[str], float]:
     """`voters` ballots handed to the outbox `gap` seconds apart, each lane the voter's ✅ then an edit of the
     tally, each send taking 50 ms: the events in the order sent, and the seconds until every reaction was sent."""
@@ -178,9 +184,8 @@ async def _ballot_burst(engine, voters: int, edited_just_now: bool, gap: float) 
         mark_sent(session, tally.id, "$tally")
     client = _RecordingClient()
     sender = OutboxSender(client, engine)
-    task = asyncio.create_task(sender.run())
+    task = await _running(sender)
     try:
-        await asyncio.sleep(0.05)  # the start-up drain finds nothing pending
         if edited_just_now:
             sender._related._edited_at[tally.id] = time.monotonic()
         started = time.monotonic()
@@ -289,9 +294,8 @@ async def test_replies_sent_waits_for_the_homeserver_at_most_as_long_as_asked(en
 
     client = client()
     sender = OutboxSender(client, engine)
-    task = asyncio.create_task(sender.run())
+    task = await _running(sender)
     try:
-        await asyncio.sleep(0.05)  # the start-up drain finds nothing pending
         await sender.replies_sent(5.0)  # nothing on its way: at once
         with Session(engine, expire_on_commit=False) as session, session.begin():
             reply = enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": "Appel de fonds 2023"})
@@ -319,7 +323,7 @@ async def test_a_lone_reply_is_recorded_after_its_delivery_grace_and_a_burst_wit
     monkeypatch.setattr(outbox, "DELIVERY_GRACE_SECONDS", 0.5)
     client = _RecordingClient()
     sender = OutboxSender(client, engine)
-    task = asyncio.create_task(sender.run())
+    task = await _running(sender)
 
     def handed_over(*people: str) -> list[OutboxMessage]:
         with Session(engine, expire_on_commit=False) as session, session.begin():
@@ -329,7 +333,6 @@ async def test_a_lone_reply_is_recorded_after_its_delivery_grace_and_a_burst_wit
         return rows
 
     try:
-        await asyncio.sleep(0.05)  # the start-up drain finds nothing pending
         lone = handed_over("@emeline.baume:tno.example")
         await sender.replies_sent(5.0)
         burst = handed_over(*(f"@voter{n}:tno.example" for n in range(4)))
@@ -354,8 +357,7 @@ async def test_a_lone_reply_stored_is_recorded_when_the_bot_stops_during_its_gra
     monkeypatch.setattr(outbox, "DELIVERY_GRACE_SECONDS", 5.0)
     client = _RecordingClient()
     sender = OutboxSender(client, engine)
-    task = asyncio.create_task(sender.run())
-    await asyncio.sleep(0.05)  # the start-up drain finds nothing pending
+    task = await _running(sender)
     with Session(engine, expire_on_commit=False) as session, session.begin():
         reply = enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": "Clés de répartition"})
     sender.submit([reply], lane="@emeline.baume:tno.example")
