@@ -113,10 +113,12 @@ def add_attendance_facts(session: Session, seance_id: int, facts: Iterable[Atten
 
 
 def attendance_facts(session: Session, seance_id: int) -> list[AttendanceFact]:
-    rows = session.exec(select(AttendanceRow).where(AttendanceRow.seance_id == seance_id)
-                        .order_by(AttendanceRow.id)).all()
-    return [AttendanceFact(FactKind(r.kind), r.person, r.recorded_by, r.at, r.event_id,
-                           Status(r.status) if r.status else None, r.mandataire) for r in rows]
+    # the columns, not the rows as objects: read at every command of a séance, a ballot among fifty
+    rows = session.exec(select(AttendanceRow.kind, AttendanceRow.person, AttendanceRow.recorded_by, AttendanceRow.at,
+                               AttendanceRow.event_id, AttendanceRow.status, AttendanceRow.mandataire)
+                        .where(AttendanceRow.seance_id == seance_id).order_by(AttendanceRow.id)).all()
+    return [AttendanceFact(FactKind(kind), person, recorded_by, at, event_id, Status(status) if status else None,
+                           mandataire) for kind, person, recorded_by, at, event_id, status, mandataire in rows]
 
 
 def load_attendance(session: Session, seance_id: int, cast: Cast) -> Attendance:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from .tables import ProcessedEvent, SyncState
 
@@ -43,9 +44,7 @@ def mark_processed(session: Session, event_id: str, room_id: str, sender: str, a
 
 def mark_acted(session: Session, event_id: str, room_id: str, sender: str) -> None:
     """Record that `event_id` is now carried out (an edit of it was): recorded as handled and as having acted."""
-    row = session.get(ProcessedEvent, event_id)
-    if row is None:
+    marked = session.execute(update(ProcessedEvent).where(col(ProcessedEvent.event_id) == event_id).values(acted=True))
+    if marked.rowcount == 0:  # one UPDATE for an event recorded earlier, which is the usual case: no read
         session.add(ProcessedEvent(event_id=event_id, room_id=room_id, sender=sender, acted=True))
-    else:
-        row.acted = True
-    session.flush()
+        session.flush()

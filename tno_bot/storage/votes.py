@@ -37,21 +37,25 @@ class StoredVote:
     decision: DecisionId | None  # adopted: its number
 
 
-def _ballot(row: BallotRow) -> Ballot:
-    return Ballot(row.event_id, row.voter, row.at, Choice(row.choice), row.seat, row.member, Basis(row.basis),
-                  row.mandant)
+def _ballots(session: Session, vote_id: int) -> tuple[Ballot, ...]:
+    # the columns, not the rows as objects: read at every ballot of a vote
+    rows = session.exec(select(BallotRow.event_id, BallotRow.voter, BallotRow.at, BallotRow.choice, BallotRow.seat,
+                               BallotRow.member, BallotRow.basis, BallotRow.mandant)
+                        .where(BallotRow.vote_id == vote_id).order_by(BallotRow.id)).all()
+    return tuple(Ballot(event_id, voter, at, Choice(choice), seat, member, Basis(basis), mandant)
+                 for event_id, voter, at, choice, seat, member, basis, mandant in rows)
 
 
 def _stored(session: Session, row: VoteRow) -> StoredVote:
-    ballots = session.exec(select(BallotRow).where(BallotRow.vote_id == row.id).order_by(BallotRow.id)).all()
-    vote = Vote(row.item, row.title, row.opened_by, row.opened_at, row.opened_event_id,
-                tuple(_ballot(b) for b in ballots), row.closed_by, row.closed_at, row.closed_event_id, row.mission)
-    result = None
-    if row.outcome is not None:
+    vote = Vote(row.item, row.title, row.opened_by, row.opened_at, row.opened_event_id, _ballots(session, row.id),
+                row.closed_by, row.closed_at, row.closed_event_id, row.mission)
+    result = decision = None
+    if row.outcome is not None:  # closed: a decision only then, written with the result
         by_member = {m: Counts(**c) for m, c in json.loads(row.by_member or "{}").items()}
         result = ClosedResult(row.rule, Outcome(row.outcome), Counts(row.pour, row.contre, row.abstention), by_member)
-    decision_row = session.exec(select(DecisionRow).where(DecisionRow.vote_id == row.id)).first()
-    decision = DecisionId(decision_row.year, decision_row.number) if decision_row else None
+        numbered = session.exec(select(DecisionRow.year, DecisionRow.number)
+                                 .where(DecisionRow.vote_id == row.id)).first()
+        decision = DecisionId(*numbered) if numbered else None
     return StoredVote(row.id, row.seance_id, vote, result, decision)
 
 
