@@ -368,3 +368,43 @@ async def test_a_lone_reply_stored_is_recorded_when_the_bot_stops_during_its_gra
     await asyncio.gather(task, return_exceptions=True)
     with Session(engine) as session:
         assert session.get(OutboxMessage, reply.id).status == SENT
+
+
+async def test_a_lane_whose_delivery_is_being_recorded_does_not_hold_back_the_others(engine, monkeypatch):
+    """With one message on its way at a time (MAX_LANES 1 here), a second voter's reply is sent while the first
+    one's delivery still waits to be recorded (the database busy): the slot is freed when the homeserver answers.
+    Both are recorded as sent in the end."""
+    import threading
+
+    from tno_bot.matrix import outbox
+
+    monkeypatch.setattr(outbox, "MAX_LANES", 1)
+    monkeypatch.setattr(outbox, "DELIVERY_GRACE_SECONDS", 0.0)
+    database_busy = threading.Event()
+    original_mark_sent = outbox.storage.mark_sent
+
+    def slow_mark_sent(session, message_id, event_id):
+        database_busy.wait(5)
+        original_mark_sent(session, message_id, event_id)
+    monkeypatch.setattr(outbox.storage, "mark_sent", slow_mark_sent)
+    client = _RecordingClient()
+    sender = OutboxSender(client, engine)
+    task = await _running(sender)
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            first, second = (enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": f"Vote de {who}"})
+                             for who in ("Emeline", "Yann"))
+        sender.submit([first], lane="@emeline.baume:tno.example")
+        sender.submit([second], lane="@yann.cucherat:tno.example")
+        async with asyncio.timeout(2):
+            while len(client.sent) < 2:
+                await asyncio.sleep(0.01)
+        assert _pending_count(engine) == 2  # both sent, neither recorded yet
+        database_busy.set()
+        async with asyncio.timeout(5):
+            while _pending_count(engine):
+                await asyncio.sleep(0.01)
+    finally:
+        database_busy.set()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

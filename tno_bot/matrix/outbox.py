@@ -201,8 +201,8 @@ class OutboxSender:
     async def _send_in_order(self, messages: list[storage.OutboxMessage],
                              slot: AbstractAsyncContextManager = nullcontext()) -> bool:
         """False at the first message that must wait (it and the later ones stay pending). `slot` is held while a
-        message is on its way, not while an edit waits for its turn: a lane whose tally edit is paced does not
-        hold back the replies of the other lanes."""
+        message is on its way, not while an edit waits for its turn nor while a delivery is recorded: a lane whose
+        tally edit is paced, or whose record waits for the database, does not hold back the other lanes."""
         for message in messages:
             if not await self._deliver(message, slot):
                 return False
@@ -235,24 +235,24 @@ class OutboxSender:
     async def _deliver(self, message: storage.OutboxMessage, slot: AbstractAsyncContextManager) -> bool:
         try:
             if message.relates_to is None:
-                async with slot:
-                    return await self._deliver_content(message, None)
+                return await self._deliver_content(message, None, slot)
             async with self._related.turn(message) as content:
                 if content == WAIT:  # the message it refers to is sent first (rows go in order)
                     return False
                 if content == SKIP:
                     return True
-                async with slot:
-                    return await self._deliver_content(message, content)
+                return await self._deliver_content(message, content, slot)
         finally:
             self._replies_on_the_way.discard(message.id)
             self._lone_replies.discard(message.id)
             self._lone_replies_changed()
 
-    async def _deliver_content(self, message: storage.OutboxMessage, prepared: dict | None) -> bool:
+    async def _deliver_content(self, message: storage.OutboxMessage, prepared: dict | None,
+                               slot: AbstractAsyncContextManager) -> bool:
+        """Send `message` (`slot` held only while it is on its way, not while its outcome is recorded)."""
         for _ in range(MAX_RATE_LIMIT_WAITS):
             try:
-                async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                async with slot, asyncio.timeout(SEND_TIMEOUT_SECONDS):
                     content = await self._with_uploaded_attachment(
                         message.room_id, json.loads(message.content) if prepared is None else prepared)
                     response = content if isinstance(content, UploadError) else await self.client.room_send(
