@@ -9,7 +9,11 @@ does not share the GIL with the 52 clients of the bench), and a synthetic entent
 conference of today gets its agenda of one point per round (sent late and fixed by the président), the séance is
 opened and everybody says `!present`. Each round then opens the vote on its point, all 50 send `!vote pour` at once
 (one `asyncio.gather`), and the vote is closed and its result checked (50 pour). Measured from the first send: the
-time until every ballot is a row in the database, and until every voter has received the answer to their ballot.
+time until the bot handled every ballot (the latest `processed_at` of the 50 events, read after the burst: the row
+is committed in the same transaction, milliseconds later), and until every voter has received the answer to their
+ballot. Each burst, the vote's and the echoes', starts on a quiet homeserver: the bot has sent everything (the
+opening of a vote sends its polls after its first message) and `SETTLE_SECONDS` have passed. The CPU seconds each
+process used during each burst (the bot, the echo bots, Synapse, the bench's clients) are recorded too.
 
 The echo baselines (issue 16), in the same round under the same 52 clients: a minimal nio echo bot
 (`bench/latency.py --serve echo-bot`, in a process of its own, sending its replies up to 8 at a time like tno-bot's
@@ -35,13 +39,13 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlmodel import Session, func, select  # noqa: E402
+from sqlmodel import Session, col, func, select  # noqa: E402
 
 from tno_bot import storage  # noqa: E402
 from tno_bot.config import load_config  # noqa: E402
@@ -49,11 +53,12 @@ from tno_bot.domain.calendar import PARIS  # noqa: E402
 from tno_bot.homeserver import ThrowawaySynapse  # noqa: E402
 from tno_bot.matrix.outbox import MAX_LANES  # noqa: E402
 from tno_bot.matrix.participant import Participant  # noqa: E402
-from tno_bot.storage.tables import BallotRow, OutboxMessage  # noqa: E402
+from tno_bot.storage.tables import BallotRow, OutboxMessage, ProcessedEvent  # noqa: E402
 
 SERVER = "tno.example"
 ROOM_ALIAS = "seance"  # the séance's room, the one room the bot serves
 PASSWORD = "bench-password"
+SETTLE_SECONDS = 2.0  # before each burst, after the bot has sent everything: the same quiet start for every bot
 
 
 def synthetic_config(directory: Path, members: int) -> Path:
@@ -89,6 +94,23 @@ async def ask(participant: Participant, room_id: str, text: str) -> str:
 def ballots(engine) -> int:
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(BallotRow)).one()
+
+
+def handled_last_at(engine, event_ids: list[str]) -> float | None:
+    """When (Unix time) the bot began handling the last of `event_ids` (its row is committed in the same
+    transaction, some milliseconds later); None unless all are handled."""
+    with Session(engine) as session:
+        times = session.exec(select(ProcessedEvent.processed_at)
+                             .where(col(ProcessedEvent.event_id).in_(event_ids))).all()
+    if len(times) < len(event_ids):
+        return None
+    return max(t if t.tzinfo else t.replace(tzinfo=timezone.utc) for t in times).timestamp()
+
+
+def pending_outbox_rows(engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(OutboxMessage)
+                            .where(OutboxMessage.status == storage.PENDING)).one()
 
 
 def last_outbox_id(engine) -> int:
@@ -137,19 +159,16 @@ async def start_echo(synapse: ThrowawaySynapse, workdir: Path, localpart: str,
     return process
 
 
-async def burst(representatives: list[Participant], room_id: str, text: str, done=None) -> dict:
-    """Everyone sends `text` at once; until each has the answer to their own, a reply or a reaction (and `done()`,
-    if given, is true once: the time of that too)."""
-    began = time.monotonic()
+async def burst(representatives: list[Participant], room_id: str, text: str,
+                processes: dict[str, int]) -> tuple[dict, list[str], float]:
+    """Everyone sends `text` at once; until each has the answer to their own, a reply or a reaction. The measures
+    (with the CPU seconds each of `processes` used meanwhile), the events sent, and when (Unix time) the first send
+    began."""
+    cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+    began, began_unix = time.monotonic(), time.time()
     sent = await asyncio.gather(*(p.send(room_id, text) for p in representatives))
     sent_seconds = time.monotonic() - began
-    done_at, done_asked = None, 0.0
-    while (done is not None and done_at is None) or not all(p.answers_to(e) for p, e in zip(representatives, sent)):
-        # `done` reads the bot's database from this process, which runs the clients: asked every 0.1 s only
-        if done is not None and done_at is None and time.monotonic() - done_asked >= 0.1:
-            done_asked = time.monotonic()
-            if await done():
-                done_at = time.monotonic() - began
+    while not all(p.answers_to(e) for p, e in zip(representatives, sent)):
         if time.monotonic() - began > 120:
             answered = sum(bool(p.answers_to(e)) for p, e in zip(representatives, sent))
             raise TimeoutError(f"after 120 s, {answered} replies of {len(sent)} to {text!r} received")
@@ -157,11 +176,22 @@ async def burst(representatives: list[Participant], room_id: str, text: str, don
     replies = sorted(min(m.received_at for m in p.answers_to(e)) - began for p, e in zip(representatives, sent))
     stored = sorted(min(m.origin_server_ts for m in p.answers_to(e)) for p, e in zip(representatives, sent))
     first_stored = min(m.origin_server_ts for m in representatives[0].received if m.event_id in set(sent))
-    return {"sends_seconds": round(sent_seconds, 3), "done_seconds": round(done_at, 3) if done_at else None,
-            "all_replies_delivered_seconds": round(replies[-1], 3),
-            "reply_median_seconds": round(statistics.median(replies), 3),
-            "all_replies_stored_by_homeserver_seconds": round((stored[-1] - first_stored) / 1000, 3),
-            "duplicate_replies": sum(len(p.answers_to(e)) - 1 for p, e in zip(representatives, sent))}
+    return ({"sends_seconds": round(sent_seconds, 3),
+             "all_replies_delivered_seconds": round(replies[-1], 3),
+             "reply_median_seconds": round(statistics.median(replies), 3),
+             "all_replies_stored_by_homeserver_seconds": round((stored[-1] - first_stored) / 1000, 3),
+             "duplicate_replies": sum(len(p.answers_to(e)) - 1 for p, e in zip(representatives, sent)),
+             "cpu_seconds": {name: round(cpu_seconds(pid) - cpu_before[name], 3) for name, pid in processes.items()}},
+            list(sent), began_unix)
+
+
+async def settled(engine) -> None:
+    """Before a burst: the bot has nothing left to send (the opening of a vote sends its polls after its first
+    message), then SETTLE_SECONDS for the homeserver and the clients to finish delivering what came before."""
+    async with asyncio.timeout(60):
+        while await asyncio.to_thread(pending_outbox_rows, engine):
+            await asyncio.sleep(0.1)
+    await asyncio.sleep(SETTLE_SECONDS)
 
 
 async def start_bot(synapse: ThrowawaySynapse, config_path: Path, data_dir: Path,
@@ -241,15 +271,19 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
             for participant in representatives:
                 await ask(participant, room_id, "!present")
 
+            processes = {"tno_bot": bot.pid, "echo": echo.pid, "echo_reacting": reacting.pid,
+                         "synapse": synapse.process.pid, "clients": os.getpid()}
+
             async def vote(point: int) -> dict:
                 await ask(president, room_id, f"!vote ouvrir {point}")
                 already = await asyncio.to_thread(ballots, engine)
-
-                async def all_recorded() -> bool:
-                    return await asyncio.to_thread(ballots, engine) >= already + voters
-
                 before = await asyncio.to_thread(last_outbox_id, engine)
-                votes = await burst(representatives, room_id, "!vote pour", all_recorded)
+                await settled(engine)
+                votes, sent, began_unix = await burst(representatives, room_id, "!vote pour", processes)
+                async with asyncio.timeout(30):
+                    while (handled := await asyncio.to_thread(handled_last_at, engine, sent)) is None:
+                        await asyncio.sleep(0.1)
+                votes["done_seconds"] = round(handled - began_unix, 3)
                 await asyncio.sleep(2)  # the last tally edit, sent once the replies are quiet
                 votes["bot_outbox_rows_of_the_burst"] = await asyncio.to_thread(bot_events_after, engine, before)
                 votes["ballot_rows"] = await asyncio.to_thread(ballots, engine) - already
@@ -258,8 +292,12 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                                                    in result.replace("\u202f", " "))
                 return votes
 
-            bursts = {"vote": vote, "echo": lambda _: burst(representatives, echo_room, "!echo pour"),
-                      "echo_reacting": lambda _: burst(representatives, reacting_room, "!echo pour")}
+            async def echo_burst(echo_room_id: str) -> dict:
+                await settled(engine)
+                return (await burst(representatives, echo_room_id, "!echo pour", processes))[0]
+
+            bursts = {"vote": vote, "echo": lambda _: echo_burst(echo_room),
+                      "echo_reacting": lambda _: echo_burst(reacting_room)}
             measured = []
             for point in range(1, rounds + 1):
                 # the vote's burst first, between the echoes, last: no position on the homeserver favours a bot
@@ -278,6 +316,12 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                     process.terminate()
                     await process.wait()
             engine.dispose()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) the process `pid` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def ratios(votes: dict, echoes: dict) -> dict[str, float]:
