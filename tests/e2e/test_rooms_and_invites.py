@@ -11,6 +11,7 @@ from sqlmodel import Session
 from tests.cast import LOCAL
 from tests.e2e.scenarios import ask, prepared_conference
 from tno_bot import storage
+from tno_bot.matrix.outbox import NOT_SERVED as OUTBOX_NOT_SERVED
 
 pytestmark = pytest.mark.e2e
 
@@ -121,6 +122,35 @@ async def test_a_room_removed_from_the_config_is_left_at_the_next_start_and_not_
 
     assert emeline.replies_to(unanswered) == []
     assert logged(caplog, f"left {removed}: not in the configuration")
+
+
+async def test_a_reply_left_pending_for_a_room_removed_from_the_config_is_given_up_and_holds_back_nothing(
+        bot_runner, person, caplog):
+    """A reply committed for a room just before the bot stopped (a crash before its send), the room then removed
+    from the config: at the next start the bot leaves the room, gives the reply up with its reason, and answers in
+    the room it still serves."""
+    caplog.set_level(logging.WARNING, logger="tno_bot")
+    await bot_runner.start()
+    emeline = await person(LOCAL.BAUME)
+    bot = bot_runner.settings.user_id
+    removed_alias, kept_alias = bot_runner.room_alias(), bot_runner.room_alias()
+    removed = await emeline.create_room("Retiré", invite=[bot], encrypted=False, alias=removed_alias)
+    kept = await emeline.create_room("Gardé", invite=[bot], encrypted=False, alias=kept_alias)
+    await emeline.wait_joined(removed, bot)
+    await emeline.wait_joined(kept, bot)
+    await bot_runner.stop()
+    with Session(bot_runner.engine, expire_on_commit=False) as session, session.begin():
+        left_pending = storage.enqueue_message(session, removed, {"msgtype": "m.notice", "body": "Réponse en attente"})
+
+    bot_runner.config = dataclasses.replace(bot_runner.config, rooms=(bot_runner.alias_of(kept_alias),))
+    await bot_runner.start()
+
+    assert "53" in await ask(emeline, kept, "!cles")
+    with Session(bot_runner.engine) as session:
+        given_up = session.get(storage.OutboxMessage, left_pending.id)
+        assert (given_up.status, given_up.last_error) == (storage.FAILED, OUTBOX_NOT_SERVED)
+    assert logged(caplog, f"outbox: message {left_pending.id} to {removed} given up")
+    assert not [m for m in emeline.received if m.content.get("body") == "Réponse en attente"]
 
 
 async def test_a_conference_is_opened_and_its_provisional_minutes_read_only_in_its_own_room(bot_runner, person):

@@ -408,3 +408,21 @@ async def test_a_lane_whose_delivery_is_being_recorded_does_not_hold_back_the_ot
         database_busy.set()
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_row_for_a_room_no_longer_served_is_given_up_without_a_request_and_the_next_goes_out(engine):
+    from tno_bot.matrix.outbox import NOT_SERVED
+
+    left_room = "!retire:tno.example"
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        stranded = enqueue_message(session, left_room, {"msgtype": "m.notice", "body": "Réponse en attente"})
+        after = enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": "Clés de répartition"})
+    client = _RecordingClient()
+    sender = OutboxSender(client, engine, serves=lambda room_id: room_id != left_room)
+
+    await sender.drain()
+
+    with Session(engine) as session:
+        rows = [session.get(OutboxMessage, row.id) for row in (stranded, after)]
+    assert [(row.status, row.last_error) for row in rows] == [(FAILED, NOT_SERVED), (SENT, None)]
+    assert len(client.sent) == 1

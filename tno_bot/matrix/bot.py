@@ -122,11 +122,11 @@ class TnoBot:
 
     async def _serve(self, client: AsyncClient) -> None:
         """Serve with `client` until cancelled or SessionRevoked; `client` is closed at the end."""
-        outbox = OutboxSender(client, self.engine)
+        rooms = ServedRooms(client, self.config.rooms)
+        outbox = OutboxSender(client, self.engine, serves=rooms.serves)
         write_lock = self._write_lock
         due_work = DueWork(self.config, self.engine, write_lock, outbox.wake)
 
-        rooms = ServedRooms(client, self.config.rooms)
         self.dispatcher.room_name = rooms.name
 
         async def on_message(message: IncomingMessage) -> None:

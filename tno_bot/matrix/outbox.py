@@ -5,7 +5,9 @@ answers with the event it already has instead of posting it twice. Rate limits a
 `retry_after_ms`. Transient errors (no answer, 5xx, 408: an outage, a proxy answering 502) are retried without limit,
 with a backoff capped at MAX_RETRY_SECONDS (errors.py) that a fresh reply cuts short, so the replies go out within
 seconds of the homeserver's return; a send left unanswered is abandoned after SEND_TIMEOUT_SECONDS and retried. A permanent refusal (4xx) marks the row failed at once, its reason logged.
-M_UNKNOWN_TOKEN raises SessionRevoked out of `run` (bot.py handles it); the row stays pending.
+M_UNKNOWN_TOKEN raises SessionRevoked out of `run` (bot.py handles it); the row stays pending. A row for a room the
+bot no longer serves (removed from the config, left) is given up too, without a request: it can never be delivered,
+and waiting for it would hold back every later reply.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import io
 import json
 import logging
 import time
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 
 from nio import (
@@ -52,6 +55,7 @@ REPLIES_QUIET_SECONDS = 0.3
 # homeserver is recorded as sent this long after: the homeserver delivers it to the room's clients meanwhile, without
 # the bot's own work beside it (and the sync loop waits for it too: sync.py). The replies of a burst are not delayed.
 DELIVERY_GRACE_SECONDS = 0.02
+NOT_SERVED = "the room is no longer served (not in the configuration)"
 
 
 class OutboxSender:
@@ -63,9 +67,11 @@ class OutboxSender:
     lane starts as soon as its rows are handed over, whatever the other lanes are waiting for (an edit's turn).
     """
 
-    def __init__(self, client: AsyncClient, engine) -> None:
+    def __init__(self, client: AsyncClient, engine, serves: Callable[[str], bool] = lambda room_id: True) -> None:
+        """`serves` tells the rooms the bot serves (bot.py: `rooms.ServedRooms.serves`)."""
         self.client = client
         self.engine = engine
+        self.serves = serves
         self._woken = asyncio.Event()  # rows to send from the database
         self._lanes = asyncio.Semaphore(MAX_LANES)
         self._running: dict[str, asyncio.Task] = {}  # person -> their last lane not finished yet
@@ -234,6 +240,11 @@ class OutboxSender:
 
     async def _deliver(self, message: storage.OutboxMessage, slot: AbstractAsyncContextManager) -> bool:
         try:
+            if not self.serves(message.room_id):
+                await asyncio.to_thread(self._record, storage.mark_attempt_failed, message.id, NOT_SERVED, True)
+                metrics.OUTBOX_GIVEN_UP.inc()
+                log.error("outbox: message %s to %s given up: %s", message.id, message.room_id, NOT_SERVED)
+                return True
             if message.relates_to is None:
                 return await self._deliver_content(message, None, slot)
             async with self._related.turn(message) as content:
