@@ -143,3 +143,16 @@ def test_a_pouvoir_given_during_the_vote_gets_its_poll(room):
     *_, (proxy, _) = room.send_polls()
     room.answer("$by-viollet", proxy, "pour", VIOLLET)
     assert room.ballots() == [("$by-viollet", VIOLLET, MILLET, "pouvoir", "pour")]
+
+
+def test_a_chat_message_edited_into_a_command_is_carried_out_once(room):
+    """The original, ordinary chat, was never recorded: the edit that carries it out records it as having acted, so
+    that a second edit is not carried out."""
+    room.send_polls()
+    assert room.say("$chat", "bonjour à tous", MAES) == []
+    room.say("$chat-edit", "!vote pour", MAES, replaces="$chat")
+    [sentence] = room.say("$chat-edit2", "!vote contre", MAES, replaces="$chat")
+    assert "Votre modification n’a pas été prise en compte" in sentence["body"]
+    assert [(b[0], b[4]) for b in room.ballots()] == [("$chat-edit", "pour")]
+    with Session(room.engine) as session:
+        assert storage.processed_event(session, "$chat").acted
