@@ -12,6 +12,7 @@ from tests.cast import LOCAL
 from tests.e2e.scenarios import ask, prepared_conference
 from tno_bot import storage
 from tno_bot.matrix.outbox import NOT_SERVED as OUTBOX_NOT_SERVED
+from tno_bot.matrix.participant import Participant
 
 pytestmark = pytest.mark.e2e
 
@@ -101,8 +102,8 @@ async def test_an_invitation_from_someone_outside_the_config_is_declined(bot_run
     assert logged(caplog, f"invitation to {room_id} from {stranger.user_id} declined")
 
 
-async def test_a_room_removed_from_the_config_is_left_at_the_next_start_and_not_answered(bot_runner, person, caplog):
-    caplog.set_level(logging.WARNING, logger="tno_bot")
+async def _two_rooms_served(bot_runner, person) -> tuple[Participant, str, str, str]:
+    """The bot started, serving two rooms Emeline Baume created: (emeline, removed, kept, kept's alias)."""
     await bot_runner.start()
     emeline = await person(LOCAL.BAUME)
     bot = bot_runner.settings.user_id
@@ -111,12 +112,23 @@ async def test_a_room_removed_from_the_config_is_left_at_the_next_start_and_not_
     kept = await emeline.create_room("Gardé", invite=[bot], encrypted=False, alias=kept_alias)
     await emeline.wait_joined(removed, bot)
     await emeline.wait_joined(kept, bot)
+    return emeline, removed, kept, kept_alias
+
+
+async def _restarted_serving_only(bot_runner, kept_alias: str) -> None:
+    """The bot started again (stopped by the caller) with a config that names the kept room only."""
+    bot_runner.config = dataclasses.replace(bot_runner.config, rooms=(bot_runner.alias_of(kept_alias),))
+    await bot_runner.start()
+
+
+async def test_a_room_removed_from_the_config_is_left_at_the_next_start_and_not_answered(bot_runner, person, caplog):
+    caplog.set_level(logging.WARNING, logger="tno_bot")
+    emeline, removed, kept, kept_alias = await _two_rooms_served(bot_runner, person)
     assert "53" in await ask(emeline, removed, "!cles")
     await bot_runner.stop()
 
-    bot_runner.config = dataclasses.replace(bot_runner.config, rooms=(bot_runner.alias_of(kept_alias),))
-    await bot_runner.start()
-    await emeline.wait_for(lambda: bot not in emeline.client.rooms[removed].users)
+    await _restarted_serving_only(bot_runner, kept_alias)
+    await emeline.wait_for(lambda: bot_runner.settings.user_id not in emeline.client.rooms[removed].users)
     unanswered = await emeline.send(removed, "!cles")
     assert "53" in await ask(emeline, kept, "!cles")  # sent after it, answered
 
@@ -130,20 +142,12 @@ async def test_a_reply_left_pending_for_a_room_removed_from_the_config_is_given_
     from the config: at the next start the bot leaves the room, gives the reply up with its reason, and answers in
     the room it still serves."""
     caplog.set_level(logging.WARNING, logger="tno_bot")
-    await bot_runner.start()
-    emeline = await person(LOCAL.BAUME)
-    bot = bot_runner.settings.user_id
-    removed_alias, kept_alias = bot_runner.room_alias(), bot_runner.room_alias()
-    removed = await emeline.create_room("Retiré", invite=[bot], encrypted=False, alias=removed_alias)
-    kept = await emeline.create_room("Gardé", invite=[bot], encrypted=False, alias=kept_alias)
-    await emeline.wait_joined(removed, bot)
-    await emeline.wait_joined(kept, bot)
+    emeline, removed, kept, kept_alias = await _two_rooms_served(bot_runner, person)
     await bot_runner.stop()
     with Session(bot_runner.engine, expire_on_commit=False) as session, session.begin():
         left_pending = storage.enqueue_message(session, removed, {"msgtype": "m.notice", "body": "Réponse en attente"})
 
-    bot_runner.config = dataclasses.replace(bot_runner.config, rooms=(bot_runner.alias_of(kept_alias),))
-    await bot_runner.start()
+    await _restarted_serving_only(bot_runner, kept_alias)
 
     assert "53" in await ask(emeline, kept, "!cles")
     with Session(bot_runner.engine) as session:
