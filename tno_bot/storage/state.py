@@ -44,7 +44,8 @@ def mark_processed(session: Session, event_id: str, room_id: str, sender: str, a
 
 def mark_acted(session: Session, event_id: str, room_id: str, sender: str) -> None:
     """Record that `event_id` is now carried out (an edit of it was): recorded as handled and as having acted."""
+    # The usual case, an event recorded earlier (the command itself, an edited command): one UPDATE, no read.
     marked = session.execute(update(ProcessedEvent).where(col(ProcessedEvent.event_id) == event_id).values(acted=True))
-    if marked.rowcount == 0:  # one UPDATE for an event recorded earlier, which is the usual case: no read
+    if marked.rowcount == 0:  # never recorded (ordinary chat, edited into a command)
         session.add(ProcessedEvent(event_id=event_id, room_id=room_id, sender=sender, acted=True))
         session.flush()
