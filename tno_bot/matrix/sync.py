@@ -11,10 +11,10 @@
   their client withholds the key (`m.room_key.withheld`), or when no key came within KEY_WAIT_SECONDS.
 * After a sync that brought a single command, the next sync is asked for once its reply, when lone (outbox.py: no
   other reply on its way nor just handed over), is sent and recorded (at most REPLIES_FIRST_SECONDS later; the outbox
-  leaves the homeserver DELIVERY_GRACE_SECONDS to deliver a lone reply first): a /sync that Synapse handles while it stores or delivers the reply delays the reply (bench/latency.py),
-  while an event arriving meanwhile is returned at once by the next sync. After a burst (several commands in one
-  sync) the next sync is asked for at once: the commands still on the homeserver are not held back by the replies
-  of the first ones.
+  leaves the homeserver DELIVERY_GRACE_SECONDS to deliver a lone reply first): a /sync that Synapse handles while it
+  stores or delivers the reply delays the reply (bench/latency.py), while an event arriving meanwhile is returned at
+  once by the next sync. After a burst (several commands in one sync) the next sync is asked for at once: the
+  commands still on the homeserver are not held back by the replies of the first ones.
 * Sync errors are returned by nio, not raised: every failure is logged and retried without limit, with a backoff
   capped at MAX_RETRY_SECONDS (errors.py) so the bot resumes within seconds of the homeserver's return; the recovery
   is logged too. M_UNKNOWN_TOKEN raises SessionRevoked (handled by bot.py).
