@@ -2,7 +2,8 @@
 the files the bot posts."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import asyncio
+from datetime import datetime, time, timedelta
 
 from tests.cast import LOCAL
 from tests.text import plain
@@ -80,6 +81,17 @@ async def file_data(participant, message) -> bytes:
     return (await participant.client.download(message.content["url"])).body
 
 
+async def _later_today() -> datetime:
+    """Five minutes from now, at the latest 23:59 in Paris, so that the séance opens on its conference's day (the bot
+    refuses it on another day); in the day's last two minutes, the next day's, once midnight has passed."""
+    now = datetime.now(PARIS)
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(), PARIS)
+    if midnight - now < timedelta(minutes=2):
+        await asyncio.sleep((midnight - now).total_seconds() + 1)
+        now, midnight = datetime.now(PARIS), midnight + timedelta(days=1)
+    return min(now + timedelta(minutes=5), midnight - timedelta(minutes=1))
+
+
 async def prepared_conference(bot_runner, person, encrypted: bool = False, strict: dict | None = None,
                               start: datetime | None = None):
     """The conference at `start` (default: today, a little later) with a fixed agenda, in a new room: (room, number,
@@ -98,7 +110,7 @@ async def prepared_conference(bot_runner, person, encrypted: bool = False, stric
     president, comite = others[LOCAL.PRESIDENT], others[LOCAL.FAURY]
 
     if start is None:  # today, a little later: the notice cannot be met any more
-        start = datetime.now(PARIS) + timedelta(minutes=5)
+        start = await _later_today()
     created = await ask(secretariat, room_id, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M} Hôtel de Ville")
     number = created.split("n° ")[1].split(" ")[0]
     for point in ("Budget 2027", "Feuille de route", "Villeurbanne"):
