@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from tests.cast import LOCAL
 from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms, password_of
 from tests.e2e.fault_proxy import FaultProxy
-from tests.e2e.scenarios import QUORATE, ask, opened_seance, room_with_bot
+from tests.e2e.scenarios import ACK, QUORATE, answered, ask, opened_seance, room_with_bot
 from tno_bot import storage
 from tno_bot.service import EXIT_ACCESS_REVOKED
 from tno_bot.storage.tables import BallotRow, OutboxMessage
@@ -97,9 +97,9 @@ async def test_a_failed_page_back_is_retried_and_every_ballot_counts_once(bot_ru
     proxy.fail("GET", MESSAGES, status=500, times=3)
     started = time.monotonic()
     await bot_runner.start()
-    for event_id, name in ballots:
-        await people[name].wait_answer(event_id, timeout=30)
-    answered = time.monotonic() - started
+    answers = [await answered(people[name], event_id) for event_id, name in ballots]
+    seconds_to_answers = time.monotonic() - started
+    assert answers == [ACK] * len(ballots)  # each counted, none refused
     await bot_runner.stop()
     await bot_runner.start()  # a restart replays nothing
     result = await ask(people[LOCAL.PRESIDENT], room_id, "!vote clore")
@@ -121,7 +121,7 @@ async def test_a_failed_page_back_is_retried_and_every_ballot_counts_once(bot_ru
     assert len(interrupted) == 3 and all("HTTP 500" in message for message in interrupted)
     _report("page-back 500 x3", ballots_sent=len(sent), recorded=len(set(recorded) & set(sent)),
             answered=sum(1 for count in replies if count), duplicates=sum(count - 1 for count in replies if count > 1),
-            seconds_from_restart_to_last_reply=f"{answered:.1f}")
+            seconds_from_restart_to_last_reply=f"{seconds_to_answers:.1f}")
 
 
 async def test_an_outage_behind_a_proxy_delays_the_replies_but_loses_and_doubles_none(bot_runner, person, proxy,
@@ -177,7 +177,7 @@ async def test_a_slow_and_flaky_homeserver_answers_every_command_once(bot_runner
         commands.append(await emeline.send(room_id, f"!quote-part {2000 + number} 2023"))
         await asyncio.sleep(0.3)
     await emeline.wait_for(lambda: all(emeline.replies_to(event_id) for event_id in commands), timeout=60)
-    answered = time.monotonic() - started
+    seconds_to_answers = time.monotonic() - started
     await emeline.wait_reply(await emeline.send(room_id, "!cles"))
 
     replies = [len(emeline.replies_to(event_id)) for event_id in commands]
@@ -186,7 +186,7 @@ async def test_a_slow_and_flaky_homeserver_answers_every_command_once(bot_runner
     await _all_sent(emeline, bot_runner.engine)
     _report("slow and flaky (2 cut, 2x504, 3 stalled /send; 2 dropped, 3 stalled /sync)", commands=len(commands),
             answered=sum(1 for count in replies if count), duplicates=sum(count - 1 for count in replies if count > 1),
-            seconds_to_answer_all=f"{answered:.1f}")
+            seconds_to_answer_all=f"{seconds_to_answers:.1f}")
 
 
 async def _delete_device(synapse, user_id: str, device_id: str) -> None:
@@ -332,11 +332,11 @@ async def test_a_stalled_send_is_abandoned_and_sent_again_instead_of_holding_the
     first = await emeline.send(room_id, "!cles 2023")
     second = await emeline.send(room_id, "!quote-part 1000 2023")  # same lane: it waited behind the stalled one
     await emeline.wait_reply(second, timeout=60)
-    answered = time.monotonic() - started
+    seconds_to_answers = time.monotonic() - started
 
     assert len(emeline.replies_to(first)) == 1 and len(emeline.replies_to(second)) == 1
     assert [fault.remaining for fault in proxy.faults] == [0]  # the stall met a send
     await _all_sent(emeline, bot_runner.engine)
     assert any("not sent yet (TimeoutError)" in record.getMessage() for record in caplog.records)
     _report("a /send stalled for 600 s (send timeout 5 s)", commands=2, answered=2, duplicates=0,
-            seconds_to_answer_both=f"{answered:.1f}")
+            seconds_to_answer_both=f"{seconds_to_answers:.1f}")
