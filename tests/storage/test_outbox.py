@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.cast import ROOM
+from tno_bot import storage
 from tno_bot.matrix.outbox import OutboxSender
 from tno_bot.storage import (
     FAILED,
@@ -406,6 +407,62 @@ async def test_a_lane_whose_delivery_is_being_recorded_does_not_hold_back_the_ot
                 await asyncio.sleep(0.01)
     finally:
         database_busy.set()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+class _OutboxCommits:
+    """Counts the committed transactions that wrote outbox rows."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def note(self, tables: frozenset[str]) -> None:
+        self.count += OutboxMessage.__tablename__ in tables
+
+
+async def test_the_deliveries_that_wait_for_the_database_are_recorded_together(engine, monkeypatch):
+    """Six voters' replies sent while the first one's delivery waits for the database (busy): once it is free, the
+    five others are recorded in one transaction, not five, each waiting for the write lock."""
+    import threading
+
+    from tno_bot.matrix import outbox
+
+    monkeypatch.setattr(outbox, "DELIVERY_GRACE_SECONDS", 0.0)
+    database_busy = threading.Event()
+    original_mark_sent = outbox.storage.mark_sent
+
+    def slow_mark_sent(session, message_id, event_id):
+        database_busy.wait(5)
+        original_mark_sent(session, message_id, event_id)
+    monkeypatch.setattr(outbox.storage, "mark_sent", slow_mark_sent)
+    client = _RecordingClient()
+    sender = OutboxSender(client, engine)
+    task = await _running(sender)
+    commits = _OutboxCommits()
+    try:
+        voters = ("Emeline", "Yann", "Bertrand", "Zemorda", "Grégory", "Sandrine")
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            replies = [enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": f"Vote de {who}"})
+                       for who in voters]
+        storage.watch_commits(engine, commits.note)
+        for reply, who in zip(replies, voters):
+            sender.submit([reply], lane=f"@{who.lower()}:tno.example")
+        async with asyncio.timeout(2):
+            while len(client.sent) < len(voters):
+                await asyncio.sleep(0.01)
+        assert _pending_count(engine) == len(voters)  # all sent, none recorded yet
+        database_busy.set()
+        async with asyncio.timeout(5):
+            while _pending_count(engine):
+                await asyncio.sleep(0.01)
+        assert commits.count == 2  # the first delivery, then the five that came while it waited
+        with Session(engine) as session:
+            rows = [session.get(OutboxMessage, reply.id) for reply in replies]
+            assert sorted(row.event_id for row in rows) == sorted(f"$sent{n}" for n in range(1, 7))
+    finally:
+        database_busy.set()
+        storage.unwatch_commits(engine, commits.note)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
 

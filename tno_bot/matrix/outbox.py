@@ -4,7 +4,8 @@ A message re-sent after a crash (or after an answer lost on the way) reuses its 
 answers with the event it already has instead of posting it twice. Rate limits are honoured with the server's
 `retry_after_ms`. Transient errors (no answer, 5xx, 408: an outage, a proxy answering 502) are retried without limit,
 with a backoff capped at MAX_RETRY_SECONDS (errors.py) that a fresh reply cuts short, so the replies go out within
-seconds of the homeserver's return; a send left unanswered is abandoned after SEND_TIMEOUT_SECONDS and retried. A permanent refusal (4xx) marks the row failed at once, its reason logged.
+seconds of the homeserver's return; a send left unanswered is abandoned after SEND_TIMEOUT_SECONDS and retried. A
+permanent refusal (4xx) marks the row failed at once, its reason logged.
 M_UNKNOWN_TOKEN raises SessionRevoked out of `run` (bot.py handles it); the row stays pending. A row for a room the
 bot no longer serves (removed from the config, left) is given up too, without a request: it can never be delivered,
 and waiting for it would hold back every later reply.
@@ -84,6 +85,8 @@ class OutboxSender:
         self._no_lone_reply = asyncio.Event()
         self._no_lone_reply.set()
         self._lane_started_at = 0.0  # time.monotonic() when the last lane was handed over or began
+        self._unrecorded: dict[int, str] = {}  # rows sent, not recorded yet: row id -> event id
+        self._recording = asyncio.Lock()  # one write of deliveries at a time
         # edits and poll ends: the event they refer to; edits paced, after the replies
         self._related = RelatedSends(engine, replies_quiet=self._replies_quiet)
 
@@ -284,7 +287,7 @@ class OutboxSender:
                     if message.id in self._lone_replies:  # its delivery first
                         await asyncio.sleep(DELIVERY_GRACE_SECONDS)
                 finally:  # recorded even when the bot stops meanwhile: it is delivered, it must not be sent again
-                    await asyncio.to_thread(self._record, storage.mark_sent, message.id, response.event_id)
+                    await self._record_delivery(message.id, response.event_id)
                 metrics.MESSAGES_SENT.inc()
                 self._failures = 0
                 return True
@@ -309,6 +312,34 @@ class OutboxSender:
             return False
         return False  # still rate limited: the row stays pending and is tried again later
 
+    async def _record_delivery(self, message_id: int, event_id: str) -> None:
+        """Record `message_id` sent as `event_id`. The deliveries that come while one write is under way are recorded
+        together by the next: a burst's replies in a few transactions instead of one each (on SQLite, each of them
+        waited for the write lock beside the ballots' transactions, and synced the disk)."""
+        self._unrecorded[message_id] = event_id
+        try:
+            async with self._recording:
+                if message_id not in self._unrecorded:  # recorded by the write before, with its own
+                    return
+                deliveries, self._unrecorded = self._unrecorded, {}
+                try:
+                    await asyncio.to_thread(self._record, _mark_all_sent, deliveries)
+                except Exception:  # the write failed: left to the next one (or to the next start, which sends again)
+                    self._unrecorded = deliveries | self._unrecorded
+                    raise
+        except asyncio.CancelledError:
+            # The bot stops. A write under way ends in its thread; a delivery still waiting for its turn is written
+            # in a thread of its own, which the loop's shutdown waits for: it is not to be sent again at the next start.
+            if self._unrecorded.pop(message_id, None) is not None:
+                loop = asyncio.get_running_loop()
+                loop.run_in_executor(None, self._record, _mark_all_sent, {message_id: event_id})
+            raise
+
     def _record(self, write, *args) -> None:
         with Session(self.engine) as session, session.begin():
             write(session, *args)
+
+
+def _mark_all_sent(session: Session, deliveries: dict[int, str]) -> None:
+    for message_id, event_id in deliveries.items():
+        storage.mark_sent(session, message_id, event_id)
