@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -371,15 +372,11 @@ async def test_a_lone_reply_stored_is_recorded_when_the_bot_stops_during_its_gra
         assert session.get(OutboxMessage, reply.id).status == SENT
 
 
-async def test_a_lane_whose_delivery_is_being_recorded_does_not_hold_back_the_others(engine, monkeypatch):
-    """With one message on its way at a time (MAX_LANES 1 here), a second voter's reply is sent while the first
-    one's delivery still waits to be recorded (the database busy): the slot is freed when the homeserver answers.
-    Both are recorded as sent in the end."""
-    import threading
-
+def _database_busy(monkeypatch) -> threading.Event:
+    """The outbox's delivery records wait, each for at most 5 s, until the returned event is set (the database busy
+    meanwhile); a lone reply is recorded without its grace."""
     from tno_bot.matrix import outbox
 
-    monkeypatch.setattr(outbox, "MAX_LANES", 1)
     monkeypatch.setattr(outbox, "DELIVERY_GRACE_SECONDS", 0.0)
     database_busy = threading.Event()
     original_mark_sent = outbox.storage.mark_sent
@@ -388,6 +385,17 @@ async def test_a_lane_whose_delivery_is_being_recorded_does_not_hold_back_the_ot
         database_busy.wait(5)
         original_mark_sent(session, message_id, event_id)
     monkeypatch.setattr(outbox.storage, "mark_sent", slow_mark_sent)
+    return database_busy
+
+
+async def test_a_lane_whose_delivery_is_being_recorded_does_not_hold_back_the_others(engine, monkeypatch):
+    """With one message on its way at a time (MAX_LANES 1 here), a second voter's reply is sent while the first
+    one's delivery still waits to be recorded (the database busy): the slot is freed when the homeserver answers.
+    Both are recorded as sent in the end."""
+    from tno_bot.matrix import outbox
+
+    monkeypatch.setattr(outbox, "MAX_LANES", 1)
+    database_busy = _database_busy(monkeypatch)
     client = _RecordingClient()
     sender = OutboxSender(client, engine)
     task = await _running(sender)
@@ -424,18 +432,7 @@ class _OutboxCommits:
 async def test_the_deliveries_that_wait_for_the_database_are_recorded_together(engine, monkeypatch):
     """Six voters' replies sent while the first one's delivery waits for the database (busy): once it is free, the
     five others are recorded in one transaction, not five, each waiting for the write lock."""
-    import threading
-
-    from tno_bot.matrix import outbox
-
-    monkeypatch.setattr(outbox, "DELIVERY_GRACE_SECONDS", 0.0)
-    database_busy = threading.Event()
-    original_mark_sent = outbox.storage.mark_sent
-
-    def slow_mark_sent(session, message_id, event_id):
-        database_busy.wait(5)
-        original_mark_sent(session, message_id, event_id)
-    monkeypatch.setattr(outbox.storage, "mark_sent", slow_mark_sent)
+    database_busy = _database_busy(monkeypatch)
     client = _RecordingClient()
     sender = OutboxSender(client, engine)
     task = await _running(sender)
