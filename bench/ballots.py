@@ -21,16 +21,14 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.votes import SERVER, database_for_run, synthetic_config  # noqa: E402
+from bench.votes import SERVER, conference_start, database_for_run, synthetic_config  # noqa: E402
 from tno_bot import storage  # noqa: E402
 from tno_bot.config import load_config  # noqa: E402
-from tno_bot.domain.calendar import PARIS  # noqa: E402
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage  # noqa: E402
 from tno_bot.matrix.scheduler import DueWork  # noqa: E402
 
@@ -69,7 +67,7 @@ async def measure(config, url: str, rounds: int) -> list[dict]:
     seance = Seance(config, url)
     await seance.due_work.start()
     try:
-        start = datetime.now(PARIS) + timedelta(minutes=10)
+        start = conference_start()
         created = seance.say(PRESIDENT, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M}")
         number = created.split("n° ")[1].split(" ")[0]
         for point in range(1, rounds + 1):

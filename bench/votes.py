@@ -86,6 +86,18 @@ def synthetic_config(directory: Path, members: int) -> Path:
     return path
 
 
+def conference_start() -> datetime:
+    """Ten minutes from now, the start of the conference whose séance the bench opens at once. The bot opens a séance
+    only on its conference's day: in the last ten minutes of the day in Paris, the bench stops instead of measuring
+    refused ballots."""
+    now = datetime.now(PARIS)
+    start = now + timedelta(minutes=10)
+    if start.date() != now.date():
+        raise RuntimeError("the conference would start tomorrow (Paris time) and the bot would not open its séance "
+                           "today: run the bench again after midnight")
+    return start
+
+
 async def ask(participant: Participant, room_id: str, text: str) -> str:
     reply = await participant.wait_reply(await participant.send(room_id, text), timeout=60)
     return reply.content["body"]
@@ -259,7 +271,7 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
             await asyncio.gather(*(p.join(reacting_room) for p in people.values() if p is not president))
             await president.wait_joined(reacting_room, reacting_id)
 
-            start = datetime.now(PARIS) + timedelta(minutes=10)
+            start = conference_start()
             created = await ask(president, room_id, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M}")
             number = created.split("n° ")[1].split(" ")[0]
             for point in range(1, rounds + 1):
