@@ -1,13 +1,17 @@
 """Steps shared by the end-to-end scenarios: asking the bot, voting (typed or by poll), a séance ready to vote,
-the files the bot posts."""
+the files the bot posts, its outbox once all is sent."""
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime, time, timedelta
 
+from sqlmodel import Session, select
+
 from tests.cast import LOCAL
 from tests.text import plain
+from tno_bot import storage
 from tno_bot.domain.calendar import PARIS
+from tno_bot.storage.tables import OutboxMessage
 
 QUORATE = (LOCAL.BAUME, LOCAL.MAES, LOCAL.PRESIDENT)  # one representative per member: the quorum
 
@@ -60,6 +64,18 @@ async def vote_polls(participant, room_id: str, count: int) -> list:
         return [m for m in participant.received if m.room_id == room_id and m.type == POLL_START]
     await participant.wait_for(lambda: len(polls()) >= count)
     return polls()[-count:]
+
+
+def outbox(engine) -> list[OutboxMessage]:
+    with Session(engine) as session:
+        return list(session.exec(select(OutboxMessage)))
+
+
+async def all_sent(person, engine) -> list[OutboxMessage]:
+    """The outbox rows once all are recorded sent (a superseded edit is recorded sent without an event): a reply can
+    reach `person` a moment before the bot records it sent (after the homeserver's answer to its /send)."""
+    await person.wait_for(lambda: {row.status for row in outbox(engine)} == {storage.SENT}, timeout=10)
+    return outbox(engine)
 
 
 def posted_files(participant, room_id: str, prefix: str = "") -> list:

@@ -23,10 +23,10 @@ from sqlmodel import Session, select
 from tests.cast import LOCAL
 from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms, password_of
 from tests.e2e.fault_proxy import FaultProxy
-from tests.e2e.scenarios import ACK, QUORATE, answered, ask, opened_seance, room_with_bot
+from tests.e2e.scenarios import ACK, QUORATE, all_sent, answered, ask, opened_seance, room_with_bot
 from tno_bot import storage
 from tno_bot.service import EXIT_ACCESS_REVOKED
-from tno_bot.storage.tables import BallotRow, OutboxMessage
+from tno_bot.storage.tables import BallotRow
 
 pytestmark = pytest.mark.e2e
 
@@ -60,18 +60,6 @@ def _report(name: str, **figures) -> None:
 def _stored_token(engine) -> str | None:
     with Session(engine) as session:
         return storage.get_sync_token(session)
-
-
-def _outbox(engine) -> list[OutboxMessage]:
-    with Session(engine) as session:
-        return list(session.exec(select(OutboxMessage)))
-
-
-async def _all_sent(person, engine) -> list[OutboxMessage]:
-    """The outbox rows once all are recorded sent: a reply can reach `person` a moment before the bot records it
-    sent (after the homeserver's answer to its /send)."""
-    await person.wait_for(lambda: {row.status for row in _outbox(engine)} == {storage.SENT}, timeout=10)
-    return _outbox(engine)
 
 
 async def test_a_failed_page_back_is_retried_and_every_ballot_counts_once(bot_runner, person, proxy, caplog):
@@ -151,7 +139,7 @@ async def test_an_outage_behind_a_proxy_delays_the_replies_but_loses_and_doubles
     assert recovery < RECOVERY_SECONDS
     outcomes = {(seen.method, seen.outcome) for seen in proxy.seen}
     assert ("PUT", "status 502") in outcomes and ("GET", "status 502") in outcomes
-    rows = await _all_sent(emeline, bot_runner.engine)
+    rows = await all_sent(emeline, bot_runner.engine)
     messages = [record.getMessage() for record in caplog.records]
     assert not any("unknown error" in message for message in messages)
     assert any("not sent yet (HTTP 502 (no Matrix error in the answer))" in message for message in messages)
@@ -183,7 +171,7 @@ async def test_a_slow_and_flaky_homeserver_answers_every_command_once(bot_runner
     replies = [len(emeline.replies_to(event_id)) for event_id in commands]
     assert replies == [1] * len(commands)
     assert all(fault.remaining == 0 for fault in proxy.faults if fault.kind != "drop")
-    await _all_sent(emeline, bot_runner.engine)
+    await all_sent(emeline, bot_runner.engine)
     _report("slow and flaky (2 cut, 2x504, 3 stalled /send; 2 dropped, 3 stalled /sync)", commands=len(commands),
             answered=sum(1 for count in replies if count), duplicates=sum(count - 1 for count in replies if count > 1),
             seconds_to_answer_all=f"{seconds_to_answers:.1f}")
@@ -336,7 +324,7 @@ async def test_a_stalled_send_is_abandoned_and_sent_again_instead_of_holding_the
 
     assert len(emeline.replies_to(first)) == 1 and len(emeline.replies_to(second)) == 1
     assert [fault.remaining for fault in proxy.faults] == [0]  # the stall met a send
-    await _all_sent(emeline, bot_runner.engine)
+    await all_sent(emeline, bot_runner.engine)
     assert any("not sent yet (TimeoutError)" in record.getMessage() for record in caplog.records)
     _report("a /send stalled for 600 s (send timeout 5 s)", commands=2, answered=2, duplicates=0,
             seconds_to_answer_both=f"{seconds_to_answers:.1f}")

@@ -15,6 +15,7 @@ from tests.e2e.scenarios import (
     POLL_RESPONSE,
     POLL_START,
     QUORATE,
+    all_sent,
     answer_poll,
     answered,
     ask,
@@ -25,7 +26,7 @@ from tests.e2e.scenarios import (
     vote,
     vote_polls,
 )
-from tno_bot.storage.tables import BallotRow, OutboxMessage
+from tno_bot.storage.tables import BallotRow
 
 pytestmark = pytest.mark.e2e
 
@@ -89,10 +90,7 @@ async def test_a_vote_by_poll_and_by_command_with_a_pouvoir_a_refusal_and_a_rest
                 if m.type in ("m.room.message", POLL_START) and m.relation[0] != "m.replace"]
     assert len(messages) == 5
 
-    def pending() -> list[OutboxMessage]:  # a message can reach a client before the bot records it sent
-        with Session(bot_runner.engine) as session:
-            return session.exec(select(OutboxMessage).where(OutboxMessage.status == "pending")).all()
-    await president.wait_for(lambda: pending() == [], timeout=10)
+    await all_sent(president, bot_runner.engine)
     with Session(bot_runner.engine) as session:
         ballots = session.exec(select(BallotRow).order_by(BallotRow.id)).all()
     assert [(b.voter.split(":")[0][1:], b.seat.split(":")[0][1:], b.basis, b.choice) for b in ballots] == [
