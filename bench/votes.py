@@ -1,7 +1,7 @@
 """Fifty representatives voting within the same second, against a real Synapse (issue 4, "Load").
 
     .venv/bin/python bench/votes.py [--voters 50] [--encrypted] [--runs 1] [--rounds 6] [--pending 0]
-                                    [--database-url URL] [--output PATH]
+                                    [--database-url URL] [--requests] [--output PATH]
 
 One run: a throwaway Synapse, the real tno-bot (`tno-bot run` in a process of its own, as in production, so that it
 does not share the GIL with the 52 clients of the bench), and a synthetic entente of 25 members with two titulaires each
@@ -24,8 +24,11 @@ so that no position on the homeserver favours one bot; the ratios are taken with
 all rounds as a median with its 95 % bootstrap interval. Each closed vote adds a decision awaiting the members'
 deliberations, as a real séance does. `--pending N` first gives the bot N adopted decisions awaiting every member's
 deliberation (the register the clock keeps); `--database-url` runs the bot on PostgreSQL (a database created for
-the run and dropped after it) instead of SQLite. Everything runs on loopback and is stopped at the end. Figures are
-printed and written to bench/results/votes-<clear|encrypted>[-pending<N>][-postgresql].json.
+the run and dropped after it) instead of SQLite. `--requests` keeps Synapse's access log and records, for each
+burst, the requests it finished meanwhile by who made them and endpoint, with the CPU it spent on them (the log
+costs Synapse some CPU: leave it out of the runs that measure the ratios). Everything runs on loopback and is
+stopped at the end. Figures are printed and written to
+bench/results/votes-<clear|encrypted>[-pending<N>][-postgresql].json.
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ import json
 import logging
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -59,6 +63,9 @@ SERVER = "tno.example"
 ROOM_ALIAS = "seance"  # the séance's room, the one room the bot serves
 PASSWORD = "bench-password"
 SETTLE_SECONDS = 2.0  # before each burst, after the bot has sent everything: the same quiet start for every bot
+BOTS = ("tno-bot", "echo-bot", "echo-react")  # the answering bots' localparts
+ACCESS_LINE = re.compile(r'^(?P<at>[\d.]+) .*\{@?(?P<localpart>[^:}]*)[^}]*\} Processed request: '
+                         r'.* ru=\((?P<user>[\d.]+)sec, (?P<system>[\d.]+)sec\) .*"[A-Z]+ (?P<path>\S+)')
 
 
 def synthetic_config(directory: Path, members: int) -> Path:
@@ -171,11 +178,28 @@ async def start_echo(synapse: ThrowawaySynapse, workdir: Path, localpart: str,
     return process
 
 
-async def burst(representatives: list[Participant], room_id: str, text: str,
-                processes: dict[str, int]) -> tuple[dict, list[str], float]:
+def homeserver_requests(access_log: Path, began: float, ended: float) -> dict[str, dict]:
+    """The requests Synapse finished between `began` and `ended` (Unix time), by who made them (each bot, or the
+    clients) and endpoint (/sync, /send, other): how many, and the CPU seconds Synapse spent on them."""
+    requests: dict[str, dict] = {}
+    with access_log.open(encoding="utf8") as lines:
+        for match in filter(None, map(ACCESS_LINE.match, lines)):
+            if not began <= float(match["at"]) <= ended:
+                continue
+            who = match["localpart"] if match["localpart"] in BOTS else "clients"
+            endpoint = next((e for e in ("/sync", "/send/") if e in match["path"]), "other").strip("/")
+            figures = requests.setdefault(f"{who} {endpoint}", {"requests": 0, "cpu_seconds": 0.0})
+            figures["requests"] += 1
+            figures["cpu_seconds"] += float(match["user"]) + float(match["system"])
+    return {key: {**figures, "cpu_seconds": round(figures["cpu_seconds"], 3)}
+            for key, figures in sorted(requests.items())}
+
+
+async def burst(representatives: list[Participant], room_id: str, text: str, processes: dict[str, int],
+                access_log: Path | None = None) -> tuple[dict, list[str], float]:
     """Everyone sends `text` at once; until each has the answer to their own, a reply or a reaction. The measures
-    (with the CPU seconds each of `processes` used meanwhile), the events sent, and when (Unix time) the first send
-    began."""
+    (with the CPU seconds each of `processes` used meanwhile, and Synapse's requests if it keeps an `access_log`),
+    the events sent, and when (Unix time) the first send began."""
     cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
     began, began_unix = time.monotonic(), time.time()
     sent = await asyncio.gather(*(p.send(room_id, text) for p in representatives))
@@ -185,16 +209,20 @@ async def burst(representatives: list[Participant], room_id: str, text: str,
             answered = sum(bool(p.answers_to(e)) for p, e in zip(representatives, sent))
             raise TimeoutError(f"after 120 s, {answered} replies of {len(sent)} to {text!r} received")
         await asyncio.sleep(0.02)
+    ended_unix = time.time()
     replies = sorted(min(m.received_at for m in p.answers_to(e)) - began for p, e in zip(representatives, sent))
     stored = sorted(min(m.origin_server_ts for m in p.answers_to(e)) for p, e in zip(representatives, sent))
     first_stored = min(m.origin_server_ts for m in representatives[0].received if m.event_id in set(sent))
-    return ({"sends_seconds": round(sent_seconds, 3),
-             "all_replies_delivered_seconds": round(replies[-1], 3),
-             "reply_median_seconds": round(statistics.median(replies), 3),
-             "all_replies_stored_by_homeserver_seconds": round((stored[-1] - first_stored) / 1000, 3),
-             "duplicate_replies": sum(len(p.answers_to(e)) - 1 for p, e in zip(representatives, sent)),
-             "cpu_seconds": {name: round(cpu_seconds(pid) - cpu_before[name], 3) for name, pid in processes.items()}},
-            list(sent), began_unix)
+    measures = {"sends_seconds": round(sent_seconds, 3),
+                "all_replies_delivered_seconds": round(replies[-1], 3),
+                "reply_median_seconds": round(statistics.median(replies), 3),
+                "all_replies_stored_by_homeserver_seconds": round((stored[-1] - first_stored) / 1000, 3),
+                "duplicate_replies": sum(len(p.answers_to(e)) - 1 for p, e in zip(representatives, sent)),
+                "cpu_seconds": {name: round(cpu_seconds(pid) - cpu_before[name], 3)
+                                for name, pid in processes.items()}}
+    if access_log is not None:
+        measures["homeserver_requests"] = homeserver_requests(access_log, began_unix, ended_unix)
+    return measures, list(sent), began_unix
 
 
 async def settled(engine) -> None:
@@ -233,15 +261,15 @@ async def start_bot(synapse: ThrowawaySynapse, config_path: Path, data_dir: Path
 
 
 async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, database_url: str | None,
-                   rounds: int, first_position: int) -> list[dict]:
+                   rounds: int, first_position: int, requests: bool = False) -> list[dict]:
     """`rounds` rounds on one homeserver, each a vote's burst and the two echo bursts, the vote's position in the
-    round rotating from `first_position`; the measures of each round."""
+    round rotating from `first_position`; the measures of each round (with Synapse's requests if `requests`)."""
     config_path = synthetic_config(workdir / "config", voters // 2)
     config = load_config(config_path)
     url = database_url or f"sqlite:///{workdir / 'bot' / 'tno.db'}"
     (workdir / "bot").mkdir(parents=True, exist_ok=True)
     seed_pending(url, config, pending)
-    with ThrowawaySynapse(workdir / "synapse", server_name=SERVER) as synapse:
+    with ThrowawaySynapse(workdir / "synapse", server_name=SERVER, access_log=requests) as synapse:
         bot_id = synapse.register("tno-bot", PASSWORD)
         echo_id = synapse.register("echo-bot", PASSWORD)
         reacting_id = synapse.register("echo-react", PASSWORD)
@@ -291,7 +319,8 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                 already = await asyncio.to_thread(ballots, engine)
                 before = await asyncio.to_thread(last_outbox_id, engine)
                 await settled(engine)
-                votes, sent, began_unix = await burst(representatives, room_id, "!vote pour", processes)
+                votes, sent, began_unix = await burst(representatives, room_id, "!vote pour", processes,
+                                                      synapse.access_log_path)
                 async with asyncio.timeout(30):
                     while (handled := await asyncio.to_thread(handled_last_at, engine, sent)) is None:
                         await asyncio.sleep(0.1)
@@ -306,7 +335,8 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
 
             async def echo_burst(echo_room_id: str) -> dict:
                 await settled(engine)
-                return (await burst(representatives, echo_room_id, "!echo pour", processes))[0]
+                return (await burst(representatives, echo_room_id, "!echo pour", processes,
+                                     synapse.access_log_path))[0]
 
             bursts = {"vote": vote, "echo": lambda _: echo_burst(echo_room),
                       "echo_reacting": lambda _: echo_burst(reacting_room)}
@@ -385,6 +415,8 @@ def main() -> None:
     parser.add_argument("--pending", type=int, default=0, help="decisions awaiting deliberations, given first")
     parser.add_argument("--database-url", default=None,
                         help="a PostgreSQL server (a database is created for each run) instead of SQLite")
+    parser.add_argument("--requests", action="store_true",
+                        help="keep Synapse's access log and record its requests of each burst, by who and endpoint")
     parser.add_argument("--output", type=Path, help="JSON file (default bench/results/votes-<mode>[-pending<N>]"
                         "[-postgresql].json)")
     args = parser.parse_args()
@@ -396,7 +428,8 @@ def main() -> None:
         try:
             with tempfile.TemporaryDirectory(prefix="tno-bench-votes-") as directory:
                 measured = asyncio.run(run_once(Path(directory), args.voters, args.encrypted, args.pending,
-                                                database_url, args.rounds, first_position=run % 3))
+                                                database_url, args.rounds, first_position=run % 3,
+                                                requests=args.requests))
         finally:
             drop()
         rounds += [{"run": run + 1, **r} for r in measured]

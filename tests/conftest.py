@@ -1,8 +1,9 @@
 """Shared fixtures: a throwaway Synapse for the whole session, and a fresh database per test.
 
 * ``synapse`` (session): a running :class:`ThrowawaySynapse` (server name ``tno.example``), stopped at the end.
-* ``synapse_factory`` (function): ``synapse_factory(config_overrides=None, server_name="tno.example")`` starts an
-  extra, private Synapse (e.g. with a low ``rc_message``, or to restart it without disturbing other tests);
+* ``synapse_factory`` (function): ``synapse_factory(config_overrides=None, server_name="tno.example",
+  access_log=False)`` starts an extra, private Synapse (e.g. with a low ``rc_message``, or to restart it without
+  disturbing other tests);
   every server it made is stopped at teardown.
 * ``config`` (module): the example configuration, config/tno.example.toml (its cast: tests/cast.py).
 * ``database_url`` (function, parametrised ``sqlite`` / ``postgresql``): the SQLAlchemy URL of a fresh, empty
@@ -44,10 +45,10 @@ def synapse_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
     """Start private Synapse servers (own data, own port); all are stopped at the end of the test."""
     servers: list[ThrowawaySynapse] = []
 
-    def make(config_overrides: dict | None = None, server_name: str = "tno.example") -> ThrowawaySynapse:
-        server = ThrowawaySynapse(
-            tmp_path_factory.mktemp("synapse-private"), server_name=server_name, config_overrides=config_overrides
-        )
+    def make(config_overrides: dict | None = None, server_name: str = "tno.example",
+             access_log: bool = False) -> ThrowawaySynapse:
+        server = ThrowawaySynapse(tmp_path_factory.mktemp("synapse-private"), server_name=server_name,
+                                  config_overrides=config_overrides, access_log=access_log)
         servers.append(server)
         server.start()
         return server

@@ -7,7 +7,8 @@ The configuration is written in two files, which Synapse merges shallowly, later
 
 * ``config/generated.yaml`` — produced once by ``--generate-config`` (secrets, signing key path);
 * ``config/tno.yaml`` — our settings (loopback listener, SQLite in the work dir, no sync response cache, relaxed
-  rate limits, quiet logging), deep-merged with ``config_overrides``. It is written as JSON, which is valid YAML.
+  rate limits, quiet logging, an access log on request), deep-merged with ``config_overrides``. It is written as
+  JSON, which is valid YAML.
 
 Usage::
 
@@ -125,6 +126,7 @@ class ThrowawaySynapse:
         server_name: str = "tno.example",
         port: int | None = None,
         config_overrides: dict | None = None,
+        access_log: bool = False,
     ) -> None:
         self.workdir = Path(workdir).resolve()
         self.server_name = server_name
@@ -136,6 +138,7 @@ class ThrowawaySynapse:
         self.config_path = self.config_dir / "tno.yaml"
         self.log_config_path = self.config_dir / "log.yaml"
         self.log_path = self.workdir / "homeserver.log"
+        self.access_log_path = self.workdir / "access.log" if access_log else None
         self.shared_secret = hashlib.sha256(os.urandom(32)).hexdigest()
         self._admin_access_token: str | None = None
         self.process: subprocess.Popen | None = None
@@ -173,7 +176,7 @@ class ThrowawaySynapse:
         return deep_merge(base, self.config_overrides)
 
     def _log_config(self) -> dict[str, Any]:
-        return {
+        config = {
             "version": 1,
             "formatters": {
                 "precise": {"format": "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s"}
@@ -190,6 +193,12 @@ class ThrowawaySynapse:
             "root": {"level": "WARNING", "handlers": ["file"]},
             "disable_existing_loggers": False,
         }
+        if self.access_log_path is not None:  # one line per request, from the Unix time it ended (benches)
+            config["formatters"]["access"] = {"format": "%(created)f %(message)s"}
+            config["handlers"]["access"] = {"class": "logging.FileHandler", "formatter": "access",
+                                            "filename": str(self.access_log_path), "encoding": "utf8"}
+            config["loggers"]["synapse.access"] = {"level": "INFO", "handlers": ["access"], "propagate": False}
+        return config
 
     def _generate_config(self) -> None:
         self.config_dir.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""The Synapse harness works: real users, a real nio client, messages delivered through /sync, restarts."""
+"""The Synapse harness works: real users, a real nio client, messages delivered through /sync, restarts, the access
+log the benches count requests with."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from nio import (
     SyncResponse,
 )
 
+from bench.votes import homeserver_requests
 from tno_bot.homeserver import ThrowawaySynapse
 
 pytestmark = pytest.mark.e2e
@@ -87,6 +89,23 @@ async def test_two_users_exchange_a_message(synapse: ThrowawaySynapse) -> None:
     assert synapse.register("alice", password) == "@alice:tno.example"
     assert synapse.register("bob", password) == "@bob:tno.example"
     await exchange(synapse, "alice", "bob", password)
+
+
+async def test_the_access_log_gives_each_request_by_who_and_endpoint(synapse_factory) -> None:
+    server: ThrowawaySynapse = synapse_factory(access_log=True)
+    password = "access horse"
+    server.register("tno-bot", password)
+    server.register("bob", password)
+    began = time.time()
+    await exchange(server, "tno-bot", "bob", password)  # the bot creates a room, invites Bob and speaks
+
+    requests = homeserver_requests(server.access_log_path, began, time.time())
+    assert set(requests) == {"tno-bot other", "tno-bot send", "clients other", "clients sync"}, requests
+    assert requests["tno-bot send"]["requests"] == 1
+    assert requests["tno-bot other"]["requests"] == 3  # login, room creation, invite
+    assert requests["clients other"]["requests"] == 2  # Bob's login and join
+    assert requests["clients sync"]["requests"] >= 2 and requests["clients sync"]["cpu_seconds"] > 0
+    assert homeserver_requests(server.access_log_path, began - 60, began) == {}
 
 
 async def test_restart_keeps_users_and_data(synapse_factory) -> None:
