@@ -179,14 +179,16 @@ async def start_echo(synapse: ThrowawaySynapse, workdir: Path, localpart: str,
 
 
 def homeserver_requests(access_log: Path, began: float, ended: float) -> dict[str, dict]:
-    """The requests Synapse finished between `began` and `ended` (Unix time), by who made them (each bot, or the
-    clients) and endpoint (/sync, /send, other): how many, and the CPU seconds Synapse spent on them."""
+    """The requests Synapse finished between `began` and `ended` (Unix time), by who made them (each bot, the
+    clients, or no one logged in) and endpoint (/sync, /send, other): how many, and the CPU seconds Synapse spent on
+    them."""
     requests: dict[str, dict] = {}
     with access_log.open(encoding="utf8") as lines:
         for match in filter(None, map(ACCESS_LINE.match, lines)):
             if not began <= float(match["at"]) <= ended:
                 continue
-            who = match["localpart"] if match["localpart"] in BOTS else "clients"
+            who = match["localpart"] if match["localpart"] in BOTS else (
+                "anonymous" if match["localpart"] == "None" else "clients")
             endpoint = next((e for e in ("/sync", "/send/") if e in match["path"]), "other").strip("/")
             figures = requests.setdefault(f"{who} {endpoint}", {"requests": 0, "cpu_seconds": 0.0})
             figures["requests"] += 1
