@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from tests.cast import BAUME, ROOM
 from tests.text import plain
+from tno_bot.app.sitting import Sittings
 from tno_bot.commands import CommandContext, handle_text
 from tno_bot.domain.calendar import PARIS
 
@@ -44,6 +45,7 @@ class Bot:
         self.sender, self.now, self.tick, self.room = sender, now, tick, room
         self.events = itertools.count(1)
         self.last_event: str | None = None
+        self.sittings = Sittings(engine)  # kept between commands, as the dispatcher keeps them
 
     def ask(self, text: str, sender: str | None = None, now: datetime | None = None, language: str = "fr",
             room: str | None = None):
@@ -53,6 +55,7 @@ class Bot:
             now = self.now
         self.last_event = f"$ev{next(self.events)}"
         with Session(self.engine) as session, session.begin():
+            self.sittings.serve(session)
             ctx = CommandContext(self.config, sender or self.sender, room or self.room, self.last_event, language,
                                  now, session)
             return handle_text(ctx, text)

@@ -13,15 +13,13 @@ from sqlmodel import Session
 from tno_bot import storage
 from tno_bot.app.conferences import get_conference
 from tno_bot.app.rooms import in_its_room
-from tno_bot.app.decisions import admissions
-from tno_bot.app.members import in_office
+from tno_bot.app.sitting import Sitting, cast_of, sitting_here
 from tno_bot.config import Config
 from tno_bot.domain.agenda import Conference
 from tno_bot.domain.attendance import (
     Attendance,
     AttendanceFact,
     AttendanceRefused,
-    Cast,
     FactKind,
     Status,
     carried_into_seance,
@@ -45,29 +43,6 @@ from tno_bot.domain.voting import (
     result,
 )
 from tno_bot.domain.voting import Reason as VoteReason
-
-
-@dataclass
-class Sitting:
-    seance: Seance
-    conference: Conference
-    attendance: Attendance
-
-
-def cast_of(session: Session, config: Config, conference: Conference) -> Cast:
-    """Who sits at `conference`: the members in office on its day (`app/members.py`) and their representatives."""
-    seated = in_office(config, conference.day, admissions(session, config))
-    return Cast.from_config(config, [m.id for m in seated])
-
-
-def sitting_here(session: Session, config: Config, room_id: str) -> Sitting | None:
-    """The séance sitting in `room_id`, with its attendance, if any."""
-    seance = storage.open_seance_in_room(session, room_id)
-    if seance is None:
-        return None
-    conference = storage.get_conference(session, seance.conference_id)
-    cast = cast_of(session, config, conference)
-    return Sitting(seance, conference, storage.load_attendance(session, seance.id, cast))
 
 
 def sitting(session: Session, config: Config, room_id: str) -> Sitting:

@@ -10,7 +10,8 @@ from tno_bot.commands.people import PEOPLE
 from tno_bot.commands.registry import Arg, command
 from tno_bot.commands.seance import name, sitting
 from tno_bot.app.rooms import in_its_room
-from tno_bot.app.seance import advance_attendance, conference_to_come, mark, sitting_here
+from tno_bot.app.seance import advance_attendance, conference_to_come, mark
+from tno_bot.app.sitting import sitting_here
 from tno_bot.domain.attendance import PouvoirEnd, Status, quorum
 from tno_bot.domain.roles import Action, require
 from tno_bot.domain.seance import Reason as SeanceReason

@@ -11,7 +11,7 @@ from html import escape
 
 from tno_bot import storage
 from tno_bot.app import seance as app
-from tno_bot.app.seance import Sitting
+from tno_bot.app.sitting import Sitting, cast_of
 from tno_bot.commands.arguments import CONFERENCE_NO, ArgKind, bounded, take_line
 from tno_bot.commands.context import CommandContext
 from tno_bot.commands.errors import CommandError
@@ -95,7 +95,7 @@ def seance_ouvrir(ctx: CommandContext, number: int | None = None, reason: str = 
         text.para(tr.gettext("Opened on {date}, not on the conference's day, for this reason (written in the compte "
                              "rendu): {reason}", date=tr.date(local_date(ctx.now)), reason=opened.other_day_reason))
     text.extend(_agenda_text(opened, tr))
-    cast = app.cast_of(ctx.session, ctx.config, conference)
+    cast = cast_of(ctx.session, ctx.config, conference)
     if carried:
         text.para(tr.gettext("Pouvoirs given before the séance (their mandants are recorded excused):")).bullets(
             [pouvoir_text(p, ctx.config, tr, opened.opened_at) for p in Attendance.replay(cast, carried).pouvoirs])

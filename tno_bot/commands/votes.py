@@ -10,6 +10,7 @@ one per pouvoir, for its mandataire, on the mandant's seat. Their tracks are `vo
 from __future__ import annotations
 
 from tno_bot.app import seance as app
+from tno_bot.app.sitting import Sitting
 from tno_bot import storage
 from tno_bot.commands.refusals import refusal
 from tno_bot.commands.arguments import MISSION_TITLE, POINT_NO
@@ -84,7 +85,7 @@ def vote_ouvrir(ctx: CommandContext, item: int,
     return Reply(*text.done(), mentions=voters, track=_track(opened, "tally"), polls=_polls(ctx, opened, rights))
 
 
-def mission_line(config, s: app.Sitting, mission: str, tr) -> str:
+def mission_line(config, s: Sitting, mission: str, tr) -> str:
     """Whom a vote on a mission concerns: the mission and its members at the séance."""
     found = config.mission(mission)
     members = app.concerned(config, s, mission).cast.members

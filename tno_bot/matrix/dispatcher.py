@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from tno_bot import storage
 from tno_bot.app.rooms import room_language
+from tno_bot.app.sitting import Sittings
 from tno_bot.commands import CommandContext, CommandCrashed, handle_edit, handle_poll_answer, handle_text
 from tno_bot.reports.message import Reply
 from tno_bot.config import Config
@@ -77,6 +78,7 @@ class Dispatcher:
         self.engine = engine
         self._languages: dict[str, str] = {}  # room -> language, forgotten when a commit writes room settings
         storage.watch_commits(engine, self._note_commit)
+        self._sittings = Sittings(engine)  # each room's séance, kept between its commands
         self.room_name: Callable[[str], str | None] = lambda room_id: None  # set by bot.py: rooms.ServedRooms.name
 
     def process(self, message: IncomingMessage) -> list[storage.OutboxMessage]:
@@ -118,6 +120,7 @@ class Dispatcher:
               started: float) -> list[storage.OutboxMessage]:
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                self._sittings.serve(session)
                 # Recorded first: an event already handled fails here, on the key, before any work (no lookup).
                 storage.mark_processed(session, message.event_id, message.room_id, message.sender, acted=False)
                 written: set = set()

@@ -85,7 +85,7 @@ from .votes import (
     open_vote_of,
     votes_of,
 )
-from .changes import unwatch_commits, watch_commits
+from .changes import tables_written, unwatch_commits, watch_commits
 from .state import get_sync_token, is_processed, mark_acted, mark_processed, processed_event, set_sync_token
 from .undecrypted import (
     forget_undecrypted,
@@ -130,6 +130,7 @@ __all__ = [
     "DatabaseUrlError",
     "OperatingCounts",
     "operating_counts",
+    "tables_written",
     "unwatch_commits",
     "watch_commits",
     "AdvancePouvoirRow",

@@ -37,6 +37,11 @@ def unwatch_commits(engine, watcher: CommitWatcher) -> None:
                        if owner() is not None and (owner(), method) != (watcher.__self__, watcher.__func__)]
 
 
+def tables_written(session: Session) -> frozenset[str]:
+    """The tables `session`'s transaction wrote so far (flushed)."""
+    return frozenset(session.info.get(_WRITTEN, ()))
+
+
 def _written(session: Session) -> set[str]:
     return session.info.setdefault(_WRITTEN, set())
 
