@@ -54,9 +54,8 @@ def _read(session: Session, config: Config, room_id: str) -> Sitting | None:
 class Sittings:
     """The sittings of the rooms as committed, for the transactions it `serve`s; forgotten when a commit on the
     engine writes a table other than NOT_READ, or when the config or the history files change (they say who is in
-    office: `cast_of`). A transaction that already wrote such a
-    table reads its own sitting. Each caller gets its own `Sitting` (a handler may set its `seance`); the séance,
-    conference and attendance in it are frozen values."""
+    office: `cast_of`). A transaction that already wrote such a table reads its own sitting. Each caller gets its own
+    `Sitting` (a handler may set its `seance`); the séance, conference and attendance in it are frozen values."""
 
     def __init__(self, engine) -> None:
         self._kept: dict[str, Sitting | None] = {}  # room -> its sitting (None: no séance sits there)
