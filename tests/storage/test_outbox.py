@@ -226,12 +226,24 @@ async def test_the_tally_edit_yields_to_the_reactions_then_shows_the_last_tally(
     """No edit for a while (its turn is free), a ballot every 60 ms, each ✅ sent before the next ballot comes: the
     edit still waits until no reaction was handed over for REPLIES_QUIET_SECONDS, and the older edits are
     superseded by the last, so the burst makes one edit, after every ✅ (before, the first ballot's edit went out
-    between the reactions)."""
+    between the reactions). The eleven edits superseded are skipped in one write (before, one transaction each)."""
+    from sqlalchemy import event
+
+    writes: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def note(conn, cursor, statement, *_) -> None:
+        if statement.lstrip().upper().startswith("UPDATE OUTBOX_MESSAGE") and "last_error" in statement:
+            writes.append(statement)
     sent, _ = await _ballot_burst(engine, 12, edited_just_now=False, gap=0.06)
     assert sent == ["m.reaction"] * 12 + ["m.room.message"]
     with Session(engine) as session:
-        edits = session.exec(select(OutboxMessage).where(OutboxMessage.relates_to.is_not(None))).all()
-        assert sorted(json.loads(m.content)["m.new_content"]["body"] for m in edits if m.event_id) == ["12 pour"]
+        edits = session.exec(select(OutboxMessage).where(OutboxMessage.relates_to.is_not(None))
+                             .order_by(OutboxMessage.id)).all()
+    assert sorted(json.loads(m.content)["m.new_content"]["body"] for m in edits if m.event_id) == ["12 pour"]
+    assert [(m.status, m.last_error) for m in edits[:-1]] == [(SENT, f"superseded by message {edits[-1].id}, not "
+                                                                      "sent")] * 11
+    assert len(writes) == 1
 
 
 def _pending_count(engine) -> int:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from tests.cast import BAUME, KHELIFI, MAES, MILLET, PRESIDENT, ROOM, SECRETARIAT, STRANGER, VIOLLET
 from tests.storage.test_seance_commands import SeanceBot, at
+from tests.text import plain
 from tno_bot import storage
+from tno_bot.commands import votes
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage
 from tno_bot.matrix.polls import POLL_START, PollAnswer
 
@@ -156,3 +159,52 @@ def test_a_chat_message_edited_into_a_command_is_carried_out_once(room):
     assert [(b[0], b[4]) for b in room.ballots()] == [("$chat-edit", "pour")]
     with Session(room.engine) as session:
         assert storage.processed_event(session, "$chat").acted
+
+
+def _reads(engine, *tables: str) -> list[str]:
+    """The statements that will read `tables` (appended as they run)."""
+    statements: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def note(conn, cursor, statement, *_) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and any(f"FROM {t} " in statement for t in tables):
+            statements.append(statement)
+    return statements
+
+
+def test_the_ballots_after_the_first_read_neither_the_vote_nor_the_tally_row_and_each_edits_the_tally(room):
+    """The open vote with its ballots and the tally's outbox row are kept in memory (`Sittings`, `TrackedMessages`);
+    each ballot's commit puts the ballot in the kept vote."""
+    reads = _reads(room.engine, "vote", "ballot", "outbox_message")
+    first = room.say("$b1", "!vote pour", KHELIFI)
+    read_by_the_first = len(reads)
+    rest = [room.say("$b2", "!vote contre", MAES), room.say("$b3", "!vote abstention", MILLET)]
+    assert read_by_the_first > 0 and len(reads) == read_by_the_first
+    with Session(room.engine) as session:
+        tally = storage.tracked(session, "vote|$vote|tally")
+    for reaction, edit in (first, *rest):  # the ✅ first, then the tally edit, which refers to the tally's row
+        assert reaction["m.relates_to"]["key"] == "✅" and edit["m.relates_to"]["rel_type"] == "m.replace"
+    with Session(room.engine) as session:
+        rows = session.exec(select(storage.OutboxMessage).where(storage.OutboxMessage.id > tally.id)
+                            .order_by(storage.OutboxMessage.id)).all()
+    edits = [row for row in rows if row.relates_to is not None]
+    assert [row.relates_to for row in edits] == [tally.id] * 3
+    assert "1 pour, 1 contre, 1 abstention" in plain(json.loads(edits[-1].content)["m.new_content"]["body"])
+    closed = room.say("$close", "!vote clore", PRESIDENT)[0]["body"]
+    assert "(1 pour, 1 contre, 1 abstention)" in plain(closed)
+
+
+def test_a_ballot_rolled_back_is_not_kept_in_the_vote(room, monkeypatch):
+    """A handler that fails after writing its ballot: the ballot is rolled back, and the vote kept in memory does not
+    count it either."""
+    room.say("$b1", "!vote pour", KHELIFI)  # the vote kept
+
+    def crash(*_):
+        raise RuntimeError("boom")
+    with monkeypatch.context() as patched:
+        patched.setattr(votes, "_tally_edit", crash)
+        [apology] = room.say("$b2", "!vote contre", MAES)
+    assert "erreur" in apology["body"]
+    room.say("$b3", "!vote contre", MILLET)
+    assert [b[0] for b in room.ballots()] == ["$b1", "$b3"]
+    assert "1 pour, 1 contre, 0 abstention" in plain(room.say("$t", "!vote", BAUME)[0]["body"])

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from tno_bot import storage
 from tno_bot.app.conferences import get_conference
 from tno_bot.app.rooms import in_its_room
-from tno_bot.app.sitting import Sitting, cast_of, sitting_here
+from tno_bot.app.sitting import Sitting, ballot_recorded, cast_of, open_vote_here, sitting_here
 from tno_bot.config import Config
 from tno_bot.domain.agenda import Conference
 from tno_bot.domain.attendance import (
@@ -158,7 +158,7 @@ def _record_presidency(session: Session, config: Config, sitting: Sitting, by: s
 
 def open_vote_of(session: Session, sitting: Sitting) -> storage.StoredVote:
     """The vote open in the séance; VoteRefused(NO_VOTE_OPEN) when none is."""
-    stored = storage.open_vote_of(session, sitting.seance.id)
+    stored = open_vote_here(session, sitting)
     if stored is None:
         raise VoteRefused(VoteReason.NO_VOTE_OPEN)
     return stored
@@ -226,7 +226,9 @@ def cast_ballot(session: Session, config: Config, sitting: Sitting, stored: stor
                                                            event_id=event_id, mandant=mandant)
     storage.add_attendance_facts(session, sitting.seance.id, list(facts))
     storage.add_ballot(session, stored.id, ballot)
-    return attendance, ballot, stored.vote.with_ballot(ballot), bool(facts)
+    after = stored.vote.with_ballot(ballot)
+    ballot_recorded(session, replace(stored, vote=after))
+    return attendance, ballot, after, bool(facts)
 
 
 @dataclass

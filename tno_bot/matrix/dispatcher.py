@@ -2,8 +2,9 @@
 
 The processed-event row, every state change of the handler and the outbox rows of the replies are written in one
 transaction: if the bot dies before the commit nothing happened and the command is handled again after the restart;
-once committed, the event is never handled again (its processed-event row, written first, fails on its key). The
-rooms' languages are kept between commands, forgotten whenever a commit writes a room setting.
+once committed, the event is never handled again (its processed-event row, written last, fails on its key, and the
+transaction is rolled back with everything the handler wrote). The rooms' languages are kept between commands,
+forgotten whenever a commit writes a room setting.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import event as orm_event
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -24,12 +24,15 @@ from tno_bot.commands import CommandContext, CommandCrashed, handle_edit, handle
 from tno_bot.reports.message import Reply
 from tno_bot.config import Config
 from tno_bot.config.version import ConfigVersion
-from tno_bot.matrix.outgoing import queue
+from tno_bot.matrix.outgoing import TrackedMessages, queue
 from tno_bot.matrix.pills import with_pills
 from tno_bot.matrix.polls import PollAnswer
 from tno_bot.ops import metrics
 
 log = logging.getLogger(__name__)
+
+# What a command that only answers writes: the processed event and the outbox rows of its replies.
+REPLIES_ONLY = frozenset({storage.ProcessedEvent.__tablename__, storage.OutboxMessage.__tablename__})
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class Dispatcher:
         self._languages: dict[str, str] = {}  # room -> language, forgotten when a commit writes room settings
         storage.watch_commits(engine, self._note_commit)
         self._sittings = Sittings(engine)  # each room's séance, kept between its commands
+        self._tracked = TrackedMessages()  # the messages edited or ended by replies (a vote's tally)
         self.room_name: Callable[[str], str | None] = lambda room_id: None  # set by bot.py: rooms.ServedRooms.name
 
     def process(self, message: IncomingMessage) -> list[storage.OutboxMessage]:
@@ -121,20 +125,19 @@ class Dispatcher:
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 self._sittings.serve(session)
-                # Recorded first: an event already handled fails here, on the key, before any work (no lookup).
-                storage.mark_processed(session, message.event_id, message.room_id, message.sender, acted=False)
-                written: set = set()
-                orm_event.listen(session, "before_flush",
-                                 lambda s, *_: written.update(type(o) for o in (*s.new, *s.dirty, *s.deleted)))
                 context = self._context(session, message)
                 replies = answer(context)
                 if replies is None:
-                    raise _NotACommand  # rolls the processed-event row back: ordinary chat is not recorded
-                queued = queue(session, replies, message.room_id, message.event_id, message.thread_root)
-                if written - {storage.OutboxMessage, storage.ProcessedEvent}:  # it changed more than its replies
-                    storage.mark_acted(session, message.event_id, message.room_id, message.sender)
-                    if message.replaces:  # the original is now carried out: a later edit of it is not
-                        storage.mark_acted(session, message.replaces, message.room_id, message.sender)
+                    raise _NotACommand  # ordinary chat is not recorded
+                queued = queue(session, replies, message.room_id, message.event_id, message.thread_root,
+                               self._tracked)
+                session.flush()
+                acted = bool(storage.tables_written(session) - REPLIES_ONLY)  # it changed more than its replies
+                # Recorded with the command's changes: an event already handled fails here, on the key, and
+                # everything the handler wrote is rolled back with it.
+                storage.mark_processed(session, message.event_id, message.room_id, message.sender, acted=acted)
+                if acted and message.replaces:  # the original is now carried out: a later edit of it is not
+                    storage.mark_acted(session, message.replaces, message.room_id, message.sender)
             seconds = time.perf_counter() - started
             metrics.command_handled(context.command, seconds)
             log.info("command %s handled in %.0f ms: event %s in %s, %d message(s) queued",

@@ -4,7 +4,8 @@ edits of one message paced and the outdated ones skipped.
 - The referred row is sent first: while it is pending, the referring row waits (the outbox sends in row order).
   If it was given up, so is the referring row.
 - Edits of one message go out one at a time, at least EDIT_INTERVAL_SECONDS apart; an edit is skipped (done without
-  an event, `last_error` saying by which) when a later edit of the same message is queued, holding the newer tally.
+  an event, `last_error` saying by which) when a later edit of the same message is queued, holding the newer tally:
+  all the edits before the latest are skipped in one write.
   Ten ballots in a second thus make one or two edits, and a tally never goes back to an older state.
 - An edit yields to the replies: it waits until no reply is on its way (`replies_quiet`), for at most
   EDIT_MAX_DELAY_SECONDS. Fifty ballots in the same seconds get their ✅ first, then one edit with the last tally,
@@ -40,6 +41,7 @@ class RelatedSends:
         self._turns: dict[int, asyncio.Lock] = {}  # referred row -> one edit of it at a time
         self._edited_at: dict[int, float] = {}  # referred row -> when its last edit was sent (monotonic)
         self._waiting_since: dict[int, float] = {}  # referred row -> when the turn of its edits last began
+        self._superseded_below: dict[int, int] = {}  # referred row -> its edits before this row were all skipped
 
     @asynccontextmanager
     async def turn(self, message: storage.OutboxMessage) -> AsyncIterator[dict | str]:
@@ -50,6 +52,9 @@ class RelatedSends:
             return
         target = message.relates_to
         async with self._turns.setdefault(target, asyncio.Lock()):
+            if message.id < self._superseded_below.get(target, 0):  # marked skipped with the edit before it
+                yield SKIP
+                return
             await self._wait_turn(target)
             content = await asyncio.to_thread(self._resolve, message)
             yield content
@@ -80,9 +85,11 @@ class RelatedSends:
             if event_id is None:
                 return WAIT
             later = storage.superseded(session, message) if is_edit(message) else None
-            if later is not None:
-                storage.mark_superseded(session, message.id, later)
-                return SKIP
+            if later is not None:  # this edit and those between it and `later` skipped together
+                storage.mark_superseded(session, message, later)
+        if later is not None:
+            self._superseded_below[message.relates_to] = later
+            return SKIP
         content = json.loads(message.content)
         content["m.relates_to"]["event_id"] = event_id
         return content

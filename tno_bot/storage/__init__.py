@@ -23,6 +23,7 @@ from .outbox import (
     mark_attempt_failed,
     mark_sent,
     mark_superseded,
+    outbox_message,
     pending_messages,
     related_target,
     superseded,
@@ -85,7 +86,7 @@ from .votes import (
     open_vote_of,
     votes_of,
 )
-from .changes import tables_written, unwatch_commits, watch_commits
+from .changes import on_commit, tables_written, unwatch_commits, watch_commits
 from .state import get_sync_token, is_processed, mark_acted, mark_processed, processed_event, set_sync_token
 from .undecrypted import (
     forget_undecrypted,
@@ -130,6 +131,7 @@ __all__ = [
     "DatabaseUrlError",
     "OperatingCounts",
     "operating_counts",
+    "on_commit",
     "tables_written",
     "unwatch_commits",
     "watch_commits",
@@ -225,6 +227,7 @@ __all__ = [
     "storage_fault",
     "enqueue_message",
     "mark_superseded",
+    "outbox_message",
     "related_target",
     "superseded",
     "tracked",

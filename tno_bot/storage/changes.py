@@ -1,5 +1,5 @@
 """Which tables each committed transaction wrote, told to whoever watches the engine (the clock replans only when
-rows it reads changed).
+rows it reads changed), and what a transaction asks to do once it is committed.
 
 Every ORM write is seen: the objects flushed (added, changed, deleted) and the bulk `insert`/`update`/`delete`
 statements run through the session. The set may be larger than what really changed (an object marked dirty without a
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 CommitWatcher = Callable[[frozenset[str]], None]
 
 _WRITTEN = "tno_written_tables"  # key in Session.info
+_ON_COMMIT = "tno_on_commit"  # key in Session.info: what to do once the transaction is committed
 # engine -> its watchers, held weakly (a watcher is a bound method: it goes with its object, as the list with its engine)
 _watchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -42,6 +43,12 @@ def tables_written(session: Session) -> frozenset[str]:
     return frozenset(session.info.get(_WRITTEN, ()))
 
 
+def on_commit(session: Session, action: Callable[[], None]) -> None:
+    """Call `action()` once `session`'s transaction is committed, after the watchers (never if it is rolled back):
+    a value the transaction read or wrote is kept only once it is the committed one."""
+    session.info.setdefault(_ON_COMMIT, []).append(action)
+
+
 def _written(session: Session) -> set[str]:
     return session.info.setdefault(_WRITTEN, set())
 
@@ -60,15 +67,17 @@ def _note_bulk_statement(state) -> None:
 @event.listens_for(Session, "after_commit")
 def _tell_watchers(session: Session) -> None:
     written = frozenset(session.info.pop(_WRITTEN, ()))
-    if not written or not _watchers:
-        return
-    with _lock:
-        watchers = [(owner(), method) for owner, method in _watchers.get(session.get_bind(), ())]
-    for owner, method in watchers:
-        if owner is not None:
-            method(owner, written)
+    if written and _watchers:
+        with _lock:
+            watchers = [(owner(), method) for owner, method in _watchers.get(session.get_bind(), ())]
+        for owner, method in watchers:
+            if owner is not None:
+                method(owner, written)
+    for action in session.info.pop(_ON_COMMIT, ()):
+        action()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
     session.info.pop(_WRITTEN, None)
+    session.info.pop(_ON_COMMIT, None)

@@ -19,17 +19,17 @@ def enqueue_message(
 ) -> OutboxMessage:
     """Queue `content` for `room_id` with a fresh transaction id; flushed, so `id` is set. With `relates_to`, the
     event id of that row is put in `content["m.relates_to"]` when it is sent; `track` finds the message again."""
-    message = OutboxMessage(
-        txn_id=uuid4().hex,
-        room_id=room_id,
-        event_type=event_type,
-        content=json.dumps(content, ensure_ascii=False),
-        relates_to=relates_to,
-        track=track,
-    )
+    message = outbox_message(room_id, content, event_type, relates_to, track)
     session.add(message)
     session.flush()
     return message
+
+
+def outbox_message(room_id: str, content: dict[str, Any], event_type: str = "m.room.message",
+                   relates_to: int | None = None, track: str | None = None) -> OutboxMessage:
+    """The row that queues `content`, not added yet: several rows added together are written in one statement."""
+    return OutboxMessage(txn_id=uuid4().hex, room_id=room_id, event_type=event_type,
+                         content=json.dumps(content, ensure_ascii=False), relates_to=relates_to, track=track)
 
 
 def pending_messages(session: Session, limit: int = 50) -> list[OutboxMessage]:
@@ -94,10 +94,11 @@ def superseded(session: Session, message: OutboxMessage) -> int | None:
     return session.exec(query.order_by(OutboxMessage.id.desc()).limit(1)).first()
 
 
-def mark_superseded(session: Session, message_id: int, by: int) -> None:
-    """An edit not sent because the later edit `by` replaces it: done (status ``sent``) without an event id, the
-    reason in `last_error`."""
-    message = _get(session, message_id)
-    message.status = SENT
-    message.last_error = f"superseded by message {by}, not sent"
-    session.flush()
+def mark_superseded(session: Session, message: OutboxMessage, by: int) -> None:
+    """The edits still pending of the message `message` edits, queued before the later edit `by` (`message` among
+    them), not sent because `by` replaces them: done (status ``sent``) without an event id, the reason in
+    `last_error` (one UPDATE, no read)."""
+    session.execute(update(OutboxMessage).where(
+        OutboxMessage.relates_to == message.relates_to, OutboxMessage.event_type == message.event_type,
+        OutboxMessage.id < by, OutboxMessage.status == PENDING,
+    ).values(status=SENT, last_error=f"superseded by message {by}, not sent"))
