@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from tests.cast import BAUME, ROOM
@@ -30,6 +31,17 @@ def only_reply(replies) -> str:
     """The text of the one reply to a command, with Babel's no-break spaces made plain."""
     assert replies is not None and len(replies) == 1, replies
     return plain(replies[0].body)
+
+
+def reads(engine, *tables: str) -> list[str]:
+    """The statements that will read `tables` on `engine` (appended as they run): what a cache saves is counted."""
+    statements: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def note(conn, cursor, statement, *_) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and any(f"FROM {t} " in statement for t in tables):
+            statements.append(statement)
+    return statements
 
 
 class Bot:

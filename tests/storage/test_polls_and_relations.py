@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, select
 
+from tests import harness
 from tests.cast import BAUME, KHELIFI, MAES, MILLET, PRESIDENT, ROOM, SECRETARIAT, STRANGER, VIOLLET
 from tests.storage.test_seance_commands import SeanceBot, at
 from tests.text import plain
@@ -161,21 +161,10 @@ def test_a_chat_message_edited_into_a_command_is_carried_out_once(room):
         assert storage.processed_event(session, "$chat").acted
 
 
-def _reads(engine, *tables: str) -> list[str]:
-    """The statements that will read `tables` (appended as they run)."""
-    statements: list[str] = []
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def note(conn, cursor, statement, *_) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and any(f"FROM {t} " in statement for t in tables):
-            statements.append(statement)
-    return statements
-
-
 def test_the_ballots_after_the_first_read_neither_the_vote_nor_the_tally_row_and_each_edits_the_tally(room):
     """The open vote with its ballots and the tally's outbox row are kept in memory (`Sittings`, `TrackedMessages`);
     each ballot's commit puts the ballot in the kept vote."""
-    reads = _reads(room.engine, "vote", "ballot", "outbox_message")
+    reads = harness.reads(room.engine, "vote", "ballot", "outbox_message")
     first = room.say("$b1", "!vote pour", KHELIFI)
     read_by_the_first = len(reads)
     rest = [room.say("$b2", "!vote contre", MAES), room.say("$b3", "!vote abstention", MILLET)]

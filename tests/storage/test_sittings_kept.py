@@ -8,9 +8,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session
 
+from tests import harness
 from tests.cast import BAUME, KHELIFI, MAES, MILLET, PRESIDENT, ROOM, SECRETARIAT
 from tests.storage.test_seance_commands import SeanceBot, at
 from tests.villeurbanne import GLOMOT, villeurbanne_config
@@ -32,21 +32,9 @@ def quorate(engine, config):
     return bot
 
 
-def _reads_of_the_seance(engine) -> list[str]:
-    """The statements that will read the séance or its attendance (appended as they run)."""
-    statements: list[str] = []
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def note(conn, cursor, statement, *_) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and (
-                "FROM seance " in statement or "FROM attendance_fact" in statement):
-            statements.append(statement)
-    return statements
-
-
 def test_the_ballots_after_the_first_read_the_seance_from_memory_and_each_counts(quorate, engine):
     quorate.say("!vote ouvrir 1", PRESIDENT)
-    reads = _reads_of_the_seance(engine)
+    reads = harness.reads(engine, "seance", "attendance_fact")
     quorate.ask("!vote pour", KHELIFI)
     first = len(reads)
     quorate.ask("!vote pour", MAES)

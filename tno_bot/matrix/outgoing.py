@@ -1,6 +1,6 @@
 """The replies of one command queued in the outbox, in the command's transaction: each event of each reply, those
-that refer to a message sent earlier (an edit, the end of a poll) tied to its outbox row, all written in one
-statement."""
+that refer to a message sent earlier (an edit, the end of a poll) tied to its outbox row, all flushed together (one
+statement on PostgreSQL)."""
 from __future__ import annotations
 
 import logging

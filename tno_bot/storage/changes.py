@@ -65,7 +65,7 @@ def _note_bulk_statement(state) -> None:
 
 
 @event.listens_for(Session, "after_commit")
-def _tell_watchers(session: Session) -> None:
+def _after_commit(session: Session) -> None:
     written = frozenset(session.info.pop(_WRITTEN, ()))
     if written and _watchers:
         with _lock:
