@@ -214,7 +214,8 @@ async def burst(representatives: list[Participant], room_id: str, text: str, pro
     ended_unix = time.time()
     replies = sorted(min(m.received_at for m in p.answers_to(e)) - began for p, e in zip(representatives, sent))
     stored = sorted(min(m.origin_server_ts for m in p.answers_to(e)) for p, e in zip(representatives, sent))
-    first_stored = min(m.origin_server_ts for m in representatives[0].received if m.event_id in set(sent))
+    sent_ids = set(sent)
+    first_stored = min(m.origin_server_ts for m in representatives[0].received if m.event_id in sent_ids)
     measures = {"sends_seconds": round(sent_seconds, 3),
                 "all_replies_delivered_seconds": round(replies[-1], 3),
                 "reply_median_seconds": round(statistics.median(replies), 3),

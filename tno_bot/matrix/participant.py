@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,8 @@ class Participant:
         self.client = AsyncClient(homeserver, user_id, store_path=str(store_dir),
                                   config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False))
         self.received: list[Received] = []
+        self._replies: dict[str, list[Received]] = defaultdict(list)  # the received, by the event they reply to
+        self._related: dict[tuple[str, str], list[Received]] = defaultdict(list)  # by (rel_type, event_id)
         self._sync_task: asyncio.Task | None = None
         self.client.add_event_callback(self._record, (RoomMessageText, RoomMessageNotice, RoomMessageFile,
                                                      RoomEncryptedFile, ReactionEvent, UnknownEvent))
@@ -68,9 +71,13 @@ class Participant:
         return self.client.user_id
 
     async def _record(self, room: MatrixRoom, event) -> None:
-        self.received.append(Received(room.room_id, event.event_id, event.sender, event.source.get("content", {}),
-                                      time.monotonic(), event.server_timestamp,
-                                      event.source.get("type", "m.room.message")))
+        message = Received(room.room_id, event.event_id, event.sender, event.source.get("content", {}),
+                           time.monotonic(), event.server_timestamp, event.source.get("type", "m.room.message"))
+        self.received.append(message)
+        if message.reply_to:
+            self._replies[message.reply_to].append(message)
+        if all(message.relation):
+            self._related[message.relation].append(message)
 
     async def start(self) -> None:
         response = await self.client.login(self.password, device_name="participant")
@@ -130,10 +137,10 @@ class Participant:
 
     def related_to(self, event_id: str, rel_type: str) -> list[Received]:
         """The events received that relate to `event_id` so (`m.annotation`: reactions, `m.replace`: edits…)."""
-        return [message for message in self.received if message.relation == (rel_type, event_id)]
+        return list(self._related.get((rel_type, event_id), ()))
 
     def replies_to(self, event_id: str) -> list[Received]:
-        return [message for message in self.received if message.reply_to == event_id]
+        return list(self._replies.get(event_id, ()))
 
     def answers_to(self, event_id: str) -> list[Received]:
         """The bot's answers to `event_id`: its replies, or its reaction (how it acknowledges a ballot)."""
