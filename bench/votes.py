@@ -396,17 +396,18 @@ def database_for_run(base: str | None, run: int) -> tuple[str | None, object]:
 
 
 def summary(rounds: list[dict]) -> dict:
-    """Per ratio, over all rounds: the median and its 95 % bootstrap interval, and the extremes."""
+    """Per ratio, over all rounds: the median and its 95 % bootstrap interval, and the extremes. The two echo bots'
+    ratio to each other (the notice echo's time over the ✅ echo's) comes last: how far the rounds spread when no
+    tno-bot is involved."""
     from bench.latency import median_interval
 
-    result = {}
-    for name in ("ratio_to_echo", "ratio_to_echo_reacting"):
-        for key in rounds[0][name]:
-            values = [r[name][key] for r in rounds]
-            result[f"{name}.{key}"] = {"median": round(statistics.median(values), 3),
-                                       "interval_95": median_interval(values),
-                                       "min": min(values), "max": max(values), "n": len(values)}
-    return result
+    series = {f"{name}.{key}": [r[name][key] for r in rounds]
+              for name in ("ratio_to_echo", "ratio_to_echo_reacting") for key in rounds[0][name]}
+    for key in ("all_replies_delivered", "reply_median"):
+        series[f"echo_to_echo_reacting.{key}"] = [round(r["echo"][f"{key}_seconds"]
+                                                        / r["echo_reacting"][f"{key}_seconds"], 3) for r in rounds]
+    return {name: {"median": round(statistics.median(values), 3), "interval_95": median_interval(values),
+                   "min": min(values), "max": max(values), "n": len(values)} for name, values in series.items()}
 
 
 def main() -> None:
