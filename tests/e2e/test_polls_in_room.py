@@ -26,6 +26,7 @@ from tests.e2e.scenarios import (
     vote,
     vote_polls,
 )
+from tno_bot.matrix.related_sends import EDIT_MAX_DELAY_SECONDS
 from tno_bot.storage.tables import BallotRow
 
 pytestmark = pytest.mark.e2e
@@ -172,9 +173,13 @@ async def test_a_vote_of_the_whole_conference_makes_three_messages_and_a_reactio
     titulaires = (LOCAL.BAUME, LOCAL.KHELIFI, LOCAL.MAES, LOCAL.BOSETTI, LOCAL.MILLET, LOCAL.VIOLLET)
     answers = [(people[name], await answer_poll(people[name], room_id, poll.event_id, "pour")) for name in titulaires]
     assert [await answered(p, e) for p, e in answers] == [ACK] * 6
-    result = await answered(president, await president.send(room_id, "!vote clore"))
+    closing = await president.send(room_id, "!vote clore")
+    result = await answered(president, closing)
     assert "adoptée à l’unanimité (6 pour, 0 contre, 0 abstention)" in result
     await president.wait_for(lambda: any(m.type == POLL_END and m.room_id == room_id for m in president.received))
+    [end] = [m for m in president.received if m.type == POLL_END and m.room_id == room_id]
+    # The poll ends with the result, not held behind the tally's last edit (before: EDIT_MAX_DELAY_SECONDS later).
+    assert end.received_at - president.answers_to(closing)[0].received_at < EDIT_MAX_DELAY_SECONDS / 2
 
     events = _bot_events(president, room_id, bot, opening)
     messages = [m for m in events if m.type in ("m.room.message", POLL_START) and m.relation[0] != "m.replace"]

@@ -246,6 +246,38 @@ async def test_the_tally_edit_yields_to_the_reactions_then_shows_the_last_tally(
     assert len(writes) == 1
 
 
+async def test_a_closing_s_tally_edit_does_not_wait_for_the_poll_ends_queued_behind_it(engine):
+    """`!vote clore` hands over one lane: its reply, the tally's last edit, the end of each poll. The edit waits for
+    the replies on their way, not for the rows behind it in its own lane: all go out within a second (before, the
+    edit waited for the ends, and they for it, until EDIT_MAX_DELAY_SECONDS: the closed tally and the ended polls
+    reached the room ten seconds after the result)."""
+    from tno_bot.matrix.polls import POLL_END, POLL_START, end_content
+    from tno_bot.matrix.relations import edit_content
+
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        tally = enqueue_message(session, ROOM, {"msgtype": "m.text", "body": "0 pour"}, track="vote|$v|tally")
+        poll = enqueue_message(session, ROOM, {"body": "Vote"}, POLL_START, track="vote|$v|poll")
+        for row, event_id in ((tally, "$tally"), (poll, "$poll")):
+            mark_sent(session, row.id, event_id)
+    client = _RecordingClient()
+    sender = OutboxSender(client, engine)
+    task = await _running(sender)
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():  # the closing's transaction
+            lane = [enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": "Adopté"}),
+                    enqueue_message(session, ROOM, edit_content({"msgtype": "m.text", "body": "Clos : 3 pour"}),
+                                    relates_to=tally.id),
+                    enqueue_message(session, ROOM, end_content("Adopté"), POLL_END, relates_to=poll.id)]
+        sender.submit(lane, lane="@president:tno.example")
+        async with asyncio.timeout(1.0):
+            while _pending_count(engine):
+                await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert client.sent == ["m.room.message", "m.room.message", POLL_END]
+
+
 def _pending_count(engine) -> int:
     with Session(engine) as session:
         return len(pending_messages(session))

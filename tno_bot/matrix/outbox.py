@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, nullcontext, suppress
+from itertools import takewhile
 
 from nio import (
     AsyncClient,
@@ -80,7 +81,7 @@ class OutboxSender:
         self._backlog = True  # rows may be pending in the database (always true at start-up)
         self._failures = 0  # consecutive tries that must be made again (the homeserver unreachable, a 5xx)
         self._retry_in = 0.0  # seconds before the backlog is tried again, unless a fresh reply comes first
-        self._replies_on_the_way: set[int] = set()  # rows of the lanes being sent, edits aside
+        self._replies_on_the_way: set[int] = set()  # rows of the lanes being sent, up to each lane's first edit
         self._lone_replies: set[int] = set()  # rows of a lone reply (see _start_lane) not recorded nor left yet
         self._no_lone_reply = asyncio.Event()
         self._no_lone_reply.set()
@@ -170,7 +171,9 @@ class OutboxSender:
             raise self._revoked
 
     async def _send_lane(self, messages: list[storage.OutboxMessage]) -> bool:
-        replies = {message.id for message in messages if not is_edit(message)}
+        # The replies ahead of the lane's first edit: an edit yields to the replies on their way, never to those queued
+        # behind it in its own lane (a closing's poll ends), which wait for it.
+        replies = {message.id for message in takewhile(lambda message: not is_edit(message), messages)}
         self._replies_on_the_way |= replies
         self._lane_started_at = time.monotonic()
         try:
