@@ -11,16 +11,19 @@ opened and everybody says `!present`. Each round then opens the vote on its poin
 (one `asyncio.gather`), and the vote is closed and its result checked (50 pour). Measured from the first send: the
 time until the bot handled every ballot (the latest `processed_at` of the 50 events, read after the burst: the row
 is committed in the same transaction, milliseconds later), and until every voter has received the answer to their
-ballot. Each burst, the vote's and the echoes', starts on a quiet homeserver: the bot has sent everything (the
-opening of a vote sends its polls after its first message) and `SETTLE_SECONDS` have passed. The CPU seconds each
+ballot. Each burst, the vote's and the echoes', starts on a quiet homeserver, in a room everybody has read: the bot
+has sent everything (the opening of a vote sends its polls after its first message), each client has marked the
+room read up to its last event (the homeserver's unread counts, computed at every /sync, then cover the same span
+in every room, whatever its history), `SETTLE_SECONDS` have passed and Synapse's CPU has come down (the seconds
+this took are recorded with each burst). The CPU seconds each
 process used during each burst (the bot, the echo bots, Synapse, the bench's clients) are recorded too.
 
 The echo baselines (issue 16), in the same round under the same 52 clients: a minimal nio echo bot
 (`bench/latency.py --serve echo-bot`, in a process of its own, sending its replies up to 8 at a time like tno-bot's
 outbox lanes) in a second room, and a second one that answers with a ✅ reaction, the event tno-bot acknowledges a
 ballot with, in a third room; the same 50 representatives send `!echo pour` at once in each, and the time until every
-one has their answer is measured the same way. The vote's burst comes first, second or last in the round, in turn,
-so that no position on the homeserver favours one bot; the ratios are taken within each round, and summed up over
+one has their answer is measured the same way. Each bot's burst comes first, second and last in turn (the order
+of the three rotates from one round to the next), so that no position on the homeserver favours one; the ratios are taken within each round, and summed up over
 all rounds as a median with its 95 % bootstrap interval. Each closed vote adds a decision awaiting the members'
 deliberations, as a real séance does. `--pending N` first gives the bot N adopted decisions awaiting every member's
 deliberation (the register the clock keeps); `--database-url` runs the bot on PostgreSQL (a database created for
@@ -63,7 +66,13 @@ SERVER = "tno.example"
 ROOM_ALIAS = "seance"  # the séance's room, the one room the bot serves
 PASSWORD = "bench-password"
 SETTLE_SECONDS = 2.0  # before each burst, after the bot has sent everything: the same quiet start for every bot
+# ... and then until Synapse is quiet: less than QUIET_CPU_SECONDS of CPU in QUIET_WINDOW_SECONDS (the work left by the
+# previous burst, such as its notification counts, would otherwise fall into the next one), for at most SETTLE_MAX_SECONDS
+QUIET_WINDOW_SECONDS = 0.5
+QUIET_CPU_SECONDS = 0.05
+SETTLE_MAX_SECONDS = 30.0
 BOTS = ("tno-bot", "echo-bot", "echo-react")  # the answering bots' localparts
+BURSTS = ["vote", "echo", "echo_reacting"]  # a round's bursts, rotated from one round to the next
 ACCESS_LINE = re.compile(r'^(?P<at>[\d.]+) .*\{@?(?P<localpart>[^:}]*)[^}]*\} Processed request: '
                          r'.* ru=\((?P<user>[\d.]+)sec, (?P<system>[\d.]+)sec\) .*"[A-Z]+ (?P<path>\S+)')
 
@@ -228,13 +237,26 @@ async def burst(representatives: list[Participant], room_id: str, text: str, pro
     return measures, list(sent), began_unix
 
 
-async def settled(engine) -> None:
-    """Before a burst: the bot has nothing left to send (the opening of a vote sends its polls after its first
-    message), then SETTLE_SECONDS for the homeserver and the clients to finish delivering what came before."""
+async def settled(engine, people: list[Participant], room_id: str, synapse_pid: int) -> float:
+    """Before a burst in `room_id`: the bot has nothing left to send (the opening of a vote sends its polls after its
+    first message); everybody has read the room up to its last event, as the room on their screen would (so that the
+    homeserver counts their unread messages from the same point in every room, whatever each room's history); then
+    SETTLE_SECONDS for the homeserver and the clients to finish delivering what came before, and more until
+    Synapse is quiet. The seconds it took."""
+    began = time.monotonic()
     async with asyncio.timeout(60):
         while await asyncio.to_thread(pending_outbox_rows, engine):
             await asyncio.sleep(0.1)
+    await asyncio.gather(*(p.read_up_to(room_id) for p in people))
     await asyncio.sleep(SETTLE_SECONDS)
+    deadline = time.monotonic() + SETTLE_MAX_SECONDS
+    used = cpu_seconds(synapse_pid)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(QUIET_WINDOW_SECONDS)
+        used, before = cpu_seconds(synapse_pid), used
+        if used - before < QUIET_CPU_SECONDS:
+            break
+    return round(time.monotonic() - began, 3)
 
 
 async def start_bot(synapse: ThrowawaySynapse, config_path: Path, data_dir: Path,
@@ -321,13 +343,14 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                 await ask(president, room_id, f"!vote ouvrir {point}")
                 already = await asyncio.to_thread(ballots, engine)
                 before = await asyncio.to_thread(last_outbox_id, engine)
-                await settled(engine)
+                settle = await settled(engine, list(people.values()), room_id, synapse.process.pid)
                 votes, sent, began_unix = await burst(representatives, room_id, "!vote pour", processes,
                                                       synapse.access_log_path)
                 async with asyncio.timeout(30):
                     while (handled := await asyncio.to_thread(handled_last_at, engine, sent)) is None:
                         await asyncio.sleep(0.1)
                 votes["done_seconds"] = round(handled - began_unix, 3)
+                votes["settle_seconds"] = settle
                 await asyncio.sleep(2)  # the last tally edit, sent once the replies are quiet
                 votes["bot_outbox_rows_of_the_burst"] = await asyncio.to_thread(bot_events_after, engine, before)
                 votes["ballot_rows"] = await asyncio.to_thread(ballots, engine) - already
@@ -337,17 +360,18 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                 return votes
 
             async def echo_burst(echo_room_id: str) -> dict:
-                await settled(engine)
-                return (await burst(representatives, echo_room_id, "!echo pour", processes,
-                                     synapse.access_log_path))[0]
+                settle = await settled(engine, list(people.values()), echo_room_id, synapse.process.pid)
+                measures = (await burst(representatives, echo_room_id, "!echo pour", processes,
+                                        synapse.access_log_path))[0]
+                return {**measures, "settle_seconds": settle}
 
             bursts = {"vote": vote, "echo": lambda _: echo_burst(echo_room),
                       "echo_reacting": lambda _: echo_burst(reacting_room)}
             measured = []
             for point in range(1, rounds + 1):
-                # the vote's burst first, between the echoes, last: no position on the homeserver favours a bot
-                order = ["echo", "echo_reacting"]
-                order.insert((point - 1 + first_position) % 3, "vote")
+                # each bot first, second and last in turn: no position on the homeserver favours one
+                shift = (point - 1 + first_position) % 3
+                order = BURSTS[shift:] + BURSTS[:shift]
                 done = {name: await bursts[name](point) for name in order}
                 measured.append({"round": point, "order": order, "pending_decisions": pending + point - 1,
                                  **done, "ratio_to_echo": ratios(done["vote"], done["echo"]),

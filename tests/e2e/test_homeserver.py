@@ -143,3 +143,21 @@ async def test_restart_keeps_users_and_data(synapse_factory) -> None:
     finally:
         await again.close()
     await exchange(server, "carol", "dave", password)
+
+
+async def test_a_participant_marks_a_room_read_and_the_homeserver_counts_its_unread_from_there(person) -> None:
+    """`Participant.read_up_to` (the benches mark each room read before a burst): the notifications the homeserver
+    counts for that user in the room go back to zero, and count again from the next message."""
+    from tests.cast import LOCAL
+
+    writer, reader = await person(LOCAL.PRESIDENT), await person(LOCAL.BAUME)
+    room_id = await writer.create_room("Lecture", invite=[reader.user_id], encrypted=False)
+    await reader.join(room_id)
+    for n in range(3):
+        await writer.send(room_id, f"message {n}")
+    room = reader.client.rooms[room_id]
+    await reader.wait_for(lambda: room.unread_notifications == 3)
+    await reader.read_up_to(room_id)
+    await reader.wait_for(lambda: room.unread_notifications == 0)
+    await writer.send(room_id, "message 3")
+    await reader.wait_for(lambda: room.unread_notifications == 1)

@@ -19,6 +19,7 @@ from nio import (
     RoomMessageNotice,
     RoomMessageText,
     RoomPreset,
+    RoomReadMarkersError,
     RoomSendResponse,
     RoomVisibility,
     UnknownEvent,
@@ -134,6 +135,17 @@ class Participant:
         if not isinstance(response, RoomSendResponse):
             raise RuntimeError(f"event refused: {response}")
         return response.event_id
+
+    async def read_up_to(self, room_id: str) -> None:
+        """Mark the room read up to the last event received in it, as Element does for the room on screen: its
+        fully-read marker and a private read receipt (seen by no one else), so the homeserver counts this user's
+        unread messages and mentions from there."""
+        last = next((m.event_id for m in reversed(self.received) if m.room_id == room_id), None)
+        if last is None:
+            return
+        response = await self.client.room_read_markers(room_id, fully_read_event=last, private_read_event=last)
+        if isinstance(response, RoomReadMarkersError):
+            raise RuntimeError(f"read markers refused: {response.message}")
 
     def related_to(self, event_id: str, rel_type: str) -> list[Received]:
         """The events received that relate to `event_id` so (`m.annotation`: reactions, `m.replace`: edits…)."""
