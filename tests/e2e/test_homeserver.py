@@ -161,3 +161,25 @@ async def test_a_participant_marks_a_room_read_and_the_homeserver_counts_its_unr
     await reader.wait_for(lambda: room.unread_notifications == 0)
     await writer.send(room_id, "message 3")
     await reader.wait_for(lambda: room.unread_notifications == 1)
+
+
+async def test_a_participant_asks_for_the_full_state_in_its_first_sync_only(synapse_factory, tmp_path) -> None:
+    """After its first /sync, a scripted user syncs incrementally, as Element does: no full state of every room at
+    each wake (in the benches, that made Synapse's work the clients' syncs)."""
+    from tno_bot.matrix.participant import Participant
+
+    server: ThrowawaySynapse = synapse_factory(access_log=True)
+    server.register("carol", "carol's horse")
+    carol = Participant(server.url, server.user_id("carol"), "carol's horse", tmp_path / "carol")
+    await carol.start()
+    try:
+        room_id = await carol.create_room("Seule", invite=[], encrypted=False)
+        for n in range(3):
+            event_id = await carol.send(room_id, f"message {n}")
+            await carol.wait_for(lambda: any(m.event_id == event_id for m in carol.received))
+    finally:
+        await carol.stop()
+    syncs = [line for line in server.access_log_path.read_text(encoding="utf8").splitlines()
+             if "{@carol:" in line and "/sync" in line]
+    assert len(syncs) >= 4  # the first, then one at least per message
+    assert ["full_state=true" in line for line in syncs] == [True] + [False] * (len(syncs) - 1)

@@ -87,8 +87,9 @@ class Participant:
         await self.client.sync(timeout=0, full_state=True, sync_filter=SYNC_FILTER)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
-        self._sync_task = asyncio.create_task(self.client.sync_forever(timeout=5_000, full_state=True,
-                                                                       sync_filter=SYNC_FILTER))
+        # Incremental syncs from there, as Element makes them: asking for the full state of every room at each
+        # /sync made the homeserver send each client all the rooms' members every time it woke.
+        self._sync_task = asyncio.create_task(self.client.sync_forever(timeout=5_000, sync_filter=SYNC_FILTER))
 
     async def stop(self) -> None:
         if self._sync_task:
