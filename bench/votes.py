@@ -15,23 +15,22 @@ ballot. Each burst, the vote's and the echoes', starts on a quiet homeserver, in
 has sent everything (the opening of a vote sends its polls after its first message), each client has marked the
 room read up to its last event (the homeserver's unread counts, computed at every /sync, then cover the same span
 in every room, whatever its history), `SETTLE_SECONDS` have passed and Synapse's CPU has come down (the seconds
-this took are recorded with each burst). The CPU seconds each
-process used during each burst (the bot, the echo bots, Synapse, the bench's clients) are recorded too.
+this took are recorded with each burst). The CPU seconds each process used during each burst (the bot, the echo
+bots, Synapse, the bench's clients) are recorded too.
 
-The echo baselines (issue 16), in the same round under the same 52 clients: a minimal nio echo bot
-(`bench/latency.py --serve echo-bot`, in a process of its own, sending its replies up to 8 at a time like tno-bot's
-outbox lanes) in a second room, and a second one that answers with a ✅ reaction, the event tno-bot acknowledges a
-ballot with, in a third room; the same 50 representatives send `!echo pour` at once in each, and the time until every
-one has their answer is measured the same way. Each bot's burst comes first, second and last in turn (the order
-of the three rotates from one round to the next), so that no position on the homeserver favours one; the ratios are taken within each round, and summed up over
-all rounds as a median with its 95 % bootstrap interval. Each closed vote adds a decision awaiting the members'
-deliberations, as a real séance does. `--pending N` first gives the bot N adopted decisions awaiting every member's
-deliberation (the register the clock keeps); `--database-url` runs the bot on PostgreSQL (a database created for
-the run and dropped after it) instead of SQLite. `--requests` keeps Synapse's access log and records, for each
-burst, the requests it finished meanwhile by who made them and endpoint, with the CPU it spent on them (the log
-costs Synapse some CPU: leave it out of the runs that measure the ratios). Everything runs on loopback and is
-stopped at the end. Figures are printed and written to
-bench/results/votes-<clear|encrypted>[-pending<N>][-postgresql].json.
+The echo baselines (issue 16), in the same round under the same 52 clients: a minimal nio echo bot (`bench/latency.py
+--serve echo-bot`, in a process of its own, sending its replies up to 8 at a time like tno-bot's outbox lanes) in a
+second room, and a second one that answers with a ✅ reaction, the event tno-bot acknowledges a ballot with, in a third
+room; the same 50 representatives send `!echo pour` at once in each, and the time until every one has their answer is
+measured the same way. Each bot's burst comes first, second and last in turn (the order of the three rotates from one
+round to the next), so that no position on the homeserver favours one; the ratios are taken within each round, and
+summed up over all rounds as a median with its 95 % bootstrap interval. Each closed vote adds a decision awaiting the
+members' deliberations, as a real séance does. `--pending N` first gives the bot N adopted decisions awaiting every
+member's deliberation (the register the clock keeps); `--database-url` runs the bot on PostgreSQL (a database created
+for the run and dropped after it) instead of SQLite. `--requests` keeps Synapse's access log and records, for each
+burst, the requests it finished meanwhile by who made them and endpoint, with the CPU it spent on them (the log costs
+Synapse some CPU: leave it out of the runs that measure the ratios). Everything runs on loopback and is stopped at the
+end. Figures are printed and written to bench/results/votes-<clear|encrypted>[-pending<N>][-postgresql].json.
 """
 from __future__ import annotations
 
@@ -67,7 +66,7 @@ ROOM_ALIAS = "seance"  # the séance's room, the one room the bot serves
 PASSWORD = "bench-password"
 SETTLE_SECONDS = 2.0  # before each burst, after the bot has sent everything: the same quiet start for every bot
 # ... and then until Synapse is quiet: less than QUIET_CPU_SECONDS of CPU in QUIET_WINDOW_SECONDS (the work left by the
-# previous burst, such as its notification counts, would otherwise fall into the next one), for at most SETTLE_MAX_SECONDS
+# previous burst, such as its notification counts, would otherwise fall into the next one), at most SETTLE_MAX_SECONDS
 QUIET_WINDOW_SECONDS = 0.5
 QUIET_CPU_SECONDS = 0.05
 SETTLE_MAX_SECONDS = 30.0
@@ -333,6 +332,7 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
             await ask(president, room_id, "!odj fixer")
             await ask(president, room_id, f"!seance ouvrir {number}")
             representatives = [people[p.matrix_id[1:].split(":")[0]] for p in config.people]
+            everyone = list(people.values())  # the representatives, the président and the comité: they read the rooms
             for participant in representatives:
                 await ask(participant, room_id, "!present")
 
@@ -343,7 +343,7 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                 await ask(president, room_id, f"!vote ouvrir {point}")
                 already = await asyncio.to_thread(ballots, engine)
                 before = await asyncio.to_thread(last_outbox_id, engine)
-                settle = await settled(engine, list(people.values()), room_id, synapse.process.pid)
+                settle = await settled(engine, everyone, room_id, synapse.process.pid)
                 votes, sent, began_unix = await burst(representatives, room_id, "!vote pour", processes,
                                                       synapse.access_log_path)
                 async with asyncio.timeout(30):
@@ -360,7 +360,7 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                 return votes
 
             async def echo_burst(echo_room_id: str) -> dict:
-                settle = await settled(engine, list(people.values()), echo_room_id, synapse.process.pid)
+                settle = await settled(engine, everyone, echo_room_id, synapse.process.pid)
                 measures = (await burst(representatives, echo_room_id, "!echo pour", processes,
                                         synapse.access_log_path))[0]
                 return {**measures, "settle_seconds": settle}
