@@ -132,7 +132,7 @@ async def test_a_command_in_a_thread_is_answered_there_and_an_edited_command_is_
 
 async def test_an_element_grade_client_answers_the_poll_in_an_encrypted_room(bot_runner, person, strict_person):
     """matrix-js-sdk with rust crypto (Element's) reads the bot's encrypted poll, answers it encrypted; the bot
-    decrypts the answer, counts it and reacts to it."""
+    decrypts the answer, counts it and reacts to it; at the closing, the poll ends for her with the result."""
     baume = await strict_person(LOCAL.BAUME)
     room_id, number, secretariat, people = await prepared_conference(bot_runner, person, encrypted=True,
                                                                      strict={LOCAL.BAUME: baume})
@@ -150,6 +150,12 @@ async def test_an_element_grade_client_answers_the_poll_in_an_encrypted_room(bot
     with Session(bot_runner.engine) as session:
         [ballot] = session.exec(select(BallotRow)).all()
     assert (ballot.event_id, ballot.voter, ballot.choice) == (answer, baume.user_id, "pour")
+
+    # Closed: the ended poll reaches her client with the result, not held behind the tally's last edit.
+    president = people[LOCAL.PRESIDENT]
+    await president.wait_reply(await president.send(room_id, "!vote clore"))
+    end = await baume.wait_event(room_id, POLL_END, relates_to=poll["event_id"], timeout=EDIT_MAX_DELAY_SECONDS / 2)
+    assert end["encrypted"]
 
 
 async def test_a_vote_of_the_whole_conference_makes_three_messages_and_a_reaction_per_ballot(bot_runner, person):
