@@ -11,7 +11,9 @@ opened and everybody says `!present`. Each round then opens the vote on its poin
 (one `asyncio.gather`), and the vote is closed and its result checked (50 pour). Measured from the first send: the
 time until the bot handled every ballot (the latest `processed_at` of the 50 events, read after the burst: the row
 is committed in the same transaction, milliseconds later), and until every voter has received the answer to their
-ballot. Each burst, the vote's and the echoes', starts on a quiet homeserver, in a room everybody has read: the bot
+ballot. On the homeserver's clock, each burst also gives when the last message was stored and, for each one, how long
+until the answer to it was (the turnaround: the bot's part, with the homeserver's queue); for tno-bot, how long from
+a ballot stored to the bot handling it. Each burst, the vote's and the echoes', starts on a quiet homeserver, in a room everybody has read: the bot
 has sent everything (the opening of a vote sends its polls after its first message), each client has marked the
 room read up to its last event (the homeserver's unread counts, computed at every /sync, then cover the same span
 in every room, whatever its history), `SETTLE_SECONDS` have passed and Synapse's CPU has come down (the seconds
@@ -205,6 +207,23 @@ def homeserver_requests(access_log: Path, began: float, ended: float) -> dict[st
             for key, figures in sorted(requests.items())}
 
 
+def stored_at(representatives: list[Participant], sent: list[str]) -> dict[str, int]:
+    """When (milliseconds, the homeserver's clock) the homeserver stored each voter's message: each voter has their
+    own by the time they have its answer (the timeline comes in order)."""
+    return {e: next(m.origin_server_ts for m in reversed(p.received) if m.event_id == e)
+            for p, e in zip(representatives, sent)}
+
+
+def handled_after_stored(engine, stored: dict[str, int]) -> list[float]:
+    """For each event of `stored`, the seconds from the homeserver storing it to the bot beginning to handle it (one
+    machine, one wall clock), sorted."""
+    with Session(engine) as session:
+        rows = session.exec(select(ProcessedEvent.event_id, ProcessedEvent.processed_at)
+                            .where(col(ProcessedEvent.event_id).in_(list(stored)))).all()
+    return sorted((at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp() - stored[event_id] / 1000
+                  for event_id, at in rows)
+
+
 async def burst(representatives: list[Participant], room_id: str, text: str, processes: dict[str, int],
                 access_log: Path | None = None) -> tuple[dict, list[str], float]:
     """Everyone sends `text` at once; until each has the answer to their own, a reply or a reaction. The measures
@@ -222,12 +241,18 @@ async def burst(representatives: list[Participant], room_id: str, text: str, pro
     ended_unix = time.time()
     replies = sorted(min(m.received_at for m in p.answers_to(e)) - began for p, e in zip(representatives, sent))
     stored = sorted(min(m.origin_server_ts for m in p.answers_to(e)) for p, e in zip(representatives, sent))
-    sent_ids = set(sent)
-    first_stored = min(m.origin_server_ts for m in representatives[0].received if m.event_id in sent_ids)
+    sent_stored = stored_at(representatives, sent)
+    first_stored = min(sent_stored.values())
+    # the bot's part: from the homeserver storing a message to it storing its answer (one clock: the homeserver's)
+    turnarounds = sorted(min(m.origin_server_ts for m in p.answers_to(e)) - sent_stored[e]
+                         for p, e in zip(representatives, sent))
     measures = {"sends_seconds": round(sent_seconds, 3),
                 "all_replies_delivered_seconds": round(replies[-1], 3),
                 "reply_median_seconds": round(statistics.median(replies), 3),
                 "all_replies_stored_by_homeserver_seconds": round((stored[-1] - first_stored) / 1000, 3),
+                "all_sent_stored_by_homeserver_seconds": round((max(sent_stored.values()) - first_stored) / 1000, 3),
+                "turnaround_median_seconds": round(statistics.median(turnarounds) / 1000, 3),
+                "turnaround_max_seconds": round(turnarounds[-1] / 1000, 3),
                 "duplicate_replies": sum(len(p.answers_to(e)) - 1 for p, e in zip(representatives, sent)),
                 "cpu_seconds": {name: round(cpu_seconds(pid) - cpu_before[name], 3)
                                 for name, pid in processes.items()}}
@@ -350,6 +375,10 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                     while (handled := await asyncio.to_thread(handled_last_at, engine, sent)) is None:
                         await asyncio.sleep(0.1)
                 votes["done_seconds"] = round(handled - began_unix, 3)
+                waited = await asyncio.to_thread(handled_after_stored, engine, stored_at(representatives, sent))
+                votes["handled_after_stored_min_seconds"] = round(waited[0], 3)
+                votes["handled_after_stored_median_seconds"] = round(statistics.median(waited), 3)
+                votes["handled_after_stored_max_seconds"] = round(waited[-1], 3)
                 votes["settle_seconds"] = settle
                 await asyncio.sleep(2)  # the last tally edit, sent once the replies are quiet
                 votes["bot_outbox_rows_of_the_burst"] = await asyncio.to_thread(bot_events_after, engine, before)
