@@ -24,6 +24,7 @@ from tests.cast import LOCAL
 from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms, password_of
 from tests.e2e.fault_proxy import FaultProxy
 from tests.e2e.scenarios import ACK, QUORATE, all_sent, answered, ask, opened_seance, room_with_bot
+from tests.text import plain
 from tno_bot import storage
 from tno_bot.service import EXIT_ACCESS_REVOKED
 from tno_bot.storage.tables import BallotRow
@@ -328,3 +329,40 @@ async def test_a_stalled_send_is_abandoned_and_sent_again_instead_of_holding_the
     assert any("not sent yet (TimeoutError)" in record.getMessage() for record in caplog.records)
     _report("a /send stalled for 600 s (send timeout 5 s)", commands=2, answered=2, duplicates=0,
             seconds_to_answer_both=f"{seconds_to_answers:.1f}")
+
+
+async def test_a_reply_slow_to_be_stored_does_not_hold_back_the_next_command(bot_runner, person, proxy):
+    """After a lone command the bot gives the homeserver a moment to store and deliver its reply before asking for
+    the next sync; a homeserver slow to store it (busy: the first ballot of a burst looks lone) must not hold back the
+    commands that came meanwhile (it held them until the reply was stored, for up to a second)."""
+    from tno_bot.matrix.outbox import REPLIES_QUIET_SECONDS
+
+    await bot_runner.start()
+    bot = bot_runner.settings.user_id
+    emeline, bertrand = await person(LOCAL.BAUME), await person(LOCAL.MAES)
+    room_id = await emeline.create_room("Réponse lente", invite=[bot, bertrand.user_id], encrypted=False,
+                                        alias=bot_runner.room_alias())
+    await bertrand.join(room_id)
+    await emeline.wait_joined(room_id, bot)
+    await emeline.wait_reply(await emeline.send(room_id, "!cles"))
+    await asyncio.sleep(REPLIES_QUIET_SECONDS * 2)  # her next command is a lone one
+
+    proxy.stall("PUT", SEND, seconds=3, times=1)  # the homeserver stores her reply three seconds late
+    hers = await emeline.send(room_id, "!appel 2023")
+    async with asyncio.timeout(10):
+        while await asyncio.to_thread(_processed, bot_runner.engine, hers) is None:
+            await asyncio.sleep(0.01)
+    sent_at = time.monotonic()
+    his = await bertrand.send(room_id, "!cles 2023")
+    reply = await bertrand.wait_reply(his, timeout=10)
+
+    assert "30,6" in plain(reply.content["body"])
+    assert reply.received_at - sent_at < 0.6  # held back, it came a second later
+    assert not emeline.replies_to(hers)  # hers is still on its way
+    assert "639" in plain((await emeline.wait_reply(hers, timeout=10)).content["body"])
+    _report("a lone reply stored 3 s late", seconds_to_the_next_reply=f"{reply.received_at - sent_at:.2f}")
+
+
+def _processed(engine, event_id: str) -> storage.ProcessedEvent | None:
+    with Session(engine) as session:
+        return storage.processed_event(session, event_id)
