@@ -9,8 +9,8 @@ import pytest
 from nio import AsyncClient
 
 from tests.e2e.scenarios import room_with_bot
-from tno_bot.matrix.outbox import DELIVERY_GRACE_SECONDS, REPLIES_QUIET_SECONDS
 from tno_bot.matrix import sync
+from tno_bot.matrix.outbox import DELIVERY_GRACE_SECONDS, REPLIES_QUIET_SECONDS
 from tno_bot.matrix.sync import SyncLoop
 
 pytestmark = pytest.mark.e2e
