@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/votes.py [--voters 50] [--encrypted] [--runs 1] [--rounds 6] [--pending 0]
                                     [--database-url URL] [--requests] [--output PATH]
+    .venv/bin/python bench/votes.py --pool RESULTS.json RESULTS.json... [--output PATH]
 
 One run: a throwaway Synapse, the real tno-bot (`tno-bot run` in a process of its own, as in production, so that it
 does not share the GIL with the 52 clients of the bench), and a synthetic entente of 25 members with two titulaires each
@@ -33,6 +34,8 @@ for the run and dropped after it) instead of SQLite. `--requests` keeps Synapse'
 burst, the requests it finished meanwhile by who made them and endpoint, with the CPU it spent on them (the log costs
 Synapse some CPU: leave it out of the runs that measure the ratios). Everything runs on loopback and is stopped at the
 end. Figures are printed and written to bench/results/votes-<clear|encrypted>[-pending<N>][-postgresql].json.
+`--pool` runs nothing: it sums up the rounds of several results files of one case (one code, one machine) together,
+for an interval narrower than one run's.
 """
 from __future__ import annotations
 
@@ -476,7 +479,13 @@ def main() -> None:
                         help="keep Synapse's access log and record its requests of each burst, by who and endpoint")
     parser.add_argument("--output", type=Path, help="JSON file (default bench/results/votes-<mode>[-pending<N>]"
                         "[-postgresql].json)")
+    parser.add_argument("--pool", type=Path, nargs="+", metavar="RESULTS",
+                        help="no run: sum up the rounds of these results files together (runs of one case and one "
+                             "code) into --output")
     args = parser.parse_args()
+    if args.pool:
+        pool(args.pool, args.output)
+        return
     logging.basicConfig(level=logging.ERROR)
     rounds: list[dict] = []
     load_before = os.getloadavg()
@@ -493,13 +502,31 @@ def main() -> None:
     mode = "encrypted" if args.encrypted else "clear"
     suffix = (f"-pending{args.pending}" if args.pending else "") + ("-postgresql" if args.database_url else "")
     output = args.output or ROOT / "bench" / "results" / f"votes-{mode}{suffix}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
     result = {"machine": {"nproc": os.cpu_count(), "python": platform.python_version(),
                           "load_before": [round(x, 2) for x in load_before],
                           "load_after": [round(x, 2) for x in os.getloadavg()]},
               "date": datetime.now(PARIS).isoformat(timespec="seconds"),
               "database": "postgresql" if args.database_url else "sqlite", "encrypted": args.encrypted,
               "voters": args.voters, "summary": summary(rounds), "rounds": rounds}
+    write_results(result, output)
+
+
+def pool(paths: list[Path], output: Path | None) -> None:
+    """The rounds of several results files of one case summed up together, each round marked with its file."""
+    results = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    cases = {(r["database"], r["encrypted"], r["voters"], r["rounds"][0]["pending_decisions"]) for r in results}
+    if len(cases) > 1:
+        raise SystemExit(f"these results are of different cases: {sorted(cases)}")
+    rounds = [{"file": path.name, **r} for path, result in zip(paths, results) for r in result["rounds"]]
+    pooled = {**{key: results[0][key] for key in ("database", "encrypted", "voters")},
+              "pooled": [{"file": path.name, "date": r["date"], "machine": r["machine"]}
+                         for path, r in zip(paths, results)],
+              "summary": summary(rounds), "rounds": rounds}
+    write_results(pooled, output or paths[0].with_name(paths[0].stem + "-pooled.json"))
+
+
+def write_results(result: dict, output: Path) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for name, figures in result["summary"].items():
         print(f"{name:<50} median {figures['median']:.3f} (95 % {figures['interval_95'][0]:.3f}"
