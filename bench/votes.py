@@ -13,13 +13,13 @@ opened and everybody says `!present`. Each round then opens the vote on its poin
 time until the bot handled every ballot (the latest `processed_at` of the 50 events, read after the burst: the row
 is committed in the same transaction, milliseconds later), and until every voter has received the answer to their
 ballot. On the homeserver's clock, each burst also gives when the last message was stored and, for each one, how long
-until the answer to it was (the turnaround: the bot's part, with the homeserver's queue); for tno-bot, how long from
-a ballot stored to the bot handling it. Each burst, the vote's and the echoes', starts on a quiet homeserver, in a room everybody has read: the bot
-has sent everything (the opening of a vote sends its polls after its first message), each client has marked the
-room read up to its last event (the homeserver's unread counts, computed at every /sync, then cover the same span
-in every room, whatever its history), `SETTLE_SECONDS` have passed and Synapse's CPU has come down (the seconds
-this took are recorded with each burst). The CPU seconds each process used during each burst (the bot, the echo
-bots, Synapse, the bench's clients) are recorded too.
+until the answer to it was (the turnaround: the bot's part, with the homeserver's queue); for tno-bot, how long from a
+ballot stored to the bot handling it. Each burst, the vote's and the echoes', starts on a quiet homeserver, in a room
+everybody has read: the bot has sent everything (the opening of a vote sends its polls after its first message), each
+client has marked the room read up to its last event (the homeserver's unread counts, computed at every /sync, then
+cover the same span in every room, whatever its history), `SETTLE_SECONDS` have passed and Synapse's CPU has come down
+(the seconds this took are recorded with each burst). The CPU seconds each process used during each burst (the bot,
+the echo bots, Synapse, the bench's clients) are recorded too.
 
 The echo baselines (issue 16), in the same round under the same 52 clients: a minimal nio echo bot (`bench/latency.py
 --serve echo-bot`, in a process of its own, sending its replies up to 8 at a time like tno-bot's outbox lanes) in a

@@ -65,8 +65,8 @@ HOUSEKEEPING_TIMEOUT_SECONDS = 20.0
 REQUEST_TIMEOUT_SECONDS = 20.0
 NETWORK_ERRORS = TRANSIENT_EXCEPTIONS
 TOKEN_SAVE_INTERVAL_SECONDS = 30.0
-# A homeserver with time for it stores a lone reply within tens of milliseconds; one that takes longer is busy (the first
-# command of a burst looks lone): waiting more would hold back the commands behind it on the homeserver.
+# A homeserver with time for it stores a lone reply within tens of milliseconds; one that takes longer is busy (the
+# first command of a burst looks lone): waiting more would hold back the commands behind it on the homeserver.
 REPLIES_FIRST_SECONDS = 0.15
 
 
