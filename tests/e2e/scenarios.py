@@ -25,6 +25,17 @@ async def room_with_bot(person, bot_runner, name: str, encrypted: bool):
     return emeline, room_id
 
 
+async def room_with_bot_and(person, bot_runner, name: str, encrypted: bool, other: str):
+    """Emeline Baume's new room `name`, the bot and `other` (a localpart) joined: (her client, theirs, the room id)."""
+    emeline, guest = await person(LOCAL.BAUME), await person(other)
+    bot = bot_runner.settings.user_id
+    room_id = await emeline.create_room(name, invite=[bot, guest.user_id], encrypted=encrypted,
+                                        alias=bot_runner.room_alias())
+    await guest.join(room_id)
+    await emeline.wait_joined(room_id, bot)
+    return emeline, guest, room_id
+
+
 async def ask(participant, room_id: str, text: str) -> str:
     reply = await participant.wait_reply(await participant.send(room_id, text))
     return plain(reply.content["body"])

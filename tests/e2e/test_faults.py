@@ -23,7 +23,8 @@ from sqlmodel import Session, select
 from tests.cast import LOCAL
 from tests.e2e.conftest import BOT_RECOVERY_KEY, config_with_rooms, password_of
 from tests.e2e.fault_proxy import FaultProxy
-from tests.e2e.scenarios import ACK, QUORATE, all_sent, answered, ask, opened_seance, room_with_bot
+from tests.e2e.scenarios import ACK, QUORATE, all_sent, answered, ask, opened_seance, room_with_bot, \
+    room_with_bot_and
 from tests.text import plain
 from tno_bot import storage
 from tno_bot.service import EXIT_ACCESS_REVOKED
@@ -338,12 +339,7 @@ async def test_a_reply_slow_to_be_stored_does_not_hold_back_the_next_command(bot
     from tno_bot.matrix.outbox import REPLIES_QUIET_SECONDS
 
     await bot_runner.start()
-    bot = bot_runner.settings.user_id
-    emeline, bertrand = await person(LOCAL.BAUME), await person(LOCAL.MAES)
-    room_id = await emeline.create_room("Réponse lente", invite=[bot, bertrand.user_id], encrypted=False,
-                                        alias=bot_runner.room_alias())
-    await bertrand.join(room_id)
-    await emeline.wait_joined(room_id, bot)
+    emeline, bertrand, room_id = await room_with_bot_and(person, bot_runner, "Réponse lente", False, LOCAL.MAES)
     await emeline.wait_reply(await emeline.send(room_id, "!cles"))
     await asyncio.sleep(REPLIES_QUIET_SECONDS * 2)  # her next command is a lone one
 

@@ -8,7 +8,7 @@ from nio import ToDeviceMessage
 from sqlmodel import Session, select
 
 from tests.cast import LOCAL
-from tests.e2e.scenarios import ask, plain
+from tests.e2e.scenarios import ask, plain, room_with_bot_and
 from tno_bot.storage.tables import ProcessedEvent
 
 pytestmark = pytest.mark.e2e
@@ -18,11 +18,7 @@ async def test_command_whose_room_key_arrives_while_the_bot_is_down_is_answered_
     caplog.set_level(logging.WARNING, logger="tno_bot")
     await bot_runner.start()
     bot = bot_runner.settings.user_id
-    emeline, zemorda = await person(LOCAL.BAUME), await person(LOCAL.KHELIFI)
-    room_id = await emeline.create_room("Clé en retard", invite=[bot, zemorda.user_id], encrypted=True,
-                                        alias=bot_runner.room_alias())
-    await zemorda.join(room_id)
-    await emeline.wait_joined(room_id, bot)
+    emeline, zemorda, room_id = await room_with_bot_and(person, bot_runner, "Clé en retard", True, LOCAL.KHELIFI)
     await ask(emeline, room_id, "!cles")  # Emeline's client now knows the bot's device and has an Olm session with it
 
     # nio shares no group session with a blacklisted device: a new session, withheld from the bot, whose key is
