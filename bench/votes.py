@@ -128,15 +128,13 @@ def ballots(engine) -> int:
         return session.exec(select(func.count()).select_from(BallotRow)).one()
 
 
-def handled_last_at(engine, event_ids: list[str]) -> float | None:
-    """When (Unix time) the bot began handling the last of `event_ids` (its row is committed in the same
-    transaction, some milliseconds later); None unless all are handled."""
+def handled_at(engine, event_ids: list[str]) -> dict[str, float]:
+    """When (Unix time) the bot began handling each of `event_ids` it has handled (its row is committed in the same
+    transaction, some milliseconds later)."""
     with Session(engine) as session:
-        times = session.exec(select(ProcessedEvent.processed_at)
-                             .where(col(ProcessedEvent.event_id).in_(event_ids))).all()
-    if len(times) < len(event_ids):
-        return None
-    return max(t if t.tzinfo else t.replace(tzinfo=timezone.utc) for t in times).timestamp()
+        rows = session.exec(select(ProcessedEvent.event_id, ProcessedEvent.processed_at)
+                            .where(col(ProcessedEvent.event_id).in_(event_ids))).all()
+    return {event_id: (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp() for event_id, at in rows}
 
 
 def pending_outbox_rows(engine) -> int:
@@ -217,21 +215,11 @@ def stored_at(representatives: list[Participant], sent: list[str]) -> dict[str, 
             for p, e in zip(representatives, sent)}
 
 
-def handled_after_stored(engine, stored: dict[str, int]) -> list[float]:
-    """For each event of `stored`, the seconds from the homeserver storing it to the bot beginning to handle it (one
-    machine, one wall clock), sorted."""
-    with Session(engine) as session:
-        rows = session.exec(select(ProcessedEvent.event_id, ProcessedEvent.processed_at)
-                            .where(col(ProcessedEvent.event_id).in_(list(stored)))).all()
-    return sorted((at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp() - stored[event_id] / 1000
-                  for event_id, at in rows)
-
-
 async def burst(representatives: list[Participant], room_id: str, text: str, processes: dict[str, int],
-                access_log: Path | None = None) -> tuple[dict, list[str], float]:
+                access_log: Path | None = None) -> tuple[dict, dict[str, int], float]:
     """Everyone sends `text` at once; until each has the answer to their own, a reply or a reaction. The measures
     (with the CPU seconds each of `processes` used meanwhile, and Synapse's requests if it keeps an `access_log`),
-    the events sent, and when (Unix time) the first send began."""
+    when the homeserver stored each message sent (`stored_at`), and when (Unix time) the first send began."""
     cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
     began, began_unix = time.monotonic(), time.time()
     sent = await asyncio.gather(*(p.send(room_id, text) for p in representatives))
@@ -261,7 +249,7 @@ async def burst(representatives: list[Participant], room_id: str, text: str, pro
                                 for name, pid in processes.items()}}
     if access_log is not None:
         measures["homeserver_requests"] = homeserver_requests(access_log, began_unix, ended_unix)
-    return measures, list(sent), began_unix
+    return measures, sent_stored, began_unix
 
 
 async def settled(engine, people: list[Participant], room_id: str, synapse_pid: int) -> float:
@@ -372,13 +360,13 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                 already = await asyncio.to_thread(ballots, engine)
                 before = await asyncio.to_thread(last_outbox_id, engine)
                 settle = await settled(engine, everyone, room_id, synapse.process.pid)
-                votes, sent, began_unix = await burst(representatives, room_id, "!vote pour", processes,
+                votes, stored, began_unix = await burst(representatives, room_id, "!vote pour", processes,
                                                       synapse.access_log_path)
                 async with asyncio.timeout(30):
-                    while (handled := await asyncio.to_thread(handled_last_at, engine, sent)) is None:
+                    while len(handled := await asyncio.to_thread(handled_at, engine, list(stored))) < len(stored):
                         await asyncio.sleep(0.1)
-                votes["done_seconds"] = round(handled - began_unix, 3)
-                waited = await asyncio.to_thread(handled_after_stored, engine, stored_at(representatives, sent))
+                votes["done_seconds"] = round(max(handled.values()) - began_unix, 3)
+                waited = sorted(handled[event_id] - at / 1000 for event_id, at in stored.items())
                 votes["handled_after_stored_min_seconds"] = round(waited[0], 3)
                 votes["handled_after_stored_median_seconds"] = round(statistics.median(waited), 3)
                 votes["handled_after_stored_max_seconds"] = round(waited[-1], 3)
