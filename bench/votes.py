@@ -14,7 +14,8 @@ time until the bot handled every ballot (the latest `processed_at` of the 50 eve
 is committed in the same transaction, milliseconds later), and until every voter has received the answer to their
 ballot. On the homeserver's clock, each burst also gives when the last message was stored and, for each one, how long
 until the answer to it was (the turnaround: the bot's part, with the homeserver's queue); for tno-bot, how long from a
-ballot stored to the bot handling it. Each burst, the vote's and the echoes', starts on a quiet homeserver, in a room
+ballot stored to the bot handling it, and when each edit of the tally was stored, after the last answer (negative:
+among the answers). Each burst, the vote's and the echoes', starts on a quiet homeserver, in a room
 everybody has read: the bot has sent everything (the opening of a vote sends its polls after its first message), each
 client has marked the room read up to its last event (the homeserver's unread counts, computed at every /sync, then
 cover the same span in every room, whatever its history), `SETTLE_SECONDS` have passed and Synapse's CPU has come down
@@ -372,6 +373,11 @@ async def run_once(workdir: Path, voters: int, encrypted: bool, pending: int, da
                 votes["handled_after_stored_max_seconds"] = round(waited[-1], 3)
                 votes["settle_seconds"] = settle
                 await asyncio.sleep(2)  # the last tally edit, sent once the replies are quiet
+                first_stored = min(stored.values())
+                last_reply = first_stored + votes["all_replies_stored_by_homeserver_seconds"] * 1000
+                votes["tally_edits_stored_after_last_reply_seconds"] = [
+                    round((m.origin_server_ts - last_reply) / 1000, 3) for m in president.received
+                    if m.room_id == room_id and m.relation[0] == "m.replace" and m.origin_server_ts >= first_stored]
                 votes["bot_outbox_rows_of_the_burst"] = await asyncio.to_thread(bot_events_after, engine, before)
                 votes["ballot_rows"] = await asyncio.to_thread(ballots, engine) - already
                 result = await ask(president, room_id, "!vote clore")

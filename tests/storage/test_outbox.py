@@ -173,9 +173,10 @@ async def _running(sender: OutboxSender) -> asyncio.Task:
     return asyncio.create_task(sender.run())
 
 
-async def _ballot_burst(engine, voters: int, edited_just_now: bool, gap: float) -> tuple[list[str], float]:
+async def _ballot_burst(engine, voters: int, edited_just_now: bool, gap: float) -> tuple[_RecordingClient, float]:
     """`voters` ballots handed to the outbox `gap` seconds apart, each lane the voter's ✅ then an edit of the
-    tally, each send taking 50 ms: the events in the order sent, and the seconds until every reaction was sent."""
+    tally, each send taking 50 ms: the client that recorded the sends, and the seconds until every reaction was
+    sent."""
     import time
 
     from tno_bot.matrix.related_sends import EDIT_MAX_DELAY_SECONDS
@@ -207,7 +208,7 @@ async def _ballot_burst(engine, voters: int, edited_just_now: bool, gap: float) 
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-    return client.sent, reactions_took
+    return client, reactions_took
 
 
 async def test_a_tally_edit_waiting_for_its_turn_does_not_hold_back_the_other_voters_reactions(engine):
@@ -217,9 +218,22 @@ async def test_a_tally_edit_waiting_for_its_turn_does_not_hold_back_the_other_vo
     from tno_bot.matrix.outbox import MAX_LANES
     from tno_bot.matrix.related_sends import EDIT_INTERVAL_SECONDS
 
-    sent, reactions_took = await _ballot_burst(engine, MAX_LANES + 4, edited_just_now=True, gap=0)
+    client, reactions_took = await _ballot_burst(engine, MAX_LANES + 4, edited_just_now=True, gap=0)
     assert reactions_took < EDIT_INTERVAL_SECONDS  # held back, they would wait for the edit's turn
-    assert sent == ["m.reaction"] * (MAX_LANES + 4) + ["m.room.message"]
+    assert client.sent == ["m.reaction"] * (MAX_LANES + 4) + ["m.room.message"]
+
+
+async def test_the_tally_edit_leaves_the_homeserver_time_to_deliver_the_last_reactions(engine):
+    """Three lanes' worth of ballots at once: the edit of the tally is sent EDIT_AFTER_REPLY_SECONDS after the last
+    ✅ was stored, so that the homeserver delivers the ✅ to the room's clients without the fan-out of a long edit
+    beside them. (Before, it followed the last ✅ within 0.2 s: the lanes had all begun REPLIES_QUIET_SECONDS
+    before.)"""
+    from tno_bot.matrix.outbox import EDIT_AFTER_REPLY_SECONDS, MAX_LANES
+
+    client, _ = await _ballot_burst(engine, MAX_LANES * 3, edited_just_now=False, gap=0)
+    assert client.sent == ["m.reaction"] * (MAX_LANES * 3) + ["m.room.message"]
+    *_, last_reaction, edit = client.answered.values()  # in the order sent
+    assert (edit - last_reaction).total_seconds() >= EDIT_AFTER_REPLY_SECONDS
 
 
 async def test_the_tally_edit_yields_to_the_reactions_then_shows_the_last_tally(engine):
@@ -235,8 +249,8 @@ async def test_the_tally_edit_yields_to_the_reactions_then_shows_the_last_tally(
     def note(conn, cursor, statement, *_) -> None:
         if statement.lstrip().upper().startswith("UPDATE OUTBOX_MESSAGE") and "last_error" in statement:
             writes.append(statement)
-    sent, _ = await _ballot_burst(engine, 12, edited_just_now=False, gap=0.06)
-    assert sent == ["m.reaction"] * 12 + ["m.room.message"]
+    client, _ = await _ballot_burst(engine, 12, edited_just_now=False, gap=0.06)
+    assert client.sent == ["m.reaction"] * 12 + ["m.room.message"]
     with Session(engine) as session:
         edits = session.exec(select(OutboxMessage).where(OutboxMessage.relates_to.is_not(None))
                              .order_by(OutboxMessage.id)).all()

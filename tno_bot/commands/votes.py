@@ -17,7 +17,7 @@ from tno_bot.commands.arguments import MISSION_TITLE, POINT_NO
 from tno_bot.commands.context import CommandContext
 from tno_bot.domain.refusals import Refused
 from tno_bot.domain.voting import Reason as VoteReason
-from tno_bot.domain.voting import Vote, VoteRefused
+from tno_bot.domain.voting import Tally, Vote, VoteRefused
 from tno_bot.reports.message import Edit, Poll, Reply
 from tno_bot.commands.people import MANDANT
 from tno_bot.commands.registry import Arg, command
@@ -126,9 +126,10 @@ def _answers(ctx: CommandContext) -> tuple[tuple[str, str], ...]:
     return tuple((choice.value, ctx.tr.gettext(CHOICE_LABELS[choice.value]).capitalize()) for choice in Choice)
 
 
-def _tally_edit(ctx: CommandContext, vote: Vote, attendance) -> Edit:
-    """The opening message as it stands now: the tally, who has voted and who has not, how to vote."""
-    plain, html = tally_report(vote, tally(vote, voting_rights(attendance)), ctx.config, ctx.tr)
+def _tally_edit(ctx: CommandContext, vote: Vote, current: Tally) -> Edit:
+    """The opening message as it stands now (`current`: the tally of `vote`): the tally, who has voted and who has
+    not, how to vote."""
+    plain, html = tally_report(vote, current, ctx.config, ctx.tr)
     hint_plain, hint_html = Text.empty().para(_how_to_vote(ctx.tr)).done()
     return Edit(_track(vote, "tally"), f"{plain}\n\n{hint_plain}", html + hint_html)
 
@@ -188,7 +189,7 @@ def _cast_ballot(ctx: CommandContext, choice: Choice, mandant: str | None) -> Re
                           len(current.not_voted), counts=counts_text(current.counts, tr)))
     # Only the ballot itself to say: a reaction on it, the tally message shows the rest.
     quiet = not now_present and (before is None or before.voter == ctx.sender)
-    return Reply(*text.done(), edits=(_tally_edit(ctx, after, attendance),),
+    return Reply(*text.done(), edits=(_tally_edit(ctx, after, current),),
                  reaction=BALLOT_REACTION if quiet else None)
 
 

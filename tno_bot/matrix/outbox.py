@@ -53,6 +53,10 @@ RETRY_DELAY_SECONDS = 2.0
 SEND_TIMEOUT_SECONDS = 30.0
 # An edit waits until no reply was handed to a lane for this long (and none is on its way): see related_sends.py.
 REPLIES_QUIET_SECONDS = 0.3
+# ... and until no reply was stored by the homeserver for this long: it delivers the last replies of a burst to the
+# room's clients first (under the load of fifty ballots this took 0.9-1.2 s), without the fan-out of a long edit that
+# every client receives beside them.
+EDIT_AFTER_REPLY_SECONDS = 1.0
 # A lone reply (handed over when no other was on its way nor handed over for REPLIES_QUIET_SECONDS) stored by the
 # homeserver is recorded as sent this long after: the homeserver delivers it to the room's clients meanwhile, without
 # the bot's own work beside it (and the sync loop waits for it too: sync.py). The replies of a burst are not delayed.
@@ -86,10 +90,11 @@ class OutboxSender:
         self._no_lone_reply = asyncio.Event()
         self._no_lone_reply.set()
         self._lane_started_at = 0.0  # time.monotonic() when the last lane was handed over or began
+        self._reply_stored_at = 0.0  # time.monotonic() when the homeserver last stored a reply (not an edit)
         self._unrecorded: dict[int, str] = {}  # rows sent, not recorded yet: row id -> event id
         self._recording = asyncio.Lock()  # one write of deliveries at a time
         # edits and poll ends: the event they refer to; edits paced, after the replies
-        self._related = RelatedSends(engine, replies_quiet=self._replies_quiet)
+        self._related = RelatedSends(engine, replies_quiet=self._edits_may_go)
 
     def submit(self, messages: list[storage.OutboxMessage], lane: str) -> None:
         """Rows just committed for the person `lane`: their lane starts now, without reading them back, unless older
@@ -198,6 +203,10 @@ class OutboxSender:
         """No reply of a lane on its way, and none handed over for REPLIES_QUIET_SECONDS: an edit may go."""
         return not self._replies_on_the_way and time.monotonic() - self._lane_started_at >= REPLIES_QUIET_SECONDS
 
+    def _edits_may_go(self) -> bool:
+        """The replies quiet, and none stored for EDIT_AFTER_REPLY_SECONDS: its delivery comes before an edit."""
+        return self._replies_quiet() and time.monotonic() - self._reply_stored_at >= EDIT_AFTER_REPLY_SECONDS
+
     async def drain(self) -> None:
         """Send the pending rows, oldest first, until none is left or one must wait."""
         while True:
@@ -286,6 +295,8 @@ class OutboxSender:
                 log.warning("outbox: message %s not sent yet (%s), retried", message.id, describe(error))
                 return False
             if isinstance(response, RoomSendResponse):
+                if not is_edit(message):
+                    self._reply_stored_at = time.monotonic()
                 try:
                     if message.id in self._lone_replies:  # its delivery first
                         await asyncio.sleep(DELIVERY_GRACE_SECONDS)

@@ -7,9 +7,10 @@ edits of one message paced and the outdated ones skipped.
   an event, `last_error` saying by which) when a later edit of the same message is queued, holding the newer tally:
   all the edits before the latest are skipped in one write.
   Ten ballots in a second thus make one or two edits, and a tally never goes back to an older state.
-- An edit yields to the replies: it waits until no reply is on its way (`replies_quiet`), for at most
-  EDIT_MAX_DELAY_SECONDS. Fifty ballots in the same seconds get their ✅ first, then one edit with the last tally,
-  instead of edits of a long message that every client receives competing with them at the homeserver.
+- An edit yields to the replies: it waits until no reply is on its way nor was just stored (`replies_quiet`, from
+  outbox.py), for at most EDIT_MAX_DELAY_SECONDS. Fifty ballots in the same seconds get their ✅ first, delivered,
+  then one edit with the last tally, instead of edits of a long message that every client receives competing with
+  them at the homeserver.
 """
 from __future__ import annotations
 

@@ -45,6 +45,15 @@ class AccessTokenRevoked(LoginFailed):
     """The homeserver does not know the bot's access token (any more), and no password lets the bot log in again."""
 
 
+class BotStore(DefaultStore):
+    """nio's encryption store, without the transaction nio opens after every sync to save the encrypted rooms found
+    in it: most syncs found none, and each cost a lookup of the account and a commit (0.5-1 ms of CPU)."""
+
+    def save_encrypted_rooms(self, rooms) -> None:
+        if rooms:
+            super().save_encrypted_rooms(rooms)
+
+
 def _client_config(pickle_key: str) -> AsyncClientConfig:
     # 429 answers come back to the caller (the outbox honours retry_after itself); connection errors are raised
     # after two quick retries so that the sync supervisor can back off and say so.
@@ -55,6 +64,7 @@ def _client_config(pickle_key: str) -> AsyncClientConfig:
         max_timeouts=2,
         request_timeout=60,
         pickle_key=pickle_key,
+        store=BotStore,
     )
 
 
