@@ -200,7 +200,8 @@ class OutboxSender:
                 await self._no_lone_reply.wait()
 
     def _replies_quiet(self) -> bool:
-        """No reply of a lane on its way, and none handed over for REPLIES_QUIET_SECONDS: an edit may go."""
+        """No reply of a lane on its way, and none handed over for REPLIES_QUIET_SECONDS: what is handed over now is a
+        lone reply, not part of a burst."""
         return not self._replies_on_the_way and time.monotonic() - self._lane_started_at >= REPLIES_QUIET_SECONDS
 
     def _edits_may_go(self) -> bool:
