@@ -47,7 +47,7 @@ class AccessTokenRevoked(LoginFailed):
 
 class BotStore(DefaultStore):
     """nio's encryption store, without the transaction nio opens after every sync to save the encrypted rooms found
-    in it: most syncs found none, and each cost a lookup of the account and a commit (0.5-1 ms of CPU)."""
+    in it: most syncs found none, and each cost a lookup of the account and a transaction."""
 
     def save_encrypted_rooms(self, rooms) -> None:
         if rooms:
