@@ -349,7 +349,8 @@ class _HangingClient:
 @pytest.mark.parametrize("client, answered", [(_RecordingClient, True), (_HangingClient, False)])
 async def test_replies_sent_waits_for_the_homeserver_at_most_as_long_as_asked(engine, client, answered):
     """What the sync loop awaits before its next request: the homeserver's answer to every reply handed over (50 ms
-    here), or, when a send hangs, no longer than it asked (0.3 s); the reply stays pending then."""
+    here, well before the 5 s it asked for), or, when a send hangs, no longer than it asked (0.3 s); the reply stays
+    pending then. (The margins hold on a machine loaded by the rest of the suite: 0.58 s was seen for 50 ms.)"""
     import time
 
     client = client()
@@ -361,7 +362,7 @@ async def test_replies_sent_waits_for_the_homeserver_at_most_as_long_as_asked(en
             reply = enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": "Appel de fonds 2023"})
         sender.submit([reply], lane="@emeline.baume:tno.example")
         started = time.monotonic()
-        await sender.replies_sent(0.3)
+        await sender.replies_sent(5.0 if answered else 0.3)
         waited = time.monotonic() - started
     finally:
         task.cancel()
@@ -369,7 +370,7 @@ async def test_replies_sent_waits_for_the_homeserver_at_most_as_long_as_asked(en
     with Session(engine) as session:
         status = session.get(OutboxMessage, reply.id).status
     if answered:
-        assert waited < 0.25 and status == SENT
+        assert waited < 2.0 and status == SENT
     else:
         assert 0.3 <= waited < 1.0 and status == PENDING
 
