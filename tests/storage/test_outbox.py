@@ -262,10 +262,11 @@ async def test_the_tally_edit_yields_to_the_reactions_then_shows_the_last_tally(
 
 async def test_a_closing_s_tally_edit_does_not_wait_for_the_poll_ends_queued_behind_it(engine):
     """`!vote clore` hands over one lane: its reply, the tally's last edit, the end of each poll. The edit waits for
-    the replies on their way, not for the rows behind it in its own lane: all go out within two seconds (before, the
-    edit waited for the ends, and they for it, until EDIT_MAX_DELAY_SECONDS: the closed tally and the ended polls
-    reached the room ten seconds after the result)."""
+    the replies on their way and stored just before (EDIT_AFTER_REPLY_SECONDS), not for the rows behind it in its own
+    lane: all go out within EDIT_MAX_DELAY_SECONDS / 2 (before, the edit waited for the ends, and they for it, until
+    EDIT_MAX_DELAY_SECONDS: the closed tally and the ended polls reached the room ten seconds after the result)."""
     from tno_bot.matrix.polls import POLL_END, POLL_START, end_content
+    from tno_bot.matrix.related_sends import EDIT_MAX_DELAY_SECONDS
     from tno_bot.matrix.relations import edit_content
 
     with Session(engine, expire_on_commit=False) as session, session.begin():
@@ -283,7 +284,7 @@ async def test_a_closing_s_tally_edit_does_not_wait_for_the_poll_ends_queued_beh
                                     relates_to=tally.id),
                     enqueue_message(session, ROOM, end_content("Adopté"), POLL_END, relates_to=poll.id)]
         sender.submit(lane, lane="@president:tno.example")
-        async with asyncio.timeout(2.0):
+        async with asyncio.timeout(EDIT_MAX_DELAY_SECONDS / 2):
             while _pending_count(engine):
                 await asyncio.sleep(0.01)
     finally:
