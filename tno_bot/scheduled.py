@@ -63,7 +63,8 @@ def _translator(session: Session, config: Config, room_id: str) -> Translator:
 def run_due_work(session: Session, config: Config, now: datetime,
                  awaited: Sequence[AwaitedReminder] | None = None) -> list[Posting]:
     """Everything due at `now`, done and marked in the caller's transaction; the messages to post. `awaited`: the
-    reminders of awaited members of a `plan` made since the last change of the schedule's rows (else computed)."""
+    reminders of awaited members of a `plan` made since the last change of the schedule's rows, or those of them
+    due at `now` (else computed)."""
     require_aware(now)
     due = storage.due_reminders(session, now)
     last_of = {(row.conference_id, row.announces): row for row in due}  # due rows are sorted by due time
@@ -146,6 +147,14 @@ class Schedule:
 
     instants: tuple[datetime, ...]  # UTC, sorted
     awaited: tuple[AwaitedReminder, ...]
+    first_awaited_due: datetime | None  # the earliest `due_at` of `awaited`; None when there is none
+
+    def awaited_due(self, now: datetime) -> tuple[AwaitedReminder, ...]:
+        """The reminders of `awaited` due at `now`, in their order: none looked through while the first is ahead (a
+        clock run then costs the same whatever the size of the register)."""
+        if self.first_awaited_due is None or self.first_awaited_due > now:
+            return ()
+        return tuple(r for r in self.awaited if r.due_at <= now)
 
 
 def plan(session: Session, now: datetime, config: Config) -> Schedule:
@@ -159,7 +168,7 @@ def plan(session: Session, now: datetime, config: Config) -> Schedule:
         at = storage.load_agenda(session, conference_id).tacit_fixing_at
         if at is not None and at > now:
             instants.add(at)
-    return Schedule(tuple(sorted(instants)), awaited)
+    return Schedule(tuple(sorted(instants)), awaited, min((r.due_at for r in awaited), default=None))
 
 
 def replan_ahead(session: Session, config: Config, now: datetime) -> int:

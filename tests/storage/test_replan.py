@@ -5,10 +5,11 @@ changes none of them (`!appel`, `!decision`, `!langue`) leaves the plan as it wa
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import datetime
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.cast import BAUME, FAURY, MAES, MILLET, ROOM, SECRETARIAT
 from tests.harness import Bot, paris
@@ -128,3 +129,24 @@ async def test_a_clock_run_with_nothing_due_keeps_the_plan(planned):
     await planned.due.run()
     assert planned.plans == plans
     assert planned.jobs() == planned.rows_ask_for()
+
+
+async def test_the_kept_plan_posts_the_awaited_members_reminders_once_they_are_due(engine, config):
+    adopt(engine, day=DAY)
+    now = [NOW]
+    due = DueWork(config, engine, asyncio.Lock(), lambda: None, clock=lambda: now[0])
+    await due.start()  # planned on 10 March: the three members are reminded on Monday 17 March at 09:00
+    try:
+        schedule = due._schedule
+        assert schedule.awaited_due(NOW) == () and schedule.awaited_due(paris(2031, 3, 17, 8, 59)) == ()
+        now[0] = paris(2031, 3, 17, 9)
+        assert schedule.awaited_due(now[0]) == schedule.awaited and len(schedule.awaited) == 3
+        await due.run()
+        await due.run()  # the reminders' rows changed the plan: nothing is due any more
+        assert due._schedule.awaited_due(now[0]) == ()
+        with Session(engine) as session:
+            bodies = [json.loads(row.content)["body"] for row in session.exec(select(storage.OutboxMessage))]
+    finally:
+        due.stop()
+    assert [body.split(") est attendue")[0].split(", ")[-1] for body in bodies] == [
+        "Métropole de Lyon", "Ville de Lyon", "SITIV"]  # "Rappel : une délibération (<organe>, <membre>) est attendue…"

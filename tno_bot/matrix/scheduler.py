@@ -112,9 +112,9 @@ class DueWork:
         return self._schedule if self._history == history_stamp(self.config) else None
 
     def _run_due_work(self) -> int:
-        schedule = self._current()
+        schedule, now = self._current(), self.clock()
         with Session(self.engine) as session, session.begin():
-            postings = run_due_work(session, self.config, self.clock(), schedule.awaited if schedule else None)
+            postings = run_due_work(session, self.config, now, schedule.awaited_due(now) if schedule else None)
             for posting in postings:
                 for content in contents_for(posting.reply, None):
                     storage.enqueue_message(session, posting.room_id, content)
