@@ -148,5 +148,6 @@ async def test_the_kept_plan_posts_the_awaited_members_reminders_once_they_are_d
             bodies = [json.loads(row.content)["body"] for row in session.exec(select(storage.OutboxMessage))]
     finally:
         due.stop()
+    # "Rappel : une délibération (<organe>, <membre>) est attendue…", one per member
     assert [body.split(") est attendue")[0].split(", ")[-1] for body in bodies] == [
-        "Métropole de Lyon", "Ville de Lyon", "SITIV"]  # "Rappel : une délibération (<organe>, <membre>) est attendue…"
+        "Métropole de Lyon", "Ville de Lyon", "SITIV"]
