@@ -1,14 +1,16 @@
 """CPU per ballot: what the bot does for each `!vote pour` of a burst, without a homeserver (issue 16, target 3).
 
-    .venv/bin/python bench/ballots.py [--rounds 6] [--database-url URL] [--output PATH]
+    .venv/bin/python bench/ballots.py [--rounds 6] [--pending 0] [--database-url URL] [--output PATH]
 
 The bot's own code path, as `matrix/bot.py` runs it for each command: `Dispatcher.process` (the ballot checked and
 written, the ✅ and the tally edit queued, in one transaction), then `DueWork.replan`. The entente is the synthetic
 one of `bench/votes.py` (25 members, two titulaires each); the séance is opened and all 50 say `!present`; then each
 round opens a vote on its point, the 50 representatives vote `pour` one after the other, and the vote is closed.
-Each ballot is timed in CPU of this process (`time.process_time`) and in wall time; the medians per round and over
-all rounds are printed and written to bench/results/ballots-<sqlite|postgresql>.json. SQLite in a temporary
-directory, or a database created on the PostgreSQL server of `--database-url` (dropped after the run).
+`--pending N` first gives the bot N adopted decisions awaiting every member's deliberation, as `bench/votes.py` does
+(target 1: the cost of a ballot with 100 against none). Each ballot is timed in CPU of this process
+(`time.process_time`) and in wall time; the medians per round and over all rounds are printed and written to
+bench/results/ballots-<sqlite|postgresql>[-pending<N>].json. SQLite in a temporary directory, or a database created on
+the PostgreSQL server of `--database-url` (dropped after the run).
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.votes import SERVER, conference_start, database_for_run, synthetic_config  # noqa: E402
+from bench.votes import SERVER, conference_start, database_for_run, seed_pending, synthetic_config  # noqa: E402
 from tno_bot import storage  # noqa: E402
 from tno_bot.config import load_config  # noqa: E402
 from tno_bot.matrix.dispatcher import Dispatcher, IncomingMessage  # noqa: E402
@@ -100,6 +102,7 @@ async def measure(config, url: str, rounds: int) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=6, help="votes of 50 ballots")
+    parser.add_argument("--pending", type=int, default=0, help="decisions awaiting deliberations, given first")
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server (a database is created)")
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -107,13 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tno-ballots-") as workdir:
         config = load_config(synthetic_config(Path(workdir) / "config", 25))
         database_url, drop = database_for_run(args.database_url, 0)
+        database_url = database_url or f"sqlite:///{workdir}/tno.db"
         try:
-            rounds = asyncio.run(measure(config, database_url or f"sqlite:///{workdir}/tno.db", args.rounds))
+            if args.pending:
+                seed_pending(database_url, config, args.pending)
+            rounds = asyncio.run(measure(config, database_url, args.rounds))
         finally:
             drop()
     every = [c for r in rounds for c in r["cpu_ms"]]
     backend = "postgresql" if args.database_url else "sqlite"
-    summary = {"backend": backend, "ballots": len(every), "cpu_ms_median": round(statistics.median(every), 3),
+    summary = {"backend": backend, "pending_decisions": args.pending, "ballots": len(every), "cpu_ms_median": round(statistics.median(every), 3),
                "cpu_ms_p90": round(statistics.quantiles(every, n=10)[-1], 3),
                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "load_before": [round(x, 2) for x in load_before],
@@ -121,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
                "rounds": rounds}
     print(f"{backend}: {len(every)} ballots, CPU per ballot {summary['cpu_ms_median']:.2f} ms median, "
           f"{summary['cpu_ms_p90']:.2f} ms p90")
-    output = args.output or RESULTS_DIR / f"ballots-{backend}.json"
+    suffix = f"-pending{args.pending}" if args.pending else ""
+    output = args.output or RESULTS_DIR / f"ballots-{backend}{suffix}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(f"written {output}")
