@@ -3,7 +3,8 @@
     .venv/bin/python bench/ballots.py [--rounds 6] [--pending 0] [--database-url URL] [--output PATH]
 
 The bot's own code path, as `matrix/bot.py` runs it for each command: `Dispatcher.process` (the ballot checked and
-written, the ✅ and the tally edit queued, in one transaction), then `DueWork.replan`. The entente is the synthetic
+written, the ✅ and the tally edit queued, in one transaction), then `DueWork.replan` (after every command: the
+replan a vote's closing asks for, the register planned again with its new decision, is the closing's, timed too). The entente is the synthetic
 one of `bench/votes.py` (25 members, two titulaires each); the séance is opened and all 50 say `!present`; then each
 round opens a vote on its point, the 50 representatives vote `pour` one after the other, and the vote is closed.
 `--pending N` first gives the bot N adopted decisions awaiting every member's deliberation, as `bench/votes.py` does
@@ -49,20 +50,22 @@ class Seance:
         self.due_work = DueWork(config, self.engine, asyncio.Lock(), lambda: None)
         self.sent = 0
 
-    def say(self, sender: str, text: str) -> str:
-        """The first reply's body ('' for a reaction)."""
+    async def say(self, sender: str, text: str) -> str:
+        """The command handled, then the replan, as `matrix/bot.py` does once the replies are handed to the sender;
+        the first reply's body ('' for a reaction)."""
         self.sent += 1
         queued = self.dispatcher.process(IncomingMessage(ROOM, f"$bench{self.sent}", sender, text,
                                                          int(time.time() * 1000)))
         if not queued:
             raise RuntimeError(f"{text!r} was not answered")
+        await self.due_work.replan()
         return json.loads(queued[0].content).get("body", "")
 
-    async def ballot(self, voter: str) -> tuple[float, float]:
+    async def timed(self, sender: str, text: str) -> tuple[str, float, float]:
+        """`say`, with the CPU and wall seconds it took."""
         wall, cpu = time.perf_counter(), time.process_time()
-        self.say(voter, "!vote pour")
-        await self.due_work.replan()  # as matrix/bot.py does once the replies are handed to the sender
-        return time.process_time() - cpu, time.perf_counter() - wall
+        body = await self.say(sender, text)
+        return body, time.process_time() - cpu, time.perf_counter() - wall
 
 
 async def measure(config, url: str, rounds: int) -> list[dict]:
@@ -70,29 +73,31 @@ async def measure(config, url: str, rounds: int) -> list[dict]:
     await seance.due_work.start()
     try:
         start = conference_start()
-        created = seance.say(PRESIDENT, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M}")
+        created = await seance.say(PRESIDENT, f"!conference nouvelle {start:%Y-%m-%d} {start:%H:%M}")
         number = created.split("n° ")[1].split(" ")[0]
         for point in range(1, rounds + 1):
-            seance.say(COMITE, f"!odj ajouter Budget, volet {point}")
+            await seance.say(COMITE, f"!odj ajouter Budget, volet {point}")
         for command in ("!odj envoyer hors-delai", "!odj fixer", f"!seance ouvrir {number}"):
-            seance.say(PRESIDENT, command)
+            await seance.say(PRESIDENT, command)
         voters = [p.matrix_id for p in config.people]
         for voter in voters:
-            seance.say(voter, "!present")
+            await seance.say(voter, "!present")
         measured = []
         for point in range(1, rounds + 1):
-            seance.say(PRESIDENT, f"!vote ouvrir {point}")
-            timings = [await seance.ballot(voter) for voter in voters]
-            result = seance.say(PRESIDENT, "!vote clore").replace("\u202f", " ")
+            await seance.say(PRESIDENT, f"!vote ouvrir {point}")
+            timings = [(await seance.timed(voter, "!vote pour"))[1:] for voter in voters]
+            result, closing_cpu, _ = await seance.timed(PRESIDENT, "!vote clore")
+            result = result.replace("\u202f", " ")
             if f"({len(voters)} pour, 0 contre, 0 abstention)" not in result:
                 raise RuntimeError(f"the vote did not count {len(voters)} pour: {result[:200]}")
             cpu, wall = zip(*timings)
             measured.append({"round": point, "cpu_ms_median": round(statistics.median(cpu) * 1000, 3),
                              "wall_ms_median": round(statistics.median(wall) * 1000, 3),
-                             "cpu_ms_burst": round(sum(cpu) * 1000, 1), "cpu_ms": [round(c * 1000, 3) for c in cpu]})
+                             "cpu_ms_burst": round(sum(cpu) * 1000, 1), "cpu_ms": [round(c * 1000, 3) for c in cpu],
+                             "closing_cpu_ms": round(closing_cpu * 1000, 3)})
             print(f"round {point}: CPU per ballot {measured[-1]['cpu_ms_median']:.2f} ms (median), "
                   f"wall {measured[-1]['wall_ms_median']:.2f} ms, the 50 ballots {measured[-1]['cpu_ms_burst']:.0f} ms "
-                  "CPU", flush=True)
+                  f"CPU; the closing {measured[-1]['closing_cpu_ms']:.1f} ms CPU", flush=True)
         return measured
     finally:
         seance.due_work.stop()
