@@ -41,11 +41,13 @@ from tno_bot.reports.ratification import reminder_message as awaited_message
 
 __all__ = ["SCHEDULE_TABLES", "Posting", "Schedule", "plan", "replan_ahead", "run_due_work", "upcoming"]
 
-# The tables whose rows decide when there is work (the conferences and their agendas, reminders, decisions and the
-# ratification facts and reminders): a transaction that wrote none of them leaves the schedule as it was.
+# The tables whose rows decide when there is work (the conferences and their agendas, reminders, decisions, their
+# notifications to the members and the ratification facts and reminders): a transaction that wrote none of them leaves
+# the schedule as it was.
 SCHEDULE_TABLES = frozenset(table.__tablename__ for table in (
     storage.ConferenceRow, storage.AgendaRow, storage.AgendaPoint, storage.AgendaVersion, storage.AgendaAvis,
-    storage.ReminderRow, storage.DecisionRow, storage.RatificationFactRow, storage.RatificationReminderRow))
+    storage.ReminderRow, storage.DecisionRow, storage.DecisionNotificationRow, storage.RatificationFactRow,
+    storage.RatificationReminderRow))
 
 
 @dataclass(frozen=True)

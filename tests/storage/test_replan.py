@@ -109,6 +109,14 @@ async def test_a_decision_and_a_deliberation_are_planned(planned):
     assert len(planned.due._schedule.awaited) == len(awaited) - 1
 
 
+async def test_a_notification_to_the_members_is_planned(planned):
+    """The reminders of awaited members count from the decision's notification once the secrétariat records one."""
+    assert await planned.after(lambda: adopt(planned.engine, day=DAY))
+    assert planned.jobs() == [paris(2031, 3, 17, 9)]  # 14 days after Monday 3 March
+    assert await planned.after(lambda: planned.bot.say("!notification TNO 2031-01 10/03/2031"))
+    assert planned.jobs() == [paris(2031, 3, 24, 9)]  # 14 days after Monday 10 March
+
+
 async def test_commands_that_change_no_schedule_row_keep_the_plan(planned):
     adopt(planned.engine, day=DAY)
     planned.bot.say("!conference nouvelle 2031-06-05 14:30 Lyon")
