@@ -69,7 +69,6 @@ class Seance:
         body = await self.say(sender, text)
         return body, time.process_time() - cpu, time.perf_counter() - wall
 
-
     async def open(self, config, rounds: int) -> list[str]:
         """Today's conference with an agenda of `rounds` points, fixed, its séance opened and everybody present; the
         voters."""
