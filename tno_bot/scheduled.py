@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from sqlmodel import Session
 
@@ -149,7 +150,11 @@ class Schedule:
 
     instants: tuple[datetime, ...]  # UTC, sorted
     awaited: tuple[AwaitedReminder, ...]
-    first_awaited_due: datetime | None  # the earliest `due_at` of `awaited`; None when there is none
+
+    @cached_property
+    def first_awaited_due(self) -> datetime | None:
+        """The earliest `due_at` of `awaited`; None when there is none."""
+        return min((r.due_at for r in self.awaited), default=None)
 
     def awaited_due(self, now: datetime) -> tuple[AwaitedReminder, ...]:
         """The reminders of `awaited` due at `now`, in their order: none looked through while the first is ahead (a
@@ -170,7 +175,7 @@ def plan(session: Session, now: datetime, config: Config) -> Schedule:
         at = storage.load_agenda(session, conference_id).tacit_fixing_at
         if at is not None and at > now:
             instants.add(at)
-    return Schedule(tuple(sorted(instants)), awaited, min((r.due_at for r in awaited), default=None))
+    return Schedule(tuple(sorted(instants)), awaited)
 
 
 def replan_ahead(session: Session, config: Config, now: datetime) -> int:
