@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -127,16 +127,20 @@ def history_of(config: Config) -> History:
         return history
 
 
-def known_decisions(session: Session, config: Config, year: int | None = None) -> list[KnownDecision]:
-    """Every known decision (of `year`), in id order."""
+def known_decisions(session: Session, config: Config, year: int | None = None,
+                    ids: Collection[str] | None = None) -> list[KnownDecision]:
+    """Every known decision (of `year`, among the keys `ids`), in id order."""
     history = history_of(config)
     found: dict[DecisionId, KnownDecision] = {}
     for record in history.decisions:
-        if record.outcome.adopted and (year is None or record.id.year == year):
+        wanted = (year is None or record.id.year == year) and (ids is None or str(record.id) in ids)
+        if wanted and record.outcome.adopted:
             found[record.id] = KnownDecision(record.id, record.conference, record.title, record.outcome, HISTORY,
                                              document=record.document, history_facts=history.facts(record.id))
-    conferences = storage.conference_rooms(session)  # a decision is dated by its conference's day
-    for row in storage.decisions(session, year):
+    rows = storage.decisions(session, year, ids)
+    # a decision is dated by its conference's day
+    conferences = storage.conference_rooms(session, None if ids is None else {row.conference_id for row in rows})
+    for row in rows:
         decision_id = DecisionId(row.year, row.number)
         earlier = found.get(decision_id)
         found[decision_id] = KnownDecision(
@@ -159,9 +163,10 @@ def _replay(config: Config, decision: KnownDecision, members: Sequence[str],
 
 def admissions(session: Session, config: Config) -> Admissions:
     """When each member admitted by a decision of the conference (`admitted_by`) became a member (None: not yet)."""
-    if not any(m.admitted_by for m in config.members):
+    admitting = {str(m.admitted_by) for m in config.members if m.admitted_by}
+    if not admitting:
         return {}
-    found = {d.id: d for d in known_decisions(session, config)}
+    found = {d.id: d for d in known_decisions(session, config, ids=admitting)}
 
     def ratify(decision_id: DecisionId, members: tuple[str, ...]) -> Ratification | None:
         decision = found.get(decision_id)
@@ -190,12 +195,13 @@ def ratification_of(session: Session, config: Config, decision: KnownDecision,
     return _replay(config, decision, ratifying_members(config, decision, admitted), facts, sirens)
 
 
-def register(session: Session, config: Config, year: int | None = None) -> list[tuple[KnownDecision, Ratification]]:
-    """Every known decision (of `year`) with its ratification."""
-    stored = storage.all_ratification_facts(session)
+def register(session: Session, config: Config, year: int | None = None,
+             ids: Collection[str] | None = None) -> list[tuple[KnownDecision, Ratification]]:
+    """Every known decision (of `year`, among the keys `ids`) with its ratification."""
+    stored = storage.all_ratification_facts(session, ids)
     admitted, sirens = admissions(session, config), history_of(config).sirens
     return [(d, ratification_of(session, config, d, stored.get(d.key, ()), admitted, sirens))
-            for d in known_decisions(session, config, year)]
+            for d in known_decisions(session, config, year, ids)]
 
 
 def admitting(config: Config, decision: KnownDecision) -> tuple[Member, ...]:
@@ -220,10 +226,12 @@ def awaited_reminders(session: Session, config: Config,
     the members, when the secrétariat recorded one), then after the previous reminder, at `reminder_hour`
     (Europe/Paris). Decisions of the history (no room) are not reminded."""
     settings = config.ratification
-    last = storage.last_ratification_reminders(session)
-    notified = storage.notifications(session)
+    keys = None if entries is None else [decision.key for decision, _ in entries]  # None: of the whole register
+    entries = register(session, config) if entries is None else entries
+    last = storage.last_ratification_reminders(session, keys)
+    notified = storage.notifications(session, keys)
     found = []
-    for decision, ratification in (register(session, config) if entries is None else entries):
+    for decision, ratification in entries:
         if decision.room_id is None:
             continue
         since = notified.get(decision.key, decision.decided_on)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tno_bot.domain.agenda import Conference
 
@@ -38,10 +39,12 @@ def conference_room(session: Session, conference_id: int) -> str | None:
     return row.room_id if row else None
 
 
-def conference_rooms(session: Session) -> dict[int, tuple[str, date]]:
-    """The room and the day of every conference, by conference id (one query)."""
-    return {id_: (room_id, day) for id_, room_id, day in
-            session.exec(select(ConferenceRow.id, ConferenceRow.room_id, ConferenceRow.day)).all()}
+def conference_rooms(session: Session, ids: Collection[int] | None = None) -> dict[int, tuple[str, date]]:
+    """The room and the day of every conference (among `ids`), by conference id (one query)."""
+    query = select(ConferenceRow.id, ConferenceRow.room_id, ConferenceRow.day)
+    if ids is not None:
+        query = query.where(col(ConferenceRow.id).in_(ids))
+    return {id_: (room_id, day) for id_, room_id, day in session.exec(query).all()}
 
 
 def update_conference(session: Session, conference: Conference, now: datetime) -> None:

@@ -6,10 +6,10 @@ files when its ratification is replayed (see `tno_bot.app.decisions`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tno_bot.domain.ratification import FactKind, RatificationFact
 
@@ -19,6 +19,11 @@ from .ratification_tables import (
     RatificationFactRow,
     RatificationReminderRow,
 )
+
+
+def _of(query, column, decision_ids: Collection[str] | None):
+    """`query` narrowed to the rows of the decisions `decision_ids` (all of them when None)."""
+    return query if decision_ids is None else query.where(col(column).in_(decision_ids))
 
 
 def _fact(row: RatificationFactRow) -> RatificationFact:
@@ -44,10 +49,12 @@ def ratification_facts(session: Session, decision_id: str) -> tuple[Ratification
     return tuple(_fact(row) for row in rows)
 
 
-def all_ratification_facts(session: Session) -> dict[str, tuple[RatificationFact, ...]]:
-    """Every stored fact, by decision id, in recording order."""
+def all_ratification_facts(session: Session,
+                           decision_ids: Collection[str] | None = None) -> dict[str, tuple[RatificationFact, ...]]:
+    """Every stored fact (of the decisions `decision_ids`), by decision id, in recording order."""
     facts: dict[str, list[RatificationFact]] = {}
-    for row in session.exec(select(RatificationFactRow).order_by(RatificationFactRow.id)).all():
+    query = _of(select(RatificationFactRow), RatificationFactRow.decision_id, decision_ids)
+    for row in session.exec(query.order_by(RatificationFactRow.id)).all():
         facts.setdefault(row.decision_id, []).append(_fact(row))
     return {d: tuple(f) for d, f in facts.items()}
 
@@ -63,10 +70,12 @@ def add_announcement(session: Session, decision_id: str, executory_on: date, roo
     session.flush()
 
 
-def last_ratification_reminders(session: Session) -> dict[tuple[str, str], datetime]:
-    """(decision id, member) -> when its latest reminder was sent."""
+def last_ratification_reminders(session: Session,
+                                decision_ids: Collection[str] | None = None) -> dict[tuple[str, str], datetime]:
+    """(decision id, member) -> when its latest reminder was sent (of the decisions `decision_ids`)."""
     last: dict[tuple[str, str], datetime] = {}
-    for row in session.exec(select(RatificationReminderRow).order_by(RatificationReminderRow.id)).all():
+    query = _of(select(RatificationReminderRow), RatificationReminderRow.decision_id, decision_ids)
+    for row in session.exec(query.order_by(RatificationReminderRow.id)).all():
         last[(row.decision_id, row.member)] = row.sent_at
     return last
 
@@ -95,7 +104,8 @@ def add_notification(session: Session, decision_id: str, notified_on: date, by: 
     session.flush()
 
 
-def notifications(session: Session) -> dict[str, date]:
-    """The day each notified decision was notified to the members (the latest record counts)."""
-    rows = session.exec(select(DecisionNotificationRow).order_by(DecisionNotificationRow.id)).all()
+def notifications(session: Session, decision_ids: Collection[str] | None = None) -> dict[str, date]:
+    """The day each notified decision (of `decision_ids`) was notified to the members (the latest record counts)."""
+    query = _of(select(DecisionNotificationRow), DecisionNotificationRow.decision_id, decision_ids)
+    rows = session.exec(query.order_by(DecisionNotificationRow.id)).all()
     return {row.decision_id: row.notified_on for row in rows}

@@ -7,6 +7,7 @@ counts overall and by member) and, when adopted, a `decision` row gets the next 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -137,9 +138,12 @@ def closed_ballots(session: Session) -> list[ExportedBallot]:
     return exported
 
 
-def decisions(session: Session, year: int | None = None) -> list[DecisionRow]:
-    """The decisions of the conference (of `year`), in number order: for the ratification."""
+def decisions(session: Session, year: int | None = None,
+              ids: Collection[str] | None = None) -> list[DecisionRow]:
+    """The decisions of the conference (of `year`, among `ids`), in number order: for the ratification."""
     query = select(DecisionRow)
     if year is not None:
         query = query.where(DecisionRow.year == year)
+    if ids is not None:
+        query = query.where(col(DecisionRow.id).in_(ids))
     return list(session.exec(query.order_by(DecisionRow.year, DecisionRow.number)).all())
