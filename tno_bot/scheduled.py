@@ -7,8 +7,9 @@ fixed tacitly, dated at the end of the window, and the convocation posted. Rows 
 so nothing is done twice. Several reminders of one conference announcing the same instant and due together (the eve
 and the morning, caught up after an outage) make one message, worded for `now`: only the last one is posted, the
 others are marked sent with it. `upcoming` lists the future instants at which there will be work, for the runtime's
-scheduler; `plan` gives them with the reminders of awaited members it found, which `run_due_work` may reuse while
-none of the rows of `SCHEDULE_TABLES` (nor the history files) changed.
+scheduler; `plan` gives them with the reminders of awaited members (read, or kept by the caller in an
+`app.awaited.AwaitedRegister`), which `run_due_work` may reuse while none of the rows of `SCHEDULE_TABLES` (nor the
+history files) changed.
 
 Ratification: while a member's deliberation on a pending decision is awaited, its representatives are
 reminded in the room of the conference every `[ratification] reminder_interval_days` (one message per member and
@@ -164,11 +165,13 @@ class Schedule:
         return tuple(r for r in self.awaited if r.due_at <= now)
 
 
-def plan(session: Session, now: datetime, config: Config) -> Schedule:
+def plan(session: Session, now: datetime, config: Config,
+         awaited: Sequence[AwaitedReminder] | None = None) -> Schedule:
     """The future instants (UTC) at which `run_due_work` will have work: pending reminders, tacit fixings, and the
-    reminders of members awaited on a decision (on the schedule of `config`)."""
+    reminders of members awaited on a decision (on the schedule of `config`; `awaited`: all of them, when the caller
+    keeps them, else read)."""
     require_aware(now)
-    awaited = tuple(awaited_reminders(session, config))
+    awaited = tuple(awaited_reminders(session, config) if awaited is None else awaited)
     instants = set(storage.pending_instants(session, now))
     instants.update(r.due_at for r in awaited if r.due_at > now)
     for conference_id in storage.proposed_agendas(session):

@@ -13,8 +13,8 @@ class Watcher:
     def __init__(self, told: list) -> None:
         self.told = told
 
-    def note(self, tables: frozenset[str]) -> None:
-        self.told.append(("watcher", tables))
+    def note(self, written: storage.Written) -> None:
+        self.told.append(("watcher", written.tables))
 
 
 def test_an_action_runs_after_the_commit_and_the_watchers_and_never_after_a_rollback(engine):
@@ -34,3 +34,31 @@ def test_an_action_runs_after_the_commit_and_the_watchers_and_never_after_a_roll
         assert told == [("watcher", frozenset({"outbox_message"})), "committed"]
     finally:
         storage.unwatch_commits(engine, watcher.note)
+
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.written: list[storage.Written] = []
+
+    def note(self, written: storage.Written) -> None:
+        self.written.append(written)
+
+
+def test_the_watchers_are_told_the_rows_flushed_and_that_a_bulk_statements_rows_are_not_known(engine):
+    recorder = Recorder()
+    storage.watch_commits(engine, recorder.note)
+    try:
+        with Session(engine) as session, session.begin():
+            first = storage.enqueue_message(session, ROOM, {"msgtype": "m.notice", "body": "un"})
+            storage.enqueue_message(session, "!autre:tno.example", {"msgtype": "m.notice", "body": "deux"})
+            first_id = first.id
+        with Session(engine) as session, session.begin():
+            storage.mark_sent(session, first_id, "$sent")  # one UPDATE statement
+        flushed, bulk = recorder.written
+        assert flushed.values("outbox_message", "room_id") == {ROOM, "!autre:tno.example"}
+        assert flushed.values("outbox_message", "no_such_column") is None
+        assert flushed.values("processed_event", "event_id") == frozenset()  # a table it did not write
+        assert bulk.tables == {"outbox_message"} and bulk.values("outbox_message", "room_id") is None
+    finally:
+        storage.unwatch_commits(engine, recorder.note)

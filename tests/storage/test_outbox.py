@@ -485,8 +485,8 @@ class _OutboxCommits:
     def __init__(self) -> None:
         self.count = 0
 
-    def note(self, tables: frozenset[str]) -> None:
-        self.count += OutboxMessage.__tablename__ in tables
+    def note(self, written: storage.Written) -> None:
+        self.count += OutboxMessage.__tablename__ in written.tables
 
 
 async def test_the_deliveries_that_wait_for_the_database_are_recorded_together(engine, monkeypatch):

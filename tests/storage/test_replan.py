@@ -15,6 +15,7 @@ from tests.cast import BAUME, FAURY, MAES, MILLET, ROOM, SECRETARIAT
 from tests.harness import Bot, paris
 from tests.storage.test_ratification_commands import adopt
 from tno_bot import storage
+from tno_bot.app.decisions import awaited_reminders
 from tno_bot.matrix import scheduler
 from tno_bot.matrix.scheduler import JOB_PREFIX, DueWork
 from tno_bot.scheduled import upcoming
@@ -47,11 +48,13 @@ class Planned:
 
     async def after(self, change) -> bool:
         """Make `change`, then do what the bot does after a command; whether the register was planned again (the
-        jobs are checked against the rows either way)."""
+        jobs and the awaited reminders are checked against the rows either way)."""
         before = self.plans
         change()
         await self.due.replan()
         assert self.jobs() == self.rows_ask_for()
+        with Session(self.engine) as session:  # the awaited reminders kept are those of the whole register
+            assert self.due._schedule.awaited == tuple(awaited_reminders(session, self.config))
         return self.plans > before
 
 

@@ -111,8 +111,8 @@ class Sittings:
     def keep_vote(self, vote: storage.StoredVote) -> None:
         self._votes[vote.seance_id] = vote
 
-    def _note_commit(self, tables: frozenset[str]) -> None:
-        if tables - NOT_READ:
+    def _note_commit(self, written: storage.Written) -> None:
+        if written.tables - NOT_READ:
             self._kept = {}
-        if tables - VOTES_NOT_READ:
+        if written.tables - VOTES_NOT_READ:
             self._votes = {}

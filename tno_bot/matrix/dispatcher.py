@@ -154,8 +154,8 @@ class Dispatcher:
         """The next commands read `config` (a reload); the rooms' languages are read again (the default may change)."""
         self.config, self.version, self._languages = config, version, {}
 
-    def _note_commit(self, tables: frozenset[str]) -> None:
-        if storage.RoomSetting.__tablename__ in tables:
+    def _note_commit(self, written: storage.Written) -> None:
+        if storage.RoomSetting.__tablename__ in written.tables:
             self._languages = {}
 
     def _language(self, session: Session, room_id: str) -> str:

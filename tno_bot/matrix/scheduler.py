@@ -2,7 +2,8 @@
 
 The rows are the truth: the jobs are rebuilt from `plan()` at start-up, then after a command or a run whose
 transaction wrote rows of `SCHEDULE_TABLES` or when the history files changed (otherwise the schedule and the
-awaited reminders of the last plan still hold, so the cost of a command does not grow with the register), so a
+awaited reminders of the last plan still hold), with the awaited reminders of an `AwaitedRegister` that reads again
+only the decisions the commits since wrote (so the cost of a command does not grow with the register), so a
 restart loses nothing. A job only wakes `run_due_work`, which decides from the rows what is due and marks it
 done in the same transaction as the outbox rows of its postings, so nothing is ever posted twice. Jobs that fire
 late (the bot was busy or asleep) still run: the misfire grace time is unlimited and late runs are coalesced.
@@ -22,6 +23,7 @@ from sqlmodel import Session
 from tno_bot import storage
 from tno_bot.config import Config
 from tno_bot.matrix.content import contents_for
+from tno_bot.app.awaited import AwaitedRegister
 from tno_bot.app.decisions import history_stamp
 from tno_bot.scheduled import SCHEDULE_TABLES, Schedule, plan, replan_ahead, run_due_work
 
@@ -58,6 +60,7 @@ class DueWork:
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
         self._schedule: Schedule | None = None  # the last plan; None when the rows changed since
+        self._awaited = AwaitedRegister(config)
         self._history: tuple | None = None  # the history files' stamp at the last plan
         self._changes = 0  # commits that made the plan stale, counted to notice one made while planning
 
@@ -97,13 +100,14 @@ class DueWork:
         self.config = config
         with Session(self.engine) as session, session.begin():
             replanned = replan_ahead(session, config, self.clock())
-        self._schedule = None
+        self._schedule, self._awaited = None, AwaitedRegister(config)
         return replanned
 
-    def _note_commit(self, tables: frozenset[str]) -> None:
+    def _note_commit(self, written: storage.Written) -> None:
         """A transaction committed on the engine (in the committing thread): the plan is stale if it wrote rows the
-        schedule is made of."""
-        if tables & SCHEDULE_TABLES:
+        schedule is made of (the awaited reminders of the decisions it wrote, if any)."""
+        self._awaited.note(written)
+        if written.tables & SCHEDULE_TABLES:
             self._changes += 1
             self._schedule = None
 
@@ -114,7 +118,8 @@ class DueWork:
     def _run_due_work(self) -> int:
         schedule, now = self._current(), self.clock()
         with Session(self.engine) as session, session.begin():
-            postings = run_due_work(session, self.config, now, schedule.awaited_due(now) if schedule else None)
+            awaited = schedule.awaited_due(now) if schedule else self._awaited.reminders(session)
+            postings = run_due_work(session, self.config, now, awaited)
             for posting in postings:
                 for content in contents_for(posting.reply, None):
                     storage.enqueue_message(session, posting.room_id, content)
@@ -137,7 +142,7 @@ class DueWork:
     def _plan(self) -> tuple[datetime, ...]:
         history, changes = history_stamp(self.config), self._changes
         with Session(self.engine) as session:
-            schedule = plan(session, self.clock(), self.config)
+            schedule = plan(session, self.clock(), self.config, self._awaited.reminders(session))
         if changes == self._changes:  # else rows changed while planning: planned again at the next replan
             self._schedule, self._history = schedule, history
         return schedule.instants

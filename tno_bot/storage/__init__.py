@@ -86,7 +86,7 @@ from .votes import (
     open_vote_of,
     votes_of,
 )
-from .changes import on_commit, tables_written, unwatch_commits, watch_commits
+from .changes import Written, on_commit, tables_written, unwatch_commits, watch_commits
 from .state import get_sync_token, is_processed, mark_acted, mark_processed, processed_event, set_sync_token
 from .undecrypted import (
     forget_undecrypted,
@@ -135,6 +135,7 @@ __all__ = [
     "tables_written",
     "unwatch_commits",
     "watch_commits",
+    "Written",
     "AdvancePouvoirRow",
     "add_advance_pouvoir_fact",
     "advance_pouvoirs",
