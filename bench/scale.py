@@ -8,6 +8,8 @@ or 100 rooms (a conference and a room language in each). Per case:
 
 * a command: `Dispatcher.process` of `!appel 2023` sent in turn from each room, then what the bot does after
   handing the reply to the sender (`DueWork.replan`);
+* a command that changes the schedule (with pending decisions only): the secrétariat's `!notification` of each
+  pending decision in turn, dated today, then the replan it asks for (that decision's reminders count from today);
 * a clock run: `DueWork.run` at an instant with nothing due (the work found due, then the replan).
 
 Each is timed in CPU of the bench's process (`time.process_time`, all its threads: the load of the other processes
@@ -45,6 +47,7 @@ from tno_bot.storage.tables import DecisionRow, SeanceRow, VoteRow  # noqa: E402
 CONFIG_PATH = ROOT / "config" / "tno.example.toml"
 RESULTS_DIR = ROOT / "bench" / "results"
 SENDER = "@emeline.baume:tno.example"
+SECRETARIAT = "@secretariat:tno.example"
 NOW = datetime.now(timezone.utc).replace(microsecond=0)  # the clock's jobs must lie in the real future
 DECISIONS = (0, 20, 100)
 ROOMS = (1, 10, 100)
@@ -92,20 +95,31 @@ class Case:
         self.engine = storage.make_engine(url)
         storage.migrate(self.engine)
         self.room_ids = seed(self.engine, decisions, rooms)
+        with Session(self.engine) as session:
+            self.decision_ids = [row.id for row in storage.decisions(session)]
         self.dispatcher = Dispatcher(config, self.engine)
         self.due_work = DueWork(config, self.engine, asyncio.Lock(), lambda: None, clock=lambda: NOW)
         self.sent = 0
 
     async def command(self) -> tuple[float, float]:
+        return await self._timed(SENDER, "!appel 2023", "Appel")
+
+    async def notification(self) -> tuple[float, float]:
+        """The next pending decision notified to the members today (decisions are numbered in seeding order)."""
+        decision = self.decision_ids[self.sent % len(self.decision_ids)]
+        return await self._timed(SECRETARIAT, f"!notification {decision} {NOW:%d/%m/%Y}", "Enregistré")
+
+    async def _timed(self, sender: str, text: str, expected: str) -> tuple[float, float]:
         room_id = self.room_ids[self.sent % len(self.room_ids)]
         self.sent += 1
-        message = IncomingMessage(room_id, f"$bench{self.sent}", SENDER, "!appel 2023",
-                                  int(NOW.timestamp() * 1000))
+        message = IncomingMessage(room_id, f"$bench{self.sent}", sender, text, int(NOW.timestamp() * 1000))
         wall, cpu = time.perf_counter(), time.process_time()
         queued = self.dispatcher.process(message)
-        assert queued, "the command was not answered"
         await self.due_work.replan()  # as matrix/bot.py does once the reply is handed to the sender
-        return time.process_time() - cpu, time.perf_counter() - wall
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        body = json.loads(queued[0].content)["body"] if queued else ""
+        assert body.startswith(expected), f"{text!r} was answered {body[:200]!r}"
+        return cpu, wall
 
     async def clock_run(self) -> tuple[float, float]:
         wall, cpu = time.perf_counter(), time.process_time()
@@ -125,7 +139,8 @@ async def measure(args, url_for) -> dict:
             case = Case(config, url_for(decisions, rooms), decisions, rooms)
             await case.due_work.start()
             cases[(decisions, rooms)] = case
-    samples = {key: {"command_cpu": [], "command_wall": [], "clock_cpu": [], "clock_wall": []} for key in cases}
+    samples = {key: {"command_cpu": [], "command_wall": [], "notification_cpu": [], "notification_wall": [],
+                     "clock_cpu": [], "clock_wall": []} for key in cases}
     for _ in range(args.warmup):
         for case in cases.values():
             await case.command()
@@ -135,6 +150,12 @@ async def measure(args, url_for) -> dict:
             cpu, wall = await case.command()
             samples[key]["command_cpu"].append(cpu)
             samples[key]["command_wall"].append(wall)
+    for _ in range(args.commands):
+        for key, case in cases.items():
+            if case.decision_ids:
+                cpu, wall = await case.notification()
+                samples[key]["notification_cpu"].append(cpu)
+                samples[key]["notification_wall"].append(wall)
     for _ in range(args.clock_runs):
         for key, case in cases.items():
             cpu, wall = await case.clock_run()
@@ -143,7 +164,8 @@ async def measure(args, url_for) -> dict:
     for case in cases.values():
         case.due_work.stop()
         case.engine.dispose()
-    return {f"{d} decisions, {r} rooms": {name: _median_ms(values) for name, values in found.items()}
+    return {f"{d} decisions, {r} rooms": {name: _median_ms(values) if values else None
+                                          for name, values in found.items()}
             for (d, r), found in samples.items()}
 
 
@@ -191,9 +213,12 @@ def main(argv: list[str] | None = None) -> int:
                            "load_before": [round(x, 2) for x in load_before],
                            "load_after": [round(x, 2) for x in os.getloadavg()]},
                "median_ms": results}
-    print(f"{'case':<26} {'cmd cpu':>8} {'cmd wall':>9} {'clock cpu':>10} {'clock wall':>11}   (ms, medians)")
+    print(f"{'case':<26} {'cmd cpu':>8} {'cmd wall':>9} {'notif cpu':>10} {'notif wall':>11} {'clock cpu':>10} "
+          f"{'clock wall':>11}   (ms, medians)")
     for case, figures in results.items():
-        print(f"{case:<26} {figures['command_cpu']:>8.2f} {figures['command_wall']:>9.2f} "
+        notification = "".join(f" {'—' if figures[k] is None else f'{figures[k]:.2f}':>{w}}"
+                               for k, w in (("notification_cpu", 10), ("notification_wall", 11)))
+        print(f"{case:<26} {figures['command_cpu']:>8.2f} {figures['command_wall']:>9.2f}{notification} "
               f"{figures['clock_cpu']:>10.2f} {figures['clock_wall']:>11.2f}")
     output = Path(args.output) if args.output else RESULTS_DIR / f"scale-{backend}.json"
     output.parent.mkdir(parents=True, exist_ok=True)

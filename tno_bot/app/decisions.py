@@ -152,7 +152,7 @@ def known_decisions(session: Session, config: Config, year: int | None = None,
 
 def find_decision(session: Session, config: Config, decision_id: DecisionId | str) -> KnownDecision | None:
     wanted = decision_id if isinstance(decision_id, DecisionId) else parse_decision_id(decision_id)
-    return next((d for d in known_decisions(session, config, wanted.year) if d.id == wanted), None)
+    return next(iter(known_decisions(session, config, ids={str(wanted)})), None)
 
 
 def _replay(config: Config, decision: KnownDecision, members: Sequence[str],
