@@ -10,7 +10,7 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tno_bot.domain.attendance import Basis
 from tno_bot.domain.decisions import DecisionId, next_decision_id
@@ -102,8 +102,8 @@ def close_vote(session: Session, stored: StoredVote, closed: Vote, result: Resul
                                 for m, c in result.tally.by_member.items()})
     session.add(row)
     if result.outcome.adopted:
-        existing = session.exec(select(DecisionRow.year, DecisionRow.number).where(DecisionRow.year == year)).all()
-        number = next_decision_id(year, [DecisionId(y, n) for y, n in existing])
+        highest = session.exec(select(func.max(DecisionRow.number)).where(DecisionRow.year == year)).one()
+        number = next_decision_id(year, [DecisionId(year, highest)] if highest else [])
         session.add(DecisionRow(id=str(number), year=number.year, number=number.number, vote_id=row.id,
                                 conference_id=conference_id, item=row.item, title=row.title,
                                 outcome=result.outcome.value, pour=counts.pour, contre=counts.contre,
