@@ -28,6 +28,7 @@ from functools import cached_property
 from sqlmodel import Session
 
 from tno_bot import storage
+from tno_bot.app.awaited import AwaitedByDecision
 from tno_bot.app.decisions import AwaitedReminder, awaited_reminders
 from tno_bot.app.conferences import replan
 from tno_bot.app.rooms import room_language
@@ -150,12 +151,16 @@ class Schedule:
     """When there will be work after `now`, and the reminders of awaited members (due or not) found on the way."""
 
     instants: tuple[datetime, ...]  # UTC, sorted
-    awaited: tuple[AwaitedReminder, ...]
+    kept: AwaitedByDecision
+
+    @property
+    def awaited(self) -> tuple[AwaitedReminder, ...]:
+        return self.kept.all
 
     @cached_property
     def first_awaited_due(self) -> datetime | None:
         """The earliest `due_at` of `awaited`; None when there is none."""
-        return min((r.due_at for r in self.awaited), default=None)
+        return min(self.kept.due, default=None)
 
     def awaited_due(self, now: datetime) -> tuple[AwaitedReminder, ...]:
         """The reminders of `awaited` due at `now`, in their order: none looked through while the first is ahead (a
@@ -165,15 +170,14 @@ class Schedule:
         return tuple(r for r in self.awaited if r.due_at <= now)
 
 
-def plan(session: Session, now: datetime, config: Config,
-         awaited: Sequence[AwaitedReminder] | None = None) -> Schedule:
+def plan(session: Session, now: datetime, config: Config, awaited: AwaitedByDecision | None = None) -> Schedule:
     """The future instants (UTC) at which `run_due_work` will have work: pending reminders, tacit fixings, and the
     reminders of members awaited on a decision (on the schedule of `config`; `awaited`: all of them, when the caller
     keeps them, else read)."""
     require_aware(now)
-    awaited = tuple(awaited_reminders(session, config) if awaited is None else awaited)
+    awaited = AwaitedByDecision.of(awaited_reminders(session, config)) if awaited is None else awaited
     instants = set(storage.pending_instants(session, now))
-    instants.update(r.due_at for r in awaited if r.due_at > now)
+    instants.update(at for at in awaited.due if at > now)
     for conference_id in storage.proposed_agendas(session):
         at = storage.load_agenda(session, conference_id).tacit_fixing_at
         if at is not None and at > now:

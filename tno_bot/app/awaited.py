@@ -10,7 +10,10 @@ that admits a member (the admission changes who ratifies the decisions after it)
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
 
 from sqlmodel import Session
 
@@ -31,6 +34,28 @@ RATIFICATION_TABLES = frozenset({storage.DecisionRow.__tablename__, storage.Rati
 EVERY_DECISION = frozenset({storage.ConferenceRow.__tablename__})
 
 
+@dataclass(frozen=True)
+class AwaitedByDecision:
+    """The reminders of awaited members by decision (key), and every instant at which one of them falls due."""
+
+    by_decision: Mapping[str, tuple[AwaitedReminder, ...]]
+    due: frozenset[datetime]
+
+    @classmethod
+    def of(cls, reminders: Iterable[AwaitedReminder]) -> AwaitedByDecision:
+        by_decision: dict[str, list[AwaitedReminder]] = {}
+        for reminder in reminders:
+            by_decision.setdefault(reminder.decision.key, []).append(reminder)
+        return cls({key: tuple(found) for key, found in by_decision.items()},
+                   frozenset(r.due_at for found in by_decision.values() for r in found))
+
+    @cached_property
+    def all(self) -> tuple[AwaitedReminder, ...]:
+        """Every reminder, in the order of `awaited_reminders` (decision by decision, in id order)."""
+        return tuple(r for key in sorted(self.by_decision, key=lambda k: self.by_decision[k][0].decision.id)
+                     for r in self.by_decision[key])
+
+
 class AwaitedRegister:
     """The awaited reminders of `config`'s entente, made again only where commits (`note`) changed them."""
 
@@ -38,11 +63,11 @@ class AwaitedRegister:
         self.config = config
         self._admitting = frozenset(str(m.admitted_by) for m in config.members if m.admitted_by)
         self._noted = threading.Lock()  # guards `_stale` (commits are noted in the committing thread)
-        self._making = threading.Lock()  # one `reminders` at a time
+        self._making = threading.Lock()  # one `awaited` at a time
         self._stale: set[str] | None = None  # the decisions (keys) to make again; None: all of them
         self._history: tuple | None = None  # the history files' stamp when all were made
         self._kept: dict[str, tuple[AwaitedReminder, ...]] = {}  # by decision key: the pending decisions'
-        self._all: tuple[AwaitedReminder, ...] = ()
+        self._due: dict[str, frozenset[datetime]] = {}  # by decision key: when its reminders fall due
 
     def note(self, written: storage.Written) -> None:
         """A commit wrote `written`: the reminders of the decisions it wrote are stale (all of them, maybe)."""
@@ -66,16 +91,16 @@ class AwaitedRegister:
                 found |= values
         return frozenset(found)
 
-    def reminders(self, session: Session) -> tuple[AwaitedReminder, ...]:
-        """Every awaited reminder, in the order of `awaited_reminders`: those of the decisions written since the
-        last call read again in `session` (all of them the first time)."""
+    def awaited(self, session: Session) -> AwaitedByDecision:
+        """Every awaited reminder (`awaited_reminders`): those of the decisions written since the last call read
+        again in `session` (all of them the first time); the other decisions cost nothing but a copy of the index."""
         with self._making:
             with self._noted:
                 stale, self._stale = self._stale, set()
             try:
                 history = history_stamp(self.config)
                 if stale is None or history != self._history:
-                    self._kept, self._history = {}, history
+                    self._kept, self._due, self._history = {}, {}, history
                     self._make(session, None)
                 elif stale:
                     self._make(session, stale)
@@ -83,7 +108,7 @@ class AwaitedRegister:
                 with self._noted:  # made again in full next time
                     self._stale = None
                 raise
-            return self._all
+            return AwaitedByDecision(dict(self._kept), frozenset().union(*self._due.values()))
 
     def _make(self, session: Session, keys: Collection[str] | None) -> None:
         """The reminders of the decisions `keys` (None: of all) made again."""
@@ -93,6 +118,6 @@ class AwaitedRegister:
             made.setdefault(reminder.decision.key, []).append(reminder)
         for key in keys or ():
             self._kept.pop(key, None)
-        self._kept.update((key, tuple(reminders)) for key, reminders in made.items())
-        self._all = tuple(r for key in sorted(self._kept, key=lambda k: self._kept[k][0].decision.id)
-                          for r in self._kept[key])
+            self._due.pop(key, None)
+        for key, reminders in made.items():
+            self._kept[key], self._due[key] = tuple(reminders), frozenset(r.due_at for r in reminders)

@@ -118,7 +118,7 @@ class DueWork:
     def _run_due_work(self) -> int:
         schedule, now = self._current(), self.clock()
         with Session(self.engine) as session, session.begin():
-            awaited = schedule.awaited_due(now) if schedule else self._awaited.reminders(session)
+            awaited = schedule.awaited_due(now) if schedule else self._awaited.awaited(session).all
             postings = run_due_work(session, self.config, now, awaited)
             for posting in postings:
                 for content in contents_for(posting.reply, None):
@@ -142,7 +142,7 @@ class DueWork:
     def _plan(self) -> tuple[datetime, ...]:
         history, changes = history_stamp(self.config), self._changes
         with Session(self.engine) as session:
-            schedule = plan(session, self.clock(), self.config, self._awaited.reminders(session))
+            schedule = plan(session, self.clock(), self.config, self._awaited.awaited(session))
         if changes == self._changes:  # else rows changed while planning: planned again at the next replan
             self._schedule, self._history = schedule, history
         return schedule.instants
