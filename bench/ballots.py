@@ -1,6 +1,7 @@
 """CPU per ballot: what the bot does for each `!vote pour` of a burst, without a homeserver (issue 16, targets 1 and 3).
 
-    .venv/bin/python bench/ballots.py [--rounds 6] [--pending 0 [100 ...]] [--database-url URL] [--output PATH]
+    .venv/bin/python bench/ballots.py [--rounds 6] [--pending 0 [100 ...]] [--ballots 50] [--database-url URL]
+                                      [--output PATH]
 
 The bot's own code path, as `matrix/bot.py` runs it for each command: `Dispatcher.process` (the ballot checked and
 written, the ✅ and the tally edit queued, in one transaction), then `DueWork.replan`, after every command (the
@@ -10,7 +11,9 @@ The entente is the synthetic one of `bench/votes.py` (25 members, two titulaires
 and the vote is closed. Each number of `--pending` is a case, with a database of its own to which that many adopted
 decisions awaiting every member's deliberation are given first (as `bench/votes.py` does); the cases' rounds are
 interleaved in this one process, the order rotated, and each case's figures are also given round by round over the
-first case's (target 1: 100 pending against none). Each ballot is timed in CPU of this process
+first case's (target 1: 100 pending against none). With `--ballots N` only the first N representatives vote in each
+round (the vote is still adopted, by the unanimity of the votes cast): more closings timed in the same time. Each
+ballot is timed in CPU of this process
 (`time.process_time`) and in wall time; the medians are printed and written to
 bench/results/ballots-<sqlite|postgresql>[-pending<N>...].json. SQLite in a temporary directory, or databases created
 on the PostgreSQL server of `--database-url` (dropped after the run).
@@ -89,8 +92,9 @@ class Seance:
         await self.say(PRESIDENT, f"!vote ouvrir {point}")
         timings = [(await self.timed(voter, "!vote pour"))[1:] for voter in voters]
         result, closing_cpu, _ = await self.timed(PRESIDENT, "!vote clore")
-        if f"({len(voters)} pour, 0 contre, 0 abstention)" not in result.replace("\u202f", " "):
-            raise RuntimeError(f"the vote did not count {len(voters)} pour: {result[:200]}")
+        if f"({len(voters)} pour, 0 contre, 0 abstention)" not in result.replace("\u202f", " ") \
+                or "Décision TNO " not in result:
+            raise RuntimeError(f"the vote did not count {len(voters)} pour or adopted no decision: {result[:200]}")
         cpu, wall = zip(*timings)
         return {"round": point, "cpu_ms_median": round(statistics.median(cpu) * 1000, 3),
                 "wall_ms_median": round(statistics.median(wall) * 1000, 3),
@@ -98,7 +102,7 @@ class Seance:
                 "cpu_ms": [round(c * 1000, 3) for c in cpu]}
 
 
-async def measure(config, urls: dict[int, str], rounds: int) -> dict[int, list[dict]]:
+async def measure(config, urls: dict[int, str], rounds: int, ballots: int) -> dict[int, list[dict]]:
     """The rounds of each case (pending decisions: its database), interleaved: round after round, a vote in each
     case, the order rotated, so that every case sees the same moments of the machine."""
     seances = {pending: Seance(config, url) for pending, url in urls.items()}
@@ -106,7 +110,7 @@ async def measure(config, urls: dict[int, str], rounds: int) -> dict[int, list[d
         voters = {}
         for pending, seance in seances.items():
             await seance.due_work.start()
-            voters[pending] = await seance.open(config, rounds)
+            voters[pending] = (await seance.open(config, rounds))[:ballots]
         measured: dict[int, list[dict]] = {pending: [] for pending in seances}
         cases = list(seances)
         for point in range(1, rounds + 1):
@@ -147,7 +151,9 @@ def against_first(first: list[dict], other: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=6, help="votes of 50 ballots (in each case)")
+    parser.add_argument("--rounds", type=int, default=6, help="votes (in each case)")
+    parser.add_argument("--ballots", type=int, default=50,
+                        help="ballots per vote, the first representatives' (fewer: more closings timed for the time)")
     parser.add_argument("--pending", type=int, nargs="+", default=[0],
                         help="decisions awaiting deliberations, given first: one case (a database) per number")
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server (a database is created per case)")
@@ -164,13 +170,13 @@ def main(argv: list[str] | None = None) -> int:
                 urls[pending] = url or f"sqlite:///{workdir}/tno-{pending}.db"
                 if pending:
                     seed_pending(urls[pending], config, pending)
-            measured = asyncio.run(measure(config, urls, args.rounds))
+            measured = asyncio.run(measure(config, urls, args.rounds, args.ballots))
         finally:
             for drop in drops:
                 drop()
     backend = "postgresql" if args.database_url else "sqlite"
     first = args.pending[0]
-    summary = {"backend": backend, "rounds_per_case": args.rounds,
+    summary = {"backend": backend, "rounds_per_case": args.rounds, "ballots_per_round": args.ballots,
                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "load_before": [round(x, 2) for x in load_before],
                            "load_after": [round(x, 2) for x in os.getloadavg()]},
