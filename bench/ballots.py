@@ -119,8 +119,8 @@ async def measure(config, urls: dict[int, str], rounds: int, ballots: int) -> di
                 found = await seances[pending].vote(point, voters[pending])
                 measured[pending].append(found)
                 print(f"round {point}, {pending} pending: CPU per ballot {found['cpu_ms_median']:.2f} ms (median), "
-                      f"the 50 ballots {found['cpu_ms_burst']:.0f} ms, the closing {found['closing_cpu_ms']:.1f} ms",
-                      flush=True)
+                      f"the {len(voters[pending])} ballots {found['cpu_ms_burst']:.0f} ms, "
+                      f"the closing {found['closing_cpu_ms']:.1f} ms", flush=True)
         return measured
     finally:
         for seance in seances.values():
@@ -185,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
                                  for pending, rounds in measured.items() if pending != first}}
     for pending, case in summary["cases"].items():
         print(f"{backend}, {pending} pending: {case['ballots']} ballots, CPU per ballot {case['cpu_ms_median']:.2f} ms "
-              f"median, {case['cpu_ms_p90']:.2f} ms p90; the 50 ballots {case['burst_cpu_ms_median']:.0f} ms; the "
-              f"closing {case['closing_cpu_ms_median']:.1f} ms")
+              f"median, {case['cpu_ms_p90']:.2f} ms p90; the {args.ballots} ballots "
+              f"{case['burst_cpu_ms_median']:.0f} ms; the closing {case['closing_cpu_ms_median']:.1f} ms")
     for pending, ratios in summary["against_first"].items():
         for key, figures in ratios.items():
             print(f"{pending} pending over {first}, {key:<15} median {figures['median']:.3f} (95 % "
