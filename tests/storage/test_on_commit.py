@@ -45,7 +45,7 @@ class Recorder:
         self.written.append(written)
 
 
-def test_the_watchers_are_told_the_rows_flushed_and_that_a_bulk_statements_rows_are_not_known(engine):
+def test_the_watchers_are_told_the_rows_flushed_with_former_values_and_that_bulk_rows_are_not_known(engine):
     recorder = Recorder()
     storage.watch_commits(engine, recorder.note)
     try:
@@ -55,10 +55,13 @@ def test_the_watchers_are_told_the_rows_flushed_and_that_a_bulk_statements_rows_
             first_id = first.id
         with Session(engine) as session, session.begin():
             storage.mark_sent(session, first_id, "$sent")  # one UPDATE statement
-        flushed, bulk = recorder.written
+        with Session(engine) as session, session.begin():
+            session.get(storage.OutboxMessage, first_id).room_id = "!ailleurs:tno.example"
+        flushed, bulk, moved = recorder.written
         assert flushed.values("outbox_message", "room_id") == {ROOM, "!autre:tno.example"}
         assert flushed.values("outbox_message", "no_such_column") is None
         assert flushed.values("processed_event", "event_id") == frozenset()  # a table it did not write
         assert bulk.tables == {"outbox_message"} and bulk.values("outbox_message", "room_id") is None
+        assert moved.values("outbox_message", "room_id") == {ROOM, "!ailleurs:tno.example"}  # the former value too
     finally:
         storage.unwatch_commits(engine, recorder.note)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.base import NO_VALUE
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Written:
     """What one committed transaction wrote: its tables, and the values of the rows it flushed."""
 
     tables: frozenset[str]
-    rows: tuple[tuple[str, Mapping[str, object]], ...]  # (table, the row's loaded attributes) of each object flushed
+    rows: tuple[tuple[str, Mapping[str, object]], ...]  # (table, a row's loaded attributes), former ones too
     bulk: frozenset[str]  # the tables bulk statements wrote: rows not known
 
     def values(self, table: str, column: str) -> frozenset | None:
@@ -82,10 +83,23 @@ def _written(session: Session) -> set[str]:
 
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, _flush_context) -> None:
-    flushed = [(obj.__table__.name, dict(inspect(obj).dict))
-               for obj in (*session.new, *session.dirty, *session.deleted)]
+    flushed = [(obj.__table__.name, dict(inspect(obj).dict)) for obj in (*session.new, *session.deleted)]
+    flushed += [(obj.__table__.name, values) for obj in session.dirty for values in _updated(obj)]
     session.info.setdefault(_ROWS, []).extend(flushed)
     _written(session).update(table for table, _ in flushed)
+
+
+def _updated(obj) -> list[dict]:
+    """A row updated: its loaded attributes, and those it had if a column changed (one whose former value was not
+    loaded is left out: not known)."""
+    state = inspect(obj)
+    values = dict(state.dict)
+    if not state.committed_state:
+        return [values]
+    former = {**values, **state.committed_state}
+    for key in [key for key, value in former.items() if value is NO_VALUE]:
+        del former[key]
+    return [values, former]
 
 
 @event.listens_for(Session, "do_orm_execute")
