@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
-from sqlmodel import Session, SQLModel  # noqa: E402
+from sqlmodel import Session  # noqa: E402
 
 from tno_bot import storage  # noqa: E402
 from tno_bot.config import load_config  # noqa: E402

@@ -155,6 +155,7 @@ class Schedule:
 
     @property
     def awaited(self) -> tuple[AwaitedReminder, ...]:
+        """Every reminder of `kept`, in the order of `awaited_reminders`."""
         return self.kept.all
 
     @cached_property
