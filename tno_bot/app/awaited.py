@@ -113,11 +113,9 @@ class AwaitedRegister:
     def _make(self, session: Session, keys: Collection[str] | None) -> None:
         """The reminders of the decisions `keys` (None: of all) made again."""
         entries = None if keys is None else register(session, self.config, ids=keys)
-        made: dict[str, list[AwaitedReminder]] = {}
-        for reminder in awaited_reminders(session, self.config, entries):
-            made.setdefault(reminder.decision.key, []).append(reminder)
+        made = AwaitedByDecision.of(awaited_reminders(session, self.config, entries))
         for key in keys or ():
             self._kept.pop(key, None)
             self._due.pop(key, None)
-        for key, reminders in made.items():
-            self._kept[key], self._due[key] = tuple(reminders), frozenset(r.due_at for r in reminders)
+        for key, reminders in made.by_decision.items():
+            self._kept[key], self._due[key] = reminders, frozenset(r.due_at for r in reminders)
