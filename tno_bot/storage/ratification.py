@@ -44,9 +44,7 @@ def add_ratification_fact(session: Session, decision_id: str, fact: Ratification
 
 def ratification_facts(session: Session, decision_id: str) -> tuple[RatificationFact, ...]:
     """The stored facts of one decision, in recording order."""
-    rows = session.exec(select(RatificationFactRow).where(RatificationFactRow.decision_id == decision_id)
-                        .order_by(RatificationFactRow.id)).all()
-    return tuple(_fact(row) for row in rows)
+    return all_ratification_facts(session, [decision_id]).get(decision_id, ())
 
 
 def all_ratification_facts(session: Session,
